@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable: pnpm, the workspace's dependencies and (with --browser) Debian's
+// Chromium for Playwright. Uses only Node's standard library because nothing else is installed yet.
+import { execSync } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const wantBrowser = process.argv.includes("--browser");
+const run = (cmd) => execSync(cmd, { cwd: root, stdio: "inherit" });
+const has = (cmd) => {
+  try {
+    execSync(`command -v ${cmd}`, { stdio: "ignore", shell: "/bin/sh" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const pnpmVersion = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
+const installedPnpm = has("pnpm") ? execSync("pnpm --version", { encoding: "utf8" }).trim() : null;
+if (installedPnpm !== pnpmVersion) {
+  console.log(`[setup] installing pnpm ${pnpmVersion}`);
+  run(`npm install --global --no-fund --no-audit pnpm@${pnpmVersion}`);
+}
+
+// Reinstall when the lockfile changed since the last successful install.
+const marker = join(root, "node_modules", ".studio-installed");
+const lockfile = join(root, "pnpm-lock.yaml");
+const stale = !existsSync(marker) || statSync(lockfile).mtimeMs > statSync(marker).mtimeMs;
+if (stale) {
+  console.log("[setup] installing dependencies");
+  const frozen = process.env.CI ? "--frozen-lockfile" : "--prefer-offline";
+  run(`pnpm install ${frozen} --reporter=append-only`);
+  writeFileSync(marker, new Date().toISOString());
+}
+
+if (wantBrowser && !existsSync("/usr/bin/chromium")) {
+  console.log("[setup] installing Debian's chromium for Playwright");
+  const sudo = process.getuid?.() === 0 ? "" : "sudo ";
+  run(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`);
+}

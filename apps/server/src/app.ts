@@ -1,0 +1,109 @@
+import { existsSync } from "node:fs";
+import http from "node:http";
+import { appRouter } from "@studio/api";
+import type { Db } from "@studio/db";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import sirv from "sirv";
+import type { Config } from "./config.ts";
+import { createRequestContext } from "./http/context.ts";
+import type { AppLogger } from "./logger.ts";
+
+export interface StudioServerDeps {
+  config: Config;
+  db: Db;
+  logger: AppLogger;
+}
+
+export interface StudioServer {
+  server: http.Server;
+  /** Resolves once listening; the URL the studio is reachable at. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function databaseHealth(db: Db) {
+  const started = performance.now();
+  try {
+    await db.$queryRaw`SELECT 1`;
+    return { status: "up" as const, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch {
+    return { status: "down" as const, latencyMs: null };
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+export function createStudioServer({ config, db, logger }: StudioServerDeps): StudioServer {
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    maxBodySize: 1024 * 1024,
+    createContext: ({ req, res }) => createRequestContext(req, res, { config, db, logger, publicUrl }),
+  });
+
+  const spa = existsSync(config.webDist)
+    ? sirv(config.webDist, {
+        single: true,
+        etag: true,
+        setHeaders: (res, pathname) => {
+          // Hashed bundles never change; index.html must always be revalidated.
+          const immutable = pathname.startsWith("/assets/");
+          res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+        },
+      })
+    : null;
+
+  const server = http.createServer(async (req, res) => {
+    const url = req.url ?? "/";
+    const started = performance.now();
+    res.on("finish", () => {
+      // Paths only: query strings can carry tokens (invitation previews).
+      logger.debug(
+        { method: req.method, path: url.split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) },
+        "request",
+      );
+    });
+    res.setHeader("x-content-type-options", "nosniff");
+    res.setHeader("referrer-policy", "same-origin");
+    if (url.startsWith("/api/trpc/")) return trpc(req, res);
+    if (url === "/api/health" || url.startsWith("/api/health?")) {
+      const database = await databaseHealth(db);
+      return sendJson(res, database.status === "up" ? 200 : 503, {
+        status: database.status === "up" ? "ok" : "degraded",
+        database,
+      });
+    }
+    if (url.startsWith("/api/")) return sendJson(res, 404, { error: "Not found" });
+    if (spa) {
+      res.setHeader("x-frame-options", "DENY");
+      return spa(req, res);
+    }
+    res.writeHead(503, { "content-type": "text/plain" });
+    res.end("The web app is not built. Run `npm start` (or `pnpm build`) first.");
+  });
+
+  return {
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.port, config.host, () => {
+          const address = server.address();
+          const port = typeof address === "object" && address ? address.port : config.port;
+          if (!config.publicUrl) publicUrl = `http://localhost:${port}`;
+          resolve(publicUrl);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Open SSE streams would otherwise hold close() forever.
+        server.closeAllConnections();
+      }),
+  };
+}

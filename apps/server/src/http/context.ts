@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Authentication, Context } from "@studio/api";
+import { validateApiToken, validateSessionToken } from "@studio/core";
+import type { Db } from "@studio/db";
+import type { Config } from "../config.ts";
+import type { AppLogger } from "../logger.ts";
+import { readCookie, SESSION_COOKIE, sessionCookie } from "./cookies.ts";
+
+export interface ContextDeps {
+  config: Config;
+  db: Db;
+  logger: AppLogger;
+  publicUrl: string;
+}
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string | null {
+  const forwarded = req.headers["x-forwarded-for"];
+  if (trustProxy && typeof forwarded === "string") return forwarded.split(",")[0]!.trim();
+  return req.socket.remoteAddress ?? null;
+}
+
+/**
+ * A browser names the page that sent a request in `Origin` (and `Sec-Fetch-Site`). Requests from the
+ * studio's own pages pass; non-browser clients send neither and carry no ambient cookie risk.
+ */
+export function isSameOrigin(req: IncomingMessage, publicUrl: string): boolean {
+  const origin = req.headers.origin;
+  if (origin) {
+    const ownOrigins = new Set([publicUrl, `http://${req.headers.host}`, `https://${req.headers.host}`]);
+    return ownOrigins.has(origin);
+  }
+  const site = req.headers["sec-fetch-site"];
+  return site === undefined || site === "same-origin" || site === "none";
+}
+
+function appendSetCookie(res: ServerResponse, cookie: string) {
+  const existing = res.getHeader("set-cookie");
+  const list = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
+  res.setHeader("set-cookie", [...list, cookie]);
+}
+
+async function authenticate(req: IncomingMessage, res: ServerResponse, deps: ContextDeps): Promise<Authentication | null> {
+  const header = req.headers.authorization;
+  if (header?.startsWith("Bearer ")) {
+    const token = await validateApiToken(deps.db, header.slice("Bearer ".length).trim());
+    return token ? { kind: "token", token } : null;
+  }
+  const cookie = readCookie(req, SESSION_COOKIE);
+  if (!cookie) return null;
+  const session = await validateSessionToken(deps.db, cookie);
+  if (!session) {
+    appendSetCookie(res, sessionCookie("", null, deps.config.secureCookies));
+    return null;
+  }
+  if (session.renewed) appendSetCookie(res, sessionCookie(cookie, session.expiresAt, deps.config.secureCookies));
+  return { kind: "session", session };
+}
+
+export async function createRequestContext(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ContextDeps,
+): Promise<Context> {
+  return {
+    db: deps.db,
+    auth: await authenticate(req, res, deps),
+    publicUrl: deps.publicUrl,
+    logger: deps.logger,
+    request: {
+      ipAddress: clientAddress(req, deps.config.trustProxy),
+      userAgent: req.headers["user-agent"] ?? null,
+      sameOrigin: isSameOrigin(req, deps.publicUrl),
+    },
+    cookies: {
+      set: (token, expiresAt) => appendSetCookie(res, sessionCookie(token, expiresAt, deps.config.secureCookies)),
+      clear: () => appendSetCookie(res, sessionCookie("", null, deps.config.secureCookies)),
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the studio on one
+// origin. Ctrl-C (or SIGTERM) stops everything this process started.
+import path from "node:path";
+import { createDb } from "@studio/db";
+import { applyMigrations } from "@studio/db/migrate";
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
+import { createStudioServer } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+
+let postgres: EmbeddedPostgresHandle | null = null;
+let databaseUrl = config.databaseUrl;
+if (!databaseUrl) {
+  postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, "postgres") });
+  databaseUrl = postgres.url;
+}
+
+const migrations = await applyMigrations(databaseUrl);
+const db = createDb(databaseUrl);
+const studio = createStudioServer({ config, db, logger });
+const url = await studio.listen();
+
+const where = postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${postgres.dataDir}` : "PostgreSQL at DATABASE_URL";
+logger.info({ url, migrationsApplied: migrations.applied }, "studio started");
+console.log(
+  [
+    "",
+    `  Studio is running at ${url}`,
+    `  Database: ${where}`,
+    `  Migrations: ${migrations.applied.length} applied now, ${migrations.alreadyApplied} already in place`,
+    "  Press Ctrl-C to stop.",
+    "",
+  ].join("\n"),
+);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "stopping");
+  await studio.close();
+  await db.$disconnect();
+  await postgres?.stop().catch(() => {});
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

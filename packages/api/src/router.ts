@@ -1,0 +1,17 @@
+import { apiTokensRouter } from "./routers/api-tokens.ts";
+import { authRouter } from "./routers/auth.ts";
+import { invitationsRouter } from "./routers/invitations.ts";
+import { membersRouter } from "./routers/members.ts";
+import { organizationsRouter } from "./routers/organizations.ts";
+import { createCallerFactory, router } from "./trpc.ts";
+
+export const appRouter = router({
+  auth: authRouter,
+  organizations: organizationsRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  apiTokens: apiTokensRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

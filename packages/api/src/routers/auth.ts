@@ -1,0 +1,82 @@
+import {
+  changePassword,
+  changePasswordInput,
+  createAuthSession,
+  getAccount,
+  invalidateAllSessions,
+  invalidateSession,
+  listOrganizationsOf,
+  signIn,
+  signInInput,
+  signUp,
+  signUpInput,
+  updateProfile,
+  updateProfileInput,
+} from "@studio/core";
+import { z } from "zod";
+import { accountOutput } from "../outputs.ts";
+import { authedProcedure, browserSessionProcedure, orgProcedure, publicProcedure, router } from "../trpc.ts";
+
+export const authRouter = router({
+  signUp: publicProcedure
+    .input(signUpInput)
+    .output(accountOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { user, organizationId } = await signUp(ctx.db, input);
+      const session = await createAuthSession(ctx.db, user.id, organizationId, ctx.request);
+      ctx.cookies.set(session.token, session.expiresAt);
+      ctx.logger.info({ userId: user.id }, "account created");
+      return user;
+    }),
+
+  signIn: publicProcedure
+    .input(signInInput)
+    .output(accountOutput)
+    .mutation(async ({ ctx, input }) => {
+      const user = await signIn(ctx.db, input, ctx.request.ipAddress);
+      const [first] = await listOrganizationsOf(ctx.db, user.id);
+      const session = await createAuthSession(ctx.db, user.id, first?.id ?? null, ctx.request);
+      ctx.cookies.set(session.token, session.expiresAt);
+      return user;
+    }),
+
+  signOut: publicProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
+    if (ctx.auth?.kind === "session") await invalidateSession(ctx.db, ctx.auth.session.id);
+    ctx.cookies.clear();
+    return { ok: true as const };
+  }),
+
+  signOutEverywhere: browserSessionProcedure
+    .output(z.object({ endedSessions: z.number().int() }))
+    .mutation(async ({ ctx }) => {
+      const endedSessions = await invalidateAllSessions(ctx.db, ctx.user.id);
+      ctx.cookies.clear();
+      return { endedSessions };
+    }),
+
+  /** Who is signed in, where they act, and every organisation they can switch to; null when signed out. */
+  me: publicProcedure.query(async ({ ctx }) => {
+    if (!ctx.auth) return null;
+    const user = ctx.auth.kind === "session" ? ctx.auth.session.user : ctx.auth.token.user;
+    const organizations = await listOrganizationsOf(ctx.db, user.id);
+    const wanted =
+      ctx.auth.kind === "session" ? ctx.auth.session.activeOrganizationId : ctx.auth.token.organizationId;
+    const active = organizations.find((org) => org.id === wanted) ?? organizations[0] ?? null;
+    return { user, activeOrganization: active, organizations, via: ctx.auth.kind };
+  }),
+
+  updateProfile: authedProcedure
+    .input(updateProfileInput)
+    .output(accountOutput)
+    .mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.user.id, input)),
+
+  changePassword: browserSessionProcedure
+    .input(changePasswordInput)
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await changePassword(ctx.db, ctx.user.id, ctx.session.id, input);
+      return { ok: true as const };
+    }),
+
+  account: orgProcedure.output(accountOutput).query(({ ctx }) => getAccount(ctx.db, ctx.user.id)),
+});

@@ -1,0 +1,89 @@
+import type { Db, DbTx } from "@studio/db";
+import { type Clock, systemClock } from "../shared/clock.ts";
+import { AppError } from "../shared/errors.ts";
+import { newId } from "../shared/ids.ts";
+import { createPersonalOrganization } from "../orgs/organizations.ts";
+import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from "./password.ts";
+import type { SignInInput, SignUpInput } from "./schemas.ts";
+import { assertNotThrottled, clearAccountFailures, recordFailure, signInThrottleRules } from "./throttle.ts";
+
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+}
+
+const accountSelect = { id: true, email: true, name: true, createdAt: true } as const;
+
+/** Creates the user and their personal organisation (owner). The caller opens the auth session. */
+export async function signUp(db: Db, input: SignUpInput): Promise<{ user: Account; organizationId: string }> {
+  const passwordHash = await hashPassword(input.password);
+  const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (existing) throw new AppError("CONFLICT", "An account with this email already exists. Sign in instead.");
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { id: newId(), email: input.email, name: input.name, passwordHash },
+        select: accountSelect,
+      });
+      const organization = await createPersonalOrganization(tx, user);
+      return { user, organizationId: organization.id };
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") {
+      throw new AppError("CONFLICT", "An account with this email already exists. Sign in instead.");
+    }
+    throw error;
+  }
+}
+
+/** Checks the password under the per-account and per-address throttle. */
+export async function signIn(
+  db: DbTx,
+  input: SignInInput,
+  ipAddress: string | null | undefined,
+  clock: Clock = systemClock,
+): Promise<Account> {
+  const rules = signInThrottleRules(input.email, ipAddress);
+  await assertNotThrottled(db, rules, clock);
+  const user = await db.user.findUnique({
+    where: { email: input.email },
+    select: { ...accountSelect, passwordHash: true },
+  });
+  const valid = await verifyPassword(input.password, user?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
+  if (!user || !valid) {
+    await recordFailure(db, rules, clock);
+    throw new AppError("UNAUTHORIZED", "Wrong email or password.");
+  }
+  await clearAccountFailures(db, input.email);
+  const { passwordHash: _omit, ...account } = user;
+  return account;
+}
+
+export async function getAccount(db: DbTx, userId: string): Promise<Account> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: accountSelect });
+  if (!user) throw new AppError("UNAUTHORIZED", "Your account no longer exists.");
+  return user;
+}
+
+export async function updateProfile(db: DbTx, userId: string, input: { name: string }): Promise<Account> {
+  return db.user.update({ where: { id: userId }, data: { name: input.name }, select: accountSelect });
+}
+
+/** Changes the password and ends every other session of the user. */
+export async function changePassword(
+  db: DbTx,
+  userId: string,
+  currentSessionId: string | null,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new AppError("BAD_REQUEST", "Your current password is not correct.");
+  }
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  await db.authSession.deleteMany({
+    where: { userId, ...(currentSessionId ? { id: { not: currentSessionId } } : {}) },
+  });
+}

@@ -64,7 +64,12 @@ export function createStudioServer({ config, db, logger }: StudioServerDeps): St
     res.on("finish", () => {
       // Paths only: query strings can carry tokens (invitation previews).
       logger.debug(
-        { method: req.method, path: url.split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) },
+        {
+          method: req.method,
+          path: url.split("?")[0],
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
         "request",
       );
     });

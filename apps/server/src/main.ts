@@ -23,7 +23,9 @@ const db = createDb(databaseUrl);
 const studio = createStudioServer({ config, db, logger });
 const url = await studio.listen();
 
-const where = postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${postgres.dataDir}` : "PostgreSQL at DATABASE_URL";
+const where = postgres
+  ? `embedded PostgreSQL on port ${postgres.port}, data in ${postgres.dataDir}`
+  : "PostgreSQL at DATABASE_URL";
 logger.info({ url, migrationsApplied: migrations.applied }, "studio started");
 console.log(
   [

@@ -3,7 +3,12 @@ import { z } from "zod";
 
 // What procedures return, declared so no column outside these shapes can reach a client.
 
-export const accountOutput = z.object({ id: z.string(), email: z.string(), name: z.string(), createdAt: z.date() });
+export const accountOutput = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  createdAt: z.date(),
+});
 
 export const organizationSummaryOutput = z.object({
   id: z.string(),

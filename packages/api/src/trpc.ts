@@ -89,7 +89,8 @@ export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
     }
   }
   const membership = organizationId ? await findMembership(ctx.db, ctx.user.id, organizationId) : null;
-  if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organisation." });
+  if (!membership)
+    throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organisation." });
   return next({
     ctx: {
       membership: {

@@ -51,5 +51,5 @@ export function createStudioClient({ url, token, fetch }: StudioClientOptions): 
   });
 }
 
-export { TRPCClientError };
 export type { AppRouter, inferRouterInputs, inferRouterOutputs } from "@studio/api";
+export { TRPCClientError };

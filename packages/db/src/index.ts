@@ -1,4 +1,4 @@
-export { createDb, type CreateDbOptions, type Db, type DbTx } from "./client.ts";
-export * from "./generated/prisma/enums.ts";
+export { type CreateDbOptions, createDb, type Db, type DbTx } from "./client.ts";
 export { Prisma } from "./generated/prisma/client.ts";
+export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";

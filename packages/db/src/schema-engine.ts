@@ -4,12 +4,25 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PGlite } from "@electric-sql/pglite";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { migrationsDir, readMigrations, schemaPath } from "./migrations.ts";
 
 const require = createRequire(import.meta.url);
+
+// Node has WebAssembly; @types/node does not declare it (it lives in the DOM library).
+interface WasmRuntime {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }>;
+}
+const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmRuntime };
+
+interface EngineBindings {
+  __wbg_set_wasm(exports: object): void;
+  SchemaEngine: {
+    new: (config: object, log: (message: string) => void, adapter: object) => Promise<SchemaEngine>;
+  };
+}
 
 export interface SchemaEngine {
   diff(params: unknown): Promise<{ exitCode: number; stdout: string }>;
@@ -25,7 +38,7 @@ const noFilters = { externalTables: [], externalEnums: [] };
  */
 export async function openSchemaEngine(): Promise<SchemaEngine> {
   const bindingsPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-  const bindings = (await import(bindingsPath)) as Record<string, any>;
+  const bindings = (await import(bindingsPath)) as EngineBindings;
   const wasm = readFileSync(path.join(path.dirname(bindingsPath), "schema_engine_bg.wasm"));
   const { instance } = await WebAssembly.instantiate(wasm, { "./schema_engine_bg.js": bindings });
   bindings.__wbg_set_wasm(instance.exports);

@@ -39,5 +39,7 @@ if (stale) {
 if (wantBrowser && !existsSync("/usr/bin/chromium")) {
   console.log("[setup] installing Debian's chromium for Playwright");
   const sudo = process.getuid?.() === 0 ? "" : "sudo ";
-  run(`${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`);
+  run(
+    `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`,
+  );
 }

@@ -39,7 +39,11 @@ function appendSetCookie(res: ServerResponse, cookie: string) {
   res.setHeader("set-cookie", [...list, cookie]);
 }
 
-async function authenticate(req: IncomingMessage, res: ServerResponse, deps: ContextDeps): Promise<Authentication | null> {
+async function authenticate(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ContextDeps,
+): Promise<Authentication | null> {
   const header = req.headers.authorization;
   if (header?.startsWith("Bearer ")) {
     const token = await validateApiToken(deps.db, header.slice("Bearer ".length).trim());
@@ -52,7 +56,8 @@ async function authenticate(req: IncomingMessage, res: ServerResponse, deps: Con
     appendSetCookie(res, sessionCookie("", null, deps.config.secureCookies));
     return null;
   }
-  if (session.renewed) appendSetCookie(res, sessionCookie(cookie, session.expiresAt, deps.config.secureCookies));
+  if (session.renewed)
+    appendSetCookie(res, sessionCookie(cookie, session.expiresAt, deps.config.secureCookies));
   return { kind: "session", session };
 }
 
@@ -72,7 +77,8 @@ export async function createRequestContext(
       sameOrigin: isSameOrigin(req, deps.publicUrl),
     },
     cookies: {
-      set: (token, expiresAt) => appendSetCookie(res, sessionCookie(token, expiresAt, deps.config.secureCookies)),
+      set: (token, expiresAt) =>
+        appendSetCookie(res, sessionCookie(token, expiresAt, deps.config.secureCookies)),
       clear: () => appendSetCookie(res, sessionCookie("", null, deps.config.secureCookies)),
     },
   };

@@ -1,4 +1,10 @@
-import { apiTokenIdInput, createApiToken, createApiTokenInput, listApiTokens, revokeApiToken } from "@studio/core";
+import {
+  apiTokenIdInput,
+  createApiToken,
+  createApiTokenInput,
+  listApiTokens,
+  revokeApiToken,
+} from "@studio/core";
 import { z } from "zod";
 import { apiTokenOutput } from "../outputs.ts";
 import { orgBrowserSessionProcedure, orgProcedure, router } from "../trpc.ts";

@@ -51,7 +51,8 @@ export const invitationsRouter = router({
     .output(z.object({ organizationId: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const result = await acceptInvitation(ctx.db, ctx.user, input.token);
-      if (ctx.auth.kind === "session") await setActiveOrganization(ctx.db, ctx.auth.session.id, result.organizationId);
+      if (ctx.auth.kind === "session")
+        await setActiveOrganization(ctx.db, ctx.auth.session.id, result.organizationId);
       return result;
     }),
 });

@@ -1,10 +1,18 @@
-import { changeMemberRole, changeRoleInput, listMembers, removeMember, removeMemberInput } from "@studio/core";
+import {
+  changeMemberRole,
+  changeRoleInput,
+  listMembers,
+  removeMember,
+  removeMemberInput,
+} from "@studio/core";
 import { z } from "zod";
 import { memberOutput } from "../outputs.ts";
 import { managerProcedure, orgProcedure, router } from "../trpc.ts";
 
 export const membersRouter = router({
-  list: orgProcedure.output(memberOutput.array()).query(({ ctx }) => listMembers(ctx.db, ctx.membership.organizationId)),
+  list: orgProcedure
+    .output(memberOutput.array())
+    .query(({ ctx }) => listMembers(ctx.db, ctx.membership.organizationId)),
 
   changeRole: managerProcedure
     .input(changeRoleInput)

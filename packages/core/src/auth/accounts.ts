@@ -1,8 +1,8 @@
 import type { Db, DbTx } from "@studio/db";
+import { createPersonalOrganization } from "../orgs/organizations.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
-import { createPersonalOrganization } from "../orgs/organizations.ts";
 import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from "./password.ts";
 import type { SignInInput, SignUpInput } from "./schemas.ts";
 import { assertNotThrottled, clearAccountFailures, recordFailure, signInThrottleRules } from "./throttle.ts";
@@ -82,7 +82,10 @@ export async function changePassword(
   if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
     throw new AppError("BAD_REQUEST", "Your current password is not correct.");
   }
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  await db.user.update({
+    where: { id: userId },
+    data: { passwordHash: await hashPassword(input.newPassword) },
+  });
   await db.authSession.deleteMany({
     where: { userId, ...(currentSessionId ? { id: { not: currentSessionId } } : {}) },
   });

@@ -103,6 +103,10 @@ export async function invalidateAllSessions(db: DbTx, userId: string): Promise<n
   return count;
 }
 
-export async function setActiveOrganization(db: DbTx, sessionId: string, organizationId: string): Promise<void> {
+export async function setActiveOrganization(
+  db: DbTx,
+  sessionId: string,
+  organizationId: string,
+): Promise<void> {
   await db.authSession.update({ where: { id: sessionId }, data: { activeOrganizationId: organizationId } });
 }

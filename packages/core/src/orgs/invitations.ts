@@ -45,7 +45,10 @@ const rowSelect = {
   invitedBy: { select: { name: true } },
 } as const;
 
-export function invitationStatus(row: Pick<InvitationRow, "acceptedAt" | "revokedAt" | "expiresAt">, now: Date) {
+export function invitationStatus(
+  row: Pick<InvitationRow, "acceptedAt" | "revokedAt" | "expiresAt">,
+  now: Date,
+) {
   if (row.acceptedAt) return "accepted";
   if (row.revokedAt) return "revoked";
   if (row.expiresAt <= now) return "expired";
@@ -109,7 +112,12 @@ export async function listInvitations(db: DbTx, organizationId: string, clock: C
   return rows.map((row) => summarize(row, now));
 }
 
-export async function revokeInvitation(db: DbTx, actor: Actor, invitationId: string, clock: Clock = systemClock) {
+export async function revokeInvitation(
+  db: DbTx,
+  actor: Actor,
+  invitationId: string,
+  clock: Clock = systemClock,
+) {
   const row = await db.invitation.findFirst({
     where: { id: invitationId, organizationId: actor.organizationId },
     select: rowSelect,
@@ -118,7 +126,11 @@ export async function revokeInvitation(db: DbTx, actor: Actor, invitationId: str
   if (!canInvite(actor.role, row.role)) throw forbidden("You cannot revoke this invitation.");
   const now = clock.now();
   if (invitationStatus(row, now) !== "pending") throw conflict("This invitation is no longer pending.");
-  const updated = await db.invitation.update({ where: { id: row.id }, data: { revokedAt: now }, select: rowSelect });
+  const updated = await db.invitation.update({
+    where: { id: row.id },
+    data: { revokedAt: now },
+    select: rowSelect,
+  });
   return summarize(updated, now);
 }
 
@@ -140,7 +152,11 @@ async function findByToken(db: DbTx, token: string) {
 }
 
 /** What the invitation page shows before anyone signs in. */
-export async function previewInvitation(db: DbTx, token: string, clock: Clock = systemClock): Promise<InvitationPreview> {
+export async function previewInvitation(
+  db: DbTx,
+  token: string,
+  clock: Clock = systemClock,
+): Promise<InvitationPreview> {
   const row = await findByToken(db, token);
   return {
     organizationName: row.organization.name,

@@ -46,15 +46,20 @@ async function assertAnotherOwnerRemains(db: DbTx, organizationId: string) {
   const owners = await db.$queryRaw<{ user_id: string }[]>`
     SELECT user_id FROM memberships WHERE organization_id = ${organizationId} AND role = 'owner' FOR UPDATE`;
   if (owners.length <= 1) {
-    throw new AppError("CONFLICT", "An organisation needs at least one owner. Make someone else owner first.");
+    throw new AppError(
+      "CONFLICT",
+      "An organisation needs at least one owner. Make someone else owner first.",
+    );
   }
 }
 
 export async function changeMemberRole(db: Db, actor: Actor, userId: string, role: Role): Promise<Member> {
   await db.$transaction(async (tx) => {
     const target = await targetMembership(tx, actor.organizationId, userId);
-    if (!canChangeRole(actor.role, target.role, role)) throw forbidden("You cannot give or change that role.");
-    if (target.role === "owner" && role !== "owner") await assertAnotherOwnerRemains(tx, actor.organizationId);
+    if (!canChangeRole(actor.role, target.role, role))
+      throw forbidden("You cannot give or change that role.");
+    if (target.role === "owner" && role !== "owner")
+      await assertAnotherOwnerRemains(tx, actor.organizationId);
     await tx.membership.update({ where: { id: target.id }, data: { role } });
   });
   const member = (await listMembers(db, actor.organizationId)).find((m) => m.userId === userId);

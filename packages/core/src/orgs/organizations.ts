@@ -48,7 +48,9 @@ export async function createOrganization(db: DbTx, ownerId: string, name: string
     data: { id: newId(), name, slug: slugify(name), personal },
     select: settingsSelect,
   });
-  await db.membership.create({ data: { id: newId(), organizationId: organization.id, userId: ownerId, role: "owner" } });
+  await db.membership.create({
+    data: { id: newId(), organizationId: organization.id, userId: ownerId, role: "owner" },
+  });
   await db.creditAccount.create({ data: { organizationId: organization.id } });
   return organization;
 }
@@ -79,8 +81,14 @@ export async function defaultOrganizationId(db: DbTx, userId: string): Promise<s
   return first?.id ?? null;
 }
 
-export async function getOrganizationSettings(db: DbTx, organizationId: string): Promise<OrganizationSettings> {
-  const organization = await db.organization.findUnique({ where: { id: organizationId }, select: settingsSelect });
+export async function getOrganizationSettings(
+  db: DbTx,
+  organizationId: string,
+): Promise<OrganizationSettings> {
+  const organization = await db.organization.findUnique({
+    where: { id: organizationId },
+    select: settingsSelect,
+  });
   if (!organization) throw notFound("Organisation");
   return organization;
 }
@@ -88,7 +96,11 @@ export async function getOrganizationSettings(db: DbTx, organizationId: string):
 export async function updateOrganization(
   db: DbTx,
   organizationId: string,
-  input: { name?: string | undefined; idleTimeoutMinutes?: number | undefined; toolPermissions?: "ask" | "allow" | undefined },
+  input: {
+    name?: string | undefined;
+    idleTimeoutMinutes?: number | undefined;
+    toolPermissions?: "ask" | "allow" | undefined;
+  },
 ): Promise<OrganizationSettings> {
   if (Object.values(input).every((value) => value === undefined)) {
     throw new AppError("BAD_REQUEST", "Nothing to change.");

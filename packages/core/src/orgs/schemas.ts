@@ -16,11 +16,18 @@ export const createOrganizationInput = z.object({ name: organizationNameSchema }
 export const switchOrganizationInput = z.object({ organizationId: id });
 export const updateOrganizationInput = z.object({
   name: organizationNameSchema.optional(),
-  idleTimeoutMinutes: z.number().int().min(1).max(24 * 60).optional(),
+  idleTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .optional(),
   toolPermissions: z.enum(["ask", "allow"]).optional(),
 });
 export const changeRoleInput = z.object({ userId: id, role: roleSchema });
 export const removeMemberInput = z.object({ userId: id });
 export const createInvitationInput = z.object({ email: emailSchema, role: roleSchema.default("member") });
 export const invitationIdInput = z.object({ invitationId: id });
-export const invitationTokenInput = z.object({ token: z.string().regex(/^[a-z2-7]{32}$/, "Invalid invitation link.") });
+export const invitationTokenInput = z.object({
+  token: z.string().regex(/^[a-z2-7]{32}$/, "Invalid invitation link."),
+});

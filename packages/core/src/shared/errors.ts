@@ -29,5 +29,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found.`);
-export const forbidden = (message = "You do not have permission to do that.") => new AppError("FORBIDDEN", message);
+export const forbidden = (message = "You do not have permission to do that.") =>
+  new AppError("FORBIDDEN", message);
 export const conflict = (message: string) => new AppError("CONFLICT", message);

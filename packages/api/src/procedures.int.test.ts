@@ -1,0 +1,151 @@
+// Every procedure of the API, checked two ways: bad input answers a typed BAD_REQUEST and writes
+// nothing; a caller from another organisation is refused or sees none of this organisation's data.
+// A procedure added without a row here fails the first test.
+import { rowCounts } from "@studio/testkit";
+import { useTestDatabase } from "@studio/testkit/vitest";
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "./router.ts";
+import { anonymousCaller, signUpUser, type TestUser } from "./testing/callers.ts";
+
+const database = useTestDatabase();
+
+type Caller = Awaited<ReturnType<TestUser["caller"]>>;
+type Call = (caller: Caller) => Promise<unknown>;
+
+const NO_INPUT = "takes no input" as const;
+
+// One invalid input per procedure; `as never` because the point is to pass what the types forbid.
+const badInput: Record<string, Call | typeof NO_INPUT> = {
+  "auth.signUp": (c) => c.auth.signUp({ name: "", email: "not-an-email", password: "short" }),
+  "auth.signIn": (c) => c.auth.signIn({ email: "nope", password: "" }),
+  "auth.signOut": NO_INPUT,
+  "auth.signOutEverywhere": NO_INPUT,
+  "auth.me": NO_INPUT,
+  "auth.account": NO_INPUT,
+  "auth.updateProfile": (c) => c.auth.updateProfile({ name: "   " }),
+  "auth.changePassword": (c) => c.auth.changePassword({ currentPassword: "", newPassword: "short" }),
+  "organizations.list": NO_INPUT,
+  "organizations.current": NO_INPUT,
+  "organizations.create": (c) => c.organizations.create({ name: "x" }),
+  "organizations.switch": (c) => c.organizations.switch({ organizationId: "" }),
+  "organizations.update": (c) => c.organizations.update({ idleTimeoutMinutes: 0 }),
+  "members.list": NO_INPUT,
+  "members.changeRole": (c) => c.members.changeRole({ userId: "u", role: "superuser" as never }),
+  "members.remove": (c) => c.members.remove({ userId: 42 as never }),
+  "members.leave": NO_INPUT,
+  "invitations.list": NO_INPUT,
+  "invitations.create": (c) => c.invitations.create({ email: "nobody", role: "member" }),
+  "invitations.revoke": (c) => c.invitations.revoke({ invitationId: "" }),
+  "invitations.preview": (c) => c.invitations.preview({ token: "../../etc/passwd" }),
+  "invitations.accept": (c) => c.invitations.accept({ token: "short" }),
+  "apiTokens.list": NO_INPUT,
+  "apiTokens.create": (c) => c.apiTokens.create({ name: "", expiresInDays: 9999 }),
+  "apiTokens.revoke": (c) => c.apiTokens.revoke({ tokenId: "" }),
+};
+
+async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code).toBe(code);
+}
+
+describe("every procedure", () => {
+  let alice: TestUser;
+  let mallory: TestUser;
+
+  beforeAll(async () => {
+    alice = await signUpUser(database.db, "Alice");
+    mallory = await signUpUser(database.db, "Mallory");
+  });
+
+  it("is listed in this file", () => {
+    expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(badInput).sort());
+  });
+
+  for (const [path, call] of Object.entries(badInput)) {
+    if (call === NO_INPUT) continue;
+    it(`${path} answers bad input with BAD_REQUEST and writes nothing`, async () => {
+      const caller = await alice.caller();
+      const before = await rowCounts(database.db);
+      await expectCode(call(caller), "BAD_REQUEST");
+      expect(await rowCounts(database.db)).toEqual(before);
+    });
+  }
+
+  describe("refuses a caller from another organisation", () => {
+    let invitationId: string;
+    let tokenId: string;
+    let bob: TestUser;
+
+    beforeAll(async () => {
+      const aliceCaller = await alice.caller();
+      bob = await signUpUser(database.db, "Bob");
+      const invite = await aliceCaller.invitations.create({ email: bob.email, role: "member" });
+      await (await bob.caller()).invitations.accept({ token: invite.link.split("/invite/")[1]! });
+      const pending = await aliceCaller.invitations.create({ email: "carol@example.com", role: "member" });
+      invitationId = pending.invitation.id;
+      tokenId = (await aliceCaller.apiTokens.create({ name: "ci", expiresInDays: null })).summary.id;
+    });
+
+    it("organizations.switch into an organisation one is not in", async () => {
+      const caller = await mallory.caller();
+      await expectCode(
+        caller.organizations.switch({ organizationId: alice.personalOrganizationId }),
+        "FORBIDDEN",
+      );
+    });
+
+    it("members.changeRole / members.remove on someone else's member", async () => {
+      const caller = await mallory.caller();
+      await expectCode(caller.members.changeRole({ userId: bob.id, role: "admin" }), "NOT_FOUND");
+      await expectCode(caller.members.remove({ userId: bob.id }), "NOT_FOUND");
+      const members = await (await alice.caller()).members.list();
+      expect(members.map((m) => m.email).sort()).toEqual([alice.email, bob.email].sort());
+    });
+
+    it("invitations.revoke of another organisation's invitation", async () => {
+      await expectCode((await mallory.caller()).invitations.revoke({ invitationId }), "NOT_FOUND");
+      const invitations = await (await alice.caller()).invitations.list();
+      expect(invitations.find((i) => i.id === invitationId)?.status).toBe("pending");
+    });
+
+    it("apiTokens.revoke of another user's token", async () => {
+      await expectCode((await mallory.caller()).apiTokens.revoke({ tokenId }), "NOT_FOUND");
+      await expectCode((await bob.caller()).apiTokens.revoke({ tokenId }), "NOT_FOUND");
+    });
+
+    it("list and read procedures show only the caller's own organisation", async () => {
+      const caller = await mallory.caller();
+      expect((await caller.members.list()).map((m) => m.email)).toEqual([mallory.email]);
+      expect(await caller.invitations.list()).toEqual([]);
+      expect(await caller.apiTokens.list()).toEqual([]);
+      expect((await caller.organizations.current()).id).toBe(mallory.personalOrganizationId);
+      expect((await caller.organizations.list()).map((o) => o.id)).toEqual([mallory.personalOrganizationId]);
+    });
+
+    it("organizations.update and member management by a plain member of the organisation", async () => {
+      const bobCaller = await bob.caller();
+      await bobCaller.organizations.switch({ organizationId: alice.personalOrganizationId });
+      await expectCode(bobCaller.organizations.update({ name: "Taken over" }), "FORBIDDEN");
+      await expectCode(bobCaller.members.changeRole({ userId: alice.id, role: "member" }), "FORBIDDEN");
+      await expectCode(bobCaller.members.remove({ userId: alice.id }), "FORBIDDEN");
+      await expectCode(bobCaller.invitations.create({ email: "x@example.com", role: "member" }), "FORBIDDEN");
+      await expectCode(bobCaller.invitations.list(), "FORBIDDEN");
+      await expectCode(bobCaller.invitations.revoke({ invitationId }), "FORBIDDEN");
+    });
+
+    it("anonymous callers on every authenticated procedure", async () => {
+      const anon = anonymousCaller(database.db);
+      await expectCode(anon.members.list(), "UNAUTHORIZED");
+      await expectCode(anon.organizations.current(), "UNAUTHORIZED");
+      await expectCode(anon.apiTokens.list(), "UNAUTHORIZED");
+      await expectCode(anon.invitations.accept({ token: "a".repeat(32) }), "UNAUTHORIZED");
+      await expectCode(anon.auth.signOutEverywhere(), "UNAUTHORIZED");
+      expect(await anon.auth.me()).toBeNull();
+    });
+  });
+});

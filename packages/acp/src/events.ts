@@ -1,0 +1,134 @@
+// Studio events: what a session's durable log holds and what every subscriber (the SPA, Node
+// clients) receives. One discriminated union, validated with zod at the edges. The ACP normaliser
+// produces most of them; the session runner produces lifecycle ones (status, provisioning, turns).
+import { z } from "zod";
+
+export const toolCallStatusSchema = z.enum(["pending", "in_progress", "completed", "failed"]);
+export type ToolCallStatus = z.infer<typeof toolCallStatusSchema>;
+
+/** ACP tool kinds (read, edit, delete, move, search, execute, think, fetch, switch_mode, other). */
+export const toolKindSchema = z.string();
+
+export const toolLocationSchema = z.object({ path: z.string(), line: z.number().int().nullable().optional() });
+
+/** What a tool call shows: text output, a file diff, or a terminal reference. */
+export const toolContentSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text"), text: z.string() }),
+  z.object({ type: z.literal("diff"), path: z.string(), oldText: z.string().nullable(), newText: z.string() }),
+  z.object({ type: z.literal("terminal"), terminalId: z.string() }),
+]);
+export type ToolContent = z.infer<typeof toolContentSchema>;
+
+export const permissionOptionSchema = z.object({
+  optionId: z.string(),
+  name: z.string(),
+  kind: z.enum(["allow_once", "allow_always", "reject_once", "reject_always"]),
+});
+export type PermissionOption = z.infer<typeof permissionOptionSchema>;
+
+export const questionSchema = z.object({
+  question: z.string(),
+  header: z.string().optional(),
+  multiple: z.boolean().optional(),
+  options: z.array(z.object({ label: z.string(), description: z.string().optional() })),
+});
+export type Question = z.infer<typeof questionSchema>;
+
+export const sessionStatusSchema = z.enum(["provisioning", "ready", "active", "idle", "stopped", "error"]);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+export const stopReasonSchema = z.enum(["end_turn", "max_tokens", "max_turn_requests", "refusal", "cancelled", "error"]);
+export type StopReason = z.infer<typeof stopReasonSchema>;
+
+const toolCallFields = {
+  toolCallId: z.string(),
+  title: z.string(),
+  kind: toolKindSchema,
+  status: toolCallStatusSchema,
+  rawInput: z.unknown().optional(),
+  rawOutput: z.unknown().optional(),
+  content: z.array(toolContentSchema).default([]),
+  locations: z.array(toolLocationSchema).default([]),
+};
+
+export const studioEventSchema = z.discriminatedUnion("type", [
+  /** A prompt the person sent (or, on session/load, one replayed from the agent's history). */
+  z.object({ type: z.literal("user_message"), messageId: z.string(), text: z.string(), authorId: z.string().nullable() }),
+  z.object({ type: z.literal("agent_message_chunk"), messageId: z.string().nullable(), text: z.string() }),
+  z.object({ type: z.literal("thought_chunk"), messageId: z.string().nullable(), text: z.string() }),
+  z.object({ type: z.literal("tool_call"), ...toolCallFields }),
+  /** Only the fields the agent sent change; `content` and `locations` replace the previous ones when present. */
+  z.object({
+    type: z.literal("tool_call_update"),
+    toolCallId: z.string(),
+    title: z.string().optional(),
+    kind: toolKindSchema.optional(),
+    status: toolCallStatusSchema.optional(),
+    rawInput: z.unknown().optional(),
+    rawOutput: z.unknown().optional(),
+    content: z.array(toolContentSchema).optional(),
+    locations: z.array(toolLocationSchema).optional(),
+  }),
+  z.object({
+    type: z.literal("permission_requested"),
+    interactionId: z.string(),
+    toolCallId: z.string().nullable(),
+    title: z.string(),
+    kind: toolKindSchema.nullable(),
+    options: z.array(permissionOptionSchema),
+    rawInput: z.unknown().optional(),
+    content: z.array(toolContentSchema).default([]),
+  }),
+  z.object({
+    type: z.literal("permission_resolved"),
+    interactionId: z.string(),
+    /** The chosen option, or null when the turn was cancelled before anyone answered. */
+    optionId: z.string().nullable(),
+    optionKind: permissionOptionSchema.shape.kind.nullable(),
+    answeredBy: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal("question_asked"),
+    interactionId: z.string(),
+    toolCallId: z.string(),
+    questions: z.array(questionSchema),
+  }),
+  z.object({
+    type: z.literal("question_answered"),
+    interactionId: z.string(),
+    /** One list of chosen labels (or free text) per question; null when rejected or cancelled. */
+    answers: z.array(z.array(z.string())).nullable(),
+    answeredBy: z.string().nullable(),
+  }),
+  /** Context-window usage as the agent reports it (tokens used of the window size). */
+  z.object({ type: z.literal("usage"), usedTokens: z.number().int(), contextSize: z.number().int().nullable() }),
+  z.object({ type: z.literal("turn_started"), turnId: z.string(), promptMessageId: z.string() }),
+  z.object({
+    type: z.literal("turn_ended"),
+    turnId: z.string(),
+    stopReason: stopReasonSchema,
+    inputTokens: z.number().int().nullable(),
+    outputTokens: z.number().int().nullable(),
+  }),
+  z.object({
+    type: z.literal("status_changed"),
+    from: sessionStatusSchema,
+    to: sessionStatusSchema,
+    reason: z.string().nullable(),
+  }),
+  /** One event per provisioning step as it starts, completes or fails. */
+  z.object({
+    type: z.literal("provisioning"),
+    step: z.string(),
+    label: z.string(),
+    state: z.enum(["started", "completed", "failed"]),
+    detail: z.string().nullable(),
+  }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal("notice"), level: z.enum(["info", "warning"]), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal("session_ended"), reason: z.string() }),
+]);
+
+export type StudioEvent = z.infer<typeof studioEventSchema>;
+export type StudioEventType = StudioEvent["type"];
+export type StudioEventOf<T extends StudioEventType> = Extract<StudioEvent, { type: T }>;

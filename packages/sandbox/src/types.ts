@@ -1,0 +1,81 @@
+// The contract between the studio and wherever an agent runs. `local` runs sandbox-agent as a
+// process on this machine; `e2b` runs it in an E2B microVM. The session runner only sees this.
+
+export type SandboxProviderKind = "local" | "e2b";
+
+export interface WorkspaceFile {
+  /** Relative to the workspace directory, or absolute inside the sandbox (e.g. under HOME). */
+  path: string;
+  content: string;
+  /** Octal mode, e.g. 0o755 for launcher scripts. */
+  mode?: number;
+}
+
+export interface CreateSandboxOptions {
+  /** The studio session this sandbox serves; providers tag the sandbox with it for `list`. */
+  sessionId: string;
+  /** Environment for the sandbox-agent server and so for the agent it spawns. */
+  env: Record<string, string>;
+  /** Written before the agent server starts (opencode.json, instructions, launcher files…). */
+  files: WorkspaceFile[];
+  /** Reports each step as it happens (provisioning progress in the UI). */
+  onStep?: (step: ProvisioningStep) => void;
+  signal?: AbortSignal;
+}
+
+export interface ProvisioningStep {
+  step: string;
+  label: string;
+  state: "started" | "completed" | "failed";
+  detail?: string;
+}
+
+export interface SandboxHandle {
+  id: string;
+  provider: SandboxProviderKind;
+  sessionId: string;
+  /** Absolute path of the workspace inside the sandbox (the ACP session's cwd). */
+  workspaceDir: string;
+  /** sandbox-agent's base URL as seen from the studio server, e.g. http://127.0.0.1:41234. */
+  agentUrl: string;
+  /** Bearer token sandbox-agent requires (always set: on E2B every port is public). */
+  agentToken: string;
+  /** OpenCode's own HTTP API (question replies), as seen from the studio server. */
+  opencodeUrl: string;
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SandboxInfo {
+  id: string;
+  sessionId: string;
+  state: "running" | "paused" | "stopped";
+}
+
+export interface SandboxProvider {
+  readonly kind: SandboxProviderKind;
+  /** Creates the sandbox, writes the files, starts sandbox-agent and waits until it is healthy. */
+  create(options: CreateSandboxOptions): Promise<SandboxHandle>;
+  /** Re-attaches to an existing sandbox after a server restart or on another replica. */
+  connect(sandboxId: string): Promise<SandboxHandle>;
+  runCommand(sandboxId: string, command: string, options?: { cwd?: string; timeoutMs?: number }): Promise<CommandResult>;
+  writeFiles(sandboxId: string, files: WorkspaceFile[]): Promise<void>;
+  /** True when sandbox-agent answers its health endpoint. */
+  health(sandboxId: string): Promise<boolean>;
+  /** Restarts sandbox-agent (and so the agent) in a sandbox whose server died; workspace kept. */
+  restartAgentServer(sandboxId: string): Promise<SandboxHandle>;
+  /** Stops every process and frees the sandbox; the workspace survives only where `resume` can use it. */
+  destroy(sandboxId: string, options?: { keepWorkspace?: boolean }): Promise<void>;
+  /** Freezes a sandbox where the provider can (E2B pause); false when it cannot. */
+  pause(sandboxId: string): Promise<boolean>;
+  /** Brings a stopped or paused sandbox back with its workspace. */
+  resume(sandboxId: string, options: Omit<CreateSandboxOptions, "files"> & { files?: WorkspaceFile[] }): Promise<SandboxHandle>;
+  /** Every sandbox this provider knows of, to reconcile with the database at boot. */
+  list(): Promise<SandboxInfo[]>;
+  /** Ends every process this provider started (server shutdown). */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+import type { HTMLAttributes, ReactNode } from "react";
+import { cn } from "../../lib/cn.ts";
+
+export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {
+  return (
+    <section className={cn("rounded-xl border border-line bg-surface shadow-soft", className)} {...props} />
+  );
+}
+
+export interface CardHeaderProps {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  /** Heading level inside the page outline. */
+  level?: 2 | 3;
+  id?: string;
+}
+
+export function CardHeader({ title, description, actions, level = 2, id }: CardHeaderProps) {
+  const Heading = level === 2 ? "h2" : "h3";
+  return (
+    <div className="flex flex-wrap items-start justify-between gap-3 border-b border-line px-5 py-4">
+      <div className="min-w-0 space-y-1">
+        <Heading id={id} className="text-[15px] font-semibold text-fg">
+          {title}
+        </Heading>
+        {description ? <p className="text-[13px] text-fg-muted">{description}</p> : null}
+      </div>
+      {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
+    </div>
+  );
+}
+
+export function CardBody({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
+  return <div className={cn("px-5 py-5", className)} {...props} />;
+}
+
+export function CardFooter({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
+  return (
+    <div
+      className={cn(
+        "flex flex-wrap items-center justify-end gap-3 rounded-b-xl border-t border-line bg-surface-muted/60 px-5 py-3",
+        className,
+      )}
+      {...props}
+    />
+  );
+}

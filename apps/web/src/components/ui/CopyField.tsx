@@ -1,0 +1,70 @@
+import { Check, Copy } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
+import { cn } from "../../lib/cn.ts";
+import { Button } from "./Button.tsx";
+import { Field } from "./Field.tsx";
+import { Input } from "./Input.tsx";
+
+async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // Fall through: a denied permission still leaves the selection route.
+  }
+  // Plain-HTTP self-hosted studios have no Clipboard API; selecting and copying still works there.
+  if (!input) return false;
+  input.select();
+  return document.execCommand("copy");
+}
+
+export interface CopyFieldProps {
+  label: string;
+  value: string;
+  hint?: string;
+  monospace?: boolean;
+  className?: string;
+}
+
+/** A read-only value with a Copy button, e.g. an invitation link or a freshly created token. */
+export function CopyField({ label, value, hint, monospace = true, className }: CopyFieldProps) {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+
+  useEffect(() => {
+    if (state === "idle") return;
+    const timer = setTimeout(() => setState("idle"), 2000);
+    return () => clearTimeout(timer);
+  }, [state]);
+
+  return (
+    <Field
+      label={label}
+      hint={state === "failed" ? "Couldn't copy. Select the text and copy it yourself." : hint}
+      className={className}
+    >
+      <div className="flex gap-2">
+        <Input
+          ref={inputRef}
+          readOnly
+          value={value}
+          onFocus={(event) => event.currentTarget.select()}
+          className={cn("min-w-0 flex-1", monospace && "font-mono text-[13px]")}
+        />
+        <Button
+          variant="secondary"
+          icon={state === "copied" ? <Check /> : <Copy />}
+          onClick={async () => setState((await copyText(value, inputRef.current)) ? "copied" : "failed")}
+          aria-label={`Copy ${label.toLowerCase()}`}
+        >
+          <span aria-hidden="true">{state === "copied" ? "Copied" : "Copy"}</span>
+        </Button>
+      </div>
+      <span className="sr-only" aria-live="polite">
+        {state === "copied" ? "Copied to clipboard" : ""}
+      </span>
+    </Field>
+  );
+}

@@ -1,0 +1,28 @@
+import { createContext, useContext } from "react";
+import type { Me } from "../../lib/trpc.ts";
+
+/** Who is signed in; provided by the app shell once `auth.me` has answered with a user. */
+export const SessionContext = createContext<Me | null>(null);
+
+export function useSession(): Me {
+  const me = useContext(SessionContext);
+  if (!me) throw new Error("useSession is only available inside the signed-in app shell");
+  return me;
+}
+
+/** Where to go after signing in: only paths on this site, never another origin. */
+export function safeNext(next: string | null | undefined, fallback = "/"): string {
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
+  return next;
+}
+
+export function authHref(
+  page: "/sign-in" | "/sign-up",
+  params: { next?: string | null; email?: string | null },
+): string {
+  const search = new URLSearchParams();
+  if (params.next && params.next !== "/") search.set("next", params.next);
+  if (params.email) search.set("email", params.email);
+  const query = search.toString();
+  return query ? `${page}?${query}` : page;
+}

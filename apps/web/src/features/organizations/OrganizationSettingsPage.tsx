@@ -1,0 +1,142 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Lock } from "lucide-react";
+import type { FormEvent } from "react";
+import { Alert } from "../../components/ui/Alert.tsx";
+import { Badge } from "../../components/ui/Badge.tsx";
+import { Button } from "../../components/ui/Button.tsx";
+import { Card, CardBody, CardFooter, CardHeader } from "../../components/ui/Card.tsx";
+import { ErrorState } from "../../components/ui/ErrorState.tsx";
+import { Field } from "../../components/ui/Field.tsx";
+import { Input } from "../../components/ui/Input.tsx";
+import { Skeleton } from "../../components/ui/Skeleton.tsx";
+import { useToast } from "../../components/ui/Toast.tsx";
+import { describeError, firstError } from "../../lib/errors.ts";
+import { formatDate } from "../../lib/format.ts";
+import { isManager } from "../../lib/roles.ts";
+import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
+import { useSession } from "../auth/session.tsx";
+import { ToolPermissionsField } from "./ToolPermissionsField.tsx";
+
+type OrganizationSettings = RouterOutputs["organizations"]["current"];
+
+export function OrganizationSettingsPage() {
+  const trpc = useTRPC();
+  const current = useQuery(trpc.organizations.current.queryOptions());
+
+  return (
+    <Card aria-labelledby="organization-heading">
+      {current.isPending ? (
+        <>
+          <CardHeader id="organization-heading" title="Organisation" description="Loading settings…" />
+          <CardBody className="space-y-4" role="status" aria-label="Loading organisation settings">
+            <Skeleton className="h-9 w-full max-w-sm" />
+            <Skeleton className="h-9 w-40" />
+            <Skeleton className="h-20 w-full" />
+          </CardBody>
+        </>
+      ) : current.isError ? (
+        <>
+          <CardHeader id="organization-heading" title="Organisation" />
+          <ErrorState
+            error={current.error}
+            onRetry={() => void current.refetch()}
+            title="Couldn't load organisation settings"
+          />
+        </>
+      ) : (
+        <OrganizationSettingsForm key={current.data.id} settings={current.data} />
+      )}
+    </Card>
+  );
+}
+
+function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings }) {
+  const { activeOrganization } = useSession();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const editable = activeOrganization ? isManager(activeOrganization.role) : false;
+  const update = useMutation(
+    trpc.organizations.update.mutationOptions({
+      onSuccess: async () => {
+        // The name shows in the switcher too, so refresh everything that mentions this organisation.
+        await queryClient.invalidateQueries();
+        toast.show("Organisation settings saved.");
+      },
+    }),
+  );
+  const fields = ["name", "idleTimeoutMinutes", "toolPermissions"];
+  const { message, fieldErrors } = describeError(update.error, fields);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (update.isPending || !editable) return;
+    const form = new FormData(event.currentTarget);
+    const minutes = String(form.get("idleTimeoutMinutes") ?? "").trim();
+    update.mutate({
+      name: String(form.get("name") ?? ""),
+      idleTimeoutMinutes: minutes === "" ? Number.NaN : Number(minutes),
+      toolPermissions: form.get("toolPermissions") === "allow" ? "allow" : "ask",
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={onSubmit}>
+      <CardHeader
+        id="organization-heading"
+        title="Organisation"
+        description={`Created ${formatDate(settings.createdAt)} · ${settings.slug}`}
+        actions={settings.personal ? <Badge>Personal</Badge> : null}
+      />
+      <fieldset disabled={!editable} className="contents">
+        <legend className="sr-only">Organisation settings</legend>
+        <CardBody className="space-y-5">
+          {editable ? null : (
+            <Alert tone="info" title="Read-only">
+              Only owners and admins can change these settings.
+            </Alert>
+          )}
+          {message ? <Alert>{message}</Alert> : null}
+          <Field label="Organisation name" error={firstError(fieldErrors, "name")} className="max-w-md">
+            <Input name="name" defaultValue={settings.name} required autoComplete="organization" />
+          </Field>
+          <Field
+            label="Idle timeout"
+            hint="Sessions with no activity for this long are paused to free their sandbox."
+            error={firstError(fieldErrors, "idleTimeoutMinutes")}
+            className="max-w-md"
+          >
+            <div className="flex items-center gap-2">
+              <Input
+                name="idleTimeoutMinutes"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={1440}
+                defaultValue={settings.idleTimeoutMinutes}
+                className="w-32"
+              />
+              <span className="text-[13px] text-fg-muted">minutes</span>
+            </div>
+          </Field>
+          <ToolPermissionsField
+            defaultValue={settings.toolPermissions}
+            error={firstError(fieldErrors, "toolPermissions")}
+          />
+        </CardBody>
+      </fieldset>
+      <CardFooter>
+        {editable ? (
+          <Button type="submit" pending={update.isPending}>
+            Save changes
+          </Button>
+        ) : (
+          <p className="flex items-center gap-1.5 text-[13px] text-fg-muted">
+            <Lock className="size-3.5" aria-hidden="true" />
+            Ask an owner or admin to change these.
+          </p>
+        )}
+      </CardFooter>
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Alert } from "../../components/ui/Alert.tsx";
+import { Button } from "../../components/ui/Button.tsx";
+import { Card, CardBody, CardFooter, CardHeader } from "../../components/ui/Card.tsx";
+import { Field } from "../../components/ui/Field.tsx";
+import { Input } from "../../components/ui/Input.tsx";
+import { describeError, firstError } from "../../lib/errors.ts";
+import { useTRPC } from "../../lib/trpc.ts";
+
+export function ChangePasswordForm() {
+  const trpc = useTRPC();
+  const [mismatch, setMismatch] = useState(false);
+  const change = useMutation(trpc.auth.changePassword.mutationOptions());
+  const { message, fieldErrors } = describeError(change.error, ["currentPassword", "newPassword"]);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (change.isPending) return;
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    const newPassword = String(form.get("newPassword") ?? "");
+    // Only the browser can catch a typo in the new password; the server never sees the confirmation.
+    const confirmMismatch = newPassword !== String(form.get("confirmPassword") ?? "");
+    setMismatch(confirmMismatch);
+    if (confirmMismatch) return;
+    change.mutate(
+      { currentPassword: String(form.get("currentPassword") ?? ""), newPassword },
+      { onSuccess: () => formElement.reset() },
+    );
+  }
+
+  return (
+    <Card aria-labelledby="password-heading">
+      <form noValidate onSubmit={onSubmit}>
+        <CardHeader
+          id="password-heading"
+          title="Password"
+          description="Changing it signs you out everywhere else. This browser stays signed in."
+        />
+        <CardBody className="grid gap-4 sm:grid-cols-2">
+          {message ? <Alert className="sm:col-span-2">{message}</Alert> : null}
+          {change.isSuccess ? (
+            <Alert tone="success" className="sm:col-span-2">
+              Password changed. Other sessions were signed out.
+            </Alert>
+          ) : null}
+          <Field
+            label="Current password"
+            error={firstError(fieldErrors, "currentPassword")}
+            className="sm:col-span-2"
+          >
+            <Input
+              name="currentPassword"
+              type="password"
+              autoComplete="current-password"
+              required
+              className="sm:max-w-[calc(50%-0.5rem)]"
+            />
+          </Field>
+          <Field
+            label="New password"
+            hint="At least 10 characters."
+            error={firstError(fieldErrors, "newPassword")}
+          >
+            <Input name="newPassword" type="password" autoComplete="new-password" required />
+          </Field>
+          <Field label="Confirm new password" error={mismatch ? "The passwords don't match." : undefined}>
+            <Input name="confirmPassword" type="password" autoComplete="new-password" required />
+          </Field>
+        </CardBody>
+        <CardFooter>
+          <Button type="submit" pending={change.isPending}>
+            Change password
+          </Button>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}

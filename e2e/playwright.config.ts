@@ -1,0 +1,57 @@
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig, devices } from "@playwright/test";
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const port = Number(process.env.STUDIO_E2E_PORT ?? 3217);
+
+// One fresh data directory (and so one fresh embedded PostgreSQL) per run. The config is also loaded by
+// every worker, so the first load publishes the path through the environment the workers inherit.
+process.env.STUDIO_E2E_DATA_DIR ??= path.join(os.tmpdir(), `studio-e2e-${Date.now()}`);
+const dataDir = process.env.STUDIO_E2E_DATA_DIR;
+
+export const baseURL = `http://localhost:${port}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: Boolean(process.env.CI),
+  reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  globalSetup: "./support/global-setup.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      // Without these Chromium keeps trying to reach update and sync services this machine cannot reach.
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: "pnpm --filter @studio/server start",
+    cwd: repoRoot,
+    url: `http://127.0.0.1:${port}/api/health`,
+    env: { PORT: String(port), STUDIO_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    // SIGTERM lets the server stop its embedded PostgreSQL instead of orphaning it.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+  },
+});

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+export interface TestUser {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** A user nobody else in this run (or any earlier run on the same database) has used. */
+export function newUser(label = "user"): TestUser {
+  const id = randomUUID().slice(0, 8);
+  const first = label.charAt(0).toUpperCase() + label.slice(1);
+  return { name: `${first} ${id}`, email: `${label}-${id}@example.test`, password: "correct horse battery" };
+}
+
+export function personalOrganization(user: TestUser): string {
+  return `${user.name}'s workspace`;
+}
+
+/** Fills and submits the sign-up form on the current page (which must already show it). */
+export async function fillSignUp(page: Page, user: TestUser) {
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export async function signUp(page: Page, user: TestUser) {
+  await page.goto("/sign-up");
+  await fillSignUp(page, user);
+  await expect(page.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
+}
+
+export async function signIn(page: Page, user: TestUser) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export function organizationSwitcher(page: Page) {
+  return page.getByRole("button", { name: /^Organisation: / });
+}
+
+export function accountMenu(page: Page) {
+  return page.getByRole("button", { name: /^Account: / });
+}
+
+/** Screenshots of each main state go into the HTML report (and test-results) for review. */
+export async function snap(page: Page, testInfo: TestInfo, name: string) {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+  await testInfo.attach(name, { path: file, contentType: "image/png" });
+}

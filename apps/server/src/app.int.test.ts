@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { inertSessionsContext } from "@studio/api/testing";
 import { createStudioClient, TRPCClientError } from "@studio/client";
 import { createDb } from "@studio/db";
 import { useTestDatabase } from "@studio/testkit/vitest";
@@ -30,7 +31,12 @@ beforeAll(async () => {
       done();
     },
   });
-  studio = createStudioServer({ config: testConfig(), db: database.db, logger: createLogger("debug", sink) });
+  studio = createStudioServer({
+    config: testConfig(),
+    db: database.db,
+    logger: createLogger("debug", sink),
+    sessions: inertSessionsContext,
+  });
   url = await studio.listen();
 });
 
@@ -159,7 +165,12 @@ describe("the studio over HTTP", () => {
 describe("when the database is unreachable", () => {
   it("reports degraded health and answers procedures with a plain 500 without internals", async () => {
     const broken = createDb("postgres://studio:studio@127.0.0.1:9/none");
-    const server = createStudioServer({ config: testConfig(), db: broken, logger: createLogger("silent") });
+    const server = createStudioServer({
+      config: testConfig(),
+      db: broken,
+      logger: createLogger("silent"),
+      sessions: inertSessionsContext,
+    });
     const brokenUrl = await server.listen();
     try {
       const health = await fetch(`${brokenUrl}/api/health`);

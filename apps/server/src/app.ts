@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import http from "node:http";
-import { appRouter } from "@studio/api";
+import { appRouter, type Context } from "@studio/api";
 import type { Db } from "@studio/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import sirv from "sirv";
@@ -12,6 +12,7 @@ export interface StudioServerDeps {
   config: Config;
   db: Db;
   logger: AppLogger;
+  sessions: Context["sessions"];
 }
 
 export interface StudioServer {
@@ -36,14 +37,15 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-export function createStudioServer({ config, db, logger }: StudioServerDeps): StudioServer {
+export function createStudioServer({ config, db, logger, sessions }: StudioServerDeps): StudioServer {
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
     maxBodySize: 1024 * 1024,
-    createContext: ({ req, res }) => createRequestContext(req, res, { config, db, logger, publicUrl }),
+    createContext: ({ req, res }) =>
+      createRequestContext(req, res, { config, db, logger, publicUrl, sessions }),
   });
 
   const spa = existsSync(config.webDist)

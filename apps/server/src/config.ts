@@ -15,6 +15,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.stringbool().default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURE_COOKIES: z.stringbool().optional(),
+  SANDBOX_PROVIDER: z.enum(["local", "e2b"]).default("local"),
+  KEY_DELIVERY: z.enum(["gateway", "environment"]).default("gateway"),
 });
 
 export interface Config {
@@ -30,6 +32,10 @@ export interface Config {
   trustProxy: boolean;
   logLevel: string;
   secureCookies: boolean;
+  /** Where session sandboxes run. */
+  sandboxProvider: "local" | "e2b";
+  /** How a sandbox gets model access: through the studio's gateway (keys never enter it) or env vars. */
+  keyDelivery: "gateway" | "environment";
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,5 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === "production",
+    sandboxProvider: e.SANDBOX_PROVIDER,
+    keyDelivery: e.KEY_DELIVERY,
   };
 }

@@ -1,8 +1,10 @@
 // `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the studio on one
 // origin. Ctrl-C (or SIGTERM) stops everything this process started.
 import path from "node:path";
+import { SessionEventBus } from "@studio/core";
 import { createDb } from "@studio/db";
 import { applyMigrations } from "@studio/db/migrate";
+import { createNotificationListener } from "@studio/db/notifications";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
 import { createStudioServer } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -20,7 +22,15 @@ if (!databaseUrl) {
 
 const migrations = await applyMigrations(databaseUrl);
 const db = createDb(databaseUrl);
-const studio = createStudioServer({ config, db, logger });
+const listener = await createNotificationListener(databaseUrl, {
+  onError: (error) => logger.warn({ err: error.message }, "notification connection lost"),
+});
+const bus = new SessionEventBus(listener);
+const sessions = {
+  bus,
+  runtime: { sandboxProvider: config.sandboxProvider, keyDelivery: config.keyDelivery },
+};
+const studio = createStudioServer({ config, db, logger, sessions });
 const url = await studio.listen();
 
 const where = postgres
@@ -44,6 +54,8 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "stopping");
   await studio.close();
+  bus.close();
+  await listener.close();
   await db.$disconnect();
   await postgres?.stop().catch(() => {});
   process.exit(0);

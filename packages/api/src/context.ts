@@ -1,4 +1,4 @@
-import type { ValidApiToken, ValidSession } from "@studio/core";
+import type { SessionEventBus, SessionRuntimeSettings, ValidApiToken, ValidSession } from "@studio/core";
 import type { Db } from "@studio/db";
 
 export interface RequestInfo {
@@ -32,6 +32,8 @@ export interface Context {
   logger: Logger;
   /** The studio's own origin, e.g. http://localhost:3000, for links it hands out. */
   publicUrl: string;
+  /** Live sessions: where new events are announced, and how sandboxes are made. */
+  sessions: { bus: SessionEventBus; runtime: SessionRuntimeSettings };
 }
 
 export function authenticatedUser(auth: Authentication) {

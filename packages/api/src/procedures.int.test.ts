@@ -42,6 +42,21 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "apiTokens.list": NO_INPUT,
   "apiTokens.create": (c) => c.apiTokens.create({ name: "", expiresInDays: 9999 }),
   "apiTokens.revoke": (c) => c.apiTokens.revoke({ tokenId: "" }),
+  "sessions.create": (c) =>
+    c.sessions.create({ environment: "staging" as never, provider: "xai", model: "" }),
+  "sessions.list": (c) => c.sessions.list({ limit: 0 }),
+  "sessions.get": (c) => c.sessions.get({ sessionId: "" }),
+  "sessions.pendingInteractions": (c) => c.sessions.pendingInteractions({ sessionId: "" }),
+  "sessions.sendMessage": (c) => c.sessions.sendMessage({ sessionId: "s", text: "   " }),
+  "sessions.cancel": (c) => c.sessions.cancel({ sessionId: "" }),
+  "sessions.respondToPermission": (c) =>
+    c.sessions.respondToPermission({ sessionId: "s", interactionId: "", optionId: "once" }),
+  "sessions.answerQuestion": (c) =>
+    c.sessions.answerQuestion({ sessionId: "s", interactionId: "i", answers: "yes" as never }),
+  "sessions.keepalive": (c) => c.sessions.keepalive({ sessionId: "" }),
+  "sessions.stop": (c) => c.sessions.stop({ sessionId: "" }),
+  "sessions.resume": (c) => c.sessions.resume({ sessionId: "" }),
+  "sessions.events": (c) => c.sessions.events({ sessionId: "s", lastEventId: "not-a-number" }),
 };
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
@@ -136,6 +151,38 @@ describe("every procedure", () => {
       await expectCode(bobCaller.invitations.create({ email: "x@example.com", role: "member" }), "FORBIDDEN");
       await expectCode(bobCaller.invitations.list(), "FORBIDDEN");
       await expectCode(bobCaller.invitations.revoke({ invitationId }), "FORBIDDEN");
+    });
+
+    it("every sessions procedure on another organisation's session", async () => {
+      const session = await (await alice.caller()).sessions.create({
+        environment: "development",
+        provider: "xai",
+        model: "grok-4-1-fast",
+      });
+      const sessionId = session.id;
+      const caller = await mallory.caller();
+      const before = await rowCounts(database.db);
+      await expectCode(caller.sessions.get({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.sessions.sendMessage({ sessionId, text: "hello" }), "NOT_FOUND");
+      await expectCode(caller.sessions.cancel({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.sessions.keepalive({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.sessions.stop({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.sessions.resume({ sessionId }), "NOT_FOUND");
+      await expectCode(
+        caller.sessions.respondToPermission({ sessionId, interactionId: "i", optionId: "once" }),
+        "NOT_FOUND",
+      );
+      await expectCode(
+        caller.sessions.answerQuestion({ sessionId, interactionId: "i", answers: null }),
+        "NOT_FOUND",
+      );
+      await expectCode(
+        caller.sessions.events({ sessionId }).then((events) => events[Symbol.asyncIterator]().next()),
+        "NOT_FOUND",
+      );
+      expect(await caller.sessions.pendingInteractions({ sessionId })).toEqual([]);
+      expect((await caller.sessions.list({})).sessions).toEqual([]);
+      expect(await rowCounts(database.db)).toEqual(before);
     });
 
     it("anonymous callers on every authenticated procedure", async () => {

@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { membersRouter } from "./routers/members.ts";
 import { organizationsRouter } from "./routers/organizations.ts";
+import { sessionsRouter } from "./routers/sessions.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   members: membersRouter,
   invitations: invitationsRouter,
   apiTokens: apiTokensRouter,
+  sessions: sessionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -49,7 +49,9 @@ export async function startEmbeddedPostgres(
     postgresFlags: [
       ...["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
       // A test cluster is thrown away afterwards: durability would only cost time.
-      ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ...(options.ephemeral
+        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        : []),
     ],
     onLog: (message) => onLog(String(message).trim()),
     onError: (message) => onLog(String(message).trim()),

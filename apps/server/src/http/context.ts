@@ -11,6 +11,7 @@ export interface ContextDeps {
   db: Db;
   logger: AppLogger;
   publicUrl: string;
+  sessions: Context["sessions"];
 }
 
 function clientAddress(req: IncomingMessage, trustProxy: boolean): string | null {
@@ -71,6 +72,7 @@ export async function createRequestContext(
     auth: await authenticate(req, res, deps),
     publicUrl: deps.publicUrl,
     logger: deps.logger,
+    sessions: deps.sessions,
     request: {
       ipAddress: clientAddress(req, deps.config.trustProxy),
       userAgent: req.headers["user-agent"] ?? null,

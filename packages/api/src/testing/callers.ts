@@ -1,4 +1,4 @@
-import { createAuthSession, validateApiToken, validateSessionToken } from "@studio/core";
+import { createAuthSession, SessionEventBus, validateApiToken, validateSessionToken } from "@studio/core";
 import type { Db } from "@studio/db";
 import type { Context } from "../context.ts";
 import { createCaller } from "../router.ts";
@@ -10,12 +10,32 @@ export interface RecordedCookies {
 
 const silentLogger = { info() {}, warn() {}, error() {} };
 
+// For tests that never subscribe to session events: nothing is ever announced.
+const unannouncedBus = new SessionEventBus({
+  subscribe: () => () => {},
+  onReconnect: () => () => {},
+  close: async () => {},
+});
+
+export const inertSessionsContext: Context["sessions"] = {
+  bus: unannouncedBus,
+  runtime: { sandboxProvider: "local", keyDelivery: "gateway" },
+};
+
+let sessionsForTests: Context["sessions"] = inertSessionsContext;
+
+/** Tests that follow events give callers a bus on a real LISTEN connection. */
+export function useSessionsContext(sessions: Context["sessions"]) {
+  sessionsForTests = sessions;
+}
+
 export function testContext(db: Db, auth: Context["auth"], overrides: Partial<Context["request"]> = {}) {
   const cookies: RecordedCookies = { token: undefined };
   const context: Context = {
     db,
     auth,
     publicUrl: "http://studio.test",
+    sessions: sessionsForTests,
     logger: silentLogger,
     request: { ipAddress: "127.0.0.1", userAgent: "vitest", sameOrigin: true, ...overrides },
     cookies: {

@@ -1,0 +1,116 @@
+import {
+  answerQuestion,
+  answerQuestionInput,
+  cancelTurn,
+  createSession,
+  createSessionInput,
+  followEvents,
+  getSession,
+  keepalive,
+  listPendingInteractions,
+  listSessions,
+  listSessionsInput,
+  respondToPermission,
+  respondToPermissionInput,
+  resumeSession,
+  sendMessage,
+  sendMessageInput,
+  sessionEventsInput,
+  sessionIdInput,
+  stopSession,
+} from "@studio/core";
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { sessionOutput } from "../outputs.ts";
+import { orgProcedure, router } from "../trpc.ts";
+
+const actorOf = (ctx: { actor: { userId: string; organizationId: string } }) => ctx.actor;
+const ok = z.object({ ok: z.literal(true) });
+
+export const sessionsRouter = router({
+  /** Answers at once with the session in `provisioning`; provisioning goes on in the background. */
+  create: orgProcedure
+    .input(createSessionInput)
+    .output(sessionOutput)
+    .mutation(({ ctx, input }) => createSession(ctx.db, actorOf(ctx), input, ctx.sessions.runtime)),
+
+  list: orgProcedure
+    .input(listSessionsInput)
+    .output(z.object({ sessions: sessionOutput.array(), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) => listSessions(ctx.db, actorOf(ctx), input)),
+
+  get: orgProcedure
+    .input(sessionIdInput)
+    .output(sessionOutput)
+    .query(({ ctx, input }) => getSession(ctx.db, actorOf(ctx), input.sessionId)),
+
+  pendingInteractions: orgProcedure
+    .input(sessionIdInput)
+    .query(({ ctx, input }) => listPendingInteractions(ctx.db, actorOf(ctx), input.sessionId)),
+
+  sendMessage: orgProcedure
+    .input(sendMessageInput)
+    .output(z.object({ messageId: z.string() }))
+    .mutation(({ ctx, input }) => sendMessage(ctx.db, actorOf(ctx), input.sessionId, input.text)),
+
+  cancel: orgProcedure
+    .input(sessionIdInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await cancelTurn(ctx.db, actorOf(ctx), input.sessionId);
+      return { ok: true as const };
+    }),
+
+  respondToPermission: orgProcedure
+    .input(respondToPermissionInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await respondToPermission(ctx.db, actorOf(ctx), input.sessionId, input.interactionId, input.optionId);
+      return { ok: true as const };
+    }),
+
+  answerQuestion: orgProcedure
+    .input(answerQuestionInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await answerQuestion(ctx.db, actorOf(ctx), input.sessionId, input.interactionId, input.answers);
+      return { ok: true as const };
+    }),
+
+  keepalive: orgProcedure
+    .input(sessionIdInput)
+    .output(z.object({ idleTimeoutSeconds: z.number().int() }))
+    .mutation(({ ctx, input }) => keepalive(ctx.db, actorOf(ctx), input.sessionId)),
+
+  stop: orgProcedure
+    .input(sessionIdInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await stopSession(ctx.db, actorOf(ctx), input.sessionId);
+      return { ok: true as const };
+    }),
+
+  resume: orgProcedure
+    .input(sessionIdInput)
+    .output(ok)
+    .mutation(async ({ ctx, input }) => {
+      await resumeSession(ctx.db, actorOf(ctx), input.sessionId);
+      return { ok: true as const };
+    }),
+
+  /**
+   * Every event of the session after `lastEventId`, then live ones, as SSE. Each is `tracked` with
+   * its sequence number, so a reconnecting client resumes exactly after the last one it saw.
+   */
+  events: orgProcedure.input(sessionEventsInput).subscription(async ({ ctx, input, signal }) => {
+    // Checked before the stream starts, so a refusal is a typed error rather than a broken stream.
+    await getSession(ctx.db, actorOf(ctx), input.sessionId);
+    const after = input.lastEventId ? BigInt(input.lastEventId) : 0n;
+    const abort = signal ?? new AbortController().signal;
+    return (async function* () {
+      for await (const stored of followEvents(ctx.db, ctx.sessions.bus, input.sessionId, after, abort)) {
+        yield tracked(String(stored.seq), { ...stored.event, seq: Number(stored.seq), at: stored.createdAt });
+      }
+    })();
+  }),
+});

@@ -1,0 +1,238 @@
+import type { Db, DbTx, Prisma } from "@studio/db";
+import { AppError, conflict, notFound } from "../shared/errors.ts";
+import { newId } from "../shared/ids.ts";
+import { enqueueCommand } from "./commands.ts";
+import { appendEvents } from "./event-log.ts";
+import { applyTransitionInTx } from "./lifecycle.ts";
+import type { CreateSessionInput, ListSessionsInput } from "./schemas.ts";
+import { acceptsPrompts, isLive } from "./state-machine.ts";
+
+export interface SessionActor {
+  userId: string;
+  organizationId: string;
+}
+
+export const sessionSelect = {
+  id: true,
+  organizationId: true,
+  userId: true,
+  environment: true,
+  status: true,
+  sandboxProvider: true,
+  agentType: true,
+  provider: true,
+  model: true,
+  keySource: true,
+  keyDelivery: true,
+  title: true,
+  totalInputTokens: true,
+  totalOutputTokens: true,
+  totalCachedTokens: true,
+  totalCreditsConsumed: true,
+  idleTimeoutSeconds: true,
+  lastActivityAt: true,
+  lastEventSeq: true,
+  errorReason: true,
+  errorStep: true,
+  createdAt: true,
+  readyAt: true,
+  stoppedAt: true,
+  user: { select: { name: true } },
+} as const satisfies Prisma.StudioSessionSelect;
+
+export type SessionView = Prisma.StudioSessionGetPayload<{ select: typeof sessionSelect }>;
+
+export interface SessionRuntimeSettings {
+  sandboxProvider: "local" | "e2b";
+  keyDelivery: "gateway" | "environment";
+}
+
+/**
+ * Records a new session in `provisioning` and returns at once with the gateway token the sandbox
+ * will use (only its hash is stored). A runner on some replica picks the session up and provisions it.
+ */
+export async function createSession(
+  db: Db,
+  actor: SessionActor,
+  input: CreateSessionInput,
+  runtime: SessionRuntimeSettings,
+): Promise<SessionView> {
+  const organization = await db.organization.findUnique({
+    where: { id: actor.organizationId },
+    select: { idleTimeoutMinutes: true },
+  });
+  if (!organization) throw notFound("Organisation");
+  const id = newId();
+  return db.$transaction(async (tx) => {
+    const session = await tx.studioSession.create({
+      data: {
+        id,
+        organizationId: actor.organizationId,
+        userId: actor.userId,
+        environment: input.environment,
+        provider: input.provider,
+        model: input.model,
+        keySource: "platform",
+        keyDelivery: runtime.keyDelivery,
+        sandboxProvider: runtime.sandboxProvider,
+        idleTimeoutSeconds: organization.idleTimeoutMinutes * 60,
+      },
+      select: sessionSelect,
+    });
+    await appendEvents(tx, id, [
+      { type: "status_changed", from: "provisioning", to: "provisioning", reason: "Session created" },
+    ]);
+    return session;
+  });
+}
+
+export async function getSession(db: DbTx, actor: SessionActor, sessionId: string): Promise<SessionView> {
+  const session = await db.studioSession.findFirst({
+    where: { id: sessionId, organizationId: actor.organizationId },
+    select: sessionSelect,
+  });
+  if (!session) throw notFound("Session");
+  return session;
+}
+
+/** Newest first; the cursor is the last row's `createdAt|id`, stable while new sessions arrive. */
+export async function listSessions(db: DbTx, actor: SessionActor, input: ListSessionsInput) {
+  let after: { createdAt: Date; id: string } | null = null;
+  if (input.cursor) {
+    const [time, id] = input.cursor.split("|");
+    const createdAt = new Date(Number(time));
+    if (!id || Number.isNaN(createdAt.getTime())) throw new AppError("BAD_REQUEST", "Invalid cursor.");
+    after = { createdAt, id };
+  }
+  const rows = await db.studioSession.findMany({
+    where: {
+      organizationId: actor.organizationId,
+      ...(input.environment ? { environment: input.environment } : {}),
+      ...(input.status?.length ? { status: { in: input.status } } : {}),
+      ...(input.mine ? { userId: actor.userId } : {}),
+      ...(after
+        ? {
+            OR: [
+              { createdAt: { lt: after.createdAt } },
+              { createdAt: after.createdAt, id: { lt: after.id } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    select: sessionSelect,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > input.limit && last ? `${last.createdAt.getTime()}|${last.id}` : null;
+  return { sessions: page, nextCursor };
+}
+
+async function lockSession(tx: DbTx, actor: SessionActor, sessionId: string) {
+  const [row] = await tx.$queryRaw<{ status: SessionView["status"]; title: string | null }[]>`
+    SELECT status, title FROM studio_sessions
+    WHERE id = ${sessionId} AND organization_id = ${actor.organizationId} FOR UPDATE`;
+  if (!row) throw notFound("Session");
+  return row;
+}
+
+/** Stores the person's message and queues it as a prompt; it runs when the agent is free. */
+export async function sendMessage(db: Db, actor: SessionActor, sessionId: string, text: string) {
+  return db.$transaction(async (tx) => {
+    const session = await lockSession(tx, actor, sessionId);
+    if (!acceptsPrompts(session.status) && session.status !== "provisioning") {
+      throw conflict(
+        session.status === "error"
+          ? "The session failed. Resume it to continue."
+          : "The session is stopped. Resume it to continue.",
+      );
+    }
+    const messageId = newId();
+    await tx.studioSession.update({
+      where: { id: sessionId },
+      data: { lastActivityAt: new Date(), ...(session.title ? {} : { title: text.slice(0, 80) }) },
+    });
+    await appendEvents(tx, sessionId, [{ type: "user_message", messageId, text, authorId: actor.userId }]);
+    await enqueueCommand(tx, sessionId, { kind: "prompt", messageId, text }, actor.userId);
+    return { messageId };
+  });
+}
+
+export async function cancelTurn(db: Db, actor: SessionActor, sessionId: string) {
+  return db.$transaction(async (tx) => {
+    const session = await lockSession(tx, actor, sessionId);
+    if (session.status !== "active") throw conflict("No turn is running.");
+    // Prompts still waiting behind the running turn are dropped with it.
+    await tx.sessionCommand.updateMany({
+      where: { sessionId, kind: "prompt", status: "pending" },
+      data: { status: "failed", error: "cancelled", completedAt: new Date() },
+    });
+    await enqueueCommand(tx, sessionId, { kind: "cancel" }, actor.userId);
+  });
+}
+
+export async function keepalive(db: Db, actor: SessionActor, sessionId: string) {
+  const { count } = await db.studioSession.updateMany({
+    where: {
+      id: sessionId,
+      organizationId: actor.organizationId,
+      status: { in: ["provisioning", "ready", "active", "idle"] },
+    },
+    data: { lastActivityAt: new Date() },
+  });
+  if (count === 0) {
+    await getSession(db, actor, sessionId); // 404 for a session of another organisation
+    throw conflict("The session is not running.");
+  }
+  return { idleTimeoutSeconds: (await getSession(db, actor, sessionId)).idleTimeoutSeconds };
+}
+
+/** Stops at once from the person's point of view; the runner then tears the sandbox down. */
+export async function stopSession(
+  db: Db,
+  actor: SessionActor,
+  sessionId: string,
+  reason = "Stopped by a person",
+) {
+  return db.$transaction(async (tx) => {
+    const session = await lockSession(tx, actor, sessionId);
+    if (!isLive(session.status)) throw conflict("The session is already stopped.");
+    await applyTransitionInTx(tx, sessionId, "stop", {
+      reason,
+      data: { stoppedAt: new Date(), currentTurnId: null },
+      events: [{ type: "session_ended", reason }],
+    });
+    await cancelOpenWork(tx, sessionId);
+    await enqueueCommand(tx, sessionId, { kind: "stop", reason }, actor.userId);
+  });
+}
+
+/** Pending prompts and interactions die with the session (truthfully marked, not deleted). */
+export async function cancelOpenWork(tx: DbTx, sessionId: string) {
+  await tx.sessionCommand.updateMany({
+    where: { sessionId, kind: "prompt", status: "pending" },
+    data: { status: "failed", error: "session stopped", completedAt: new Date() },
+  });
+  await tx.pendingInteraction.updateMany({
+    where: { sessionId, status: "pending" },
+    data: { status: "cancelled", answeredAt: new Date() },
+  });
+}
+
+export async function resumeSession(db: Db, actor: SessionActor, sessionId: string) {
+  return db.$transaction(async (tx) => {
+    await lockSession(tx, actor, sessionId);
+    await applyTransitionInTx(tx, sessionId, "resume", {
+      reason: "Resumed",
+      data: {
+        errorReason: null,
+        errorStep: null,
+        stoppedAt: null,
+        lastActivityAt: new Date(),
+        runnerId: null,
+        runnerLeaseExpiresAt: null,
+      },
+    });
+  });
+}

@@ -1,0 +1,48 @@
+// Where each provider's API lives and how it wants its key. The sandbox's OpenCode is configured
+// with `<studio>/api/llm/<provider>` + the provider's usual path prefix as its base URL, so the
+// gateway forwards the rest of the path unchanged.
+
+export type GatewayProvider = "xai" | "anthropic" | "openai" | "google" | "openrouter" | "custom";
+
+export interface Upstream {
+  /** Origin (and, for custom endpoints, path prefix) the rest of the request path is appended to. */
+  baseUrl: string;
+  /** Platform key; null when the platform offers no key for this provider. */
+  apiKey: string | null;
+}
+
+export type UpstreamConfig = Partial<Record<GatewayProvider, Upstream>>;
+
+export const DEFAULT_UPSTREAM_URLS: Record<Exclude<GatewayProvider, "custom">, string> = {
+  xai: "https://api.x.ai",
+  anthropic: "https://api.anthropic.com",
+  openai: "https://api.openai.com",
+  google: "https://generativelanguage.googleapis.com",
+  openrouter: "https://openrouter.ai",
+};
+
+/** Request headers that carry a caller's key, in any of the wire formats. */
+export const KEY_HEADERS = ["authorization", "x-api-key", "x-goog-api-key"] as const;
+
+/** Sets the upstream key the way the provider expects it. */
+export function upstreamAuthHeaders(
+  provider: GatewayProvider,
+  apiKey: string | null,
+): Record<string, string> {
+  if (!apiKey) return {};
+  if (provider === "anthropic") return { "x-api-key": apiKey };
+  if (provider === "google") return { "x-goog-api-key": apiKey };
+  return { authorization: `Bearer ${apiKey}` };
+}
+
+/** The session token the sandbox sent, from whichever header its SDK uses. */
+export function callerToken(headers: Record<string, string | string[] | undefined>, url: URL): string | null {
+  const authorization = headers.authorization;
+  if (typeof authorization === "string" && authorization.startsWith("Bearer "))
+    return authorization.slice(7).trim();
+  for (const name of ["x-api-key", "x-goog-api-key"]) {
+    const value = headers[name];
+    if (typeof value === "string" && value) return value.trim();
+  }
+  return url.searchParams.get("key");
+}

@@ -1,0 +1,61 @@
+// Which replica runs which session: a lease row on the session, claimed with SKIP LOCKED so
+// replicas never block each other, renewed while alive, taken over when it lapses.
+import type { Db } from "@studio/db";
+
+export interface ClaimedSession {
+  id: string;
+  status: "provisioning" | "ready" | "active" | "idle";
+}
+
+export async function claimExpiredLeases(
+  db: Db,
+  runnerId: string,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedSession[]> {
+  return db.$queryRaw<ClaimedSession[]>`
+    UPDATE studio_sessions SET runner_id = ${runnerId},
+      runner_lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
+    WHERE id IN (
+      SELECT id FROM studio_sessions
+      WHERE status IN ('provisioning', 'ready', 'active', 'idle')
+        AND (runner_lease_expires_at IS NULL OR runner_lease_expires_at < now())
+      ORDER BY created_at
+      FOR UPDATE SKIP LOCKED
+      LIMIT ${limit}
+    )
+    RETURNING id, status::text AS status`;
+}
+
+/** Renews this replica's leases; returns the ids it still holds (others were lost or ended). */
+export async function renewLeases(
+  db: Db,
+  runnerId: string,
+  sessionIds: string[],
+  leaseMs: number,
+): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE studio_sessions SET runner_lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
+    WHERE id = ANY(${sessionIds}::text[]) AND runner_id = ${runnerId}
+      AND status IN ('provisioning', 'ready', 'active', 'idle')
+    RETURNING id`;
+  return new Set(rows.map((row) => row.id));
+}
+
+/** On a clean shutdown: let another replica take over at once instead of after the lease lapses. */
+export async function releaseLeases(db: Db, runnerId: string) {
+  await db.studioSession.updateMany({
+    where: { runnerId },
+    data: { runnerId: null, runnerLeaseExpiresAt: null },
+  });
+}
+
+/** Live sessions whose idle timer ran out, among those this replica runs. */
+export async function idleExpired(db: Db, runnerId: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM studio_sessions
+    WHERE runner_id = ${runnerId} AND status IN ('ready', 'idle')
+      AND last_activity_at + make_interval(secs => idle_timeout_seconds) < now()`;
+  return rows.map((row) => row.id);
+}

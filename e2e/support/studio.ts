@@ -49,7 +49,20 @@ export function accountMenu(page: Page) {
 
 /** Screenshots of each main state go into the HTML report (and test-results) for review. */
 export async function snap(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
-  await testInfo.attach(name, { path: file, contentType: "image/png" });
+  // Also kept as test-results/<test>/<name>.png, which is easier to browse than the report.
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true, animations: "disabled" });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+/** Creates an organisation through the switcher; the studio makes it the active one. */
+export async function createOrganization(page: Page, name: string) {
+  await organizationSwitcher(page).click();
+  await page.getByRole("menuitem", { name: "Create organisation" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create organisation" });
+  await dialog.getByLabel("Organisation name").fill(name);
+  await dialog.getByRole("button", { name: "Create organisation" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(organizationSwitcher(page)).toContainText(name);
+  return name;
 }

@@ -14,7 +14,7 @@ export function NotFoundPage() {
           Back to Studio
         </Link>
       }
-      className="py-24"
+      spacing="roomy"
     />
   );
 }

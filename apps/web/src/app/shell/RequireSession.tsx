@@ -16,7 +16,7 @@ export function RequireSession() {
   if (me.isPending) {
     return (
       <div className="flex min-h-dvh flex-col items-center justify-center gap-4 text-fg-muted">
-        <LogoMark className="size-9" />
+        <LogoMark large />
         <Spinner label="Loading your workspace" />
       </div>
     );

@@ -2,7 +2,7 @@ import type { ButtonHTMLAttributes, ReactNode } from "react";
 import { cn } from "../../lib/cn.ts";
 import { Spinner } from "./Spinner.tsx";
 
-export type ButtonVariant = "primary" | "secondary" | "ghost" | "danger";
+export type ButtonVariant = "primary" | "secondary" | "ghost" | "danger" | "danger-outline";
 export type ButtonSize = "sm" | "md" | "icon";
 
 const variants: Record<ButtonVariant, string> = {
@@ -10,6 +10,7 @@ const variants: Record<ButtonVariant, string> = {
   secondary: "border border-line bg-surface text-fg shadow-soft hover:bg-surface-hover",
   ghost: "text-fg-muted hover:bg-surface-hover hover:text-fg",
   danger: "bg-danger text-white shadow-soft hover:bg-danger-hover",
+  "danger-outline": "border border-danger/30 bg-surface text-danger-soft-fg shadow-soft hover:bg-danger-soft",
 };
 
 const sizes: Record<ButtonSize, string> = {

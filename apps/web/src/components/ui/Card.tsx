@@ -1,9 +1,20 @@
 import type { HTMLAttributes, ReactNode } from "react";
 import { cn } from "../../lib/cn.ts";
 
-export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {
+export function Card({
+  className,
+  tone = "default",
+  ...props
+}: HTMLAttributes<HTMLElement> & { tone?: "default" | "danger" }) {
   return (
-    <section className={cn("rounded-xl border border-line bg-surface shadow-soft", className)} {...props} />
+    <section
+      className={cn(
+        "rounded-xl border bg-surface shadow-soft",
+        tone === "danger" ? "border-danger/30" : "border-line",
+        className,
+      )}
+      {...props}
+    />
   );
 }
 

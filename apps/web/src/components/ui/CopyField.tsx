@@ -1,6 +1,5 @@
 import { Check, Copy } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
-import { cn } from "../../lib/cn.ts";
 import { Button } from "./Button.tsx";
 import { Field } from "./Field.tsx";
 import { Input } from "./Input.tsx";
@@ -22,14 +21,16 @@ async function copyText(text: string, input: HTMLInputElement | null): Promise<b
 
 export interface CopyFieldProps {
   label: string;
+  /** Accessible name of the button, e.g. "Copy invitation link". */
+  copyLabel: string;
   value: string;
   hint?: string;
   monospace?: boolean;
-  className?: string;
+  className?: string | undefined;
 }
 
 /** A read-only value with a Copy button, e.g. an invitation link or a freshly created token. */
-export function CopyField({ label, value, hint, monospace = true, className }: CopyFieldProps) {
+export function CopyField({ label, copyLabel, value, hint, monospace = true, className }: CopyFieldProps) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
 
@@ -46,18 +47,20 @@ export function CopyField({ label, value, hint, monospace = true, className }: C
       className={className}
     >
       <div className="flex gap-2">
-        <Input
-          ref={inputRef}
-          readOnly
-          value={value}
-          onFocus={(event) => event.currentTarget.select()}
-          className={cn("min-w-0 flex-1", monospace && "font-mono text-[13px]")}
-        />
+        <div className="min-w-0 flex-1">
+          <Input
+            ref={inputRef}
+            readOnly
+            value={value}
+            onFocus={(event) => event.currentTarget.select()}
+            monospace={monospace}
+          />
+        </div>
         <Button
           variant="secondary"
           icon={state === "copied" ? <Check /> : <Copy />}
           onClick={async () => setState((await copyText(value, inputRef.current)) ? "copied" : "failed")}
-          aria-label={`Copy ${label.toLowerCase()}`}
+          aria-label={copyLabel}
         >
           <span aria-hidden="true">{state === "copied" ? "Copied" : "Copy"}</span>
         </Button>

@@ -7,12 +7,15 @@ export interface EmptyStateProps {
   title: ReactNode;
   description?: ReactNode;
   action?: ReactNode;
-  className?: string;
+  /** Vertical room: compact inside cards with other content, roomy when it is the whole page. */
+  spacing?: "compact" | "normal" | "roomy";
 }
 
-export function EmptyState({ icon: Icon, title, description, action, className }: EmptyStateProps) {
+const paddings = { compact: "py-6", normal: "py-12", roomy: "py-24" };
+
+export function EmptyState({ icon: Icon, title, description, action, spacing = "normal" }: EmptyStateProps) {
   return (
-    <div className={cn("flex flex-col items-center px-6 py-12 text-center", className)}>
+    <div className={cn("flex flex-col items-center px-6 text-center", paddings[spacing])}>
       <div className="mb-4 flex size-11 items-center justify-center rounded-xl border border-line bg-surface-muted text-fg-muted shadow-soft">
         <Icon className="size-5" aria-hidden="true" />
       </div>

@@ -1,3 +1,4 @@
+import { Check } from "lucide-react";
 import {
   createContext,
   type KeyboardEvent,
@@ -150,6 +151,7 @@ export function MenuItem({ children, onSelect, icon, checked, tone = "default", 
     >
       {icon}
       <span className="min-w-0 flex-1">{children}</span>
+      {checked ? <Check className="text-accent-soft-fg!" aria-hidden="true" /> : null}
     </button>
   );
 }

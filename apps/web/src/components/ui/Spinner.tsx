@@ -16,7 +16,7 @@ export function Spinner({ className, label }: { className?: string; label?: stri
 export function PageSpinner({ label = "Loading" }: { label?: string }) {
   return (
     <div className="flex min-h-48 flex-1 items-center justify-center text-fg-muted">
-      <Spinner className="size-5" label={label} />
+      <Spinner label={label} />
     </div>
   );
 }

@@ -35,11 +35,11 @@ export function ApiTokensTable({
 }) {
   const now = new Date();
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-[13px]">
         <thead className="text-xs text-fg-muted">
           <tr className="border-b border-line">
-            <th scope="col" className="px-5 py-2.5 font-medium">
+            <th scope="col" className="py-2.5 pr-3 pl-4 font-medium sm:pl-5">
               Name
             </th>
             <th scope="col" className="hidden px-3 py-2.5 font-medium sm:table-cell">
@@ -54,7 +54,7 @@ export function ApiTokensTable({
             <th scope="col" className="px-3 py-2.5 font-medium">
               Status
             </th>
-            <th scope="col" className="px-5 py-2.5 text-right font-medium">
+            <th scope="col" className="py-2.5 pr-4 pl-3 text-right font-medium sm:pr-5">
               <span className="sr-only">Actions</span>
             </th>
           </tr>
@@ -64,7 +64,7 @@ export function ApiTokensTable({
             const status = tokenStatus(token, now);
             return (
               <tr key={token.id} className={status === "active" ? undefined : "text-fg-muted"}>
-                <td className="px-5 py-3">
+                <td className="py-3 pr-3 pl-4 sm:pl-5">
                   <p className="font-medium text-fg">{token.name}</p>
                   <p className="text-xs text-fg-muted sm:hidden">Created {formatDate(token.createdAt)}</p>
                 </td>
@@ -82,7 +82,7 @@ export function ApiTokensTable({
                   )}
                 </td>
                 <td className="px-3 py-3">{statusBadge[status]}</td>
-                <td className="px-5 py-3 text-right">
+                <td className="py-3 pr-4 pl-3 text-right sm:pr-5">
                   {status === "active" ? (
                     <Button
                       variant="secondary"

@@ -78,7 +78,7 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
             Studio keeps only a hash. Copy the token now and store it somewhere safe, like a password manager
             or a CI secret.
           </Alert>
-          <CopyField label="API token" value={created.token} />
+          <CopyField label="API token" copyLabel="Copy API token" value={created.token} />
         </div>
       ) : (
         <form id={formId} noValidate onSubmit={onSubmit} className="space-y-4">

@@ -55,7 +55,7 @@ export function InvitationPage() {
             icon={Link2Off}
             title="This invitation link doesn't work"
             description="It may be incomplete or mistyped. Open the link from your invitation again, or ask for a new one."
-            className="py-4"
+            spacing="compact"
           />
         ) : (
           <ErrorState
@@ -92,7 +92,7 @@ function InvitationSummary({ invitation }: { invitation: Preview }) {
   return (
     <div className="space-y-4">
       <div className="flex items-center gap-3">
-        <Avatar name={invitation.organizationName} square className="size-10 text-sm" />
+        <Avatar name={invitation.organizationName} square size="lg" />
         <p className="text-[13px] text-fg-muted">
           <span className="font-medium text-fg">{invitation.invitedBy}</span> invited you to join{" "}
           <span className="font-medium text-fg">{invitation.organizationName}</span> as{" "}

@@ -56,7 +56,7 @@ export function InvitationsCard() {
             icon={MailPlus}
             title="No invitations yet"
             description="Invitations you send appear here with their status."
-            className="py-8"
+            spacing="compact"
           />
         ) : (
           <ul aria-label="Invitations" className="divide-y divide-line">

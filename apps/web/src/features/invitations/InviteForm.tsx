@@ -55,7 +55,7 @@ export function InviteForm() {
               ))}
             </Select>
           </Field>
-          <Button type="submit" pending={create.isPending} icon={<UserPlus />} className="sm:mt-[1.4rem]">
+          <Button type="submit" pending={create.isPending} icon={<UserPlus />} className="sm:mt-6.5">
             Invite
           </Button>
         </div>
@@ -65,7 +65,7 @@ export function InviteForm() {
           <Alert tone="success" title={`Invitation created for ${create.data.invitation.email}`}>
             Studio doesn't send email. Share this link with them; it works once and expires in 7 days.
           </Alert>
-          <CopyField label="Invitation link" value={create.data.link} />
+          <CopyField label="Invitation link" copyLabel="Copy invitation link" value={create.data.link} />
         </div>
       ) : null}
     </div>

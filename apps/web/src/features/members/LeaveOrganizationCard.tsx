@@ -33,7 +33,7 @@ export function LeaveOrganizationCard() {
   const personal = activeOrganization.personal;
 
   return (
-    <Card aria-labelledby="leave-heading" className="border-danger/25">
+    <Card aria-labelledby="leave-heading" tone="danger">
       <CardBody className="flex flex-wrap items-center justify-between gap-4">
         <div className="space-y-1">
           <h2 id="leave-heading" className="text-[15px] font-semibold text-fg">
@@ -46,11 +46,10 @@ export function LeaveOrganizationCard() {
           </p>
         </div>
         <Button
-          variant="secondary"
+          variant="danger-outline"
           icon={<LogOut />}
           disabled={personal}
           onClick={() => setConfirming(true)}
-          className="text-danger-soft-fg"
         >
           Leave organisation
         </Button>

@@ -51,11 +51,11 @@ export function MembersCard() {
       ) : members.data.length === 0 ? (
         <EmptyState icon={Users} title="No members" description="Invite someone to start working together." />
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-[13px]">
             <thead className="text-xs text-fg-muted">
               <tr className="border-b border-line">
-                <th scope="col" className="px-5 py-2.5 font-medium">
+                <th scope="col" className="py-2.5 pr-3 pl-4 font-medium sm:pl-5">
                   Member
                 </th>
                 <th scope="col" className="px-3 py-2.5 font-medium">
@@ -64,7 +64,7 @@ export function MembersCard() {
                 <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">
                   Joined
                 </th>
-                <th scope="col" className="px-5 py-2.5 text-right font-medium">
+                <th scope="col" className="py-2.5 pr-4 pl-3 text-right font-medium sm:pr-5">
                   <span className="sr-only">Actions</span>
                 </th>
               </tr>
@@ -115,10 +115,12 @@ function MemberRow({
 
   return (
     <tr>
-      <td className="px-5 py-3">
+      <td className="py-3 pr-3 pl-4 sm:pl-5">
         <div className="flex min-w-0 items-center gap-3">
-          <Avatar name={member.name} />
-          <div className="min-w-0">
+          <span className="hidden sm:contents">
+            <Avatar name={member.name} />
+          </span>
+          <div className="max-w-[calc(100vw-16rem)] min-w-0 sm:max-w-xs">
             <p className="truncate font-medium text-fg">
               {member.name}
               {isYou ? <span className="ml-1.5 font-normal text-fg-muted">(you)</span> : null}
@@ -130,21 +132,23 @@ function MemberRow({
       <td className="px-3 py-3">
         {manageable ? (
           <div className="flex items-center gap-2">
-            <Select
-              aria-label={`Role for ${member.name}`}
-              value={member.role}
-              disabled={changeRole.isPending}
-              onChange={(event) =>
-                changeRole.mutate({ userId: member.userId, role: event.target.value as Role })
-              }
-              className="h-8 w-28 text-[13px]"
-            >
-              {assignableRoles(actorRole).map((role) => (
-                <option key={role} value={role}>
-                  {roleLabel(role)}
-                </option>
-              ))}
-            </Select>
+            <div className="w-28">
+              <Select
+                aria-label={`Role for ${member.name}`}
+                value={member.role}
+                disabled={changeRole.isPending}
+                onChange={(event) =>
+                  changeRole.mutate({ userId: member.userId, role: event.target.value as Role })
+                }
+                controlSize="sm"
+              >
+                {assignableRoles(actorRole).map((role) => (
+                  <option key={role} value={role}>
+                    {roleLabel(role)}
+                  </option>
+                ))}
+              </Select>
+            </div>
             {changeRole.isPending ? <Spinner className="text-fg-muted" label="Saving role" /> : null}
           </div>
         ) : (
@@ -152,7 +156,7 @@ function MemberRow({
         )}
       </td>
       <td className="hidden px-3 py-3 text-fg-muted md:table-cell">{formatDate(member.joinedAt)}</td>
-      <td className="px-5 py-3 text-right">
+      <td className="py-3 pr-4 pl-3 text-right sm:pr-5">
         {manageable ? (
           <Button
             variant="ghost"

@@ -102,20 +102,21 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
           </Field>
           <Field
             label="Idle timeout"
-            hint="Sessions with no activity for this long are paused to free their sandbox."
+            hint="Between 1 and 1440. Sessions idle this long are paused to free their sandbox."
             error={firstError(fieldErrors, "idleTimeoutMinutes")}
             className="max-w-md"
           >
             <div className="flex items-center gap-2">
-              <Input
-                name="idleTimeoutMinutes"
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={1440}
-                defaultValue={settings.idleTimeoutMinutes}
-                className="w-32"
-              />
+              <div className="w-32">
+                <Input
+                  name="idleTimeoutMinutes"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={1440}
+                  defaultValue={settings.idleTimeoutMinutes}
+                />
+              </div>
               <span className="text-[13px] text-fg-muted">minutes</span>
             </div>
           </Field>

@@ -65,17 +65,11 @@ export function OrganizationSwitcher() {
               if (organization.id !== activeOrganization?.id)
                 switchTo.mutate({ organizationId: organization.id });
             }}
-            icon={<Avatar name={organization.name} square className="size-6 rounded-md text-[10px]" />}
+            icon={<Avatar name={organization.name} square size="sm" />}
           >
             <span className="flex items-center justify-between gap-3">
               <span className="truncate">{organization.name}</span>
-              {organization.id === activeOrganization?.id ? (
-                <span className="text-xs text-accent-soft-fg" aria-hidden="true">
-                  Active
-                </span>
-              ) : (
-                <span className="text-xs text-fg-subtle">{roleLabel(organization.role)}</span>
-              )}
+              <span className="text-xs text-fg-subtle">{roleLabel(organization.role)}</span>
             </span>
           </MenuItem>
         ))}

@@ -50,13 +50,9 @@ export function ChangePasswordForm() {
             error={firstError(fieldErrors, "currentPassword")}
             className="sm:col-span-2"
           >
-            <Input
-              name="currentPassword"
-              type="password"
-              autoComplete="current-password"
-              required
-              className="sm:max-w-[calc(50%-0.5rem)]"
-            />
+            <div className="sm:max-w-[calc(50%-0.5rem)]">
+              <Input name="currentPassword" type="password" autoComplete="current-password" required />
+            </div>
           </Field>
           <Field
             label="New password"

@@ -51,6 +51,8 @@ export function accountMenu(page: Page) {
 export async function snap(page: Page, testInfo: TestInfo, name: string) {
   // Also kept as test-results/<test>/<name>.png, which is easier to browse than the report.
   const path = testInfo.outputPath(`${name}.png`);
+  // Full-page captures of a scrolled page misplace the sticky sidebar.
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path, fullPage: true, animations: "disabled" });
   await testInfo.attach(name, { path, contentType: "image/png" });
 }

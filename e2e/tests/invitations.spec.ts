@@ -22,7 +22,6 @@ test("an admin invites someone who signs up through the link and joins", async (
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Members" }).click();
   await page.getByLabel("Email address").fill(invitee.email);
-  await page.getByLabel("Role").selectOption("admin");
   await page.getByRole("button", { name: "Invite", exact: true }).click();
 
   const linkField = page.getByRole("textbox", { name: "Invitation link" });
@@ -51,7 +50,17 @@ test("an admin invites someone who signs up through the link and joins", async (
   await guest.getByRole("button", { name: "Accept invitation" }).click();
   await expect(guest.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
   await expect(organizationSwitcher(guest)).toContainText(organization);
-  await expect(organizationSwitcher(guest)).toContainText("Admin");
+  await expect(organizationSwitcher(guest)).toContainText("Member");
+
+  // Members see the organisation's settings but cannot change them, and cannot invite.
+  await guest.goto("/settings/organization");
+  await expect(guest.getByText("Only owners and admins can change these settings.")).toBeVisible();
+  await expect(guest.getByLabel("Organisation name")).toBeDisabled();
+  await expect(guest.getByRole("button", { name: "Save changes" })).toHaveCount(0);
+  await snap(guest, testInfo, "organization-settings-read-only");
+  await guest.goto("/settings/members");
+  await expect(guest.getByRole("table").getByRole("row").filter({ hasText: admin.email })).toBeVisible();
+  await expect(guest.getByRole("heading", { name: "Invitations" })).toHaveCount(0);
 
   // The link is spent now.
   await guest.goto(link);
@@ -61,7 +70,12 @@ test("an admin invites someone who signs up through the link and joins", async (
   await page.reload();
   const members = page.getByRole("table");
   await expect(members.getByRole("row").filter({ hasText: invitee.email })).toBeVisible();
-  await expect(members.getByRole("combobox", { name: `Role for ${invitee.name}` })).toHaveValue("admin");
+  const role = members.getByRole("combobox", { name: `Role for ${invitee.name}` });
+  await expect(role).toHaveValue("member");
+  await role.selectOption("admin");
+  await expect(page.getByText(`${invitee.name} is now admin.`)).toBeVisible();
+  await page.reload();
+  await expect(role).toHaveValue("admin");
   await expect(invitations.getByRole("listitem").filter({ hasText: invitee.email })).toContainText(
     "Accepted",
   );

@@ -8,6 +8,7 @@ import { coalesceChunks } from "./coalesce.ts";
 
 export class EventWriter {
   private buffer: StudioEvent[] = [];
+  private cursor: string | null = null;
   private writing: Promise<void> | null = null;
   private failure: Error | null = null;
   private idleWaiters: Array<() => void> = [];
@@ -16,13 +17,17 @@ export class EventWriter {
     private readonly db: Db,
     private readonly sessionId: string,
     private readonly onError: (error: Error) => void,
-    /** Runs in the same flush, after the events are stored (e.g. the agent's SSE cursor). */
-    private readonly afterWrite?: () => Promise<void>,
   ) {}
 
-  push(...events: StudioEvent[]) {
+  /**
+   * Queues events; `agentCursor` is the agent stream position they came from, stored with them in
+   * one statement so a takeover resumes exactly after what the log holds.
+   */
+  push(events: StudioEvent[], agentCursor?: string) {
     if (this.failure) throw this.failure;
+    if (events.length === 0) return;
     this.buffer.push(...events);
+    if (agentCursor !== undefined) this.cursor = agentCursor;
     if (!this.writing) this.writing = this.drain();
   }
 
@@ -38,9 +43,9 @@ export class EventWriter {
     try {
       while (this.buffer.length > 0) {
         const batch = coalesceChunks(this.buffer);
+        const agentEventCursor = this.cursor;
         this.buffer = [];
-        await appendEvents(this.db, this.sessionId, batch);
-        await this.afterWrite?.();
+        await appendEvents(this.db, this.sessionId, batch, { agentEventCursor });
       }
     } catch (error) {
       this.failure = error as Error;

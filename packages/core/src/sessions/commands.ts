@@ -32,13 +32,22 @@ export async function enqueueCommand(
   return row.id;
 }
 
-/** Pending commands of a session in order, marked running so a second drain does not repeat them. */
-export async function claimCommands(db: DbTx, sessionId: string): Promise<QueuedCommand[]> {
+/**
+ * Pending commands of a session in order, marked running so no other drain repeats them. Control
+ * commands (cancel, replies, stop) are always taken; prompts only one at a time, when the agent is
+ * free, so a prompt sent during a turn waits its turn.
+ */
+export async function claimCommands(db: DbTx, sessionId: string, options: { prompt: boolean }): Promise<QueuedCommand[]> {
   const rows = await db.$queryRaw<{ id: bigint; payload: SessionCommand; issued_by_id: string | null }[]>`
     UPDATE session_commands SET status = 'running', claimed_at = now()
     WHERE id IN (
-      SELECT id FROM session_commands WHERE session_id = ${sessionId} AND status = 'pending'
-      ORDER BY id FOR UPDATE SKIP LOCKED
+      (SELECT id FROM session_commands
+       WHERE session_id = ${sessionId} AND status = 'pending' AND kind <> 'prompt'
+       ORDER BY id FOR UPDATE SKIP LOCKED)
+      UNION ALL
+      (SELECT id FROM session_commands
+       WHERE ${options.prompt} AND session_id = ${sessionId} AND status = 'pending' AND kind = 'prompt'
+       ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
     )
     RETURNING id, payload, issued_by_id`;
   return rows
@@ -53,7 +62,10 @@ export async function completeCommand(db: DbTx, id: bigint, error?: string) {
   });
 }
 
-/** Prompts a replica claimed but never finished (it died): run them again after a takeover. */
+/**
+ * After a takeover: control commands the dead replica claimed but never finished run again
+ * (they are safe to repeat); a claimed prompt is not resent, since the agent may have it already.
+ */
 export async function requeueUnfinishedCommands(db: DbTx, sessionId: string) {
   await db.sessionCommand.updateMany({
     where: { sessionId, status: "running", kind: { not: "prompt" } },

@@ -14,15 +14,23 @@ export interface StoredEvent {
 /**
  * Appends events in order and returns the sequence number of the last one. One statement: the
  * session row's `last_event_seq` is bumped under its row lock, so concurrent appends serialise and
- * numbers never repeat or skip; the NOTIFY is delivered when the statement commits.
+ * numbers never repeat or skip; the NOTIFY is delivered when the statement commits. The runner
+ * passes the agent stream's cursor, stored in the same statement, so a takeover resumes the agent's
+ * stream exactly after what the log already holds.
  */
-export async function appendEvents(db: DbTx, sessionId: string, events: StudioEvent[]): Promise<bigint> {
+export async function appendEvents(
+  db: DbTx,
+  sessionId: string,
+  events: StudioEvent[],
+  options: { agentEventCursor?: string | null } = {},
+): Promise<bigint> {
   if (events.length === 0) throw new Error("appendEvents needs at least one event");
   const types = events.map((event) => event.type);
   const payloads = events.map((event) => JSON.stringify(event));
   const rows = await db.$queryRaw<{ last_seq: bigint }[]>`
     WITH bumped AS (
-      UPDATE studio_sessions SET last_event_seq = last_event_seq + ${events.length}
+      UPDATE studio_sessions SET last_event_seq = last_event_seq + ${events.length},
+        agent_event_cursor = COALESCE(${options.agentEventCursor ?? null}, agent_event_cursor)
       WHERE id = ${sessionId}
       RETURNING last_event_seq
     ), inserted AS (

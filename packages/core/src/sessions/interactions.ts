@@ -3,13 +3,14 @@
 import type { PermissionOption, Question } from "@studio/acp/events";
 import type { Db, DbTx, Prisma } from "@studio/db";
 import { conflict, notFound } from "../shared/errors.ts";
-import { newId } from "../shared/ids.ts";
 import { enqueueCommand } from "./commands.ts";
 import { appendEvents } from "./event-log.ts";
 import type { SessionActor } from "./sessions.ts";
 
 export interface PermissionRequestRecord {
   kind: "permission";
+  /** The agent's JSON-RPC request id, to answer it. */
+  jsonRpcId: string | number;
   title: string;
   options: PermissionOption[];
   toolCallId: string | null;
@@ -21,37 +22,50 @@ export interface QuestionRecord {
   toolCallId: string;
 }
 
-/** Called by the runner when the agent asks; returns the interaction id (the same one on a replay). */
+/**
+ * Called by the runner when the agent asks, before the event announcing it is stored, so an answer
+ * always finds its row. `agentRequestId` is scoped by the runner to one agent process.
+ */
 export async function recordInteraction(
   db: DbTx,
   sessionId: string,
+  interactionId: string,
   agentRequestId: string,
   request: PermissionRequestRecord | QuestionRecord,
-): Promise<{ id: string; created: boolean }> {
-  const existing = await db.pendingInteraction.findUnique({
+): Promise<void> {
+  await db.pendingInteraction.upsert({
     where: { sessionId_kind_agentRequestId: { sessionId, kind: request.kind, agentRequestId } },
-    select: { id: true, status: true },
-  });
-  if (existing?.status === "pending") return { id: existing.id, created: false };
-  if (existing) {
-    // The agent process restarted and reused a JSON-RPC id: a new request under an old key.
-    await db.pendingInteraction.update({
-      where: { id: existing.id },
-      data: { agentRequestId: `${agentRequestId}#${existing.id}` },
-    });
-  }
-  const id = newId();
-  await db.pendingInteraction.create({
-    data: {
-      id,
+    create: {
+      id: interactionId,
       sessionId,
       kind: request.kind,
       agentRequestId,
       toolCallId: request.toolCallId,
       request: request as unknown as Prisma.InputJsonValue,
     },
+    update: {},
   });
-  return { id, created: true };
+}
+
+/** Interactions still waiting, for the runner to map agent requests back to their rows. */
+export function pendingInteractionsOf(db: DbTx, sessionId: string) {
+  return db.pendingInteraction.findMany({
+    where: { sessionId, status: "pending" },
+    select: { id: true, kind: true, agentRequestId: true, toolCallId: true, request: true },
+  });
+}
+
+/** Ends every waiting interaction (turn cancelled, agent restarted, session stopped). */
+export async function cancelPendingInteractions(db: DbTx, sessionId: string) {
+  const rows = await db.pendingInteraction.findMany({
+    where: { sessionId, status: "pending" },
+    select: { id: true, kind: true },
+  });
+  await db.pendingInteraction.updateMany({
+    where: { id: { in: rows.map((row) => row.id) }, status: "pending" },
+    data: { status: "cancelled", answeredAt: new Date() },
+  });
+  return rows;
 }
 
 async function claim(

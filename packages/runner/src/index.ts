@@ -1,0 +1,6 @@
+export { ProvisioningError } from "./agent-connection.ts";
+export { coalesceChunks } from "./coalesce.ts";
+export { EventWriter } from "./event-writer.ts";
+export type { RunnerLogger } from "./logger.ts";
+export { RunnerManager, type RunnerManagerOptions } from "./manager.ts";
+export { type RunnerDeps, type SessionRow, SessionRunner } from "./session-runner.ts";

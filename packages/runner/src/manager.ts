@@ -1,0 +1,129 @@
+// One per server process: claims sessions whose lease is free, runs a SessionRunner for each,
+// renews the leases it holds, routes commands announced by NOTIFY, and stops idle sessions.
+import { applyTransitionInTx, cancelOpenWork, COMMANDS_CHANNEL, newId } from "@studio/core";
+import type { Db } from "@studio/db";
+import type { NotificationListener } from "@studio/db/notifications";
+import { claimExpiredLeases, idleExpired, releaseLeases, renewLeases } from "./leases.ts";
+import type { RunnerLogger } from "./logger.ts";
+import { type RunnerDeps, SessionRunner } from "./session-runner.ts";
+
+export interface RunnerManagerOptions extends RunnerDeps {
+  listener: NotificationListener;
+  /** How long a lease lasts without renewal; a dead replica's sessions move after this. */
+  leaseMs?: number;
+  /** How often leases are claimed and renewed, and idle timers checked. */
+  tickMs?: number;
+}
+
+export class RunnerManager {
+  readonly runnerId = `runner-${newId()}`;
+  private readonly runners = new Map<string, SessionRunner>();
+  private readonly leaseMs: number;
+  private readonly tickMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+  private unsubscribe: (() => void) | null = null;
+  private readonly log: RunnerLogger;
+
+  constructor(private readonly options: RunnerManagerOptions) {
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.tickMs = options.tickMs ?? Math.min(2_000, this.leaseMs / 3);
+    this.log = options.logger;
+  }
+
+  async start() {
+    await this.reapOrphans();
+    this.unsubscribe = this.options.listener.subscribe(COMMANDS_CHANNEL, (sessionId) => {
+      const runner = this.runners.get(sessionId);
+      if (runner) void runner.drainCommands();
+      else void this.tick(); // a resumed session: claim it now rather than at the next tick
+    });
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.tickMs);
+  }
+
+  /** Sandboxes whose session is no longer live (stopped while no replica ran) are freed. */
+  private async reapOrphans() {
+    const sandboxes = await this.options.provider.list().catch(() => []);
+    if (sandboxes.length === 0) return;
+    const live = await this.options.db.studioSession.findMany({
+      where: { id: { in: sandboxes.map((sandbox) => sandbox.sessionId) }, status: { in: ["provisioning", "ready", "active", "idle"] } },
+      select: { id: true },
+    });
+    const liveIds = new Set(live.map((row) => row.id));
+    for (const sandbox of sandboxes) {
+      if (!liveIds.has(sandbox.sessionId) && sandbox.state === "running") {
+        this.log.info({ sandboxId: sandbox.id, sessionId: sandbox.sessionId }, "ending an orphaned sandbox");
+        await this.options.provider.destroy(sandbox.id, { keepWorkspace: true }).catch(() => {});
+      }
+    }
+  }
+
+  private async tick() {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const { db } = this.options;
+      const held = await renewLeases(db, this.runnerId, [...this.runners.keys()], this.leaseMs);
+      for (const [sessionId, runner] of this.runners) {
+        if (!held.has(sessionId) || runner.isStopped) {
+          this.runners.delete(sessionId);
+          // Stopped through the API, failed, or taken by another replica: tear down only when ended.
+          const row = await db.studioSession.findUnique({ where: { id: sessionId }, select: { status: true } });
+          await runner.shutdown({ destroy: row?.status === "stopped" || row?.status === "error" });
+        }
+      }
+      for (const claimed of await claimExpiredLeases(db, this.runnerId, this.leaseMs, 20)) {
+        if (this.runners.has(claimed.id)) continue;
+        const runner = new SessionRunner(this.options, claimed.id);
+        this.runners.set(claimed.id, runner);
+        this.log.info({ sessionId: claimed.id, status: claimed.status }, "running session");
+        void runner.start();
+      }
+      for (const sessionId of await idleExpired(db, this.runnerId)) await this.stopIdle(sessionId);
+      for (const runner of this.runners.values()) void runner.drainCommands();
+    } catch (error) {
+      this.log.warn({ err: (error as Error).message }, "runner tick failed");
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async stopIdle(sessionId: string) {
+    const row = await this.options.db.studioSession.findUnique({ where: { id: sessionId }, select: { idleTimeoutSeconds: true } });
+    const minutes = Math.round((row?.idleTimeoutSeconds ?? 0) / 60);
+    const reason = minutes >= 1 ? `Stopped after ${minutes} min without activity` : "Stopped after a period without activity";
+    try {
+      await this.options.db.$transaction(async (tx) => {
+        await applyTransitionInTx(tx, sessionId, "idle_timeout", {
+          reason,
+          data: { stoppedAt: new Date() },
+          events: [{ type: "session_ended", reason }],
+        });
+        await cancelOpenWork(tx, sessionId);
+      });
+    } catch {
+      return; // a turn started meanwhile: not idle after all
+    }
+    const runner = this.runners.get(sessionId);
+    this.runners.delete(sessionId);
+    await runner?.shutdown({ destroy: true });
+  }
+
+  /** The sessions this replica runs right now. */
+  get sessionIds(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  /**
+   * Clean shutdown: stop claiming, let go of the agents, hand the leases back so another replica
+   * (or the next start) re-attaches at once.
+   */
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await Promise.all([...this.runners.values()].map((runner) => runner.shutdown({ destroy: false })));
+    this.runners.clear();
+    await releaseLeases(this.options.db, this.runnerId).catch(() => {});
+  }
+}

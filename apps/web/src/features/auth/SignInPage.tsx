@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { Alert } from "../../components/ui/Alert.tsx";
 import { Button } from "../../components/ui/Button.tsx";
@@ -17,6 +17,8 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
   const me = useQuery(trpc.auth.me.queryOptions());
+  // The API's own message for an empty password is a generic length rule; this reads better.
+  const [passwordMissing, setPasswordMissing] = useState(false);
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
       onSuccess: () => {
@@ -36,7 +38,10 @@ export function SignInPage() {
     event.preventDefault();
     if (signIn.isPending) return;
     const form = new FormData(event.currentTarget);
-    signIn.mutate({ email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
+    const password = String(form.get("password") ?? "");
+    setPasswordMissing(password === "");
+    if (password === "") return signIn.reset();
+    signIn.mutate({ email: String(form.get("email") ?? ""), password });
   }
 
   return (
@@ -68,7 +73,10 @@ export function SignInPage() {
             defaultValue={params.get("email") ?? ""}
           />
         </Field>
-        <Field label="Password" error={firstError(fieldErrors, "password")}>
+        <Field
+          label="Password"
+          error={passwordMissing ? "Enter your password." : firstError(fieldErrors, "password")}
+        >
           <Input name="password" type="password" autoComplete="current-password" required />
         </Field>
         <Button type="submit" pending={signIn.isPending} className="w-full">

@@ -11,6 +11,7 @@ import { useTRPC } from "../../lib/trpc.ts";
 export function ChangePasswordForm() {
   const trpc = useTRPC();
   const [mismatch, setMismatch] = useState(false);
+  const [currentMissing, setCurrentMissing] = useState(false);
   const change = useMutation(trpc.auth.changePassword.mutationOptions());
   const { message, fieldErrors } = describeError(change.error, ["currentPassword", "newPassword"]);
 
@@ -22,12 +23,11 @@ export function ChangePasswordForm() {
     const newPassword = String(form.get("newPassword") ?? "");
     // Only the browser can catch a typo in the new password; the server never sees the confirmation.
     const confirmMismatch = newPassword !== String(form.get("confirmPassword") ?? "");
+    const currentPassword = String(form.get("currentPassword") ?? "");
     setMismatch(confirmMismatch);
-    if (confirmMismatch) return;
-    change.mutate(
-      { currentPassword: String(form.get("currentPassword") ?? ""), newPassword },
-      { onSuccess: () => formElement.reset() },
-    );
+    setCurrentMissing(currentPassword === "");
+    if (confirmMismatch || currentPassword === "") return change.reset();
+    change.mutate({ currentPassword, newPassword }, { onSuccess: () => formElement.reset() });
   }
 
   return (
@@ -47,7 +47,9 @@ export function ChangePasswordForm() {
           ) : null}
           <Field
             label="Current password"
-            error={firstError(fieldErrors, "currentPassword")}
+            error={
+              currentMissing ? "Enter your current password." : firstError(fieldErrors, "currentPassword")
+            }
             className="sm:col-span-2"
           >
             <div className="sm:max-w-[calc(50%-0.5rem)]">

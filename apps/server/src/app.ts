@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import { appRouter, type Context } from "@studio/api";
 import type { Db } from "@studio/db";
+import { createGatewayHandler, GATEWAY_PREFIX } from "@studio/gateway";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import sirv from "sirv";
 import type { Config } from "./config.ts";
@@ -19,6 +20,8 @@ export interface StudioServer {
   server: http.Server;
   /** Resolves once listening; the URL the studio is reachable at. */
   listen(): Promise<string>;
+  /** The port it listens on (useful with PORT=0). */
+  port(): number;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,8 @@ export function createStudioServer({ config, db, logger, sessions }: StudioServe
       createRequestContext(req, res, { config, db, logger, publicUrl, sessions }),
   });
 
+  const gateway = createGatewayHandler({ db, upstreams: config.upstreams, logger });
+
   const spa = existsSync(config.webDist)
     ? sirv(config.webDist, {
         single: true,
@@ -64,7 +69,7 @@ export function createStudioServer({ config, db, logger, sessions }: StudioServe
     const url = req.url ?? "/";
     const started = performance.now();
     res.on("finish", () => {
-      // Paths only: query strings can carry tokens (invitation previews).
+      // Paths only: query strings can carry tokens (invitation previews, Google's `?key=`).
       logger.debug(
         {
           method: req.method,
@@ -78,6 +83,7 @@ export function createStudioServer({ config, db, logger, sessions }: StudioServe
     res.setHeader("x-content-type-options", "nosniff");
     res.setHeader("referrer-policy", "same-origin");
     if (url.startsWith("/api/trpc/")) return trpc(req, res);
+    if (url.startsWith(GATEWAY_PREFIX)) return gateway(req, res);
     if (url === "/api/health" || url.startsWith("/api/health?")) {
       const database = await databaseHealth(db);
       return sendJson(res, database.status === "up" ? 200 : 503, {
@@ -106,6 +112,10 @@ export function createStudioServer({ config, db, logger, sessions }: StudioServe
           resolve(publicUrl);
         });
       }),
+    port: () => {
+      const address = server.address();
+      return typeof address === "object" && address ? address.port : config.port;
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,6 @@
 // The one module that reads process.env. Everything else receives a typed Config.
 import path from "node:path";
+import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from "@studio/gateway";
 import { z } from "zod";
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -16,6 +17,23 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURE_COOKIES: z.stringbool().optional(),
   SANDBOX_PROVIDER: z.enum(["local", "e2b"]).default("local"),
+  E2B_API_KEY: z.string().optional(),
+  E2B_TEMPLATE: z.string().optional(),
+  /** The studio as a sandbox reaches it, for the model gateway (E2B needs a public URL). */
+  GATEWAY_PUBLIC_URL: z.url().optional(),
+  SESSION_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(15),
+  XAI_API_KEY: z.string().optional(),
+  XAI_BASE_URL: z.url().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
+  GOOGLE_BASE_URL: z.url().optional(),
+  OPENROUTER_API_KEY: z.string().optional(),
+  OPENROUTER_BASE_URL: z.url().optional(),
+  CUSTOM_OPENAI_BASE_URL: z.url().optional(),
+  CUSTOM_OPENAI_API_KEY: z.string().optional(),
   KEY_DELIVERY: z.enum(["gateway", "environment"]).default("gateway"),
 });
 
@@ -36,6 +54,26 @@ export interface Config {
   sandboxProvider: "local" | "e2b";
   /** How a sandbox gets model access: through the studio's gateway (keys never enter it) or env vars. */
   keyDelivery: "gateway" | "environment";
+  e2b: { apiKey: string | null; template: string | null };
+  /** Base URL of the model gateway as sandboxes reach it; derived from the listening port when null. */
+  gatewayPublicUrl: string | null;
+  leaseMs: number;
+  /** Platform keys and upstream URLs per provider (the gateway's upstreams). */
+  upstreams: UpstreamConfig;
+}
+
+function upstreamsFrom(e: z.infer<typeof envSchema>): Config["upstreams"] {
+  const upstreams: Config["upstreams"] = {
+    xai: { baseUrl: e.XAI_BASE_URL ?? DEFAULT_UPSTREAM_URLS.xai, apiKey: e.XAI_API_KEY ?? null },
+    anthropic: { baseUrl: e.ANTHROPIC_BASE_URL ?? DEFAULT_UPSTREAM_URLS.anthropic, apiKey: e.ANTHROPIC_API_KEY ?? null },
+    openai: { baseUrl: e.OPENAI_BASE_URL ?? DEFAULT_UPSTREAM_URLS.openai, apiKey: e.OPENAI_API_KEY ?? null },
+    google: { baseUrl: e.GOOGLE_BASE_URL ?? DEFAULT_UPSTREAM_URLS.google, apiKey: e.GOOGLE_GENERATIVE_AI_API_KEY ?? null },
+    openrouter: { baseUrl: e.OPENROUTER_BASE_URL ?? DEFAULT_UPSTREAM_URLS.openrouter, apiKey: e.OPENROUTER_API_KEY ?? null },
+  };
+  if (e.CUSTOM_OPENAI_BASE_URL) {
+    upstreams.custom = { baseUrl: e.CUSTOM_OPENAI_BASE_URL, apiKey: e.CUSTOM_OPENAI_API_KEY ?? null };
+  }
+  return upstreams;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,5 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === "production",
     sandboxProvider: e.SANDBOX_PROVIDER,
     keyDelivery: e.KEY_DELIVERY,
+    e2b: { apiKey: e.E2B_API_KEY ?? null, template: e.E2B_TEMPLATE ?? null },
+    gatewayPublicUrl: e.GATEWAY_PUBLIC_URL ? e.GATEWAY_PUBLIC_URL.replace(/\/+$/, "") : null,
+    leaseMs: e.SESSION_LEASE_SECONDS * 1000,
+    upstreams: upstreamsFrom(e),
   };
 }

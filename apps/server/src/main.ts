@@ -9,6 +9,7 @@ import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/p
 import { createStudioServer } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
+import { createSessionRuntime } from "./runtime.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
@@ -22,16 +23,18 @@ if (!databaseUrl) {
 
 const migrations = await applyMigrations(databaseUrl);
 const db = createDb(databaseUrl);
-const listener = await createNotificationListener(databaseUrl, {
-  onError: (error) => logger.warn({ err: error.message }, "notification connection lost"),
+let listeningPort = config.port;
+const runtime = await createSessionRuntime({
+  config,
+  db,
+  databaseUrl,
+  logger,
+  gatewayUrl: () => `${config.gatewayPublicUrl ?? `http://127.0.0.1:${listeningPort}`}/api/llm`,
 });
-const bus = new SessionEventBus(listener);
-const sessions = {
-  bus,
-  runtime: { sandboxProvider: config.sandboxProvider, keyDelivery: config.keyDelivery },
-};
-const studio = createStudioServer({ config, db, logger, sessions });
+const studio = createStudioServer({ config, db, logger, sessions: runtime.sessions });
 const url = await studio.listen();
+listeningPort = studio.port();
+await runtime.startRunners();
 
 const where = postgres
   ? `embedded PostgreSQL on port ${postgres.port}, data in ${postgres.dataDir}`
@@ -48,14 +51,18 @@ console.log(
   ].join("\n"),
 );
 
+// A bug in background work must not take every session on this replica down with it.
+process.on("unhandledRejection", (reason) => {
+  logger.error({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : reason }, "unhandled rejection");
+});
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "stopping");
   await studio.close();
-  bus.close();
-  await listener.close();
+  await runtime.stop();
   await db.$disconnect();
   await postgres?.stop().catch(() => {});
   process.exit(0);

@@ -35,7 +35,7 @@ export class RunnerManager {
     await this.reapOrphans();
     this.unsubscribe = this.options.listener.subscribe(COMMANDS_CHANNEL, (sessionId) => {
       const runner = this.runners.get(sessionId);
-      if (runner) void runner.drainCommands();
+      if (runner) this.background(runner.drainCommands());
       else void this.tick(); // a resumed session: claim it now rather than at the next tick
     });
     await this.tick();
@@ -78,10 +78,10 @@ export class RunnerManager {
         const runner = new SessionRunner(this.options, claimed.id);
         this.runners.set(claimed.id, runner);
         this.log.info({ sessionId: claimed.id, status: claimed.status }, "running session");
-        void runner.start();
+        this.background(runner.start());
       }
       for (const sessionId of await idleExpired(db, this.runnerId)) await this.stopIdle(sessionId);
-      for (const runner of this.runners.values()) void runner.drainCommands();
+      for (const runner of this.runners.values()) this.background(runner.drainCommands());
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, "runner tick failed");
     } finally {
@@ -108,6 +108,10 @@ export class RunnerManager {
     const runner = this.runners.get(sessionId);
     this.runners.delete(sessionId);
     await runner?.shutdown({ destroy: true });
+  }
+
+  private background(work: Promise<unknown>) {
+    work.catch((error: Error) => this.log.error({ err: error.message, stack: error.stack }, "runner task failed"));
   }
 
   /** The sessions this replica runs right now. */

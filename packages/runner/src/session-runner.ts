@@ -92,7 +92,7 @@ export class SessionRunner {
       await this.fail(error instanceof ProvisioningError ? error.label : null, error);
       return;
     }
-    void this.drainCommands();
+    this.background(this.drainCommands());
   }
 
   private connectOptions(): ConnectOptions {
@@ -101,7 +101,7 @@ export class SessionRunner {
       sessionId: this.sessionId,
       logger: this.log,
       report: (event) => this.writer.push([event]),
-      onClient: (client) => void this.consume(client),
+      onClient: (client) => this.background(this.consume(client)),
     };
   }
 
@@ -250,7 +250,7 @@ export class SessionRunner {
         data: { acpServerId: this.connection.acpServerId, agentEventCursor: null },
       });
       this.writer.push([{ type: "notice", level: "warning", code: "agent_restarted", message: "The agent was restarted and the conversation reloaded." }]);
-      void this.drainCommands();
+      this.background(this.drainCommands());
     } catch (error) {
       await this.fail("agent", error);
     }
@@ -383,7 +383,7 @@ export class SessionRunner {
       }
     });
     if (turn.commandId !== null) await completeCommand(db, turn.commandId, stopReason === "error" ? (errorMessage ?? "turn failed") : undefined);
-    void this.drainCommands();
+    this.background(this.drainCommands());
   }
 
   // ───────────────────────── ending ─────────────────────────
@@ -425,6 +425,11 @@ export class SessionRunner {
     if (destroy) {
       await this.deps.db.studioSession.update({ where: { id: this.sessionId }, data: { runnerId: null, runnerLeaseExpiresAt: null } });
     }
+  }
+
+  /** Work started without awaiting: a failure is logged, never an unhandled rejection. */
+  private background(work: Promise<unknown>) {
+    work.catch((error: Error) => this.log.error({ sessionId: this.sessionId, err: error.message, stack: error.stack }, "runner task failed"));
   }
 
   get isStopped() {

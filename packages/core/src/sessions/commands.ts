@@ -41,14 +41,13 @@ export async function claimCommands(db: DbTx, sessionId: string, options: { prom
   const rows = await db.$queryRaw<{ id: bigint; payload: SessionCommand; issued_by_id: string | null }[]>`
     UPDATE session_commands SET status = 'running', claimed_at = now()
     WHERE id IN (
-      (SELECT id FROM session_commands
-       WHERE session_id = ${sessionId} AND status = 'pending' AND kind <> 'prompt'
-       ORDER BY id FOR UPDATE SKIP LOCKED)
-      UNION ALL
-      (SELECT id FROM session_commands
-       WHERE ${options.prompt} AND session_id = ${sessionId} AND status = 'pending' AND kind = 'prompt'
-       ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-    )
+        SELECT id FROM session_commands
+        WHERE session_id = ${sessionId} AND status = 'pending' AND kind <> 'prompt'
+        ORDER BY id FOR UPDATE SKIP LOCKED)
+      OR id IN (
+        SELECT id FROM session_commands
+        WHERE ${options.prompt} AND session_id = ${sessionId} AND status = 'pending' AND kind = 'prompt'
+        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING id, payload, issued_by_id`;
   return rows
     .sort((a, b) => (a.id < b.id ? -1 : 1))

@@ -1,2 +1,3 @@
 export * from "./postgres.ts";
 export * from "./snapshot.ts";
+export * from "./model-server/index.ts";

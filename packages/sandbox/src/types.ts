@@ -42,6 +42,12 @@ export interface SandboxHandle {
   agentToken: string;
   /** OpenCode's own HTTP API (question replies), as seen from the studio server. */
   opencodeUrl: string;
+  /**
+   * Headers every request to `opencodeUrl` needs. Both providers start OpenCode with
+   * OPENCODE_SERVER_PASSWORD (basic auth): its API can run commands and shows the resolved config,
+   * and on E2B its port is public. Optional only so existing fakes keep compiling.
+   */
+  opencodeHeaders?: Record<string, string>;
 }
 
 export interface CommandResult {
@@ -62,7 +68,11 @@ export interface SandboxProvider {
   create(options: CreateSandboxOptions): Promise<SandboxHandle>;
   /** Re-attaches to an existing sandbox after a server restart or on another replica. */
   connect(sandboxId: string): Promise<SandboxHandle>;
-  runCommand(sandboxId: string, command: string, options?: { cwd?: string; timeoutMs?: number }): Promise<CommandResult>;
+  runCommand(
+    sandboxId: string,
+    command: string,
+    options?: { cwd?: string; timeoutMs?: number },
+  ): Promise<CommandResult>;
   writeFiles(sandboxId: string, files: WorkspaceFile[]): Promise<void>;
   /** True when sandbox-agent answers its health endpoint. */
   health(sandboxId: string): Promise<boolean>;
@@ -73,9 +83,17 @@ export interface SandboxProvider {
   /** Freezes a sandbox where the provider can (E2B pause); false when it cannot. */
   pause(sandboxId: string): Promise<boolean>;
   /** Brings a stopped or paused sandbox back with its workspace. */
-  resume(sandboxId: string, options: Omit<CreateSandboxOptions, "files"> & { files?: WorkspaceFile[] }): Promise<SandboxHandle>;
+  resume(
+    sandboxId: string,
+    options: Omit<CreateSandboxOptions, "files"> & { files?: WorkspaceFile[] },
+  ): Promise<SandboxHandle>;
   /** Every sandbox this provider knows of, to reconcile with the database at boot. */
   list(): Promise<SandboxInfo[]>;
   /** Ends every process this provider started (server shutdown). */
   shutdown(): Promise<void>;
+  /**
+   * Session activity: keeps the sandbox from expiring. E2B's timeout is wall-clock, so without
+   * this a long active session is paused mid-work; local sandboxes do not expire (no-op).
+   */
+  keepAlive?(sandboxId: string): Promise<void>;
 }

@@ -1,0 +1,76 @@
+// Talking to a sandbox-agent server from the studio: its health endpoint sits behind the same
+// bearer token as everything else under /v1 (`--token`), so a 200 also proves the token.
+import { randomBytes } from "node:crypto";
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** A random secret for `--token` / OPENCODE_SERVER_PASSWORD (256 bits, URL-safe). */
+export function newSecret(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** The header OpenCode's HTTP API wants when OPENCODE_SERVER_PASSWORD is set (basic auth). */
+export const OPENCODE_USERNAME = "opencode";
+export function opencodeAuthHeaders(password: string): Record<string, string> {
+  const credentials = Buffer.from(`${OPENCODE_USERNAME}:${password}`).toString("base64");
+  return { authorization: `Basic ${credentials}` };
+}
+
+export async function checkHealth(
+  agentUrl: string,
+  token: string,
+  options: { fetch?: FetchLike; timeoutMs?: number } = {},
+): Promise<boolean> {
+  const doFetch = options.fetch ?? fetch;
+  try {
+    const response = await doFetch(`${agentUrl}/v1/health`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return false;
+    }
+    const body = (await response.json()) as { status?: string };
+    return body.status === "ok";
+  } catch {
+    return false;
+  }
+}
+
+export class AgentServerStartError extends Error {
+  override readonly name = "AgentServerStartError";
+}
+
+export interface WaitForHealthOptions {
+  agentUrl: string;
+  token: string;
+  /** Give up after this long (wall clock). */
+  timeoutMs: number;
+  fetch?: FetchLike;
+  /** Resolves after ms; injectable so tests need no real waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Returns a reason when the server can no longer come up (its process exited). */
+  failure?: () => string | null;
+  signal?: AbortSignal;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls until healthy. Starts at 50 ms (a local server answers in ~0.1-0.2 s), backs off to 1 s. */
+export async function waitForHealth(options: WaitForHealthOptions): Promise<void> {
+  const sleep = options.sleep ?? defaultSleep;
+  const deadline = Date.now() + options.timeoutMs;
+  let delay = 50;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const reason = options.failure?.();
+    if (reason) throw new AgentServerStartError(`sandbox-agent did not start: ${reason}`);
+    if (await checkHealth(options.agentUrl, options.token, { fetch: options.fetch })) return;
+    if (Date.now() >= deadline) {
+      throw new AgentServerStartError(`sandbox-agent not healthy after ${options.timeoutMs} ms`);
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 1_000);
+  }
+}

@@ -1,0 +1,40 @@
+import { Template } from "@e2b/code-interpreter";
+import { describe, expect, it } from "vitest";
+import { resolveAgentBinaries } from "../binaries.ts";
+import { envFile, installCommand, OPENCODE_VERSION, SANDBOX_AGENT_VERSION } from "./commands.ts";
+import { studioTemplate } from "./template.ts";
+
+describe("E2B commands and template", () => {
+  it("pins the versions installed in this repository", () => {
+    const binaries = resolveAgentBinaries();
+    expect(SANDBOX_AGENT_VERSION).toBe(binaries.sandboxAgentVersion);
+    expect(OPENCODE_VERSION).toBe(binaries.opencodeVersion);
+    expect(installCommand()).toContain(
+      `@sandbox-agent/cli@${SANDBOX_AGENT_VERSION} opencode-ai@${OPENCODE_VERSION}`,
+    );
+  });
+
+  it("bakes both CLIs into the template and sets no start command", () => {
+    const dockerfile = Template.toDockerfile(studioTemplate());
+    expect(dockerfile).toContain("FROM node:22");
+    expect(dockerfile).toContain(
+      `RUN npm install -g @sandbox-agent/cli@${SANDBOX_AGENT_VERSION} opencode-ai@${OPENCODE_VERSION}`,
+    );
+    expect(dockerfile).toContain("RUN sandbox-agent --version && opencode --version");
+    expect(dockerfile).toContain("WORKDIR /home/user/workspace");
+    expect(dockerfile).not.toMatch(/ENTRYPOINT|CMD /);
+  });
+
+  it("quotes the environment file and drops reserved variables", () => {
+    const file = envFile({
+      A: "plain",
+      B: "it's $HOME `x`",
+      SA_TOKEN: "nope",
+      OPENCODE_SERVER_PASSWORD: "nope",
+    });
+    expect(file).toContain("export A='plain'\n");
+    expect(file).toContain(`export B='it'"'"'s $HOME \`x\`'\n`);
+    expect(file).not.toContain("nope");
+    expect(() => envFile({ "BAD-NAME": "x" })).toThrow(/invalid/);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { bwrapArgs, ETC_ALLOW_LIST } from "./confine.ts";
+
+const layout = {
+  bwrap: "/usr/bin/bwrap",
+  rootEntries: [
+    { path: "/bin", symlink: "usr/bin" },
+    { path: "/lib64", dir: true as const },
+  ],
+};
+
+describe("bwrapArgs", () => {
+  const args = bwrapArgs(layout, {
+    writable: ["/data/sbx/workspace", "/data/sbx/home"],
+    readOnly: ["/opt/agents/bin", "/usr/bin", "/opt/agents/bin"],
+    tmpDir: "/data/sbx/tmp",
+    cwd: "/data/sbx/workspace",
+  });
+  const joined = args.join(" ");
+
+  it("mounts system directories read-only and only allow-listed /etc entries", () => {
+    expect(joined).toContain("--ro-bind /usr /usr --symlink usr/bin /bin --ro-bind /lib64 /lib64");
+    expect(joined).toContain("--ro-bind-try /etc/resolv.conf /etc/resolv.conf");
+    expect(ETC_ALLOW_LIST).not.toContain("shadow");
+    expect(joined).not.toMatch(/--(ro-)?bind \/etc /);
+    expect(joined).not.toMatch(/--(dev-)?bind \/ \//);
+  });
+
+  it("binds the sandbox read-write at its real paths, after the private /tmp", () => {
+    const tmp = args.indexOf("/data/sbx/tmp");
+    const workspace = args.indexOf("/data/sbx/workspace");
+    expect(args.slice(tmp - 1, tmp + 2)).toEqual(["--bind", "/data/sbx/tmp", "/tmp"]);
+    expect(workspace).toBeGreaterThan(tmp);
+    expect(joined).toContain(
+      "--bind /data/sbx/workspace /data/sbx/workspace --bind /data/sbx/home /data/sbx/home",
+    );
+    // Binary dirs read-only, once; those under /usr are already there.
+    expect(joined.match(/--ro-bind \/opt\/agents\/bin/g)).toHaveLength(1);
+    expect(joined).not.toContain("--ro-bind /usr/bin");
+  });
+
+  it("isolates users, PIDs and capabilities but keeps the network and survives the studio", () => {
+    expect(args).toEqual(expect.arrayContaining(["--unshare-user", "--unshare-pid", "--cap-drop", "ALL"]));
+    expect(args).not.toContain("--unshare-net");
+    expect(args).not.toContain("--die-with-parent");
+    expect(args.slice(-2)).toEqual(["--chdir", "/data/sbx/workspace"]);
+  });
+});

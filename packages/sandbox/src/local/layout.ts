@@ -1,0 +1,124 @@
+// On-disk layout of a local sandbox and its state file.
+//
+//   <root>/<id>/
+//     sandbox.json     state (0600): ids, tokens, server PID/PGID/ports, env for restarts
+//     agent.log        sandbox-agent stdout+stderr, appended across restarts
+//     workspace/       the agent's cwd: opencode.json, AGENTS.md, the project
+//     home/            HOME
+//     xdg/{config,data,cache,state}/   XDG_*_HOME (launcher under data/sandbox-agent/...)
+//     tmp/             TMPDIR (/tmp when confined)
+//
+// Under bwrap only workspace/, home/, xdg/ and tmp/ are visible to the agent, so it cannot edit
+// sandbox.json to make the studio signal some other PID or run some other binary.
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { OPENCODE_LAUNCHER_PATH } from "../workspace/launcher.ts";
+
+export interface SandboxPaths {
+  dir: string;
+  stateFile: string;
+  logFile: string;
+  workspace: string;
+  home: string;
+  xdgConfig: string;
+  xdgData: string;
+  xdgCache: string;
+  xdgState: string;
+  tmp: string;
+  launcher: string;
+}
+
+export function sandboxPaths(root: string, id: string): SandboxPaths {
+  const dir = path.join(root, id);
+  const xdg = path.join(dir, "xdg");
+  return {
+    dir,
+    stateFile: path.join(dir, "sandbox.json"),
+    logFile: path.join(dir, "agent.log"),
+    workspace: path.join(dir, "workspace"),
+    home: path.join(dir, "home"),
+    xdgConfig: path.join(xdg, "config"),
+    xdgData: path.join(xdg, "data"),
+    xdgCache: path.join(xdg, "cache"),
+    xdgState: path.join(xdg, "state"),
+    tmp: path.join(dir, "tmp"),
+    launcher: path.join(xdg, "data", OPENCODE_LAUNCHER_PATH),
+  };
+}
+
+/** Directories the agent may write (bound read-write when confined). */
+export function writableDirs(paths: SandboxPaths): string[] {
+  return [paths.workspace, paths.home, path.dirname(paths.xdgConfig)];
+}
+
+export function createSandboxDirs(paths: SandboxPaths): void {
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  for (const dir of [
+    paths.workspace,
+    paths.home,
+    paths.xdgConfig,
+    paths.xdgData,
+    paths.xdgCache,
+    paths.xdgState,
+    paths.tmp,
+  ]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+}
+
+/** Sandbox ids are directory names: keep them to a safe alphabet. */
+export function newSandboxId(): string {
+  return `sbx-${randomBytes(8).toString("hex")}`;
+}
+
+export function isSandboxId(value: string): boolean {
+  return /^sbx-[0-9a-f]{16}$/.test(value);
+}
+
+export interface ServerRecord {
+  /** PID we spawned: sandbox-agent itself, or bwrap when confined. */
+  pid: number;
+  /** Its process group (spawned detached, so equal to pid); signalled as a whole on stop. */
+  pgid: number;
+  /** /proc/<pid>/stat start time, to tell our process from a later one reusing the PID. */
+  pidStartTime: string;
+  port: number;
+  opencodePort: number;
+  token: string;
+  opencodePassword: string;
+  startedAt: string;
+  binary: string;
+  opencodeBinary: string;
+  confinement: "bwrap" | "none";
+}
+
+export interface LocalSandboxState {
+  version: 1;
+  id: string;
+  sessionId: string;
+  createdAt: string;
+  /** Caller's environment for sandbox-agent, kept so restarts need no input (mode 0600). */
+  env: Record<string, string>;
+  /** Null while stopped. */
+  server: ServerRecord | null;
+}
+
+export function readState(paths: SandboxPaths): LocalSandboxState | null {
+  let raw: string;
+  try {
+    raw = readFileSync(paths.stateFile, "utf8");
+  } catch {
+    return null;
+  }
+  const state = JSON.parse(raw) as LocalSandboxState;
+  return state.version === 1 ? state : null;
+}
+
+/** Atomic replace, so a crash mid-write never leaves a truncated state file. */
+export function writeState(paths: SandboxPaths, state: LocalSandboxState): void {
+  const tmp = `${paths.stateFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, paths.stateFile);
+}

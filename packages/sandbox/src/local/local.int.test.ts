@@ -1,0 +1,256 @@
+// Runs the real sandbox-agent and OpenCode binaries. Every sandbox and temp dir is removed in
+// afterAll; each test also checks that the processes it started are gone.
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWorkspace } from "../workspace/build.ts";
+import { type ConfinementMode, probeBwrap } from "./confine.ts";
+import { readState, sandboxPaths } from "./layout.ts";
+import { isAlive, scanSandboxProcesses } from "./procfs.ts";
+import { LocalSandboxProvider } from "./provider.ts";
+
+const roots: string[] = [];
+const providers: LocalSandboxProvider[] = [];
+
+function newRoot(): string {
+  // Real path: the provider matches /proc entries against it.
+  const root = realpathSync(mkdtempSync(path.join(tmpdir(), "studio-sbx-")));
+  roots.push(root);
+  return root;
+}
+
+function provider(root: string, confinement: ConfinementMode = "auto"): LocalSandboxProvider {
+  const created = new LocalSandboxProvider({ rootDir: root, confinement });
+  providers.push(created);
+  return created;
+}
+
+const workspace = buildWorkspace({
+  provider: "custom",
+  model: "scripted-1",
+  gateway: { baseUrl: "http://127.0.0.1:9/api/llm", token: "gw-token-for-tests" },
+  toolPermissions: "ask",
+});
+
+function createOptions(sessionId: string, env: Record<string, string> = {}) {
+  return { sessionId, env: { ...workspace.env, ...env }, files: workspace.files };
+}
+
+/** Every live process of the sandbox, by the same /proc scan the provider uses. */
+function processesOf(root: string, id: string): number[] {
+  return scanSandboxProcesses(root).get(path.join(root, id)) ?? [];
+}
+
+async function acpInitialize(agentUrl: string, token: string, serverId: string) {
+  const response = await fetch(`${agentUrl}/v1/acp/${serverId}?agent=opencode`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json",
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: 1, clientCapabilities: {} },
+    }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+afterAll(async () => {
+  for (const p of providers) await p.shutdown();
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+describe.each(["auto", "none"] as const)("local provider (confinement %s)", (confinement) => {
+  let root: string;
+  let sandboxes: LocalSandboxProvider;
+  beforeAll(() => {
+    root = newRoot();
+    sandboxes = provider(root, confinement);
+  });
+
+  it("creates, answers health, runs a command, serves ACP and OpenCode's API, and destroys", async () => {
+    const steps: string[] = [];
+    const handle = await sandboxes.create({
+      ...createOptions("session-1"),
+      onStep: (s) => steps.push(`${s.step}:${s.state}`),
+    });
+    expect(steps).toEqual([
+      "sandbox:started",
+      "sandbox:completed",
+      "files:started",
+      "files:completed",
+      "agent-server:started",
+      "agent-server:completed",
+    ]);
+    expect(await sandboxes.health(handle.id)).toBe(true);
+
+    const paths = sandboxPaths(sandboxes.rootDir, handle.id);
+    expect(handle.workspaceDir).toBe(paths.workspace);
+    expect(JSON.parse(readFileSync(path.join(paths.workspace, "opencode.json"), "utf8")).model).toBe(
+      "custom/scripted-1",
+    );
+    expect(existsSync(path.join(paths.workspace, "AGENTS.md"))).toBe(true);
+    expect(statSync(paths.launcher).mode & 0o777).toBe(0o755);
+    expect(statSync(paths.stateFile).mode & 0o777).toBe(0o600);
+
+    const echo = await sandboxes.runCommand(handle.id, "echo hi");
+    expect(echo).toEqual({ exitCode: 0, stdout: "hi\n", stderr: "" });
+    const env = await sandboxes.runCommand(
+      handle.id,
+      'echo "$HOME|$STUDIO_GATEWAY_TOKEN|$(command -v opencode)|$PWD"',
+    );
+    expect(env.stdout.trim()).toBe(
+      `${paths.home}|gw-token-for-tests|${readState(paths)!.server!.opencodeBinary}|${paths.workspace}`,
+    );
+
+    // The token guards everything under /v1, health included.
+    const health = (token?: string) =>
+      fetch(`${handle.agentUrl}/v1/health`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await health(handle.agentToken)).status).toBe(200);
+    expect((await health("wrong-token")).status).toBe(401);
+    expect((await health()).status).toBe(401);
+
+    // The agent binary is found (no agent_not_installed) and our launcher starts it.
+    const init = await acpInitialize(handle.agentUrl, handle.agentToken, "int-test");
+    expect(init.status).toBe(200);
+    expect(init.body.result.agentInfo.name).toBe("OpenCode");
+
+    // OpenCode's HTTP API is on the launcher's port, behind basic auth.
+    const questions = `${handle.opencodeUrl}/question?directory=${encodeURIComponent(handle.workspaceDir)}`;
+    const authorised = await fetch(questions, { headers: handle.opencodeHeaders });
+    expect(authorised.status).toBe(200);
+    expect(await authorised.json()).toEqual([]);
+    expect((await fetch(questions)).status).toBe(401);
+
+    const server = readState(paths)!.server!;
+    const before = processesOf(root, handle.id);
+    expect(before).toContain(server.pid);
+    expect(before.length).toBeGreaterThanOrEqual(2); // sandbox-agent (or bwrap) and opencode
+
+    await sandboxes.destroy(handle.id);
+    for (const pid of before) expect(isAlive(pid)).toBe(false);
+    expect(processesOf(root, handle.id)).toEqual([]);
+    expect(existsSync(paths.dir)).toBe(false);
+    expect(await sandboxes.health(handle.id)).toBe(false);
+  }, 120_000);
+
+  it("keeps the workspace across destroy({ keepWorkspace }) and resume, with the new env", async () => {
+    const handle = await sandboxes.create(createOptions("session-2"));
+    expect((await sandboxes.runCommand(handle.id, "echo kept > note.txt")).exitCode).toBe(0);
+    await sandboxes.destroy(handle.id, { keepWorkspace: true });
+    expect(processesOf(root, handle.id)).toEqual([]);
+    expect(await sandboxes.list()).toContainEqual({
+      id: handle.id,
+      sessionId: "session-2",
+      state: "stopped",
+    });
+
+    const resumed = await sandboxes.resume(handle.id, {
+      sessionId: "session-2b",
+      env: { ...workspace.env, MARK: "new" },
+    });
+    expect(resumed.id).toBe(handle.id);
+    expect(await sandboxes.health(handle.id)).toBe(true);
+    const check = await sandboxes.runCommand(handle.id, 'cat note.txt; echo "$MARK"');
+    expect(check.stdout).toBe("kept\nnew\n");
+    expect(await sandboxes.list()).toContainEqual({
+      id: handle.id,
+      sessionId: "session-2b",
+      state: "running",
+    });
+
+    const restarted = await sandboxes.restartAgentServer(handle.id);
+    expect(restarted.agentToken).not.toBe(resumed.agentToken);
+    expect(await sandboxes.health(handle.id)).toBe(true);
+    await sandboxes.destroy(handle.id);
+    expect(processesOf(root, handle.id)).toEqual([]);
+  }, 120_000);
+});
+
+describe("local provider across studio restarts", () => {
+  it("re-attaches from a second provider instance", async () => {
+    const root = newRoot();
+    const first = provider(root);
+    const handle = await first.create(createOptions("session-3"));
+
+    const second = provider(root);
+    const attached = await second.connect(handle.id);
+    expect(attached).toEqual(handle);
+    expect(await second.health(handle.id)).toBe(true);
+    expect((await second.runCommand(handle.id, "echo again")).stdout).toBe("again\n");
+
+    await second.destroy(handle.id);
+    expect(processesOf(root, handle.id)).toEqual([]);
+    await expect(first.connect(handle.id)).rejects.toThrow(/not found/);
+  }, 60_000);
+
+  it("reapOrphans ends sandboxes a crashed instance left, keeping live sessions", async () => {
+    const root = newRoot();
+    const crashed = provider(root);
+    const orphan = await crashed.create(createOptions("dead-session"));
+    const live = await crashed.create(createOptions("live-session"));
+    const orphanPid = readState(sandboxPaths(crashed.rootDir, orphan.id))!.server!.pid;
+    // "crashed": the instance is simply abandoned, its processes keep running.
+
+    const rebooted = provider(root);
+    const reaped = await rebooted.reapOrphans(({ sessionId }) => sessionId === "live-session");
+    expect(reaped.map((r) => r.id)).toEqual([orphan.id]);
+    expect(reaped[0]!.pids).toContain(orphanPid);
+    expect(isAlive(orphanPid)).toBe(false);
+    expect(processesOf(root, orphan.id)).toEqual([]);
+    expect(await rebooted.health(live.id)).toBe(true);
+    const states = Object.fromEntries((await rebooted.list()).map((s) => [s.id, s.state]));
+    expect(states).toEqual({ [orphan.id]: "stopped", [live.id]: "running" });
+
+    await rebooted.destroy(orphan.id);
+    await rebooted.destroy(live.id);
+    expect(processesOf(root, live.id)).toEqual([]);
+  }, 60_000);
+});
+
+describe.skipIf(!probeBwrap().layout)("local provider with bwrap confinement", () => {
+  it("shows the agent only its own sandbox directories, read-only system files and no secrets", async () => {
+    const root = newRoot();
+    const sandboxes = provider(root, "bwrap");
+    expect(sandboxes.confinement).toEqual({ mode: "bwrap", reason: null });
+    const other = await sandboxes.create(createOptions("other"));
+    const handle = await sandboxes.create(createOptions("confined"));
+    const paths = sandboxPaths(root, handle.id);
+    const probe = (file: string) => `test -e ${file} && echo visible || echo hidden`;
+    const result = await sandboxes.runCommand(
+      handle.id,
+      [
+        probe(path.resolve(import.meta.dirname, "../../package.json")), // the studio's own code
+        probe(paths.stateFile), // tokens and PIDs
+        probe(sandboxPaths(root, other.id).workspace), // another sandbox
+        probe("/etc/shadow"),
+        probe(path.join(paths.workspace, "opencode.json")),
+        "touch /usr/studio-probe 2>/dev/null && echo writable || echo read-only",
+        "touch ~/probe && echo home-writable",
+        "ps -e -o pid= | wc -l", // its own PID namespace: bwrap's init, bash and the pipeline
+      ].join("; "),
+    );
+    const lines = result.stdout.trim().split("\n");
+    expect(Number(lines.pop())).toBeLessThan(10);
+    expect(lines).toEqual(["hidden", "hidden", "hidden", "hidden", "visible", "read-only", "home-writable"]);
+    await sandboxes.destroy(handle.id);
+    await sandboxes.destroy(other.id);
+    expect(processesOf(root, handle.id)).toEqual([]);
+  }, 60_000);
+
+  it("reports a timed-out command as exit 124 and leaves nothing running", async () => {
+    const root = newRoot();
+    const sandboxes = provider(root);
+    const handle = await sandboxes.create(createOptions("timeout"));
+    const result = await sandboxes.runCommand(handle.id, "sleep 60 & sleep 60", { timeoutMs: 300 });
+    expect(result.exitCode).toBe(124);
+    expect(result.stderr).toContain("timed out");
+    await sandboxes.destroy(handle.id);
+    expect(processesOf(root, handle.id)).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,302 @@
+// The `local` provider: each sandbox is a directory on this machine and sandbox-agent runs as a
+// local process with the studio user's rights (optionally confined by bwrap). For one user or a
+// trusted team; E2B is the multi-tenant choice.
+import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import path from "node:path";
+import { checkHealth, opencodeAuthHeaders } from "../agent-server.ts";
+import { type AgentBinaries, resolveAgentBinaries } from "../binaries.ts";
+import { SandboxNotFoundError, SandboxNotRunningError, step } from "../errors.ts";
+import { resolveFiles, resolveSandboxPath } from "../files.ts";
+import type {
+  CommandResult,
+  CreateSandboxOptions,
+  SandboxHandle,
+  SandboxInfo,
+  SandboxProvider,
+  WorkspaceFile,
+} from "../types.ts";
+import { type BwrapLayout, type ConfinementMode, probeBwrap } from "./confine.ts";
+import {
+  createSandboxDirs,
+  isSandboxId,
+  type LocalSandboxState,
+  newSandboxId,
+  readState,
+  type SandboxPaths,
+  sandboxPaths,
+  writableDirs,
+  writeState,
+} from "./layout.ts";
+import { scanSandboxProcesses } from "./procfs.ts";
+import { runProcess } from "./run-command.ts";
+import { safeWriteFile } from "./safe-write.ts";
+import { isOurServer, type ServerContext, sandboxCommand, serverEnv, startServer } from "./server.ts";
+import { stopSandbox } from "./stop.ts";
+
+export interface LocalProviderLogger {
+  warn(message: string, details?: Record<string, unknown>): void;
+}
+
+export interface LocalSandboxProviderOptions {
+  /** Holds one directory per sandbox, e.g. `<dataDir>/sandboxes`. Created if missing. */
+  rootDir: string;
+  /** `auto` (default): bwrap when it works here, else unconfined. `bwrap`: required. `none`: off. */
+  confinement?: ConfinementMode;
+  /** How long sandbox-agent may take to answer /v1/health after spawn. Default 30 s. */
+  healthTimeoutMs?: number;
+  /** SIGTERM to SIGKILL grace when stopping. Default 3 s. */
+  stopGraceMs?: number;
+  binaries?: AgentBinaries;
+  logger?: LocalProviderLogger;
+}
+
+export interface ReapedSandbox {
+  id: string;
+  sessionId: string | null;
+  pids: number[];
+}
+
+export type LiveCheck = (sandbox: { id: string; sessionId: string }) => boolean | Promise<boolean>;
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
+
+export class LocalSandboxProvider implements SandboxProvider {
+  readonly kind = "local" as const;
+  readonly rootDir: string;
+  /** What is in force, and why bwrap is not (when it is not). */
+  readonly confinement: { mode: "bwrap" | "none"; reason: string | null };
+  readonly #bwrap: BwrapLayout | null;
+  readonly #binaries: AgentBinaries;
+  readonly #healthTimeoutMs: number;
+  readonly #stopGraceMs: number;
+  /** Sandboxes this instance started or re-attached to: what `shutdown` ends. */
+  readonly #tracked = new Set<string>();
+
+  constructor(options: LocalSandboxProviderOptions) {
+    mkdirSync(options.rootDir, { recursive: true, mode: 0o700 });
+    // Real path: /proc reports cwd and arguments resolved, and we match them against the root.
+    this.rootDir = realpathSync(options.rootDir);
+    this.#binaries = options.binaries ?? resolveAgentBinaries();
+    this.#healthTimeoutMs = options.healthTimeoutMs ?? 30_000;
+    this.#stopGraceMs = options.stopGraceMs ?? 3_000;
+    const mode = options.confinement ?? "auto";
+    if (mode === "none") {
+      this.#bwrap = null;
+      this.confinement = { mode: "none", reason: "disabled by configuration" };
+    } else {
+      const probe = probeBwrap();
+      if (!probe.layout && mode === "bwrap")
+        throw new Error(`confinement required but unavailable: ${probe.reason}`);
+      if (!probe.layout) options.logger?.warn("local sandboxes run unconfined", { reason: probe.reason });
+      this.#bwrap = probe.layout;
+      this.confinement = { mode: probe.layout ? "bwrap" : "none", reason: probe.reason };
+    }
+  }
+
+  async create(options: CreateSandboxOptions): Promise<SandboxHandle> {
+    const id = newSandboxId();
+    const paths = sandboxPaths(this.rootDir, id);
+    const state: LocalSandboxState = {
+      version: 1,
+      id,
+      sessionId: options.sessionId,
+      createdAt: new Date().toISOString(),
+      env: { ...options.env },
+      server: null,
+    };
+    this.#tracked.add(id);
+    try {
+      options.signal?.throwIfAborted();
+      await step(options.onStep, "sandbox", "Creating sandbox directory", () => {
+        createSandboxDirs(paths);
+        writeState(paths, state);
+      });
+      await step(options.onStep, "files", "Writing workspace files", () => this.#write(paths, options.files));
+      options.signal?.throwIfAborted();
+      state.server = await step(options.onStep, "agent-server", "Starting sandbox-agent", () =>
+        startServer(this.#context(paths), state.env, {
+          healthTimeoutMs: this.#healthTimeoutMs,
+          signal: options.signal,
+        }),
+      );
+      writeState(paths, state);
+      return this.#handle(paths, state);
+    } catch (error) {
+      await this.destroy(id);
+      throw error;
+    }
+  }
+
+  async connect(sandboxId: string): Promise<SandboxHandle> {
+    const { paths, state } = this.#require(sandboxId);
+    if (!state.server || !isOurServer(state.server)) throw new SandboxNotRunningError(sandboxId);
+    this.#tracked.add(sandboxId);
+    return this.#handle(paths, state);
+  }
+
+  async runCommand(
+    sandboxId: string,
+    command: string,
+    options: { cwd?: string; timeoutMs?: number } = {},
+  ): Promise<CommandResult> {
+    const { paths, state } = this.#require(sandboxId);
+    const context = this.#context(paths);
+    const cwd = resolveSandboxPath(options.cwd ?? ".", this.#pathContext(paths));
+    return runProcess({
+      argv: sandboxCommand(context, ["/bin/bash", "-lc", command], cwd),
+      cwd,
+      env: serverEnv(context, state.env, null),
+      timeoutMs: options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    });
+  }
+
+  async writeFiles(sandboxId: string, files: WorkspaceFile[]): Promise<void> {
+    const { paths } = this.#require(sandboxId);
+    this.#write(paths, files);
+  }
+
+  async health(sandboxId: string): Promise<boolean> {
+    const paths = sandboxPaths(this.rootDir, sandboxId);
+    const server = isSandboxId(sandboxId) ? readState(paths)?.server : null;
+    if (!server) return false;
+    return checkHealth(`http://127.0.0.1:${server.port}`, server.token);
+  }
+
+  async restartAgentServer(sandboxId: string): Promise<SandboxHandle> {
+    const { paths, state } = this.#require(sandboxId);
+    return this.#restart(paths, state);
+  }
+
+  async destroy(sandboxId: string, options: { keepWorkspace?: boolean } = {}): Promise<void> {
+    if (!isSandboxId(sandboxId)) return;
+    const paths = sandboxPaths(this.rootDir, sandboxId);
+    await this.#stop(paths, readState(paths));
+    this.#tracked.delete(sandboxId);
+    if (!options.keepWorkspace) rmSync(paths.dir, { recursive: true, force: true });
+  }
+
+  /** Local sandboxes have no TTL. */
+  async keepAlive(): Promise<void> {}
+
+  async pause(): Promise<boolean> {
+    return false; // a local process cannot be frozen and brought back across a studio restart
+  }
+
+  async resume(
+    sandboxId: string,
+    options: Omit<CreateSandboxOptions, "files"> & { files?: WorkspaceFile[] },
+  ): Promise<SandboxHandle> {
+    const { paths, state } = this.#require(sandboxId);
+    state.sessionId = options.sessionId;
+    // The new env usually carries a new gateway token: it replaces the old one for restarts too.
+    state.env = { ...options.env };
+    writeState(paths, state);
+    if (options.files?.length) {
+      await step(options.onStep, "files", "Writing workspace files", () =>
+        this.#write(paths, options.files ?? []),
+      );
+    }
+    return step(options.onStep, "agent-server", "Starting sandbox-agent", () =>
+      this.#restart(paths, state, options.signal),
+    );
+  }
+
+  async list(): Promise<SandboxInfo[]> {
+    const result: SandboxInfo[] = [];
+    for (const name of readdirSync(this.rootDir)) {
+      if (!isSandboxId(name)) continue;
+      const state = readState(sandboxPaths(this.rootDir, name));
+      if (!state) continue;
+      const running = state.server !== null && isOurServer(state.server);
+      result.push({ id: state.id, sessionId: state.sessionId, state: running ? "running" : "stopped" });
+    }
+    return result;
+  }
+
+  async shutdown(): Promise<void> {
+    const ids = [...this.#tracked];
+    this.#tracked.clear();
+    await Promise.all(
+      ids.map((id) => {
+        const paths = sandboxPaths(this.rootDir, id);
+        return this.#stop(paths, readState(paths));
+      }),
+    );
+  }
+
+  /**
+   * Ends processes of sandboxes under this root that a previous studio run left behind: those
+   * whose session `isLive` says is over, and those whose directory is gone. Sandboxes this
+   * instance started or connected to are never touched. Call once at boot, after reconciling.
+   */
+  async reapOrphans(isLive: LiveCheck): Promise<ReapedSandbox[]> {
+    const reaped: ReapedSandbox[] = [];
+    for (const [dir, pids] of scanSandboxProcesses(this.rootDir)) {
+      const id = path.basename(dir);
+      if (this.#tracked.has(id)) continue;
+      const paths = sandboxPaths(this.rootDir, id);
+      const state = isSandboxId(id) ? readState(paths) : null;
+      if (state && (await isLive({ id, sessionId: state.sessionId }))) continue;
+      await this.#stop(paths, state, pids);
+      reaped.push({ id, sessionId: state?.sessionId ?? null, pids });
+    }
+    return reaped;
+  }
+
+  #require(sandboxId: string): { paths: SandboxPaths; state: LocalSandboxState } {
+    if (!isSandboxId(sandboxId)) throw new SandboxNotFoundError(sandboxId);
+    const paths = sandboxPaths(this.rootDir, sandboxId);
+    const state = readState(paths);
+    if (!state) throw new SandboxNotFoundError(sandboxId);
+    return { paths, state };
+  }
+
+  #context(paths: SandboxPaths): ServerContext {
+    return { id: path.basename(paths.dir), paths, binaries: this.#binaries, bwrap: this.#bwrap };
+  }
+
+  #pathContext(paths: SandboxPaths) {
+    return { workspace: paths.workspace, home: paths.home, allowed: [...writableDirs(paths), paths.tmp] };
+  }
+
+  #write(paths: SandboxPaths, files: WorkspaceFile[]): void {
+    const context = this.#pathContext(paths);
+    for (const file of resolveFiles(files, context)) {
+      safeWriteFile(file.target, file.content, file.mode ?? 0o644, context.allowed);
+    }
+  }
+
+  async #restart(
+    paths: SandboxPaths,
+    state: LocalSandboxState,
+    signal?: AbortSignal,
+  ): Promise<SandboxHandle> {
+    await this.#stop(paths, state);
+    state.server = await startServer(this.#context(paths), state.env, {
+      healthTimeoutMs: this.#healthTimeoutMs,
+      signal,
+    });
+    writeState(paths, state);
+    this.#tracked.add(state.id);
+    return this.#handle(paths, state);
+  }
+
+  #stop(paths: SandboxPaths, state: LocalSandboxState | null, known: number[] = []): Promise<void> {
+    return stopSandbox(this.rootDir, paths, state, this.#stopGraceMs, known);
+  }
+
+  #handle(paths: SandboxPaths, state: LocalSandboxState): SandboxHandle {
+    const server = state.server;
+    if (!server) throw new SandboxNotRunningError(state.id);
+    return {
+      id: state.id,
+      provider: "local",
+      sessionId: state.sessionId,
+      workspaceDir: paths.workspace,
+      agentUrl: `http://127.0.0.1:${server.port}`,
+      agentToken: server.token,
+      opencodeUrl: `http://127.0.0.1:${server.opencodePort}`,
+      opencodeHeaders: opencodeAuthHeaders(server.opencodePassword),
+    };
+  }
+}

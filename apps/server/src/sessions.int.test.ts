@@ -29,9 +29,11 @@ beforeAll(async () => {
   client = (await signUpAccount(studio.url)).client;
 }, 120_000);
 
-// A failing test shows what the studio process said.
 afterEach((context) => {
+  // A failing test shows what the studio process said.
   if (context.task.result?.state === "fail") console.log(studio.output.join("").slice(-6000));
+  // A reply left in the queue would answer the next test's prompt: each test uses exactly its own.
+  expect(upstream.queued, "scripted replies left unused").toBe(0);
 });
 
 afterAll(async () => {
@@ -114,10 +116,8 @@ describe("a live session", { timeout: 120_000 }, () => {
     ).rejects.toMatchObject({ data: { code: "CONFLICT" } });
 
     const seenBefore = events.events.length;
-    upstream.enqueue(
-      [{ toolCall: { name: "bash", arguments: { command: "echo rejected > rejected.txt", description: "Write another" } } }],
-      [{ text: "Understood, I will not." }],
-    );
+    // A rejection fails the tool call and ends the turn: OpenCode asks the model nothing more.
+    upstream.enqueue([{ toolCall: { name: "bash", arguments: { command: "echo rejected > rejected.txt", description: "Write another" } } }]);
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "write another file" });
     const second = await events.waitFor("permission_requested", (event) => event.interactionId !== asked.interactionId);
     const reject = second.options.find((option) => option.kind === "reject_once")!;
@@ -236,7 +236,10 @@ describe("lifecycle", { timeout: 180_000 }, () => {
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "hello" });
     await events.waitFor("turn_ended");
     const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
-    const agents = processesUnder(path.join(dataDir, "sandboxes", row.sandboxId!)).filter((p) => p.cmdline.includes("opencode"));
+    // The agent (`opencode acp`), not the sandbox-agent server that spawned it.
+    const agents = processesUnder(path.join(dataDir, "sandboxes", row.sandboxId!)).filter(
+      (p) => /opencode\S* acp/.test(p.cmdline) && !p.cmdline.includes("sandbox-agent server"),
+    );
     expect(agents.length).toBeGreaterThan(0);
     for (const agent of agents) process.kill(agent.pid, "SIGKILL");
     const notice = await events.waitFor("notice", (event) => event.code === "agent_restarted", 60_000);

@@ -65,10 +65,19 @@ export interface Config {
 function upstreamsFrom(e: z.infer<typeof envSchema>): Config["upstreams"] {
   const upstreams: Config["upstreams"] = {
     xai: { baseUrl: e.XAI_BASE_URL ?? DEFAULT_UPSTREAM_URLS.xai, apiKey: e.XAI_API_KEY ?? null },
-    anthropic: { baseUrl: e.ANTHROPIC_BASE_URL ?? DEFAULT_UPSTREAM_URLS.anthropic, apiKey: e.ANTHROPIC_API_KEY ?? null },
+    anthropic: {
+      baseUrl: e.ANTHROPIC_BASE_URL ?? DEFAULT_UPSTREAM_URLS.anthropic,
+      apiKey: e.ANTHROPIC_API_KEY ?? null,
+    },
     openai: { baseUrl: e.OPENAI_BASE_URL ?? DEFAULT_UPSTREAM_URLS.openai, apiKey: e.OPENAI_API_KEY ?? null },
-    google: { baseUrl: e.GOOGLE_BASE_URL ?? DEFAULT_UPSTREAM_URLS.google, apiKey: e.GOOGLE_GENERATIVE_AI_API_KEY ?? null },
-    openrouter: { baseUrl: e.OPENROUTER_BASE_URL ?? DEFAULT_UPSTREAM_URLS.openrouter, apiKey: e.OPENROUTER_API_KEY ?? null },
+    google: {
+      baseUrl: e.GOOGLE_BASE_URL ?? DEFAULT_UPSTREAM_URLS.google,
+      apiKey: e.GOOGLE_GENERATIVE_AI_API_KEY ?? null,
+    },
+    openrouter: {
+      baseUrl: e.OPENROUTER_BASE_URL ?? DEFAULT_UPSTREAM_URLS.openrouter,
+      apiKey: e.OPENROUTER_API_KEY ?? null,
+    },
   };
   if (e.CUSTOM_OPENAI_BASE_URL) {
     upstreams.custom = { baseUrl: e.CUSTOM_OPENAI_BASE_URL, apiKey: e.CUSTOM_OPENAI_API_KEY ?? null };

@@ -53,7 +53,10 @@ console.log(
 
 // A bug in background work must not take every session on this replica down with it.
 process.on("unhandledRejection", (reason) => {
-  logger.error({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : reason }, "unhandled rejection");
+  logger.error(
+    { err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : reason },
+    "unhandled rejection",
+  );
 });
 
 let stopping = false;

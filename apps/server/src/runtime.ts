@@ -35,7 +35,13 @@ function sandboxProviderFor(config: Config): SandboxProvider {
   return new LocalSandboxProvider({ rootDir: path.join(config.dataDir, "sandboxes") });
 }
 
-export async function createSessionRuntime({ config, db, databaseUrl, logger, gatewayUrl }: RuntimeOptions): Promise<SessionRuntime> {
+export async function createSessionRuntime({
+  config,
+  db,
+  databaseUrl,
+  logger,
+  gatewayUrl,
+}: RuntimeOptions): Promise<SessionRuntime> {
   const listener = await createNotificationListener(databaseUrl, {
     onError: (error) => logger.warn({ err: error.message }, "notification connection lost"),
   });
@@ -61,7 +67,15 @@ export async function createSessionRuntime({ config, db, databaseUrl, logger, ga
     },
   });
   return {
-    sessions: { bus, runtime: { sandboxProvider: config.sandboxProvider, keyDelivery: config.keyDelivery } },
+    sessions: {
+      bus,
+      runtime: { sandboxProvider: config.sandboxProvider, keyDelivery: config.keyDelivery },
+      platformProviders: new Set(
+        Object.entries(config.upstreams)
+          .filter(([provider, upstream]) => upstream && (upstream.apiKey || provider === "custom"))
+          .map(([provider]) => provider),
+      ),
+    },
     manager,
     provider,
     startRunners: () => manager.start(),

@@ -9,7 +9,7 @@ import { type ScriptedModelServer, startScriptedModelServer } from "@studio/test
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
-import { signUpAccount, type StudioProcess, startStudioProcess } from "./testing/studio-process.ts";
+import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
 const database = useTestDatabase();
 let upstream: ScriptedModelServer;
@@ -42,14 +42,21 @@ afterAll(async () => {
 });
 
 async function startSession() {
-  const session = await client.sessions.create.mutate({ environment: "development", provider: "custom", model: "scripted-1" });
+  const session = await client.sessions.create.mutate({
+    environment: "development",
+    provider: "custom",
+    model: "scripted-1",
+  });
   const events = collectEvents(client, session.id);
   await events.waitFor("status_changed", (event) => event.to === "ready", 90_000);
   return { session, events };
 }
 
 async function workspaceOf(sessionId: string): Promise<string> {
-  const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: sessionId }, select: { sandboxId: true } });
+  const row = await database.db.studioSession.findUniqueOrThrow({
+    where: { id: sessionId },
+    select: { sandboxId: true },
+  });
   return path.join(dataDir, "sandboxes", row.sandboxId!, "workspace");
 }
 
@@ -58,7 +65,12 @@ describe("a live session", { timeout: 120_000 }, () => {
     const { session, events } = await startSession();
     const steps = events.events.filter((event) => event.type === "provisioning");
     expect(steps.map((event) => `${event.step}:${event.state}`)).toEqual(
-      expect.arrayContaining(["sandbox:started", "sandbox:completed", "agent:completed", "session:completed"]),
+      expect.arrayContaining([
+        "sandbox:started",
+        "sandbox:completed",
+        "agent:completed",
+        "session:completed",
+      ]),
     );
 
     upstream.enqueue([{ text: "Hello! I am the scripted model, streaming in small chunks." }]);
@@ -70,7 +82,9 @@ describe("a live session", { timeout: 120_000 }, () => {
     expect(types.indexOf("user_message")).toBeLessThan(types.indexOf("turn_started"));
     expect(types.indexOf("turn_started")).toBeLessThan(types.indexOf("agent_message_chunk"));
     expect(sequenceProblems(events.events)).toBeNull();
-    await vi.waitFor(async () => expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle"));
+    await vi.waitFor(async () =>
+      expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle"),
+    );
     // The gateway swapped the key: upstream saw the platform key, never the session token.
     const main = upstream.requests.filter((request) => !request.isTitle).at(-1)!;
     expect(main.headers.authorization).toBe("Bearer sk-platform-test");
@@ -83,7 +97,10 @@ describe("a live session", { timeout: 120_000 }, () => {
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "think first" });
     await events.waitFor("turn_ended");
     const kinds = events.events.filter((e) => e.type === "thought_chunk" || e.type === "agent_message_chunk");
-    const thought = kinds.filter((e) => e.type === "thought_chunk").map((e) => (e as { text: string }).text).join("");
+    const thought = kinds
+      .filter((e) => e.type === "thought_chunk")
+      .map((e) => (e as { text: string }).text)
+      .join("");
     expect(thought).toBe("Let me think about this carefully.");
     expect(kinds.at(0)?.type).toBe("thought_chunk");
     expect(kinds.at(-1)?.type).toBe("agent_message_chunk");
@@ -94,7 +111,14 @@ describe("a live session", { timeout: 120_000 }, () => {
     const { session, events } = await startSession();
     const workspace = await workspaceOf(session.id);
     upstream.enqueue(
-      [{ toolCall: { name: "bash", arguments: { command: "echo allowed > allowed.txt", description: "Write a file" } } }],
+      [
+        {
+          toolCall: {
+            name: "bash",
+            arguments: { command: "echo allowed > allowed.txt", description: "Write a file" },
+          },
+        },
+      ],
       [{ text: "The file is written." }],
     );
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "write a file" });
@@ -103,25 +127,49 @@ describe("a live session", { timeout: 120_000 }, () => {
     const pending = await client.sessions.pendingInteractions.query({ sessionId: session.id });
     expect(pending.map((interaction) => interaction.id)).toEqual([asked.interactionId]);
     const allow = asked.options.find((option) => option.kind === "allow_once")!;
-    await client.sessions.respondToPermission.mutate({ sessionId: session.id, interactionId: asked.interactionId, optionId: allow.optionId });
+    await client.sessions.respondToPermission.mutate({
+      sessionId: session.id,
+      interactionId: asked.interactionId,
+      optionId: allow.optionId,
+    });
     await events.waitFor("turn_ended");
     expect(readFileSync(path.join(workspace, "allowed.txt"), "utf8").trim()).toBe("allowed");
     const resolved = await events.waitFor("permission_resolved");
     expect(resolved).toMatchObject({ interactionId: asked.interactionId, optionKind: "allow_once" });
     const toolId = asked.toolCallId;
-    const statuses = events.events.filter((e) => "toolCallId" in e && e.toolCallId === toolId && "status" in e).map((e) => (e as { status?: string }).status);
+    const statuses = events.events
+      .filter((e) => "toolCallId" in e && e.toolCallId === toolId && "status" in e)
+      .map((e) => (e as { status?: string }).status);
     expect(statuses.at(-1)).toBe("completed");
     await expect(
-      client.sessions.respondToPermission.mutate({ sessionId: session.id, interactionId: asked.interactionId, optionId: allow.optionId }),
+      client.sessions.respondToPermission.mutate({
+        sessionId: session.id,
+        interactionId: asked.interactionId,
+        optionId: allow.optionId,
+      }),
     ).rejects.toMatchObject({ data: { code: "CONFLICT" } });
 
     const seenBefore = events.events.length;
     // A rejection fails the tool call and ends the turn: OpenCode asks the model nothing more.
-    upstream.enqueue([{ toolCall: { name: "bash", arguments: { command: "echo rejected > rejected.txt", description: "Write another" } } }]);
+    upstream.enqueue([
+      {
+        toolCall: {
+          name: "bash",
+          arguments: { command: "echo rejected > rejected.txt", description: "Write another" },
+        },
+      },
+    ]);
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "write another file" });
-    const second = await events.waitFor("permission_requested", (event) => event.interactionId !== asked.interactionId);
+    const second = await events.waitFor(
+      "permission_requested",
+      (event) => event.interactionId !== asked.interactionId,
+    );
     const reject = second.options.find((option) => option.kind === "reject_once")!;
-    await client.sessions.respondToPermission.mutate({ sessionId: session.id, interactionId: second.interactionId, optionId: reject.optionId });
+    await client.sessions.respondToPermission.mutate({
+      sessionId: session.id,
+      interactionId: second.interactionId,
+      optionId: reject.optionId,
+    });
     await events.waitFor("turn_ended", (event) => event.seq > seenBefore);
     expect(existsSync(path.join(workspace, "rejected.txt"))).toBe(false);
     const rejectedStatuses = events.events
@@ -139,8 +187,12 @@ describe("a live session", { timeout: 120_000 }, () => {
     await client.sessions.cancel.mutate({ sessionId: session.id });
     const ended = await events.waitFor("turn_ended");
     expect(ended.stopReason).toBe("cancelled");
-    await vi.waitFor(async () => expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle"));
-    await expect(client.sessions.cancel.mutate({ sessionId: session.id })).rejects.toMatchObject({ data: { code: "CONFLICT" } });
+    await vi.waitFor(async () =>
+      expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle"),
+    );
+    await expect(client.sessions.cancel.mutate({ sessionId: session.id })).rejects.toMatchObject({
+      data: { code: "CONFLICT" },
+    });
     events.stop();
   });
 
@@ -149,7 +201,9 @@ describe("a live session", { timeout: 120_000 }, () => {
     upstream.enqueue([{ text: "First answer." }], [{ text: "Second answer." }]);
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "first question" });
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "second question" });
-    await vi.waitFor(() => expect(events.events.filter((e) => e.type === "turn_ended")).toHaveLength(2), { timeout: 60_000 });
+    await vi.waitFor(() => expect(events.events.filter((e) => e.type === "turn_ended")).toHaveLength(2), {
+      timeout: 60_000,
+    });
     expect(agentText(events.events)).toBe("First answer.Second answer.");
     const followUp = upstream.requests.filter((request) => !request.isTitle).at(-1)!;
     expect(JSON.stringify(followUp.body)).toContain("first question");
@@ -186,7 +240,10 @@ describe("lifecycle", { timeout: 180_000 }, () => {
   it("stops itself when idle, and keepalive holds it", async () => {
     const { session, events } = await startSession();
     await database.db.studioSession.update({ where: { id: session.id }, data: { idleTimeoutSeconds: 4 } });
-    const keepalives = setInterval(() => void client.sessions.keepalive.mutate({ sessionId: session.id }), 1000);
+    const keepalives = setInterval(
+      () => void client.sessions.keepalive.mutate({ sessionId: session.id }),
+      1000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 7000));
     expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("ready");
     clearInterval(keepalives);
@@ -208,24 +265,29 @@ describe("lifecycle", { timeout: 180_000 }, () => {
     await client.sessions.stop.mutate({ sessionId: session.id });
     await events.waitFor("session_ended");
     await vi.waitFor(() => expect(processesUnder(sandboxDir)).toEqual([]), { timeout: 20_000 });
-    await expect(client.sessions.sendMessage.mutate({ sessionId: session.id, text: "hello?" })).rejects.toMatchObject({
+    await expect(
+      client.sessions.sendMessage.mutate({ sessionId: session.id, text: "hello?" }),
+    ).rejects.toMatchObject({
       data: { code: "CONFLICT" },
       message: "The session is stopped. Resume it to continue.",
     });
 
     const before = events.events.length;
     await client.sessions.resume.mutate({ sessionId: session.id });
-    await events.waitFor("status_changed", (event) => event.to === "ready" && event.seq > events.events[before - 1]!.seq, 90_000);
+    await events.waitFor(
+      "status_changed",
+      (event) => event.to === "ready" && event.seq > events.events[before - 1]!.seq,
+      90_000,
+    );
     upstream.enqueue([{ text: "The word was PINEAPPLE." }]);
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "what was the word?" });
     await events.waitFor("turn_ended", (event) => event.seq > events.events[before - 1]!.seq);
     const last = upstream.requests.filter((request) => !request.isTitle).at(-1)!;
     expect(JSON.stringify(last.body)).toContain("Remember the word PINEAPPLE.");
     // The history replayed by session/load was not stored a second time.
-    expect(events.events.filter((e) => e.type === "user_message").map((e) => (e as { text: string }).text)).toEqual([
-      "remember a word",
-      "what was the word?",
-    ]);
+    expect(
+      events.events.filter((e) => e.type === "user_message").map((e) => (e as { text: string }).text),
+    ).toEqual(["remember a word", "what was the word?"]);
     expect(sequenceProblems(events.events)).toBeNull();
     events.stop();
   });

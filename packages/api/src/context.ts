@@ -33,7 +33,12 @@ export interface Context {
   /** The studio's own origin, e.g. http://localhost:3000, for links it hands out. */
   publicUrl: string;
   /** Live sessions: where new events are announced, and how sandboxes are made. */
-  sessions: { bus: SessionEventBus; runtime: SessionRuntimeSettings };
+  sessions: {
+    bus: SessionEventBus;
+    runtime: SessionRuntimeSettings;
+    /** Providers the platform can serve (an upstream key or endpoint is configured). */
+    platformProviders: ReadonlySet<string>;
+  };
 }
 
 export function authenticatedUser(auth: Authentication) {

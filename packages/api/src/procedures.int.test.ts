@@ -42,6 +42,7 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "apiTokens.list": NO_INPUT,
   "apiTokens.create": (c) => c.apiTokens.create({ name: "", expiresInDays: 9999 }),
   "apiTokens.revoke": (c) => c.apiTokens.revoke({ tokenId: "" }),
+  "sessions.catalog": NO_INPUT,
   "sessions.create": (c) =>
     c.sessions.create({ environment: "staging" as never, provider: "xai", model: "" }),
   "sessions.list": (c) => c.sessions.list({ limit: 0 }),

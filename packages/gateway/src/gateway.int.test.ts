@@ -16,7 +16,9 @@ let gatewayUrl: string;
 async function sessionWithToken(provider: "custom" | "anthropic", status: "ready" | "stopped" = "ready") {
   const userId = newId();
   const organizationId = newId();
-  await database.db.user.create({ data: { id: userId, email: `${userId}@example.com`, name: "G", passwordHash: "x" } });
+  await database.db.user.create({
+    data: { id: userId, email: `${userId}@example.com`, name: "G", passwordHash: "x" },
+  });
   await database.db.organization.create({ data: { id: organizationId, name: "G", slug: organizationId } });
   const token = randomToken(20);
   const session = await database.db.studioSession.create({
@@ -59,7 +61,12 @@ afterAll(async () => {
   await upstream.close();
 });
 
-const chatBody = { model: "scripted-1", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }] };
+const chatBody = {
+  model: "scripted-1",
+  stream: true,
+  stream_options: { include_usage: true },
+  messages: [{ role: "user", content: "hi" }],
+};
 
 describe("model gateway", () => {
   it("swaps the session token for the platform key and streams the reply unchanged", async () => {
@@ -67,7 +74,11 @@ describe("model gateway", () => {
     upstream.enqueue([{ text: "Hello from upstream" }]);
     const response = await fetch(`${gatewayUrl}/custom/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-session-id": "abc" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${token}`,
+        "x-session-id": "abc",
+      },
       body: JSON.stringify(chatBody),
     });
     expect(response.status).toBe(200);
@@ -95,7 +106,12 @@ describe("model gateway", () => {
     const response = await fetch(`${gatewayUrl}/anthropic/v1/messages`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-api-key": token, "anthropic-version": "2023-06-01" },
-      body: JSON.stringify({ model: "scripted-1", stream: true, max_tokens: 100, messages: [{ role: "user", content: "hi" }] }),
+      body: JSON.stringify({
+        model: "scripted-1",
+        stream: true,
+        max_tokens: 100,
+        messages: [{ role: "user", content: "hi" }],
+      }),
     });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("message_stop");

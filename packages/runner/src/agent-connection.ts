@@ -35,7 +35,12 @@ export class ProvisioningError extends Error {
 }
 
 /** Runs one named step, reporting started / completed / failed. */
-async function step<T>(report: ConnectOptions["report"], id: string, label: string, run: () => Promise<T>): Promise<T> {
+async function step<T>(
+  report: ConnectOptions["report"],
+  id: string,
+  label: string,
+  run: () => Promise<T>,
+): Promise<T> {
   report({ type: "provisioning", step: id, label, state: "started", detail: null });
   try {
     const result = await run();
@@ -59,7 +64,12 @@ function sandboxStepReporter(report: ConnectOptions["report"]) {
     });
 }
 
-function openClient(options: ConnectOptions, sandbox: SandboxHandle, acpServerId: string, lastEventId: string | null) {
+function openClient(
+  options: ConnectOptions,
+  sandbox: SandboxHandle,
+  acpServerId: string,
+  lastEventId: string | null,
+) {
   const client = new AcpClient({
     baseUrl: sandbox.agentUrl,
     token: sandbox.agentToken,

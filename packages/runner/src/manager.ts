@@ -1,6 +1,6 @@
 // One per server process: claims sessions whose lease is free, runs a SessionRunner for each,
 // renews the leases it holds, routes commands announced by NOTIFY, and stops idle sessions.
-import { applyTransitionInTx, cancelOpenWork, COMMANDS_CHANNEL, newId } from "@studio/core";
+import { applyTransitionInTx, COMMANDS_CHANNEL, cancelOpenWork, newId } from "@studio/core";
 import type { Db } from "@studio/db";
 import type { NotificationListener } from "@studio/db/notifications";
 import { claimExpiredLeases, idleExpired, releaseLeases, renewLeases } from "./leases.ts";
@@ -47,7 +47,10 @@ export class RunnerManager {
     const sandboxes = await this.options.provider.list().catch(() => []);
     if (sandboxes.length === 0) return;
     const live = await this.options.db.studioSession.findMany({
-      where: { id: { in: sandboxes.map((sandbox) => sandbox.sessionId) }, status: { in: ["provisioning", "ready", "active", "idle"] } },
+      where: {
+        id: { in: sandboxes.map((sandbox) => sandbox.sessionId) },
+        status: { in: ["provisioning", "ready", "active", "idle"] },
+      },
       select: { id: true },
     });
     const liveIds = new Set(live.map((row) => row.id));
@@ -69,7 +72,10 @@ export class RunnerManager {
         if (!held.has(sessionId) || runner.isStopped) {
           this.runners.delete(sessionId);
           // Stopped through the API, failed, or taken by another replica: tear down only when ended.
-          const row = await db.studioSession.findUnique({ where: { id: sessionId }, select: { status: true } });
+          const row = await db.studioSession.findUnique({
+            where: { id: sessionId },
+            select: { status: true },
+          });
           await runner.shutdown({ destroy: row?.status === "stopped" || row?.status === "error" });
         }
       }
@@ -90,9 +96,15 @@ export class RunnerManager {
   }
 
   private async stopIdle(sessionId: string) {
-    const row = await this.options.db.studioSession.findUnique({ where: { id: sessionId }, select: { idleTimeoutSeconds: true } });
+    const row = await this.options.db.studioSession.findUnique({
+      where: { id: sessionId },
+      select: { idleTimeoutSeconds: true },
+    });
     const minutes = Math.round((row?.idleTimeoutSeconds ?? 0) / 60);
-    const reason = minutes >= 1 ? `Stopped after ${minutes} min without activity` : "Stopped after a period without activity";
+    const reason =
+      minutes >= 1
+        ? `Stopped after ${minutes} min without activity`
+        : "Stopped after a period without activity";
     try {
       await this.options.db.$transaction(async (tx) => {
         await applyTransitionInTx(tx, sessionId, "idle_timeout", {
@@ -111,7 +123,9 @@ export class RunnerManager {
   }
 
   private background(work: Promise<unknown>) {
-    work.catch((error: Error) => this.log.error({ err: error.message, stack: error.stack }, "runner task failed"));
+    work.catch((error: Error) =>
+      this.log.error({ err: error.message, stack: error.stack }, "runner task failed"),
+    );
   }
 
   /** The sessions this replica runs right now. */

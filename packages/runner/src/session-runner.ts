@@ -1,7 +1,13 @@
 // One runner per live session, on the replica that holds its lease. It is the only consumer of the
 // agent's stream: every message is normalised, stored (with the stream cursor) and only then seen
 // by subscribers. Commands from any replica reach it through the database.
-import { type AcpClient, type AcpInbound, normaliseAgentMessage, normalisePromptResult, OpencodeQuestions } from "@studio/acp";
+import {
+  type AcpClient,
+  type AcpInbound,
+  normaliseAgentMessage,
+  normalisePromptResult,
+  OpencodeQuestions,
+} from "@studio/acp";
 import type { StudioEvent } from "@studio/acp/events";
 import {
   appendEvents,
@@ -15,8 +21,8 @@ import {
   newId,
   type PermissionRequestRecord,
   pendingInteractionsOf,
-  type QueuedCommand,
   type QuestionRecord,
+  type QueuedCommand,
   randomToken,
   recordInteraction,
   requeueUnfinishedCommands,
@@ -52,7 +58,10 @@ export interface RunnerDeps {
   provider: SandboxProvider;
   logger: RunnerLogger;
   /** Files and environment for a new or resumed sandbox; the gateway token is minted per provisioning. */
-  workspaceFor(session: SessionRow, gatewayToken: string): Promise<{ files: import("@studio/sandbox").WorkspaceFile[]; env: Record<string, string> }>;
+  workspaceFor(
+    session: SessionRow,
+    gatewayToken: string,
+  ): Promise<{ files: import("@studio/sandbox").WorkspaceFile[]; env: Record<string, string> }>;
 }
 
 const AGENT_RESTARTS_ALLOWED = 1;
@@ -75,7 +84,9 @@ export class SessionRunner {
     readonly sessionId: string,
   ) {
     this.log = deps.logger;
-    this.writer = new EventWriter(deps.db, sessionId, (error) => this.log.error({ sessionId, err: error.message }, "event write failed"));
+    this.writer = new EventWriter(deps.db, sessionId, (error) =>
+      this.log.error({ sessionId, err: error.message }, "event write failed"),
+    );
   }
 
   // ───────────────────────── start: provision, resume or re-attach ─────────────────────────
@@ -84,7 +95,8 @@ export class SessionRunner {
     const session = await this.loadRow();
     if (!session || this.stopped) return;
     await requeueUnfinishedCommands(this.deps.db, this.sessionId);
-    for (const row of await pendingInteractionsOf(this.deps.db, this.sessionId)) this.interactionIds.set(row.agentRequestId, row.id);
+    for (const row of await pendingInteractionsOf(this.deps.db, this.sessionId))
+      this.interactionIds.set(row.agentRequestId, row.id);
     try {
       if (session.status === "provisioning") await this.provision(session);
       else await this.reattach(session);
@@ -107,7 +119,10 @@ export class SessionRunner {
 
   private async provision(session: SessionRow) {
     const gatewayToken = randomToken(20);
-    await this.deps.db.studioSession.update({ where: { id: this.sessionId }, data: { gatewayTokenHash: hashSecret(gatewayToken) } });
+    await this.deps.db.studioSession.update({
+      where: { id: this.sessionId },
+      data: { gatewayTokenHash: hashSecret(gatewayToken) },
+    });
     const workspace = await this.deps.workspaceFor(session, gatewayToken);
     let connection: AgentConnection;
     if (session.sandboxId && session.agentSessionId) {
@@ -117,7 +132,12 @@ export class SessionRunner {
         env: workspace.env,
         files: workspace.files,
       });
-      connection = await startAgentSession(this.connectOptions(), sandbox, session.agentSessionId, this.startLoadingHistory);
+      connection = await startAgentSession(
+        this.connectOptions(),
+        sandbox,
+        session.agentSessionId,
+        this.startLoadingHistory,
+      );
     } else {
       connection = await provisionAgent(this.connectOptions(), workspace);
     }
@@ -144,7 +164,13 @@ export class SessionRunner {
     if (!sandbox || !(await this.deps.provider.health(session.sandboxId))) {
       sandbox = await this.deps.provider.restartAgentServer(session.sandboxId);
     }
-    const resumed = await reattachAgent(this.connectOptions(), sandbox, session.acpServerId, session.agentSessionId, session.agentEventCursor);
+    const resumed = await reattachAgent(
+      this.connectOptions(),
+      sandbox,
+      session.acpServerId,
+      session.agentSessionId,
+      session.agentEventCursor,
+    );
     if (resumed) {
       this.connection = resumed;
       if (session.currentTurnId) this.turn = { id: session.currentTurnId, commandId: null };
@@ -152,12 +178,18 @@ export class SessionRunner {
       return;
     }
     // The agent process is gone: a new one, with the conversation loaded back.
-    this.connection = await startAgentSession(this.connectOptions(), sandbox, session.agentSessionId, this.startLoadingHistory);
+    this.connection = await startAgentSession(
+      this.connectOptions(),
+      sandbox,
+      session.agentSessionId,
+      this.startLoadingHistory,
+    );
     await this.deps.db.studioSession.update({
       where: { id: this.sessionId },
       data: { acpServerId: this.connection.acpServerId, agentEventCursor: null },
     });
-    if (session.currentTurnId) await this.endTurn("error", null, null, "The agent restarted; the running turn was interrupted.");
+    if (session.currentTurnId)
+      await this.endTurn("error", null, null, "The agent restarted; the running turn was interrupted.");
   }
 
   // ───────────────────────── the agent's stream ─────────────────────────
@@ -170,7 +202,8 @@ export class SessionRunner {
         await this.onInbound(inbound);
       }
     } catch (error) {
-      if (!this.stopped) this.log.warn({ sessionId: this.sessionId, err: (error as Error).message }, "agent stream ended");
+      if (!this.stopped)
+        this.log.warn({ sessionId: this.sessionId, err: (error as Error).message }, "agent stream ended");
     }
   }
 
@@ -183,7 +216,13 @@ export class SessionRunner {
       // History replayed by session/load precedes its response on the stream: replay ends here.
       if (inbound.method === "session/load") this.loadingHistory = false;
       // A prompt sent by another replica before a takeover ends here.
-      if (inbound.method === null && this.turn && inbound.result && typeof inbound.result === "object" && "stopReason" in inbound.result) {
+      if (
+        inbound.method === null &&
+        this.turn &&
+        inbound.result &&
+        typeof inbound.result === "object" &&
+        "stopReason" in inbound.result
+      ) {
         const result = normalisePromptResult(inbound.result);
         await this.endTurn(result.stopReason, result.inputTokens, result.outputTokens);
       }
@@ -205,12 +244,28 @@ export class SessionRunner {
           options: event.options,
           toolCallId: event.toolCallId,
         };
-        await recordInteraction(this.deps.db, this.sessionId, event.interactionId, `${serverId}:permission:${String(inbound.id)}`, record);
+        await recordInteraction(
+          this.deps.db,
+          this.sessionId,
+          event.interactionId,
+          `${serverId}:permission:${String(inbound.id)}`,
+          record,
+        );
       }
       if (event.type === "question_asked") {
         this.askedQuestions.add(event.toolCallId);
-        const record: QuestionRecord = { kind: "question", questions: event.questions, toolCallId: event.toolCallId };
-        await recordInteraction(this.deps.db, this.sessionId, event.interactionId, `${serverId}:question:${event.toolCallId}`, record);
+        const record: QuestionRecord = {
+          kind: "question",
+          questions: event.questions,
+          toolCallId: event.toolCallId,
+        };
+        await recordInteraction(
+          this.deps.db,
+          this.sessionId,
+          event.interactionId,
+          `${serverId}:question:${event.toolCallId}`,
+          record,
+        );
       }
     }
     this.writer.push(events, inbound.eventId);
@@ -233,7 +288,9 @@ export class SessionRunner {
   private async onAgentExited() {
     if (this.stopped) return;
     this.log.warn({ sessionId: this.sessionId }, "the agent process exited");
-    this.writer.push([{ type: "error", code: "agent_exited", message: "The agent process stopped unexpectedly." }]);
+    this.writer.push([
+      { type: "error", code: "agent_exited", message: "The agent process stopped unexpectedly." },
+    ]);
     if (this.turn) await this.endTurn("error", null, null);
     await this.cancelInteractions();
     if (this.agentRestarts >= AGENT_RESTARTS_ALLOWED || !this.connection) {
@@ -244,12 +301,24 @@ export class SessionRunner {
     const { sandbox, agentSessionId, client } = this.connection;
     void client.close().catch(() => {});
     try {
-      this.connection = await startAgentSession(this.connectOptions(), sandbox, agentSessionId, this.startLoadingHistory);
+      this.connection = await startAgentSession(
+        this.connectOptions(),
+        sandbox,
+        agentSessionId,
+        this.startLoadingHistory,
+      );
       await this.deps.db.studioSession.update({
         where: { id: this.sessionId },
         data: { acpServerId: this.connection.acpServerId, agentEventCursor: null },
       });
-      this.writer.push([{ type: "notice", level: "warning", code: "agent_restarted", message: "The agent was restarted and the conversation reloaded." }]);
+      this.writer.push([
+        {
+          type: "notice",
+          level: "warning",
+          code: "agent_restarted",
+          message: "The agent was restarted and the conversation reloaded.",
+        },
+      ]);
       this.background(this.drainCommands());
     } catch (error) {
       await this.fail("agent", error);
@@ -303,13 +372,19 @@ export class SessionRunner {
       }
       await completeCommand(this.deps.db, queued.id);
     } catch (error) {
-      this.log.warn({ sessionId: this.sessionId, command: command.kind, err: (error as Error).message }, "command failed");
+      this.log.warn(
+        { sessionId: this.sessionId, command: command.kind, err: (error as Error).message },
+        "command failed",
+      );
       await completeCommand(this.deps.db, queued.id, (error as Error).message);
     }
   }
 
   private async replyPermission(interactionId: string, optionId: string | null) {
-    const row = await this.deps.db.pendingInteraction.findUnique({ where: { id: interactionId }, select: { request: true } });
+    const row = await this.deps.db.pendingInteraction.findUnique({
+      where: { id: interactionId },
+      select: { request: true },
+    });
     const request = row?.request as unknown as PermissionRequestRecord | undefined;
     if (!request || !this.connection) return;
     await this.connection.client.respondPermission(
@@ -319,9 +394,15 @@ export class SessionRunner {
   }
 
   private async replyQuestion(interactionId: string, answers: string[][] | null) {
-    const row = await this.deps.db.pendingInteraction.findUnique({ where: { id: interactionId }, select: { toolCallId: true } });
+    const row = await this.deps.db.pendingInteraction.findUnique({
+      where: { id: interactionId },
+      select: { toolCallId: true },
+    });
     if (!row?.toolCallId || !this.connection) return;
-    const questions = new OpencodeQuestions({ opencodeUrl: this.connection.sandbox.opencodeUrl, directory: this.connection.sandbox.workspaceDir });
+    const questions = new OpencodeQuestions({
+      opencodeUrl: this.connection.sandbox.opencodeUrl,
+      directory: this.connection.sandbox.workspaceDir,
+    });
     if (answers) await questions.reply(row.toolCallId, answers);
     else await questions.reject(row.toolCallId);
   }
@@ -331,7 +412,13 @@ export class SessionRunner {
     const cancelled = await cancelPendingInteractions(this.deps.db, this.sessionId);
     const events: StudioEvent[] = cancelled.map((row) =>
       row.kind === "permission"
-        ? { type: "permission_resolved", interactionId: row.id, optionId: null, optionKind: null, answeredBy: null }
+        ? {
+            type: "permission_resolved",
+            interactionId: row.id,
+            optionId: null,
+            optionKind: null,
+            answeredBy: null,
+          }
         : { type: "question_answered", interactionId: row.id, answers: null, answeredBy: null },
     );
     this.writer.push(events);
@@ -353,7 +440,8 @@ export class SessionRunner {
         });
         const result = await connection.client.prompt(connection.agentSessionId, [{ type: "text", text }]);
         const normalised = normalisePromptResult(result);
-        if (this.turn?.id === turnId) await this.endTurn(normalised.stopReason, normalised.inputTokens, normalised.outputTokens);
+        if (this.turn?.id === turnId)
+          await this.endTurn(normalised.stopReason, normalised.inputTokens, normalised.outputTokens);
       } catch (error) {
         if (this.stopped || this.turn?.id !== turnId) return;
         if ((error as Error).name === "AgentExitedError") return; // onAgentExited ends the turn
@@ -363,7 +451,12 @@ export class SessionRunner {
     })();
   }
 
-  private async endTurn(stopReason: import("@studio/acp/events").StopReason, inputTokens: number | null, outputTokens: number | null, errorMessage?: string) {
+  private async endTurn(
+    stopReason: import("@studio/acp/events").StopReason,
+    inputTokens: number | null,
+    outputTokens: number | null,
+    errorMessage?: string,
+  ) {
     const turn = this.turn;
     if (!turn) return;
     this.turn = null;
@@ -371,7 +464,10 @@ export class SessionRunner {
     await this.writer.flushed();
     const { db } = this.deps;
     await db.$transaction(async (tx) => {
-      const row = await tx.studioSession.findUnique({ where: { id: this.sessionId }, select: { status: true } });
+      const row = await tx.studioSession.findUnique({
+        where: { id: this.sessionId },
+        select: { status: true },
+      });
       const ended = { type: "turn_ended" as const, turnId: turn.id, stopReason, inputTokens, outputTokens };
       if (row?.status === "active") {
         await applyTransitionInTx(tx, this.sessionId, "turn_ended", {
@@ -382,7 +478,12 @@ export class SessionRunner {
         await appendEvents(tx, this.sessionId, [ended]);
       }
     });
-    if (turn.commandId !== null) await completeCommand(db, turn.commandId, stopReason === "error" ? (errorMessage ?? "turn failed") : undefined);
+    if (turn.commandId !== null)
+      await completeCommand(
+        db,
+        turn.commandId,
+        stopReason === "error" ? (errorMessage ?? "turn failed") : undefined,
+      );
     this.background(this.drainCommands());
   }
 
@@ -397,11 +498,19 @@ export class SessionRunner {
         await applyTransitionInTx(tx, this.sessionId, "fail", {
           reason,
           data: { errorReason: reason, errorStep: step, currentTurnId: null },
-          events: [{ type: "error", code: step ? "provisioning_failed" : "session_failed", message: step ? `${step}: ${reason}` : reason }],
+          events: [
+            {
+              type: "error",
+              code: step ? "provisioning_failed" : "session_failed",
+              message: step ? `${step}: ${reason}` : reason,
+            },
+          ],
         });
         await cancelOpenWork(tx, this.sessionId);
       })
-      .catch((transitionError: Error) => this.log.warn({ err: transitionError.message }, "could not record the failure"));
+      .catch((transitionError: Error) =>
+        this.log.warn({ err: transitionError.message }, "could not record the failure"),
+      );
     await this.shutdown({ destroy: true });
   }
 
@@ -418,18 +527,28 @@ export class SessionRunner {
     await connection?.client.close().catch(() => {});
     const sandboxId = connection?.sandbox.id ?? (await this.loadRow())?.sandboxId;
     if (destroy && sandboxId) {
-      await this.deps.provider.destroy(sandboxId, { keepWorkspace: true }).catch((error: Error) =>
-        this.log.warn({ sessionId: this.sessionId, err: error.message }, "sandbox teardown failed"),
-      );
+      await this.deps.provider
+        .destroy(sandboxId, { keepWorkspace: true })
+        .catch((error: Error) =>
+          this.log.warn({ sessionId: this.sessionId, err: error.message }, "sandbox teardown failed"),
+        );
     }
     if (destroy) {
-      await this.deps.db.studioSession.update({ where: { id: this.sessionId }, data: { runnerId: null, runnerLeaseExpiresAt: null } });
+      await this.deps.db.studioSession.update({
+        where: { id: this.sessionId },
+        data: { runnerId: null, runnerLeaseExpiresAt: null },
+      });
     }
   }
 
   /** Work started without awaiting: a failure is logged, never an unhandled rejection. */
   private background(work: Promise<unknown>) {
-    work.catch((error: Error) => this.log.error({ sessionId: this.sessionId, err: error.message, stack: error.stack }, "runner task failed"));
+    work.catch((error: Error) =>
+      this.log.error(
+        { sessionId: this.sessionId, err: error.message, stack: error.stack },
+        "runner task failed",
+      ),
+    );
   }
 
   get isStopped() {

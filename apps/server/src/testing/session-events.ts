@@ -1,5 +1,5 @@
-import type { StudioClient } from "@studio/client";
 import type { StudioEvent } from "@studio/acp/events";
+import type { StudioClient } from "@studio/client";
 import { vi } from "vitest";
 
 export type ReceivedEvent = StudioEvent & { seq: number; at: Date };
@@ -8,7 +8,11 @@ export interface EventCollector {
   events: ReceivedEvent[];
   errors: unknown[];
   /** Waits until an event matches (by default the newest first), returns it. */
-  waitFor<T extends StudioEvent["type"]>(type: T, match?: (event: Extract<ReceivedEvent, { type: T }>) => boolean, timeout?: number): Promise<Extract<ReceivedEvent, { type: T }>>;
+  waitFor<T extends StudioEvent["type"]>(
+    type: T,
+    match?: (event: Extract<ReceivedEvent, { type: T }>) => boolean,
+    timeout?: number,
+  ): Promise<Extract<ReceivedEvent, { type: T }>>;
   stop(): void;
 }
 

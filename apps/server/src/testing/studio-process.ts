@@ -70,6 +70,7 @@ export async function signUpAccount(url: string): Promise<TestAccount> {
   const signUp = await post("auth.signUp", { name: "Runner Test", email, password: "correct horse battery" });
   const cookie = signUp.headers.getSetCookie()[0]!.split(";")[0]!;
   const created = await post("apiTokens.create", { name: "tests", expiresInDays: null }, cookie);
-  const { token } = ((await created.json()) as { result: { data: { json: { token: string } } } }).result.data.json;
+  const { token } = ((await created.json()) as { result: { data: { json: { token: string } } } }).result.data
+    .json;
   return { email, token, client: createStudioClient({ url, token }) };
 }

@@ -19,6 +19,7 @@ import {
   sessionIdInput,
   stopSession,
 } from "@studio/core";
+import { CATALOG, DEFAULT_MODEL, DEFAULT_PROVIDER } from "@studio/sandbox";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { sessionOutput } from "../outputs.ts";
@@ -28,6 +29,33 @@ const actorOf = (ctx: { actor: { userId: string; organizationId: string } }) => 
 const ok = z.object({ ok: z.literal(true) });
 
 export const sessionsRouter = router({
+  /**
+   * Providers and models grouped by tier, each with whether it can be used now and why not. Until
+   * organisation keys exist, a provider is usable when the platform has an upstream for it.
+   */
+  catalog: orgProcedure.query(({ ctx }) => ({
+    defaultProvider: DEFAULT_PROVIDER,
+    defaultModel: DEFAULT_MODEL,
+    providers: CATALOG.filter((provider) => provider.id !== "openrouter").map((provider) => {
+      const available = ctx.sessions.platformProviders.has(provider.id);
+      return {
+        id: provider.id,
+        name: provider.name,
+        freeformModels: provider.freeformModels,
+        available,
+        unavailableReason: available
+          ? null
+          : `No ${provider.name} key is configured and no platform access for it.`,
+        models: provider.models.map((model) => ({
+          id: model.id,
+          name: model.name,
+          tier: model.tier,
+          contextLimit: model.contextLimit,
+        })),
+      };
+    }),
+  })),
+
   /** Answers at once with the session in `provisioning`; provisioning goes on in the background. */
   create: orgProcedure
     .input(createSessionInput)

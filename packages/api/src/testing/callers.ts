@@ -20,6 +20,7 @@ const unannouncedBus = new SessionEventBus({
 export const inertSessionsContext: Context["sessions"] = {
   bus: unannouncedBus,
   runtime: { sandboxProvider: "local", keyDelivery: "gateway" },
+  platformProviders: new Set(["xai", "custom"]),
 };
 
 let sessionsForTests: Context["sessions"] = inertSessionsContext;

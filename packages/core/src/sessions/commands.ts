@@ -37,7 +37,11 @@ export async function enqueueCommand(
  * commands (cancel, replies, stop) are always taken; prompts only one at a time, when the agent is
  * free, so a prompt sent during a turn waits its turn.
  */
-export async function claimCommands(db: DbTx, sessionId: string, options: { prompt: boolean }): Promise<QueuedCommand[]> {
+export async function claimCommands(
+  db: DbTx,
+  sessionId: string,
+  options: { prompt: boolean },
+): Promise<QueuedCommand[]> {
   const rows = await db.$queryRaw<{ id: bigint; payload: SessionCommand; issued_by_id: string | null }[]>`
     UPDATE session_commands SET status = 'running', claimed_at = now()
     WHERE id IN (

@@ -6,7 +6,12 @@ import { SessionEventBus } from "@studio/core";
 import type { Db } from "@studio/db";
 import { createNotificationListener } from "@studio/db/notifications";
 import { RunnerManager, type SessionRow } from "@studio/runner";
-import { buildWorkspace, LocalSandboxProvider, type SandboxProvider } from "@studio/sandbox";
+import {
+  buildWorkspace,
+  E2BSandboxProvider,
+  LocalSandboxProvider,
+  type SandboxProvider,
+} from "@studio/sandbox";
 import type { Config } from "./config.ts";
 import type { AppLogger } from "./logger.ts";
 
@@ -30,7 +35,16 @@ export interface RuntimeOptions {
 
 function sandboxProviderFor(config: Config): SandboxProvider {
   if (config.sandboxProvider === "e2b") {
-    throw new Error("SANDBOX_PROVIDER=e2b is not wired into the server yet; use the local provider.");
+    // Every E2B port is public: a sandbox reaches the gateway only at a public URL.
+    if (config.keyDelivery === "gateway" && !config.gatewayPublicUrl) {
+      throw new Error(
+        "SANDBOX_PROVIDER=e2b needs GATEWAY_PUBLIC_URL (the studio as E2B sandboxes reach it), or KEY_DELIVERY=environment.",
+      );
+    }
+    return new E2BSandboxProvider({
+      ...(config.e2b.apiKey ? { apiKey: config.e2b.apiKey } : {}),
+      ...(config.e2b.template ? { template: config.e2b.template } : {}),
+    });
   }
   return new LocalSandboxProvider({ rootDir: path.join(config.dataDir, "sandboxes") });
 }
@@ -58,6 +72,25 @@ export async function createSessionRuntime({
     leaseMs: config.leaseMs,
     async workspaceFor(session: SessionRow, gatewayToken: string) {
       const { toolPermissions } = await organizationPolicy(session.organizationId);
+      if (config.keyDelivery === "environment") {
+        // Explicitly configured for sandboxes that cannot reach the studio: the key goes in.
+        const upstream = config.upstreams[session.provider];
+        return buildWorkspace({
+          provider: session.provider,
+          model: session.model,
+          gateway: null,
+          ...(upstream?.apiKey ? { directKey: { apiKey: upstream.apiKey } } : {}),
+          ...(session.provider === "custom" && upstream
+            ? {
+                customEndpoint: {
+                  baseUrl: upstream.baseUrl,
+                  ...(upstream.apiKey ? { apiKey: upstream.apiKey } : {}),
+                },
+              }
+            : {}),
+          toolPermissions,
+        });
+      }
       return buildWorkspace({
         provider: session.provider,
         model: session.model,

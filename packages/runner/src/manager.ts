@@ -3,6 +3,7 @@
 import { applyTransitionInTx, COMMANDS_CHANNEL, cancelOpenWork, newId } from "@studio/core";
 import type { Db } from "@studio/db";
 import type { NotificationListener } from "@studio/db/notifications";
+import { LocalSandboxProvider } from "@studio/sandbox";
 import { claimExpiredLeases, idleExpired, releaseLeases, renewLeases } from "./leases.ts";
 import type { RunnerLogger } from "./logger.ts";
 import { type RunnerDeps, SessionRunner } from "./session-runner.ts";
@@ -42,8 +43,23 @@ export class RunnerManager {
     this.timer = setInterval(() => void this.tick(), this.tickMs);
   }
 
-  /** Sandboxes whose session is no longer live (stopped while no replica ran) are freed. */
+  /**
+   * Sandboxes left running by a previous run whose session is no longer live are freed; live ones
+   * stay for their runner to re-attach to.
+   */
   private async reapOrphans() {
+    const { provider, db } = this.options;
+    const isLive = async ({ sessionId }: { sessionId: string }) =>
+      (await db.studioSession.count({
+        where: { id: sessionId, status: { in: ["provisioning", "ready", "active", "idle"] } },
+      })) > 0;
+    // The local provider also finds processes whose sandbox directory is gone.
+    if (provider instanceof LocalSandboxProvider) {
+      for (const reaped of await provider.reapOrphans(isLive)) {
+        this.log.info({ sandboxId: reaped.id }, "ended an orphaned sandbox");
+      }
+      return;
+    }
     const sandboxes = await this.options.provider.list().catch(() => []);
     if (sandboxes.length === 0) return;
     const live = await this.options.db.studioSession.findMany({
@@ -87,7 +103,10 @@ export class RunnerManager {
         this.background(runner.start());
       }
       for (const sessionId of await idleExpired(db, this.runnerId)) await this.stopIdle(sessionId);
-      for (const runner of this.runners.values()) this.background(runner.drainCommands());
+      for (const runner of this.runners.values()) {
+        this.background(runner.drainCommands());
+        this.background(runner.watchdog());
+      }
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, "runner tick failed");
     } finally {

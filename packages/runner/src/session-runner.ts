@@ -75,6 +75,8 @@ export class SessionRunner {
   private stopped = false;
   private loadingHistory = false;
   private agentRestarts = 0;
+  private unhealthyChecks = 0;
+  private watching = false;
   private readonly interactionIds = new Map<string, string>();
   private readonly askedQuestions = new Set<string>();
   private readonly log: RunnerLogger;
@@ -291,16 +293,27 @@ export class SessionRunner {
     this.writer.push([
       { type: "error", code: "agent_exited", message: "The agent process stopped unexpectedly." },
     ]);
+    await this.recoverAgent("The agent was restarted and the conversation reloaded.", false);
+  }
+
+  /**
+   * One restart per runner: a new agent process (and, when the server itself died, a new
+   * sandbox-agent) with the conversation loaded back; a second failure ends the session in error.
+   */
+  private async recoverAgent(notice: string, restartServer: boolean) {
     if (this.turn) await this.endTurn("error", null, null);
     await this.cancelInteractions();
     if (this.agentRestarts >= AGENT_RESTARTS_ALLOWED || !this.connection) {
-      await this.fail("agent", new Error("The agent process stopped and could not be restarted."));
+      await this.fail("agent", new Error("The agent stopped and could not be restarted."));
       return;
     }
     this.agentRestarts += 1;
-    const { sandbox, agentSessionId, client } = this.connection;
-    void client.close().catch(() => {});
+    const { agentSessionId, client } = this.connection;
+    let { sandbox } = this.connection;
+    this.connection = null;
+    await client.close().catch(() => {});
     try {
+      if (restartServer) sandbox = await this.deps.provider.restartAgentServer(sandbox.id);
       this.connection = await startAgentSession(
         this.connectOptions(),
         sandbox,
@@ -311,14 +324,8 @@ export class SessionRunner {
         where: { id: this.sessionId },
         data: { acpServerId: this.connection.acpServerId, agentEventCursor: null },
       });
-      this.writer.push([
-        {
-          type: "notice",
-          level: "warning",
-          code: "agent_restarted",
-          message: "The agent was restarted and the conversation reloaded.",
-        },
-      ]);
+      this.unhealthyChecks = 0;
+      this.writer.push([{ type: "notice", level: "warning", code: "agent_restarted", message: notice }]);
       this.background(this.drainCommands());
     } catch (error) {
       await this.fail("agent", error);
@@ -538,6 +545,35 @@ export class SessionRunner {
         where: { id: this.sessionId },
         data: { runnerId: null, runnerLeaseExpiresAt: null },
       });
+    }
+  }
+
+  /**
+   * Called on every manager tick. A sandbox-agent that stopped answering (its process died, the
+   * machine restarted) gets one restart with the conversation loaded back; after that the session
+   * fails with the reason. Also keeps a provider with wall-clock timeouts (E2B) from pausing a
+   * session that is in use.
+   */
+  async watchdog(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || this.stopped || this.watching) return;
+    this.watching = true;
+    try {
+      const healthy = await this.deps.provider.health(connection.sandbox.id).catch(() => false);
+      if (healthy) {
+        this.unhealthyChecks = 0;
+        if (this.turn) await this.deps.provider.keepAlive?.(connection.sandbox.id);
+        return;
+      }
+      this.unhealthyChecks += 1;
+      if (this.unhealthyChecks < 2 || this.connection !== connection) return;
+      this.log.warn({ sessionId: this.sessionId }, "the sandbox's agent server stopped answering");
+      await this.recoverAgent(
+        "The sandbox's agent server stopped; it was restarted and the conversation reloaded.",
+        true,
+      );
+    } finally {
+      this.watching = false;
     }
   }
 

@@ -175,7 +175,15 @@ export class SessionRunner {
     );
     if (resumed) {
       this.connection = resumed;
-      if (session.currentTurnId) this.turn = { id: session.currentTurnId, commandId: null };
+      if (session.currentTurnId) {
+        // The turn another replica started goes on; its prompt command is finished here.
+        const prompt = await this.deps.db.sessionCommand.findFirst({
+          where: { sessionId: this.sessionId, kind: "prompt", status: "running" },
+          orderBy: { id: "desc" },
+          select: { id: true },
+        });
+        this.turn = { id: session.currentTurnId, commandId: prompt?.id ?? null };
+      }
       this.log.info({ sessionId: this.sessionId }, "re-attached to the agent");
       return;
     }

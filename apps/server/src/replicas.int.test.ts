@@ -1,0 +1,119 @@
+// Two studio replicas on one database: commands and subscribers on different replicas, and a
+// replica killed mid-turn with the other taking the session over, nothing lost.
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { findFreePort } from "@studio/db/postgres";
+import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
+import { useTestDatabase } from "@studio/testkit/vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { type FailoverProxy, startFailoverProxy } from "./testing/failover-proxy.ts";
+import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
+import { signUpAccount, type StudioProcess, startStudioProcess } from "./testing/studio-process.ts";
+
+const database = useTestDatabase();
+let upstream: ScriptedModelServer;
+let proxy: FailoverProxy;
+let replicaA: StudioProcess;
+let replicaB: StudioProcess;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  upstream = await startScriptedModelServer();
+  const [portA, portB, proxyPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  proxy = await startFailoverProxy(proxyPort, [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`]);
+  env = {
+    DATABASE_URL: database.url,
+    STUDIO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "studio-replicas-")),
+    CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+    GATEWAY_PUBLIC_URL: proxy.url,
+    SESSION_LEASE_SECONDS: "3",
+  };
+  replicaA = await startStudioProcess({ ...env, PORT: String(portA) });
+  replicaB = await startStudioProcess({ ...env, PORT: String(portB) });
+}, 120_000);
+
+afterEach((context) => {
+  if (context.task.result?.state === "fail") {
+    console.log("A:", replicaA.output.join("").slice(-4000), "\nB:", replicaB.output.join("").slice(-4000));
+  }
+  expect(upstream.queued, "scripted replies left unused").toBe(0);
+});
+
+afterAll(async () => {
+  await replicaA?.stop();
+  await replicaB?.stop();
+  await proxy?.close();
+  await upstream?.close();
+});
+
+/** The replica whose runner took the session (it logs "running session" with the id). */
+function runnerOf(sessionId: string): StudioProcess | null {
+  const holds = (replica: StudioProcess) =>
+    replica.output.join("").split("\n").filter((line) => line.includes(sessionId) && line.includes('"running session"')).length;
+  const a = holds(replicaA);
+  const b = holds(replicaB);
+  if (a === b) return null;
+  return a > b ? replicaA : replicaB;
+}
+
+describe("two replicas", { timeout: 180_000 }, () => {
+  it("serve a command on one and a subscriber on the other", async () => {
+    const onA = await signUpAccount(replicaA.url);
+    const onB = { ...onA, client: (await import("@studio/client")).createStudioClient({ url: replicaB.url, token: onA.token }) };
+    const session = await onA.client.sessions.create.mutate({ environment: "development", provider: "custom", model: "scripted-1" });
+    const watchB = collectEvents(onB.client, session.id);
+    const watchA = collectEvents(onA.client, session.id);
+    await watchB.waitFor("status_changed", (event) => event.to === "ready", 90_000);
+
+    upstream.enqueue([{ text: "Answered across replicas." }]);
+    await onA.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "sent to A" });
+    await watchB.waitFor("turn_ended");
+    await watchA.waitFor("turn_ended");
+    expect(agentText(watchB.events)).toBe("Answered across replicas.");
+    expect(watchB.events.map((event) => event.seq)).toEqual(watchA.events.map((event) => event.seq));
+    expect(sequenceProblems(watchB.events)).toBeNull();
+    watchA.stop();
+    watchB.stop();
+  });
+
+  it("lose a replica mid-turn: the other takes the session over with nothing lost", async () => {
+    const account = await signUpAccount(replicaB.url);
+    const session = await account.client.sessions.create.mutate({ environment: "development", provider: "custom", model: "scripted-1" });
+    const watch = collectEvents(account.client, session.id);
+    await watch.waitFor("status_changed", (event) => event.to === "ready", 90_000);
+    const owner = runnerOf(session.id);
+    expect(owner).not.toBeNull();
+    const survivor = owner === replicaA ? replicaB : replicaA;
+    // Subscribe through the survivor, and send the gateway's traffic there too.
+    watch.stop();
+    const { createStudioClient } = await import("@studio/client");
+    const client = createStudioClient({ url: survivor.url, token: account.token });
+    const events = collectEvents(client, session.id);
+    proxy.setTargets([survivor.url]);
+
+    const reply = Array.from({ length: 60 }, (_, index) => `part ${index}; `).join("");
+    upstream.enqueue({ steps: [{ text: reply, chunkSize: 8 }], chunkDelayMs: 100 });
+    await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "a long answer please" });
+    await events.waitFor("agent_message_chunk");
+    await owner!.kill();
+
+    const ended = await events.waitFor("turn_ended", undefined, 120_000);
+    expect(ended.stopReason).toBe("end_turn");
+    expect(agentText(events.events)).toBe(reply);
+    expect(sequenceProblems(events.events)).toBeNull();
+    const stored = await database.db.sessionEvent.findMany({ where: { sessionId: session.id }, orderBy: { seq: "asc" } });
+    expect(stored.map((row) => Number(row.seq))).toEqual(events.events.map((event) => event.seq));
+    await vi.waitFor(async () => {
+      const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
+      expect(row.status).toBe("idle");
+    });
+
+    // The survivor keeps serving the session.
+    upstream.enqueue([{ text: "Still here." }]);
+    await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "and now?" });
+    await events.waitFor("turn_ended", (event) => event.seq > ended.seq);
+    expect(agentText(events.events, ended.seq)).toBe("Still here.");
+    events.stop();
+  });
+});

@@ -1,3 +1,4 @@
+export { CONTROL_PREFIX } from "./control.ts";
 export { manyChunks, splitIntoChunks, textReply, toolCallReply } from "./script.ts";
 export { startScriptedModelServer } from "./server.ts";
 export { isTitleRequest } from "./title.ts";

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createScriptControl, type ScriptControl } from "./control.ts";
 import { playReply, sendJson } from "./driver.ts";
 import { anthropic } from "./formats/anthropic.ts";
 import { chatCompletions } from "./formats/chat-completions.ts";
@@ -69,6 +70,7 @@ export async function startScriptedModelServer(
   const requests: RecordedRequest[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   let mainCount = 0;
+  let control: ScriptControl | undefined;
 
   const noteMainRequest = () => {
     mainCount += 1;
@@ -84,6 +86,7 @@ export async function startScriptedModelServer(
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const headers = flattenHeaders(req);
     const rawBody = await readBody(req);
+    if (control?.handle(req, res, url, rawBody)) return;
     const parsed = parseJson(rawBody);
     const handler = req.method === "POST" ? routeFor(url.pathname) : undefined;
     const body =
@@ -124,7 +127,7 @@ export async function startScriptedModelServer(
     });
     const reply = isTitle
       ? [{ text: options.title ?? DEFAULT_TITLE }]
-      : (queue.shift() ?? options.defaultReply ?? DEFAULT_REPLY);
+      : (control?.pick(record) ?? queue.shift() ?? options.defaultReply ?? DEFAULT_REPLY);
     const plan = planReply(reply, Buffer.byteLength(rawBody));
     const ctx = { body, url, model: record.model ?? "scripted", options };
     await playReply(res, abort.signal, handler, ctx, plan, record.stream);
@@ -164,5 +167,15 @@ export async function startScriptedModelServer(
       });
     },
   };
+  if (options.control) {
+    control = createScriptControl({
+      enqueue: server.enqueue,
+      get queued() {
+        return queue.length;
+      },
+      requests,
+      clearQueue: () => queue.splice(0),
+    });
+  }
   return server;
 }

@@ -88,6 +88,11 @@ export interface ScriptedModelServerOptions {
    * (the default) surfaces as thinking in both.
    */
   chatReasoningField?: "reasoning" | "reasoning_content";
+  /**
+   * Serve `/_control/*` so tests in other processes can queue replies (optionally keyed by a marker
+   * in the prompt), read the recorded requests and reset (see control.ts).
+   */
+  control?: boolean;
 }
 
 export interface ScriptedModelServer {

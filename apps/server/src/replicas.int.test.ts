@@ -109,6 +109,9 @@ describe("two replicas", { timeout: 180_000 }, () => {
       expect(row.status).toBe("idle");
     });
 
+    // It really was a takeover: the survivor re-attached to the running agent.
+    expect(survivor.output.join("")).toMatch(new RegExp(`"sessionId":"${session.id}"[^\n]*"msg":"re-attached to the agent"`));
+
     // The survivor keeps serving the session.
     upstream.enqueue([{ text: "Still here." }]);
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "and now?" });

@@ -9,12 +9,20 @@ export type ToolCallStatus = z.infer<typeof toolCallStatusSchema>;
 /** ACP tool kinds (read, edit, delete, move, search, execute, think, fetch, switch_mode, other). */
 export const toolKindSchema = z.string();
 
-export const toolLocationSchema = z.object({ path: z.string(), line: z.number().int().nullable().optional() });
+export const toolLocationSchema = z.object({
+  path: z.string(),
+  line: z.number().int().nullable().optional(),
+});
 
 /** What a tool call shows: text output, a file diff, or a terminal reference. */
 export const toolContentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("text"), text: z.string() }),
-  z.object({ type: z.literal("diff"), path: z.string(), oldText: z.string().nullable(), newText: z.string() }),
+  z.object({
+    type: z.literal("diff"),
+    path: z.string(),
+    oldText: z.string().nullable(),
+    newText: z.string(),
+  }),
   z.object({ type: z.literal("terminal"), terminalId: z.string() }),
 ]);
 export type ToolContent = z.infer<typeof toolContentSchema>;
@@ -37,7 +45,14 @@ export type Question = z.infer<typeof questionSchema>;
 export const sessionStatusSchema = z.enum(["provisioning", "ready", "active", "idle", "stopped", "error"]);
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 
-export const stopReasonSchema = z.enum(["end_turn", "max_tokens", "max_turn_requests", "refusal", "cancelled", "error"]);
+export const stopReasonSchema = z.enum([
+  "end_turn",
+  "max_tokens",
+  "max_turn_requests",
+  "refusal",
+  "cancelled",
+  "error",
+]);
 export type StopReason = z.infer<typeof stopReasonSchema>;
 
 const toolCallFields = {
@@ -53,7 +68,12 @@ const toolCallFields = {
 
 export const studioEventSchema = z.discriminatedUnion("type", [
   /** A prompt the person sent (or, on session/load, one replayed from the agent's history). */
-  z.object({ type: z.literal("user_message"), messageId: z.string(), text: z.string(), authorId: z.string().nullable() }),
+  z.object({
+    type: z.literal("user_message"),
+    messageId: z.string(),
+    text: z.string(),
+    authorId: z.string().nullable(),
+  }),
   z.object({ type: z.literal("agent_message_chunk"), messageId: z.string().nullable(), text: z.string() }),
   z.object({ type: z.literal("thought_chunk"), messageId: z.string().nullable(), text: z.string() }),
   z.object({ type: z.literal("tool_call"), ...toolCallFields }),
@@ -101,7 +121,11 @@ export const studioEventSchema = z.discriminatedUnion("type", [
     answeredBy: z.string().nullable(),
   }),
   /** Context-window usage as the agent reports it (tokens used of the window size). */
-  z.object({ type: z.literal("usage"), usedTokens: z.number().int(), contextSize: z.number().int().nullable() }),
+  z.object({
+    type: z.literal("usage"),
+    usedTokens: z.number().int(),
+    contextSize: z.number().int().nullable(),
+  }),
   z.object({ type: z.literal("turn_started"), turnId: z.string(), promptMessageId: z.string() }),
   z.object({
     type: z.literal("turn_ended"),
@@ -125,7 +149,12 @@ export const studioEventSchema = z.discriminatedUnion("type", [
     detail: z.string().nullable(),
   }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
-  z.object({ type: z.literal("notice"), level: z.enum(["info", "warning"]), code: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal("notice"),
+    level: z.enum(["info", "warning"]),
+    code: z.string(),
+    message: z.string(),
+  }),
   z.object({ type: z.literal("session_ended"), reason: z.string() }),
 ]);
 

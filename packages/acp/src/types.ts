@@ -1,0 +1,90 @@
+// The ACP shapes the client sends and returns. Deliberately loose where the agent owns the shape
+// (capabilities, config options): the studio passes them through rather than depending on them.
+import type {
+  JsonRpcErrorObject,
+  JsonRpcId,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcResponse,
+} from "./jsonrpc.ts";
+
+/** What a prompt is made of (ACP ContentBlock); opencode accepts text, images and resources. */
+export type AcpContentBlock =
+  | { type: "text"; text: string }
+  | { type: "image"; data: string; mimeType: string; uri?: string }
+  | { type: "resource_link"; uri: string; name: string; mimeType?: string }
+  | { type: "resource"; resource: { uri: string; text?: string; blob?: string; mimeType?: string } };
+
+export interface InitializeResult {
+  protocolVersion: number;
+  agentCapabilities?: Record<string, unknown>;
+  agentInfo?: { name: string; version?: string; title?: string };
+  authMethods?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface NewSessionResult {
+  sessionId: string;
+  configOptions?: unknown[];
+  modes?: unknown;
+  models?: unknown;
+  [key: string]: unknown;
+}
+
+export type LoadSessionResult = Record<string, unknown> | null;
+
+export interface PromptUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  thoughtTokens?: number;
+  cachedReadTokens?: number;
+  cachedWriteTokens?: number;
+}
+
+export interface PromptResult {
+  stopReason: string;
+  usage?: PromptUsage;
+  [key: string]: unknown;
+}
+
+export type PermissionOutcome = { outcome: "selected"; optionId: string } | { outcome: "cancelled" };
+
+/**
+ * One message from the SSE stream, in stream order, with the SSE event id (sandbox-agent's seq)
+ * it arrived under. `message` is the raw JSON-RPC payload: append it to the log, then hand it to
+ * `normaliseAgentMessage`.
+ */
+export type AcpInbound =
+  | { type: "notification"; eventId: string; method: string; params: unknown; message: JsonRpcNotification }
+  /** An agent→client request (e.g. `session/request_permission`); answer it with its `id`. */
+  | {
+      type: "request";
+      eventId: string;
+      id: JsonRpcId;
+      method: string;
+      params: unknown;
+      message: JsonRpcRequest;
+    }
+  /**
+   * The SSE copy of a response. `method` is the method this client sent under that id, or null
+   * when the request came from another client of the same server (a replica that re-attached).
+   * The matching request promise has already settled (or settles now) when this is delivered.
+   */
+  | {
+      type: "response";
+      eventId: string;
+      id: JsonRpcId | null;
+      method: string | null;
+      result?: unknown;
+      error?: JsonRpcErrorObject;
+      message: JsonRpcResponse;
+    }
+  /** `_adapter/agent_exited`: the agent process is gone; every pending request was rejected. */
+  | {
+      type: "agent_exited";
+      eventId: string;
+      exitCode: number | null;
+      success: boolean;
+      message: JsonRpcNotification;
+    };

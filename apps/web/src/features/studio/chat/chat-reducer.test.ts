@@ -1,0 +1,263 @@
+import { describe, expect, it } from "vitest";
+import { applyEvents, reduceEvents } from "./chat-reducer.ts";
+import type { ChatItem, StudioEvent } from "./chat-types.ts";
+import { numbered, transcriptEvents, turn } from "./test-events.ts";
+
+const kinds = (items: ChatItem[]) => items.map((item) => item.kind);
+const textOf = (item: ChatItem | undefined) =>
+  item && (item.kind === "assistant" || item.kind === "thinking") ? item.text : undefined;
+
+describe("the recorded OpenCode transcript", () => {
+  const events = numbered(transcriptEvents("acp-transcript.jsonl"));
+  const state = reduceEvents(events);
+
+  it("accumulates streamed chunks into one assistant block per message", () => {
+    expect(textOf(state.items[0])).toBe(
+      "Hello from the scripted LLM! This reply is streamed in several chunks.",
+    );
+    expect(state.lastSeq).toBe(events.length);
+  });
+
+  it("merges a tool call with its updates into one card, and keeps the permission with its decision", () => {
+    const bash = state.items.find((item) => item.kind === "tool" && item.toolCallId === "call_3");
+    expect(bash).toMatchObject({
+      kind: "tool",
+      title: "echo hi > hello.txt && cat hello.txt",
+      toolKind: "execute",
+      status: "completed",
+      content: [{ type: "text", text: "hi\n" }],
+      rawInput: { command: "echo hi > hello.txt && cat hello.txt" },
+    });
+    expect(state.items.filter((item) => item.kind === "tool" && item.toolCallId === "call_3")).toHaveLength(
+      1,
+    );
+    const permissions = state.items.filter((item) => item.kind === "permission");
+    expect(permissions.map((p) => p.kind === "permission" && p.options.map((o) => o.kind))).toEqual([
+      ["allow_once", "allow_always", "reject_once"],
+      ["allow_once", "allow_always", "reject_once"],
+    ]);
+    // The log's resolution event comes from the studio, not the agent: applying it updates the card.
+    const resolved = applyEvents(
+      state,
+      numbered(
+        [
+          {
+            type: "permission_resolved",
+            interactionId: "int-2",
+            optionId: "reject",
+            optionKind: "reject_once",
+            answeredBy: "u1",
+          },
+        ],
+        state.lastSeq + 1,
+      ),
+    );
+    expect(resolved.items.find((item) => item.id === "permission-int-2")).toMatchObject({
+      resolution: { optionId: "reject", optionKind: "reject_once", answeredBy: "u1" },
+    });
+    expect(resolved.items.find((item) => item.id === "permission-int-1")).toMatchObject({ resolution: null });
+    const write = resolved.items.find((item) => item.kind === "tool" && item.toolCallId === "call_5");
+    expect(write).toMatchObject({ status: "failed", toolKind: "edit" });
+  });
+
+  it("puts the thinking block before the answer it led to", () => {
+    const thinking = state.items.findIndex((item) => item.kind === "thinking");
+    expect(textOf(state.items[thinking])).toBe("Let me think about this step by step.");
+    expect(textOf(state.items[thinking + 1])).toMatch(/^Thought done\. Answer: 42\./);
+  });
+});
+
+describe("thinking and message alternation (seed bug 6)", () => {
+  const chunk = (type: "thought_chunk" | "agent_message_chunk", messageId: string, text: string) =>
+    ({ type, messageId, text }) as StudioEvent;
+
+  it("gives each run its own block, in order", () => {
+    const state = reduceEvents(
+      numbered(
+        turn("go", [
+          chunk("thought_chunk", "p1", "First I "),
+          chunk("thought_chunk", "p1", "think."),
+          chunk("agent_message_chunk", "m1", "Then I say."),
+          chunk("thought_chunk", "p2", "Think again."),
+          chunk("agent_message_chunk", "m2", "And answer "),
+          chunk("agent_message_chunk", "m2", "fully."),
+        ]),
+      ),
+    );
+    expect(kinds(state.items)).toEqual(["user", "thinking", "assistant", "thinking", "assistant"]);
+    expect(state.items.map(textOf).filter(Boolean)).toEqual([
+      "First I think.",
+      "Then I say.",
+      "Think again.",
+      "And answer fully.",
+    ]);
+  });
+
+  it("starts a new block after a tool call, and when the agent's message id changes", () => {
+    const state = reduceEvents(
+      numbered(
+        turn("go", [
+          chunk("agent_message_chunk", "m1", "Let me look."),
+          {
+            type: "tool_call",
+            toolCallId: "c1",
+            title: "ls",
+            kind: "execute",
+            status: "pending",
+            content: [],
+            locations: [],
+          },
+          chunk("agent_message_chunk", "m1", "Found it."),
+          chunk("agent_message_chunk", "m2", "Next message."),
+        ]),
+      ),
+    );
+    expect(kinds(state.items).slice(1)).toEqual(["assistant", "tool", "assistant", "assistant"]);
+  });
+
+  it("joins chunks without message ids (claude-agent-acp) into one block", () => {
+    const state = reduceEvents(numbered(transcriptEvents("claude-agent-acp-transcript.jsonl")));
+    expect(textOf(state.items[0])).toBe("Hello from the scripted LLM via the Anthropic Messages API!");
+    const tool = state.items.find((item) => item.kind === "tool");
+    expect(tool).toMatchObject({ status: "completed", title: "echo hi > hello.txt && cat hello.txt" });
+  });
+});
+
+describe("questions", () => {
+  it("shows the question with its answer once answered", () => {
+    const asked = reduceEvents(numbered(transcriptEvents("opencode-question-flow.sample.json")));
+    const question = asked.items.find((item) => item.kind === "question");
+    expect(question).toMatchObject({ interactionId: "int-1", answers: undefined });
+    const answered = applyEvents(
+      asked,
+      numbered(
+        [{ type: "question_answered", interactionId: "int-1", answers: [["Red"]], answeredBy: "u1" }],
+        asked.lastSeq + 1,
+      ),
+    );
+    expect(answered.items.find((item) => item.kind === "question")).toMatchObject({ answers: [["Red"]] });
+  });
+});
+
+describe("idempotence", () => {
+  const events = numbered([
+    ...turn("one", transcriptEvents("acp-transcript.jsonl")),
+    ...turn("two", transcriptEvents("opencode-question-flow.sample.json")),
+  ]);
+  const whole = reduceEvents(events);
+
+  it("returns the same state when every event was seen already", () => {
+    expect(applyEvents(whole, events)).toBe(whole);
+    expect(applyEvents(whole, events.slice(10, 20))).toBe(whole);
+  });
+
+  it("gives the same items however the stream is split, with overlapping replays", () => {
+    let state = reduceEvents([]);
+    for (let start = 0; start < events.length; start += 7) {
+      // Each batch replays the three events before it, as a reconnect with an older lastEventId would.
+      state = applyEvents(state, events.slice(Math.max(0, start - 3), start + 7));
+      state = applyEvents(state, [events[start] as (typeof events)[number]]);
+    }
+    expect(state.items).toEqual(whole.items);
+    expect(state.lastSeq).toBe(whole.lastSeq);
+  });
+});
+
+describe("turns, queue and lifecycle", () => {
+  it("holds a message sent during a turn until its own turn starts", () => {
+    const first = turn("first", [{ type: "agent_message_chunk", messageId: "a", text: "Working" }]);
+    const queued: StudioEvent = {
+      type: "user_message",
+      messageId: "m-second",
+      text: "second",
+      authorId: "u1",
+    };
+    // The second message arrives mid-turn; more chunks of the first turn follow it.
+    const events = numbered([
+      ...first.slice(0, 3),
+      queued,
+      { type: "agent_message_chunk", messageId: "a", text: " on it." },
+      ...first.slice(3),
+    ]);
+    const during = reduceEvents(events);
+    expect(textOf(during.items[1])).toBe("Working on it.");
+    expect(during.queued.map((item) => [item.text, item.state])).toEqual([["second", "queued"]]);
+    const next = applyEvents(
+      during,
+      numbered([{ type: "turn_started", turnId: "t2", promptMessageId: "m-second" }], during.lastSeq + 1),
+    );
+    expect(next.queued).toEqual([]);
+    expect(next.items.at(-1)).toMatchObject({ kind: "user", text: "second", state: "sent" });
+    expect(next.turn?.turnId).toBe("t2");
+  });
+
+  it("marks queued messages dropped when the turn is cancelled, with a notice", () => {
+    const events = numbered([
+      ...turn("long", [{ type: "agent_message_chunk", messageId: "a", text: "…" }], "cancelled").slice(0, 3),
+      { type: "user_message", messageId: "later", text: "later", authorId: "u1" },
+      {
+        type: "turn_ended",
+        turnId: "t-long",
+        stopReason: "cancelled",
+        inputTokens: null,
+        outputTokens: null,
+      },
+    ]);
+    const state = reduceEvents(events);
+    expect(state.turn).toBeNull();
+    expect(state.items.slice(-2)).toMatchObject([
+      { kind: "user", text: "later", state: "dropped" },
+      { kind: "notice", code: "turn_cancelled", level: "info" },
+    ]);
+  });
+
+  it("groups provisioning steps per attempt with their outcome and failure reason", () => {
+    const step = (name: string, state: "started" | "completed" | "failed", detail: string | null = null) =>
+      ({ type: "provisioning", step: name, label: `Step ${name}`, state, detail }) as StudioEvent;
+    const state = reduceEvents(
+      numbered([
+        { type: "status_changed", from: "provisioning", to: "provisioning", reason: "Session created" },
+        step("sandbox", "started"),
+        step("sandbox", "completed"),
+        step("agent", "started"),
+        step("agent", "failed", "opencode exited with code 1"),
+        { type: "status_changed", from: "provisioning", to: "error", reason: "The agent did not start." },
+        { type: "status_changed", from: "error", to: "provisioning", reason: "Resumed" },
+        step("sandbox", "started"),
+        step("sandbox", "completed"),
+        { type: "status_changed", from: "provisioning", to: "ready", reason: null },
+      ]),
+    );
+    expect(kinds(state.items)).toEqual(["provisioning", "notice", "provisioning"]);
+    expect(state.items[0]).toMatchObject({
+      outcome: "failed",
+      reason: "The agent did not start.",
+      steps: [
+        { step: "sandbox", state: "completed" },
+        { step: "agent", state: "failed", detail: "opencode exited with code 1" },
+      ],
+    });
+    expect(state.items[2]).toMatchObject({
+      outcome: "ready",
+      steps: [{ step: "sandbox", state: "completed" }],
+    });
+    expect(state.status).toBe("ready");
+  });
+
+  it("shows errors, notices and the end of the session as notices, and tracks context usage", () => {
+    const state = reduceEvents(
+      numbered([
+        { type: "usage", usedTokens: 1200, contextSize: 128000 },
+        { type: "notice", level: "warning", code: "agent_restarted", message: "The agent restarted." },
+        { type: "error", code: "turn_failed", message: "Upstream said no." },
+        { type: "session_ended", reason: "Stopped by a person" },
+      ]),
+    );
+    expect(state.items.map((item) => item.kind === "notice" && [item.level, item.message])).toEqual([
+      ["warning", "The agent restarted."],
+      ["error", "Upstream said no."],
+      ["info", "Session stopped: Stopped by a person"],
+    ]);
+    expect(state.context).toEqual({ usedTokens: 1200, contextSize: 128000 });
+  });
+});

@@ -1,0 +1,298 @@
+// Events → chat items: a pure function of the session's event log. It is fed batches of events in
+// sequence order; an event whose seq it has already applied is skipped, so a reconnect that replays
+// a few events (or a second subscription) can never duplicate an item.
+import {
+  type ChatItem,
+  type ChatState,
+  initialChatState,
+  type LiveEvent,
+  type ProvisioningItem,
+  type StudioEvent,
+  type TextItem,
+  type ToolItem,
+  type UserItem,
+} from "./chat-types.ts";
+
+type Draft = {
+  -readonly [K in keyof ChatState]: K extends "index" ? Map<string, number> : ChatState[K];
+};
+type Of<T extends StudioEvent["type"]> = Extract<LiveEvent, { type: T }>;
+
+/** Applies a batch of events; returns the same state object when none of them is new. */
+export function applyEvents(state: ChatState, events: readonly LiveEvent[]): ChatState {
+  if (!events.some((event) => event.seq > state.lastSeq)) return state;
+  const draft: Draft = {
+    ...state,
+    items: [...state.items],
+    queued: [...state.queued],
+    index: new Map(state.index),
+  };
+  for (const event of events) {
+    if (event.seq <= draft.lastSeq) continue;
+    draft.lastSeq = event.seq;
+    apply(draft, event);
+  }
+  return draft;
+}
+
+export function reduceEvents(events: readonly LiveEvent[]): ChatState {
+  return applyEvents(initialChatState, events);
+}
+
+function apply(d: Draft, e: LiveEvent) {
+  switch (e.type) {
+    case "user_message":
+      return userMessage(d, e);
+    case "agent_message_chunk":
+      return chunk(d, e, "assistant");
+    case "thought_chunk":
+      return chunk(d, e, "thinking");
+    case "tool_call":
+    case "tool_call_update":
+      return toolCall(d, e);
+    case "permission_requested":
+      d.openTextId = null;
+      push(d, `int:${e.interactionId}`, {
+        kind: "permission",
+        id: `permission-${e.interactionId}`,
+        seq: e.seq,
+        at: e.at,
+        interactionId: e.interactionId,
+        toolCallId: e.toolCallId,
+        title: e.title,
+        toolKind: e.kind,
+        options: e.options,
+        rawInput: e.rawInput,
+        content: e.content ?? [],
+        resolution: null,
+      });
+      return;
+    case "permission_resolved":
+      return patch(d, `int:${e.interactionId}`, "permission", {
+        resolution: { optionId: e.optionId, optionKind: e.optionKind, answeredBy: e.answeredBy },
+      });
+    case "question_asked":
+      d.openTextId = null;
+      push(d, `int:${e.interactionId}`, {
+        kind: "question",
+        id: `question-${e.interactionId}`,
+        seq: e.seq,
+        at: e.at,
+        interactionId: e.interactionId,
+        toolCallId: e.toolCallId,
+        questions: e.questions,
+        answers: undefined,
+        answeredBy: null,
+      });
+      return;
+    case "question_answered":
+      return patch(d, `int:${e.interactionId}`, "question", {
+        answers: e.answers,
+        answeredBy: e.answeredBy,
+      });
+    case "usage":
+      d.context = { usedTokens: e.usedTokens, contextSize: e.contextSize };
+      return;
+    case "turn_started":
+      return turnStarted(d, e);
+    case "turn_ended":
+      return turnEnded(d, e);
+    case "status_changed":
+      return statusChanged(d, e);
+    case "provisioning":
+      return provisioning(d, e);
+    case "error":
+      return notice(d, e, "error", e.code, e.message);
+    case "notice":
+      return notice(d, e, e.level, e.code, e.message);
+    case "session_ended":
+      flushQueued(d);
+      return notice(d, e, "info", "session_ended", `Session stopped: ${e.reason}`);
+  }
+}
+
+function push(d: Draft, key: string | null, item: ChatItem): void {
+  d.items.push(item);
+  d.index.set(`id:${item.id}`, d.items.length - 1);
+  if (key) d.index.set(key, d.items.length - 1);
+}
+
+/** Replaces an item with a changed copy (items are immutable, so rows re-render only when changed). */
+function patch<K extends ChatItem["kind"]>(
+  d: Draft,
+  key: string,
+  kind: K,
+  changes: Partial<Extract<ChatItem, { kind: K }>>,
+): void {
+  const at = d.index.get(key);
+  const item = at === undefined ? undefined : d.items[at];
+  if (at === undefined || item?.kind !== kind) return;
+  d.items[at] = { ...item, ...changes } as ChatItem;
+}
+
+function notice(d: Draft, e: LiveEvent, level: "info" | "warning" | "error", code: string, text: string) {
+  d.openTextId = null;
+  push(d, null, { kind: "notice", id: `notice-${e.seq}`, seq: e.seq, at: e.at, level, code, message: text });
+}
+
+function userMessage(d: Draft, e: Of<"user_message">): void {
+  if (d.index.has(`user:${e.messageId}`) || d.queued.some((q) => q.messageId === e.messageId)) return;
+  const item: UserItem = {
+    kind: "user",
+    id: `user-${e.messageId}`,
+    seq: e.seq,
+    at: e.at,
+    messageId: e.messageId,
+    text: e.text,
+    authorId: e.authorId,
+    state: d.turn ? "queued" : "sent",
+  };
+  if (d.turn) {
+    d.queued.push(item);
+    return;
+  }
+  d.openTextId = null;
+  push(d, `user:${e.messageId}`, item);
+}
+
+/**
+ * A chunk extends the open block of its kind when nothing came between and the agent's message id
+ * did not change; otherwise it starts a new block. So thinking → message → thinking → message
+ * gives four blocks, in order.
+ */
+function chunk(d: Draft, e: Of<"agent_message_chunk" | "thought_chunk">, kind: TextItem["kind"]): void {
+  const at = d.openTextId === null ? undefined : d.index.get(`id:${d.openTextId}`);
+  const open = at === undefined ? undefined : d.items[at];
+  if (
+    at !== undefined &&
+    at === d.items.length - 1 &&
+    open?.kind === kind &&
+    (open.messageId === null || e.messageId === null || open.messageId === e.messageId)
+  ) {
+    d.items[at] = { ...open, text: open.text + e.text };
+    return;
+  }
+  const item: TextItem = {
+    kind,
+    id: `${kind}-${e.seq}`,
+    seq: e.seq,
+    at: e.at,
+    messageId: e.messageId,
+    text: e.text,
+  };
+  push(d, null, item);
+  d.openTextId = item.id;
+}
+
+function toolCall(d: Draft, e: Of<"tool_call" | "tool_call_update">): void {
+  const key = `tool:${e.toolCallId}`;
+  const at = d.index.get(key);
+  const existing = at === undefined ? undefined : d.items[at];
+  if (existing?.kind === "tool" && at !== undefined) {
+    const next: ToolItem = { ...existing };
+    if (e.title !== undefined && e.title !== "") next.title = e.title;
+    if (e.kind !== undefined) next.toolKind = e.kind;
+    if (e.status !== undefined) next.status = e.status;
+    if (e.rawInput !== undefined) next.rawInput = e.rawInput;
+    if (e.rawOutput !== undefined) next.rawOutput = e.rawOutput;
+    if (e.content !== undefined) next.content = e.content;
+    if (e.locations !== undefined) next.locations = e.locations;
+    d.items[at] = next;
+    return;
+  }
+  d.openTextId = null;
+  push(d, key, {
+    kind: "tool",
+    id: `tool-${e.toolCallId}`,
+    seq: e.seq,
+    at: e.at,
+    toolCallId: e.toolCallId,
+    title: e.title || "Tool call",
+    toolKind: e.kind ?? "other",
+    status: e.status ?? "pending",
+    rawInput: e.rawInput,
+    rawOutput: e.rawOutput,
+    content: e.content ?? [],
+    locations: e.locations ?? [],
+  });
+}
+
+function turnStarted(d: Draft, e: Of<"turn_started">): void {
+  d.turn = { turnId: e.turnId, promptMessageId: e.promptMessageId, startedAt: e.at };
+  d.openTextId = null;
+  // The prompt and anything queued before it join the conversation in the order they were sent.
+  const position = d.queued.findIndex((q) => q.messageId === e.promptMessageId);
+  for (const item of d.queued.splice(0, position + 1)) {
+    push(d, `user:${item.messageId}`, { ...item, state: "sent" });
+  }
+  patch(d, `user:${e.promptMessageId}`, "user", { state: "sent" });
+}
+
+const endNotices: Partial<Record<Of<"turn_ended">["stopReason"], [string, "info" | "warning"]>> = {
+  cancelled: ["Turn cancelled.", "info"],
+  max_tokens: ["The reply reached the model's output limit.", "warning"],
+  max_turn_requests: ["The turn reached its limit of model requests.", "warning"],
+  refusal: ["The model declined to continue.", "warning"],
+};
+
+function turnEnded(d: Draft, e: Of<"turn_ended">): void {
+  d.turn = null;
+  d.openTextId = null;
+  const ending = endNotices[e.stopReason];
+  if (e.stopReason === "cancelled") flushQueued(d);
+  if (ending) notice(d, e, ending[1], `turn_${e.stopReason}`, ending[0]);
+}
+
+/** Queued messages that will not run (the turn was cancelled or the session stopped). */
+function flushQueued(d: Draft): void {
+  for (const item of d.queued.splice(0)) push(d, `user:${item.messageId}`, { ...item, state: "dropped" });
+}
+
+function statusChanged(d: Draft, e: Of<"status_changed">): void {
+  const resumed = (e.from === "stopped" || e.from === "error") && e.to === "provisioning";
+  d.status = e.to;
+  if (e.to !== "active" && e.to !== "provisioning") d.turn = null;
+  if (resumed) notice(d, e, "info", "resumed", "Session resumed.");
+  const open = d.openProvisioningId;
+  if (open === null || e.to === "provisioning") return;
+  const outcome: ProvisioningItem["outcome"] =
+    e.to === "error" ? "failed" : e.to === "stopped" ? "stopped" : "ready";
+  patch(d, `id:${open}`, "provisioning", { outcome, reason: e.reason, endedAt: e.at });
+  d.openProvisioningId = null;
+}
+
+function provisioning(d: Draft, e: Of<"provisioning">): void {
+  if (d.openProvisioningId === null) {
+    const item: ProvisioningItem = {
+      kind: "provisioning",
+      id: `provisioning-${e.seq}`,
+      seq: e.seq,
+      at: e.at,
+      steps: [],
+      outcome: "running",
+      reason: null,
+      endedAt: null,
+    };
+    d.openTextId = null;
+    push(d, null, item);
+    d.openProvisioningId = item.id;
+  }
+  const at = d.index.get(`id:${d.openProvisioningId}`);
+  const item = at === undefined ? undefined : d.items[at];
+  if (at === undefined || item?.kind !== "provisioning") return;
+  const steps = [...item.steps];
+  const found = steps.findIndex((step) => step.step === e.step);
+  const before = found >= 0 ? steps[found] : undefined;
+  const state = e.state === "started" ? "running" : e.state;
+  const step = {
+    step: e.step,
+    label: e.label,
+    state,
+    detail: e.detail ?? before?.detail ?? null,
+    startedAt: before?.startedAt ?? e.at,
+    endedAt: state === "running" ? null : e.at,
+  } as const;
+  if (found >= 0) steps[found] = step;
+  else steps.push(step);
+  d.items[at] = { ...item, steps, outcome: state === "failed" ? "failed" : item.outcome };
+}

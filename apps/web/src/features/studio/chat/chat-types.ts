@@ -1,0 +1,144 @@
+import type {
+  PermissionOption,
+  Question,
+  SessionStatus,
+  StudioEvent,
+  ToolCallStatus,
+  ToolContent,
+} from "@studio/acp/events";
+
+export type { PermissionOption, Question, SessionStatus, StudioEvent, ToolCallStatus, ToolContent };
+
+/** A stored event as the `sessions.events` subscription delivers it. */
+export type LiveEvent = StudioEvent & { seq: number; at: Date };
+
+interface ItemBase {
+  /** Stable across re-renders and reconnects: derived from the event that created the item. */
+  id: string;
+  /** Sequence number and time of the event that created the item. */
+  seq: number;
+  at: Date;
+}
+
+export interface UserItem extends ItemBase {
+  kind: "user";
+  messageId: string;
+  text: string;
+  authorId: string | null;
+  /** queued: waits behind the running turn; dropped: a cancel or stop ended it before it ran. */
+  state: "sent" | "queued" | "dropped";
+}
+
+export interface TextItem extends ItemBase {
+  kind: "assistant" | "thinking";
+  messageId: string | null;
+  text: string;
+}
+
+export interface ToolLocation {
+  path: string;
+  line?: number | null | undefined;
+}
+
+export interface ToolItem extends ItemBase {
+  kind: "tool";
+  toolCallId: string;
+  title: string;
+  toolKind: string;
+  status: ToolCallStatus;
+  rawInput?: unknown;
+  rawOutput?: unknown;
+  content: ToolContent[];
+  locations: ToolLocation[];
+}
+
+export interface PermissionItem extends ItemBase {
+  kind: "permission";
+  interactionId: string;
+  toolCallId: string | null;
+  title: string;
+  toolKind: string | null;
+  options: PermissionOption[];
+  rawInput?: unknown;
+  content: ToolContent[];
+  /** null while waiting; optionId null when the turn ended before anyone answered. */
+  resolution: {
+    optionId: string | null;
+    optionKind: PermissionOption["kind"] | null;
+    answeredBy: string | null;
+  } | null;
+}
+
+export interface QuestionItem extends ItemBase {
+  kind: "question";
+  interactionId: string;
+  toolCallId: string;
+  questions: Question[];
+  /** undefined while waiting; null when rejected or cancelled. */
+  answers: string[][] | null | undefined;
+  answeredBy: string | null;
+}
+
+export interface NoticeItem extends ItemBase {
+  kind: "notice";
+  level: "info" | "warning" | "error";
+  code: string;
+  message: string;
+}
+
+export interface ProvisioningStep {
+  step: string;
+  label: string;
+  state: "running" | "completed" | "failed";
+  detail: string | null;
+  startedAt: Date;
+  endedAt: Date | null;
+}
+
+export interface ProvisioningItem extends ItemBase {
+  kind: "provisioning";
+  steps: ProvisioningStep[];
+  outcome: "running" | "ready" | "failed" | "stopped";
+  /** Why the attempt failed, when the status change said so. */
+  reason: string | null;
+  endedAt: Date | null;
+}
+
+export type ChatItem =
+  | UserItem
+  | TextItem
+  | ToolItem
+  | PermissionItem
+  | QuestionItem
+  | NoticeItem
+  | ProvisioningItem;
+
+export interface ChatState {
+  /** The highest sequence number applied: the subscription resumes after it. */
+  lastSeq: number;
+  items: ChatItem[];
+  /** Messages sent during a running turn, shown after everything until their turn starts. */
+  queued: UserItem[];
+  /** The session status as the log tells it; null before the first status event. */
+  status: SessionStatus | null;
+  turn: { turnId: string; promptMessageId: string; startedAt: Date } | null;
+  /** The assistant or thinking block that the next chunk of the same kind extends. */
+  openTextId: string | null;
+  /** The provisioning attempt still collecting steps. */
+  openProvisioningId: string | null;
+  context: { usedTokens: number; contextSize: number | null } | null;
+  /** Item position by key: `tool:<id>`, `int:<interactionId>`, `user:<messageId>`, `id:<item id>`. */
+  index: ReadonlyMap<string, number>;
+}
+
+export const initialChatState: ChatState = {
+  lastSeq: 0,
+  items: [],
+  queued: [],
+  status: null,
+  turn: null,
+  openTextId: null,
+  openProvisioningId: null,
+  context: null,
+  index: new Map(),
+};

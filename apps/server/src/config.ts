@@ -17,6 +17,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURE_COOKIES: z.stringbool().optional(),
   SANDBOX_PROVIDER: z.enum(["local", "e2b"]).default("local"),
+  /** Another OpenCode build for local sandboxes (default: the one from the opencode-ai package). */
+  OPENCODE_BIN: z.string().optional(),
   E2B_API_KEY: z.string().optional(),
   E2B_TEMPLATE: z.string().optional(),
   /** The studio as a sandbox reaches it, for the model gateway (E2B needs a public URL). */
@@ -55,6 +57,8 @@ export interface Config {
   /** How a sandbox gets model access: through the studio's gateway (keys never enter it) or env vars. */
   keyDelivery: "gateway" | "environment";
   e2b: { apiKey: string | null; template: string | null };
+  /** OpenCode binary for local sandboxes; null: the packaged one. */
+  opencodeBin: string | null;
   /** Base URL of the model gateway as sandboxes reach it; derived from the listening port when null. */
   gatewayPublicUrl: string | null;
   leaseMs: number;
@@ -108,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxProvider: e.SANDBOX_PROVIDER,
     keyDelivery: e.KEY_DELIVERY,
     e2b: { apiKey: e.E2B_API_KEY ?? null, template: e.E2B_TEMPLATE ?? null },
+    opencodeBin: e.OPENCODE_BIN ?? null,
     gatewayPublicUrl: e.GATEWAY_PUBLIC_URL ? e.GATEWAY_PUBLIC_URL.replace(/\/+$/, "") : null,
     leaseMs: e.SESSION_LEASE_SECONDS * 1000,
     upstreams: upstreamsFrom(e),

@@ -9,7 +9,7 @@ import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FailoverProxy, startFailoverProxy } from "./testing/failover-proxy.ts";
 import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
-import { signUpAccount, type StudioProcess, startStudioProcess } from "./testing/studio-process.ts";
+import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
 const database = useTestDatabase();
 let upstream: ScriptedModelServer;
@@ -50,7 +50,10 @@ afterAll(async () => {
 /** The replica whose runner took the session (it logs "running session" with the id). */
 function runnerOf(sessionId: string): StudioProcess | null {
   const holds = (replica: StudioProcess) =>
-    replica.output.join("").split("\n").filter((line) => line.includes(sessionId) && line.includes('"running session"')).length;
+    replica.output
+      .join("")
+      .split("\n")
+      .filter((line) => line.includes(sessionId) && line.includes('"running session"')).length;
   const a = holds(replicaA);
   const b = holds(replicaB);
   if (a === b) return null;
@@ -60,8 +63,15 @@ function runnerOf(sessionId: string): StudioProcess | null {
 describe("two replicas", { timeout: 180_000 }, () => {
   it("serve a command on one and a subscriber on the other", async () => {
     const onA = await signUpAccount(replicaA.url);
-    const onB = { ...onA, client: (await import("@studio/client")).createStudioClient({ url: replicaB.url, token: onA.token }) };
-    const session = await onA.client.sessions.create.mutate({ environment: "development", provider: "custom", model: "scripted-1" });
+    const onB = {
+      ...onA,
+      client: (await import("@studio/client")).createStudioClient({ url: replicaB.url, token: onA.token }),
+    };
+    const session = await onA.client.sessions.create.mutate({
+      environment: "development",
+      provider: "custom",
+      model: "scripted-1",
+    });
     const watchB = collectEvents(onB.client, session.id);
     const watchA = collectEvents(onA.client, session.id);
     await watchB.waitFor("status_changed", (event) => event.to === "ready", 90_000);
@@ -79,7 +89,11 @@ describe("two replicas", { timeout: 180_000 }, () => {
 
   it("lose a replica mid-turn: the other takes the session over with nothing lost", async () => {
     const account = await signUpAccount(replicaB.url);
-    const session = await account.client.sessions.create.mutate({ environment: "development", provider: "custom", model: "scripted-1" });
+    const session = await account.client.sessions.create.mutate({
+      environment: "development",
+      provider: "custom",
+      model: "scripted-1",
+    });
     const watch = collectEvents(account.client, session.id);
     await watch.waitFor("status_changed", (event) => event.to === "ready", 90_000);
     const owner = runnerOf(session.id);
@@ -102,7 +116,10 @@ describe("two replicas", { timeout: 180_000 }, () => {
     expect(ended.stopReason).toBe("end_turn");
     expect(agentText(events.events)).toBe(reply);
     expect(sequenceProblems(events.events)).toBeNull();
-    const stored = await database.db.sessionEvent.findMany({ where: { sessionId: session.id }, orderBy: { seq: "asc" } });
+    const stored = await database.db.sessionEvent.findMany({
+      where: { sessionId: session.id },
+      orderBy: { seq: "asc" },
+    });
     expect(stored.map((row) => Number(row.seq))).toEqual(events.events.map((event) => event.seq));
     await vi.waitFor(async () => {
       const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
@@ -110,7 +127,9 @@ describe("two replicas", { timeout: 180_000 }, () => {
     });
 
     // It really was a takeover: the survivor re-attached to the running agent.
-    expect(survivor.output.join("")).toMatch(new RegExp(`"sessionId":"${session.id}"[^\n]*"msg":"re-attached to the agent"`));
+    expect(survivor.output.join("")).toMatch(
+      new RegExp(`"sessionId":"${session.id}"[^\n]*"msg":"re-attached to the agent"`),
+    );
 
     // The survivor keeps serving the session.
     upstream.enqueue([{ text: "Still here." }]);

@@ -10,6 +10,7 @@ import {
   buildWorkspace,
   E2BSandboxProvider,
   LocalSandboxProvider,
+  resolveAgentBinaries,
   type SandboxProvider,
 } from "@studio/sandbox";
 import type { Config } from "./config.ts";
@@ -46,7 +47,11 @@ function sandboxProviderFor(config: Config): SandboxProvider {
       ...(config.e2b.template ? { template: config.e2b.template } : {}),
     });
   }
-  return new LocalSandboxProvider({ rootDir: path.join(config.dataDir, "sandboxes") });
+  const binaries = resolveAgentBinaries();
+  return new LocalSandboxProvider({
+    rootDir: path.join(config.dataDir, "sandboxes"),
+    binaries: config.opencodeBin ? { ...binaries, opencode: config.opencodeBin } : binaries,
+  });
 }
 
 export async function createSessionRuntime({

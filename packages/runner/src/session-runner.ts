@@ -76,6 +76,7 @@ export class SessionRunner {
   private loadingHistory = false;
   private agentRestarts = 0;
   private unhealthyChecks = 0;
+  private failedStep: string | null = null;
   private watching = false;
   private readonly interactionIds = new Map<string, string>();
   private readonly askedQuestions = new Set<string>();
@@ -103,7 +104,7 @@ export class SessionRunner {
       if (session.status === "provisioning") await this.provision(session);
       else await this.reattach(session);
     } catch (error) {
-      await this.fail(error instanceof ProvisioningError ? error.label : null, error);
+      await this.fail(error instanceof ProvisioningError ? (this.failedStep ?? error.label) : null, error);
       return;
     }
     this.background(this.drainCommands());
@@ -114,7 +115,11 @@ export class SessionRunner {
       provider: this.deps.provider,
       sessionId: this.sessionId,
       logger: this.log,
-      report: (event) => this.writer.push([event]),
+      report: (event) => {
+        // The innermost step fails first (a provider step inside "Creating the sandbox").
+        if (event.type === "provisioning" && event.state === "failed") this.failedStep ??= event.label;
+        this.writer.push([event]);
+      },
       onClient: (client) => this.background(this.consume(client)),
     };
   }

@@ -17,10 +17,14 @@ export async function startFailoverProxy(port: number, targets: string[]): Promi
       res.writeHead(502).end("no replica reachable");
       return;
     }
-    const upstream = http.request(new URL(req.url ?? "/", target), { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      new URL(req.url ?? "/", target),
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ECONNREFUSED" && !res.headersSent) forward(req, res, body, index + 1);
       else res.destroy();

@@ -1,0 +1,106 @@
+// Provisioning that cannot succeed ends in a truthful error state, with the step that failed.
+// Its own file: its own database, so no healthy replica picks the session up.
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { findFreePort } from "@studio/db/postgres";
+import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
+import { useTestDatabase } from "@studio/testkit/vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectEvents, sequenceProblems } from "./testing/session-events.ts";
+import { signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
+
+const database = useTestDatabase();
+let upstream: ScriptedModelServer;
+
+beforeAll(async () => {
+  upstream = await startScriptedModelServer();
+});
+
+afterAll(async () => {
+  await upstream?.close();
+});
+
+describe("failures", { timeout: 180_000 }, () => {
+  it("a sandbox whose agent cannot start ends in error with the step that failed", async () => {
+    const broken = await startStudioProcess({
+      DATABASE_URL: database.url,
+      STUDIO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "studio-broken-")),
+      CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+      // A misconfigured install: the OpenCode binary it names does not exist.
+      OPENCODE_BIN: "/nonexistent/opencode",
+    });
+    try {
+      const account = await signUpAccount(broken.url);
+      const session = await account.client.sessions.create.mutate({
+        environment: "development",
+        provider: "custom",
+        model: "scripted-1",
+      });
+      const events = collectEvents(account.client, session.id);
+      await account.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "hello?" });
+      const failed = await events.waitFor("status_changed", (event) => event.to === "error", 90_000);
+      expect(failed.from).toBe("provisioning");
+      const step = await events.waitFor("provisioning", (event) => event.state === "failed");
+      const row = await account.client.sessions.get.query({ sessionId: session.id });
+      expect(row.status).toBe("error");
+      expect(row.errorStep).toBe(step.label);
+      expect(row.errorReason).toBeTruthy();
+      // The person's message is still in the history; nothing was lost.
+      expect(events.events.find((event) => event.type === "user_message")).toMatchObject({ text: "hello?" });
+      expect(sequenceProblems(events.events)).toBeNull();
+      await expect(
+        account.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "again" }),
+      ).rejects.toMatchObject({
+        data: { code: "CONFLICT" },
+      });
+      events.stop();
+    } finally {
+      await broken.stop();
+    }
+  });
+});
+
+describe("a server restart", { timeout: 240_000 }, () => {
+  it("re-attaches live sessions: the conversation goes on", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-restart-"));
+    // A fixed port, as in production: the sandbox reaches the gateway at the same address after the restart.
+    const env = {
+      DATABASE_URL: database.url,
+      STUDIO_DATA_DIR: dataDir,
+      CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+      PORT: String(await findFreePort()),
+    };
+    const first = await startStudioProcess(env);
+    const account = await signUpAccount(first.url);
+    const session = await account.client.sessions.create.mutate({
+      environment: "development",
+      provider: "custom",
+      model: "scripted-1",
+    });
+    const before = collectEvents(account.client, session.id);
+    upstream.enqueue([{ text: "The code word is MARMALADE." }]);
+    await account.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "remember this" });
+    await before.waitFor("turn_ended", undefined, 90_000);
+    before.stop();
+    await first.stop();
+
+    const second = await startStudioProcess(env);
+    try {
+      const { createStudioClient } = await import("@studio/client");
+      const client = createStudioClient({ url: second.url, token: account.token });
+      expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle");
+      const after = collectEvents(client, session.id, before.events.at(-1)!.seq);
+      upstream.enqueue([{ text: "It was MARMALADE." }]);
+      await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "what was it?" });
+      await after.waitFor("turn_ended", undefined, 90_000);
+      const last = upstream.requests.filter((request) => !request.isTitle).at(-1)!;
+      expect(JSON.stringify(last.body)).toContain("The code word is MARMALADE.");
+      expect(sequenceProblems([...before.events, ...after.events])).toBeNull();
+      expect(upstream.queued).toBe(0);
+      after.stop();
+    } finally {
+      await second.stop();
+    }
+  });
+});

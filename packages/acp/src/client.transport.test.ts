@@ -97,6 +97,31 @@ describe("AcpClient transport", () => {
     expect(items[1]).toMatchObject({ type: "response", method: "session/prompt" });
   });
 
+  it("keeps waiting for the SSE copy when the POST connection breaks after the request was sent", async () => {
+    let noticed: () => void = () => {};
+    const postFailed = new Promise<void>((resolve) => {
+      noticed = resolve;
+    });
+    const quiet = () => {};
+    makeClient({
+      logger: {
+        debug: quiet,
+        info: quiet,
+        error: quiet,
+        warn: (_f, message) => message.includes("POST") && noticed(),
+      },
+    });
+    fake.onPost = ({ body, res }) => answerJson(res, 200, reply(body.id as number, {}));
+    await client.initialize();
+    await fake.until(() => fake.streams.length === 1);
+    // Like a proxy cutting a long-held request, or undici's 300 s header timeout.
+    fake.onPost = ({ res }) => res.socket?.destroy();
+    const turn = client.prompt("ses_1", []);
+    await postFailed; // the client has seen the POST fail, and must still be waiting
+    sendEvent(fake.streams[0]!.res, 1, reply(fake.posts[1]!.body.id as number, { stopReason: "end_turn" }));
+    await expect(turn).resolves.toEqual({ stopReason: "end_turn" });
+  });
+
   it("tells the agent's own requests from responses to ours by `method`, even with the same id", async () => {
     makeClient();
     fake.onPost = ({ body, res }) => answerJson(res, 200, reply(body.id as number, {}));
@@ -197,6 +222,8 @@ describe("AcpClient transport", () => {
     const posts = fake.posts.length;
     await expect(client.setMode("ses_1", "plan")).rejects.toBeInstanceOf(AgentExitedError);
     expect(fake.posts).toHaveLength(posts);
+    // The consumer hears of it even with no stream, once, without moving the stream cursor.
+    expect(await take(1)).toMatchObject([{ type: "agent_exited", eventId: "", exitCode: null }]);
   });
 
   it("rejects pending requests and tells the consumer when _adapter/agent_exited arrives", async () => {
@@ -217,6 +244,14 @@ describe("AcpClient transport", () => {
     expect(await take(1)).toEqual([
       { type: "agent_exited", eventId: "7", exitCode: null, success: false, message: exited },
     ]);
+    // A later POST hitting the dead agent does not announce the exit a second time.
+    fake.onPost = ({ res }) =>
+      problem(res, 502, "stream_error", "failed writing to agent stdin: Broken pipe");
+    await expect(client.respondPermission(0, { outcome: "cancelled" })).rejects.toBeInstanceOf(
+      AgentExitedError,
+    );
+    sendEvent(fake.streams[0]!.res, 8, update("after"));
+    expect(await take(1)).toMatchObject([{ type: "notification", eventId: "8" }]);
   });
 
   it("ends the message iterator with the error when the server no longer knows the stream", async () => {

@@ -12,6 +12,7 @@ import { PendingRequests } from "./pending.ts";
 import { AsyncQueue } from "./queue.ts";
 import { readBody, SseStream } from "./sse.ts";
 import type {
+  AcpClientOptions,
   AcpContentBlock,
   AcpInbound,
   InitializeResult,
@@ -19,36 +20,10 @@ import type {
   NewSessionResult,
   PermissionOutcome,
   PromptResult,
+  RequestOptions,
 } from "./types.ts";
 
-export interface AcpClientOptions {
-  /** sandbox-agent's base URL, e.g. http://127.0.0.1:2468 */
-  baseUrl: string;
-  token: string;
-  /** Client-chosen ACP server id: one agent process per id. */
-  serverId: string;
-  agent?: string;
-  fetch?: typeof fetch;
-  logger?: AcpLogger;
-  /** Resume the stream after this SSE id (re-attaching without replay); default: full replay. */
-  lastEventId?: number | string | null;
-  /** For every request but prompts (initialize alone can take 20 s on a loaded machine). */
-  requestTimeoutMs?: number;
-  /** A turn can run for many minutes: far above any turn. */
-  promptTimeoutMs?: number;
-  reconnect?: { initialDelayMs?: number; maxDelayMs?: number; idleTimeoutMs?: number };
-  /** How long close() lets `DELETE` run before aborting it (it never returns in 0.4.2). */
-  closeTimeoutMs?: number;
-  clientInfo?: { name: string; version: string };
-  /** First JSON-RPC id; random by default so two clients of one server never share ids. */
-  firstRequestId?: number;
-}
-
-export interface RequestOptions {
-  timeoutMs?: number;
-  /** Stops waiting (rejects with the abort reason). It does not stop the agent: send cancel(). */
-  signal?: AbortSignal;
-}
+export type { AcpClientOptions, RequestOptions } from "./types.ts";
 
 /** Errors that prove a POST never reached the server, so no SSE copy will ever come. */
 const NOT_DELIVERED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
@@ -67,6 +42,8 @@ export class AcpClient {
   #streamStarted = false;
   #closed = false;
   #exited: AgentExitedError | null = null;
+  /** The consumer gets one `agent_exited` item, whichever side noticed first. */
+  #exitDelivered = false;
 
   constructor(options: AcpClientOptions) {
     this.#options = options;
@@ -267,6 +244,8 @@ export class AcpClient {
       item.method = this.#pending.takeLabel(item.id);
       this.#pending.settle(item.message);
     } else if (item.type === "agent_exited") {
+      if (this.#exitDelivered) return; // already told, from a failed POST
+      this.#exitDelivered = true;
       this.#noteExit(new AgentExitedError(`agent process exited (code ${item.exitCode})`, item.exitCode));
     }
     this.#queue.push(item);
@@ -279,9 +258,20 @@ export class AcpClient {
 
   /** Remembers that the agent is gone, so pending and later requests fail fast with the same error. */
   #noteExit(error: Error): Error {
-    if (error instanceof AgentExitedError) {
-      this.#exited ??= error;
-      this.#pending.rejectAll(error);
+    if (!(error instanceof AgentExitedError)) return error;
+    this.#exited ??= error;
+    this.#pending.rejectAll(error);
+    if (!this.#exitDelivered) {
+      // A POST found the agent dead before the stream said so (or while the stream is down):
+      // tell the consumer now, once. The SSE id does not move: nothing new came off the stream.
+      this.#exitDelivered = true;
+      const message = {
+        jsonrpc: "2.0" as const,
+        method: "_adapter/agent_exited",
+        params: { code: null, success: false },
+      };
+      const eventId = String(this.lastEventId ?? "");
+      this.#queue.push({ type: "agent_exited", eventId, exitCode: null, success: false, message });
     }
     return error;
   }

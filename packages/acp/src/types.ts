@@ -1,5 +1,6 @@
 // The ACP shapes the client sends and returns. Deliberately loose where the agent owns the shape
 // (capabilities, config options): the studio passes them through rather than depending on them.
+
 import type {
   JsonRpcErrorObject,
   JsonRpcId,
@@ -7,6 +8,36 @@ import type {
   JsonRpcRequest,
   JsonRpcResponse,
 } from "./jsonrpc.ts";
+import type { AcpLogger } from "./logger.ts";
+
+export interface AcpClientOptions {
+  /** sandbox-agent's base URL, e.g. http://127.0.0.1:2468 */
+  baseUrl: string;
+  token: string;
+  /** Client-chosen ACP server id: one agent process per id. */
+  serverId: string;
+  agent?: string;
+  fetch?: typeof fetch;
+  logger?: AcpLogger;
+  /** Resume the stream after this SSE id (re-attaching without replay); default: full replay. */
+  lastEventId?: number | string | null;
+  /** For every request but prompts (initialize alone can take 20 s on a loaded machine). */
+  requestTimeoutMs?: number;
+  /** A turn can run for many minutes: far above any turn. */
+  promptTimeoutMs?: number;
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number; idleTimeoutMs?: number };
+  /** How long close() lets `DELETE` run before aborting it (it never returns in 0.4.2). */
+  closeTimeoutMs?: number;
+  clientInfo?: { name: string; version: string };
+  /** First JSON-RPC id; random by default so two clients of one server never share ids. */
+  firstRequestId?: number;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  /** Stops waiting (rejects with the abort reason). It does not stop the agent: send cancel(). */
+  signal?: AbortSignal;
+}
 
 /** What a prompt is made of (ACP ContentBlock); opencode accepts text, images and resources. */
 export type AcpContentBlock =
@@ -80,7 +111,11 @@ export type AcpInbound =
       error?: JsonRpcErrorObject;
       message: JsonRpcResponse;
     }
-  /** `_adapter/agent_exited`: the agent process is gone; every pending request was rejected. */
+  /**
+   * The agent process is gone; every pending request was rejected. Delivered once per client:
+   * sandbox-agent's `_adapter/agent_exited`, or, when a POST found the agent dead first, one made
+   * up from it (its `eventId` is then the last SSE id delivered, so a stored cursor does not move).
+   */
   | {
       type: "agent_exited";
       eventId: string;

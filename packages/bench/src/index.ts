@@ -1,0 +1,89 @@
+// `pnpm bench`: runs every benchmark against the real stack, prints the results with their
+// same-run baselines, and records them with the machine in docs/benchmarks.md.
+import { execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { benchFanout } from "./fanout.ts";
+import { benchProvisioning } from "./provisioning.ts";
+import { benchRelay } from "./relay.ts";
+import { startStack } from "./stack.ts";
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const memory = Math.round(os.totalmem() / 2 ** 30);
+  let commit = "unknown";
+  try {
+    commit = execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
+  } catch {}
+  return `${cpu}, ${os.cpus().length} cores, ${memory} GiB, ${os.type()} ${os.release()}, Node ${process.version}, commit ${commit}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at start`;
+}
+
+const when = new Date().toISOString();
+const where = machine();
+console.log(`Studio benchmarks — ${when}\n${where}\n`);
+
+const stack = await startStack();
+try {
+  console.log("relay: a scripted 2,000-chunk reply …");
+  const relay = await benchRelay(stack);
+  console.table(relay);
+  console.log("fan-out: 50 sessions × 3 subscribers …");
+  const fanout = await benchFanout(stack);
+  console.table(fanout);
+  console.log("provisioning: studio vs bare sandbox-agent …");
+  const provisioning = await benchProvisioning(stack);
+  console.table(provisioning);
+
+  const ok = (pass: boolean) => (pass ? "met" : "**not met**");
+  const report = `# Benchmarks
+
+Measured by \`pnpm bench\` (packages/bench). Every number is compared with a baseline measured in
+the same run on the same machine; nothing here is asserted by tests. Latest run:
+
+- When: ${when}
+- Machine: ${where}
+
+## Relay (a scripted 2,000-chunk reply)
+
+Added latency from sandbox-agent's SSE to a studio subscriber (runner → Postgres append → NOTIFY →
+tRPC SSE), against a direct subscriber on sandbox-agent's SSE in the same run. Chunks the runner
+coalesces are matched by the length of text received.
+
+| | value | target |
+| --- | --- | --- |
+| chunks seen directly / studio events | ${relay.directChunks} / ${relay.studioEvents} | |
+| added latency p50 | ${relay.addedP50Ms} ms | |
+| added latency p99 | ${relay.addedP99Ms} ms | < 5 ms: ${ok(relay.addedP99Ms < 5)} |
+| stream duration direct / studio | ${relay.directDurationMs} ms / ${relay.studioDurationMs} ms | |
+| throughput ratio (direct duration ÷ studio duration) | ${relay.throughputRatio} | ≥ 0.9: ${ok(relay.throughputRatio >= 0.9)} |
+
+## Fan-out (${fanout.sessions} sessions × ${fanout.subscribersPerSession} subscribers)
+
+Events appended through the runner's EventWriter (agents left out, so the studio's own path is
+measured), ${fanout.eventsAppended} events in all, delivered over real SSE subscriptions.
+
+| | value |
+| --- | --- |
+| deliveries | ${fanout.deliveries} |
+| deliveries per second | ${fanout.deliveriesPerSecond} |
+| delivery latency p50 | ${fanout.p50Ms} ms |
+| delivery latency p99 | ${fanout.p99Ms} ms |
+
+## Provisioning (local provider)
+
+\`sessions.create\` → \`ready\` against the bare minimum by hand (start sandbox-agent, \`initialize\`,
+\`session/new\`), alternating, ${provisioning.rounds} rounds each, medians.
+
+| | value | target |
+| --- | --- | --- |
+| studio | ${provisioning.studioMedianMs} ms | |
+| bare minimum | ${provisioning.bareMedianMs} ms | |
+| ratio | ${provisioning.ratio} | ≤ 1.15: ${ok(provisioning.ratio <= 1.15)} |
+`;
+  const target = path.resolve(import.meta.dirname, "..", "..", "..", "docs", "benchmarks.md");
+  writeFileSync(target, report);
+  console.log(`\nwrote ${path.relative(process.cwd(), target)}`);
+} finally {
+  await stack.stop();
+}

@@ -1,0 +1,94 @@
+// The real stack for benchmarks: a throwaway PostgreSQL, the studio server in this process (so
+// its timings share the benchmark's clock), a local sandbox provider and the scripted model server.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createStudioClient, type StudioClient } from "@studio/client";
+import { createDb, type Db } from "@studio/db";
+import { createStudioServer } from "@studio/server/app";
+import { loadConfig } from "@studio/server/config";
+import { createLogger } from "@studio/server/logger";
+import { createSessionRuntime } from "@studio/server/runtime";
+import { createTestDatabase, type ScriptedModelServer, startScriptedModelServer, startTestPostgres } from "@studio/testkit";
+
+export interface BenchStack {
+  db: Db;
+  databaseUrl: string;
+  url: string;
+  dataDir: string;
+  upstream: ScriptedModelServer;
+  client: StudioClient;
+  token: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<BenchStack> {
+  const postgres = await startTestPostgres();
+  const database = await createTestDatabase(postgres.adminUrl);
+  const upstream = await startScriptedModelServer();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-bench-"));
+  const config = loadConfig({
+    PORT: "0",
+    STUDIO_DATA_DIR: dataDir,
+    STUDIO_WEB_DIST: "/nonexistent",
+    CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+    LOG_LEVEL: "warn",
+  });
+  const logger = createLogger("warn");
+  const db = createDb(database.url, { maxConnections: 40 });
+  let port = 0;
+  const runtime = await createSessionRuntime({
+    config,
+    db,
+    databaseUrl: database.url,
+    logger,
+    gatewayUrl: () => `http://127.0.0.1:${port}/api/llm`,
+  });
+  const server = createStudioServer({ config, db, logger, sessions: runtime.sessions });
+  const url = await server.listen();
+  port = server.port();
+  await runtime.startRunners();
+  const token = await signUp(url);
+  return {
+    db,
+    databaseUrl: database.url,
+    url,
+    dataDir,
+    upstream,
+    token,
+    client: createStudioClient({ url, token }),
+    async stop() {
+      await server.close();
+      await runtime.stop();
+      await db.$disconnect();
+      await database.drop();
+      await upstream.close();
+      await postgres.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function signUp(url: string): Promise<string> {
+  const post = (procedure: string, body: unknown, cookie?: string) =>
+    fetch(`${url}/api/trpc/${procedure}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: url, ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({ json: body }),
+    });
+  const signUpResponse = await post("auth.signUp", { name: "Bench", email: "bench@example.com", password: "benchmark password" });
+  const cookie = signUpResponse.headers.getSetCookie()[0]!.split(";")[0]!;
+  const created = await post("apiTokens.create", { name: "bench", expiresInDays: null }, cookie);
+  return ((await created.json()) as { result: { data: { json: { token: string } } } }).result.data.json.token;
+}
+
+/** Creates a session and waits until it is ready; returns its id. */
+export async function readySession(stack: BenchStack): Promise<string> {
+  const session = await stack.client.sessions.create.mutate({ environment: "development", provider: "custom", model: "scripted-1" });
+  for (;;) {
+    const row = await stack.db.studioSession.findUniqueOrThrow({ where: { id: session.id }, select: { status: true, errorReason: true } });
+    if (row.status === "ready") return session.id;
+    if (row.status === "error") throw new Error(`session failed: ${row.errorReason}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

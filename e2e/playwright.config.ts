@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
+import { modelServerUrl } from "./support/model-server.ts";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.STUDIO_E2E_PORT ?? 3217);
@@ -46,7 +47,14 @@ export default defineConfig({
     command: "pnpm --filter @studio/server start",
     cwd: repoRoot,
     url: `http://127.0.0.1:${port}/api/health`,
-    env: { PORT: String(port), STUDIO_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: {
+      PORT: String(port),
+      STUDIO_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      // Sessions use the "custom" provider, answered by the scripted model server (global setup).
+      CUSTOM_OPENAI_BASE_URL: `${modelServerUrl}/v1`,
+      CUSTOM_OPENAI_API_KEY: "sk-e2e-scripted",
+    },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "pipe",

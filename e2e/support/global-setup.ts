@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startScriptedModelServer } from "../../packages/testkit/src/model-server/index.ts";
+import { modelServerPort } from "./model-server.ts";
 
 const STALE_MS = 10 * 60 * 1000;
 
@@ -8,7 +10,7 @@ const STALE_MS = 10 * 60 * 1000;
  * Each run leaves its PostgreSQL data directory behind (the server is still running when teardown
  * hooks fire). Earlier runs' directories are removed here once their database has shut down.
  */
-export default function globalSetup() {
+function removeStaleDataDirs() {
   const current = process.env.STUDIO_E2E_DATA_DIR;
   const tmp = os.tmpdir();
   for (const name of readdirSync(tmp)) {
@@ -23,4 +25,21 @@ export default function globalSetup() {
       // Another run may be cleaning up the same directory.
     }
   }
+}
+
+/**
+ * Starts the scripted model server the studio's custom provider points at, with its control
+ * endpoint on, for the whole run; the returned function stops it.
+ */
+export default async function globalSetup() {
+  removeStaleDataDirs();
+  const server = await startScriptedModelServer({
+    port: modelServerPort,
+    control: true,
+    // A prompt nobody scripted still gets an answer, so a forgotten script fails an assertion, not a hang.
+    defaultReply: [{ text: "Unscripted reply." }],
+  });
+  return async () => {
+    await server.close();
+  };
 }

@@ -1,4 +1,6 @@
+import { lazy, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { PageSpinner } from "../components/ui/Spinner.tsx";
 import { ApiTokensPage } from "../features/api-tokens/ApiTokensPage.tsx";
 import { SignInPage } from "../features/auth/SignInPage.tsx";
 import { SignUpPage } from "../features/auth/SignUpPage.tsx";
@@ -7,9 +9,15 @@ import { MembersPage } from "../features/members/MembersPage.tsx";
 import { OrganizationSettingsPage } from "../features/organizations/OrganizationSettingsPage.tsx";
 import { ProfilePage } from "../features/settings/ProfilePage.tsx";
 import { SettingsLayout } from "../features/settings/SettingsLayout.tsx";
+import { StudioLayout } from "../features/studio/StudioLayout.tsx";
 import { StudioPage } from "../features/studio/StudioPage.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
 import { RequireSession } from "./shell/RequireSession.tsx";
+
+// The live session view carries the markdown renderer, highlighter and virtualiser: its own chunk.
+const SessionPage = lazy(() =>
+  import("../features/studio/session/SessionPage.tsx").then((module) => ({ default: module.SessionPage })),
+);
 
 export function AppRoutes() {
   return (
@@ -19,7 +27,17 @@ export function AppRoutes() {
         <Route path="/sign-up" element={<SignUpPage />} />
         <Route path="/invite/:token" element={<InvitationPage />} />
         <Route element={<RequireSession />}>
-          <Route index element={<StudioPage />} />
+          <Route element={<StudioLayout />}>
+            <Route index element={<StudioPage />} />
+            <Route
+              path="sessions/:sessionId"
+              element={
+                <Suspense fallback={<PageSpinner label="Loading session" />}>
+                  <SessionPage />
+                </Suspense>
+              }
+            />
+          </Route>
           <Route path="settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="profile" replace />} />
             <Route path="profile" element={<ProfilePage />} />

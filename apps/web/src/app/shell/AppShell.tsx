@@ -2,6 +2,7 @@ import { Menu as MenuIcon, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Outlet, useLocation } from "react-router";
 import { Logo } from "../../components/ui/Logo.tsx";
+import { cn } from "../../lib/cn.ts";
 import { SidebarContent } from "./Sidebar.tsx";
 
 /** Sidebar on wide screens; a top bar with a drawer below the lg breakpoint. */
@@ -9,6 +10,8 @@ export function AppShell() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const drawerRef = useRef<HTMLDialogElement>(null);
   const location = useLocation();
+  // The studio pages fill the viewport and scroll inside (the conversation, the sessions column).
+  const fullBleed = location.pathname === "/" || location.pathname.startsWith("/sessions/");
 
   useEffect(() => {
     const drawer = drawerRef.current;
@@ -50,7 +53,12 @@ export function AppShell() {
         <main
           id="main"
           tabIndex={-1}
-          className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 outline-none sm:px-8 sm:py-10"
+          className={cn(
+            "w-full flex-1 outline-none",
+            fullBleed
+              ? "h-[calc(100dvh-3.5rem)] min-h-0 lg:h-dvh"
+              : "mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10",
+          )}
         >
           <Outlet />
         </main>

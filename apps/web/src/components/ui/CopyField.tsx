@@ -1,23 +1,9 @@
 import { Check, Copy } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
+import { copyText } from "../../lib/clipboard.ts";
 import { Button } from "./Button.tsx";
 import { Field } from "./Field.tsx";
 import { Input } from "./Input.tsx";
-
-async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Fall through: a denied permission still leaves the selection route.
-  }
-  // Plain-HTTP self-hosted studios have no Clipboard API; selecting and copying still works there.
-  if (!input) return false;
-  input.select();
-  return document.execCommand("copy");
-}
 
 export interface CopyFieldProps {
   label: string;

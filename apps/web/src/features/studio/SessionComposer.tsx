@@ -1,78 +1,130 @@
-import { useQuery } from "@tanstack/react-query";
-import { Bot, FolderGit2, Hand, Play, Timer, Zap } from "lucide-react";
-import type { ReactNode } from "react";
-import { Link } from "react-router";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Hand, Play, Timer, Zap } from "lucide-react";
+import { type FormEvent, type KeyboardEvent, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { Alert } from "../../components/ui/Alert.tsx";
 import { Button } from "../../components/ui/Button.tsx";
 import { Card } from "../../components/ui/Card.tsx";
+import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { Skeleton } from "../../components/ui/Skeleton.tsx";
+import { describeError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
+import { ConfigBar } from "./config/ConfigBar.tsx";
+import { type Catalog, choiceProblem, initialChoice, type SessionChoice } from "./config/model-choice.ts";
 
-function Setting({ icon, label, value }: { icon: ReactNode; label: string; value: ReactNode }) {
+function Defaults() {
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.organizations.current.queryOptions()).data;
+  if (!settings) return <Skeleton className="h-4 w-48" />;
   return (
-    <li className="flex min-w-0 items-center gap-2 rounded-lg border border-line bg-surface px-2.5 py-1.5 text-[13px] [&>svg]:size-3.5 [&>svg]:shrink-0 [&>svg]:text-fg-subtle">
-      {icon}
-      <span className="text-fg-muted">{label}</span>
-      <span className="truncate font-medium text-fg">{value}</span>
-    </li>
+    <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-fg-muted [&_svg]:size-3.5">
+      <span className="inline-flex items-center gap-1">
+        {settings.toolPermissions === "ask" ? <Hand aria-hidden="true" /> : <Zap aria-hidden="true" />}
+        Tools: {settings.toolPermissions === "ask" ? "ask first" : "allowed"}
+      </span>
+      <span className="inline-flex items-center gap-1">
+        <Timer aria-hidden="true" />
+        Idle timeout: {settings.idleTimeoutMinutes} min
+      </span>
+      <Link to="/settings/organization" className="hover:text-fg hover:underline">
+        Session defaults
+      </Link>
+    </p>
   );
 }
 
-/**
- * Where a session is configured. Repository and model pickers arrive with sessions; the organisation's
- * defaults below are already real and editable in settings.
- */
-export function SessionComposer() {
+function ComposerForm({ catalog }: { catalog: Catalog }) {
   const trpc = useTRPC();
-  const organization = useQuery(trpc.organizations.current.queryOptions());
-  const settings = organization.data;
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [choice, setChoice] = useState<SessionChoice>(() => initialChoice(catalog));
+  const [prompt, setPrompt] = useState("");
+  const create = useMutation(trpc.sessions.create.mutationOptions());
+  const send = useMutation(trpc.sessions.sendMessage.mutationOptions());
+  const problem = choiceProblem(catalog, choice);
+  const pending = create.isPending || send.isPending;
 
+  const start = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (problem || pending) return;
+    const session = await create.mutateAsync(choice).catch(() => null);
+    if (!session) return;
+    const text = prompt.trim();
+    // The first message is stored at once and runs as soon as the sandbox is ready.
+    if (text) await send.mutateAsync({ sessionId: session.id, text }).catch(() => null);
+    void queryClient.invalidateQueries({ queryKey: trpc.sessions.list.pathKey() });
+    navigate(`/sessions/${session.id}`);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void start();
+    }
+  };
+
+  const error = create.error ?? send.error;
   return (
-    <Card aria-labelledby="composer-heading" className="overflow-hidden">
-      <h2 id="composer-heading" className="sr-only">
-        New session
-      </h2>
-      <div className="p-4 sm:p-5">
-        <label htmlFor="session-prompt" className="text-[13px] font-medium text-fg">
-          What should the agent work on?
-        </label>
-        <textarea
-          id="session-prompt"
-          disabled
-          rows={3}
-          placeholder="e.g. Add rate limiting to the public API and cover it with tests"
-          className="mt-2 w-full resize-none rounded-lg border border-dashed border-line-strong bg-surface-muted/60 px-3 py-2.5 text-sm text-fg placeholder:text-fg-subtle disabled:cursor-not-allowed"
-        />
-        <ul className="mt-3 flex flex-wrap gap-2" aria-label="Session settings">
-          <Setting
-            icon={<FolderGit2 />}
-            label="Repository"
-            value={<span className="text-fg-subtle">None selected</span>}
+    <form onSubmit={start}>
+      <div className="space-y-4 p-4 sm:p-5">
+        <div className="flex flex-col gap-2">
+          <label htmlFor="session-prompt" className="text-[13px] font-medium text-fg">
+            What should the agent work on?
+          </label>
+          <textarea
+            id="session-prompt"
+            rows={3}
+            value={prompt}
+            onChange={(event) => setPrompt(event.target.value)}
+            onKeyDown={onKeyDown}
+            placeholder="e.g. Add rate limiting to the public API and cover it with tests"
+            aria-describedby="session-prompt-hint"
+            className="w-full resize-y rounded-lg border border-line bg-surface px-3 py-2.5 text-sm text-fg shadow-soft placeholder:text-fg-subtle hover:border-line-strong focus-visible:border-accent focus-visible:ring-3 focus-visible:ring-ring/25 focus-visible:outline-none"
           />
-          <Setting icon={<Bot />} label="Model" value={<span className="text-fg-subtle">Default</span>} />
-          {settings ? (
-            <>
-              <Setting
-                icon={settings.toolPermissions === "ask" ? <Hand /> : <Zap />}
-                label="Tools"
-                value={settings.toolPermissions === "ask" ? "Ask first" : "Allowed"}
-              />
-              <Setting icon={<Timer />} label="Idle timeout" value={`${settings.idleTimeoutMinutes} min`} />
-            </>
-          ) : organization.isPending ? (
-            <li>
-              <Skeleton className="h-8 w-48" />
-            </li>
-          ) : null}
-        </ul>
+          <p id="session-prompt-hint" className="text-xs text-fg-subtle">
+            Optional. Enter starts the session with this message; Shift+Enter adds a line.
+          </p>
+        </div>
+        <ConfigBar catalog={catalog} choice={choice} onChange={setChoice} disabled={pending} />
+        {error ? <Alert>{describeError(error).message}</Alert> : null}
       </div>
-      <div className="flex flex-wrap items-center justify-between gap-3 border-t border-line bg-surface-muted/60 px-4 py-3 sm:px-5">
-        <Link to="/settings/organization" className="text-[13px] text-fg-muted hover:text-fg hover:underline">
-          Session defaults
-        </Link>
-        <Button icon={<Play />} disabled>
+      <div className="flex flex-wrap items-center justify-between gap-3 rounded-b-xl border-t border-line bg-surface-muted/60 px-4 py-3 sm:px-5">
+        <Defaults />
+        <Button type="submit" icon={<Play />} pending={pending} disabled={problem !== null}>
           Start session
         </Button>
       </div>
+    </form>
+  );
+}
+
+/** Where a session is configured and started: the first message, or the Start button, creates it. */
+export function SessionComposer() {
+  const trpc = useTRPC();
+  const catalog = useQuery(trpc.sessions.catalog.queryOptions());
+  return (
+    <Card aria-labelledby="composer-heading">
+      <h2 id="composer-heading" className="sr-only">
+        New session
+      </h2>
+      {catalog.data ? (
+        <ComposerForm catalog={catalog.data} />
+      ) : catalog.isError ? (
+        <ErrorState
+          error={catalog.error}
+          onRetry={() => void catalog.refetch()}
+          title="Couldn't load the models"
+        />
+      ) : (
+        <div role="status" aria-label="Loading models" className="space-y-4 p-5">
+          <Skeleton className="h-20 w-full" />
+          <div className="grid gap-3 sm:grid-cols-3">
+            <Skeleton className="h-9" />
+            <Skeleton className="h-9" />
+            <Skeleton className="h-9" />
+          </div>
+        </div>
+      )}
     </Card>
   );
 }

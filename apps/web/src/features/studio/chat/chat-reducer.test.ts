@@ -189,6 +189,7 @@ describe("turns, queue and lifecycle", () => {
     expect(next.queued).toEqual([]);
     expect(next.items.at(-1)).toMatchObject({ kind: "user", text: "second", state: "sent" });
     expect(next.turn?.turnId).toBe("t2");
+    expect(next.tokens).toEqual({ input: 10, output: 5 });
   });
 
   it("marks queued messages dropped when the turn is cancelled, with a notice", () => {
@@ -205,6 +206,7 @@ describe("turns, queue and lifecycle", () => {
     ]);
     const state = reduceEvents(events);
     expect(state.turn).toBeNull();
+    expect(state.tokens).toEqual({ input: 0, output: 0 });
     expect(state.items.slice(-2)).toMatchObject([
       { kind: "user", text: "later", state: "dropped" },
       { kind: "notice", code: "turn_cancelled", level: "info" },

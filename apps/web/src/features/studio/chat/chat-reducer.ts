@@ -237,6 +237,10 @@ const endNotices: Partial<Record<Of<"turn_ended">["stopReason"], [string, "info"
 
 function turnEnded(d: Draft, e: Of<"turn_ended">): void {
   d.turn = null;
+  d.tokens = {
+    input: d.tokens.input + (e.inputTokens ?? 0),
+    output: d.tokens.output + (e.outputTokens ?? 0),
+  };
   d.openTextId = null;
   const ending = endNotices[e.stopReason];
   if (e.stopReason === "cancelled") flushQueued(d);

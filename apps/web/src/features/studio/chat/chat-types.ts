@@ -127,6 +127,8 @@ export interface ChatState {
   /** The provisioning attempt still collecting steps. */
   openProvisioningId: string | null;
   context: { usedTokens: number; contextSize: number | null } | null;
+  /** Tokens the agent reported at the end of each turn, summed. */
+  tokens: { input: number; output: number };
   /** Item position by key: `tool:<id>`, `int:<interactionId>`, `user:<messageId>`, `id:<item id>`. */
   index: ReadonlyMap<string, number>;
 }
@@ -140,5 +142,6 @@ export const initialChatState: ChatState = {
   openTextId: null,
   openProvisioningId: null,
   context: null,
+  tokens: { input: 0, output: 0 },
   index: new Map(),
 };

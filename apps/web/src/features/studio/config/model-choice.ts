@@ -1,0 +1,69 @@
+import type { RouterOutputs } from "../../../lib/trpc.ts";
+
+export type Catalog = RouterOutputs["sessions"]["catalog"];
+export type CatalogProvider = Catalog["providers"][number];
+export type ProviderId = CatalogProvider["id"];
+export type Environment = "development" | "production";
+export type Tier = CatalogProvider["models"][number]["tier"];
+
+export interface SessionChoice {
+  provider: ProviderId;
+  model: string;
+  environment: Environment;
+}
+
+export const tierLabels: Record<Tier, string> = { fast: "Fast", standard: "Standard", premium: "Premium" };
+const tierOrder: Tier[] = ["fast", "standard", "premium"];
+
+/**
+ * The providers to offer: the four model providers always (unavailable ones say why), and the
+ * organisation's OpenAI-compatible endpoint only when one is configured.
+ */
+export function offeredProviders(catalog: Catalog): CatalogProvider[] {
+  return catalog.providers.filter((provider) => !provider.freeformModels || provider.available);
+}
+
+/** The model a provider starts on: the catalogue's default for the default provider, else its first. */
+export function firstModelOf(catalog: Catalog, provider: CatalogProvider): string {
+  if (provider.id === catalog.defaultProvider) return catalog.defaultModel;
+  return provider.models[0]?.id ?? "";
+}
+
+export function initialChoice(catalog: Catalog): SessionChoice {
+  return { provider: catalog.defaultProvider, model: catalog.defaultModel, environment: "development" };
+}
+
+/** Changing the provider resets the model to that provider's first one. */
+export function withProvider(catalog: Catalog, choice: SessionChoice, providerId: ProviderId): SessionChoice {
+  const provider = catalog.providers.find((candidate) => candidate.id === providerId);
+  if (!provider || providerId === choice.provider) return choice;
+  return { ...choice, provider: providerId, model: firstModelOf(catalog, provider) };
+}
+
+export function modelsByTier(provider: CatalogProvider) {
+  return tierOrder
+    .map((tier) => ({
+      tier,
+      label: tierLabels[tier],
+      models: provider.models.filter((m) => m.tier === tier),
+    }))
+    .filter((group) => group.models.length > 0);
+}
+
+export function modelName(catalog: Catalog | undefined, providerId: string, modelId: string): string {
+  const provider = catalog?.providers.find((candidate) => candidate.id === providerId);
+  return provider?.models.find((model) => model.id === modelId)?.name ?? modelId;
+}
+
+export function providerName(catalog: Catalog | undefined, providerId: string): string {
+  return catalog?.providers.find((candidate) => candidate.id === providerId)?.name ?? providerId;
+}
+
+/** Why the choice cannot start a session yet, or null when it can. */
+export function choiceProblem(catalog: Catalog, choice: SessionChoice): string | null {
+  const provider = catalog.providers.find((candidate) => candidate.id === choice.provider);
+  if (!provider) return "Pick a provider.";
+  if (!provider.available) return provider.unavailableReason ?? `${provider.name} can't be used right now.`;
+  if (!choice.model.trim()) return "Enter the model to use.";
+  return null;
+}

@@ -1,0 +1,36 @@
+// The one stand-in in the e2e stack: the scripted OpenAI-compatible model server from testkit, as
+// the upstream of the studio's "custom" provider. Tests in worker processes script it over HTTP.
+import { expect } from "@playwright/test";
+
+export const modelServerPort = Number(process.env.STUDIO_E2E_MODEL_PORT ?? 3218);
+export const modelServerUrl = `http://127.0.0.1:${modelServerPort}`;
+
+/** One scripted step, as in testkit's `ScriptStep` (kept structural so workers need no testkit import). */
+export type Step =
+  | { text: string | string[]; chunkSize?: number }
+  | { reasoning: string | string[]; chunkSize?: number }
+  | { toolCall: { name: string; arguments: Record<string, unknown>; id?: string } }
+  | { delayMs: number }
+  | { hang: true };
+export type Reply = Step[] | { steps: Step[]; chunkDelayMs?: number };
+
+/**
+ * Queues replies for the requests whose prompt carries `marker`, so specs running side by side
+ * never take each other's replies. OpenCode resends the conversation on each call; the marker of
+ * the newest message decides.
+ */
+export async function script(marker: string, ...replies: Reply[]): Promise<void> {
+  const res = await fetch(`${modelServerUrl}/_control/enqueue`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ match: marker, replies }),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}
+
+/** How many replies keyed by `marker` are still waiting. */
+export async function scriptedLeft(marker: string): Promise<number> {
+  const res = await fetch(`${modelServerUrl}/_control/state`);
+  const state = (await res.json()) as { keyed: Record<string, number> };
+  return state.keyed[marker] ?? 0;
+}

@@ -24,7 +24,9 @@ export interface FanoutResult {
 export async function benchFanout(stack: BenchStack): Promise<FanoutResult> {
   // Log-only sessions (marked stopped so no runner provisions 50 agents): the subscription path is
   // the same for any status.
-  const owner = await stack.db.membership.findFirstOrThrow({ select: { userId: true, organizationId: true } });
+  const owner = await stack.db.membership.findFirstOrThrow({
+    select: { userId: true, organizationId: true },
+  });
   const sessionIds: string[] = [];
   for (let index = 0; index < SESSIONS; index++) {
     const session = await stack.db.studioSession.create({

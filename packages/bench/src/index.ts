@@ -16,7 +16,10 @@ function machine(): string {
   try {
     commit = execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
   } catch {}
-  return `${cpu}, ${os.cpus().length} cores, ${memory} GiB, ${os.type()} ${os.release()}, Node ${process.version}, commit ${commit}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at start`;
+  return `${cpu}, ${os.cpus().length} cores, ${memory} GiB, ${os.type()} ${os.release()}, Node ${process.version}, commit ${commit}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} at start`;
 }
 
 const when = new Date().toISOString();

@@ -39,27 +39,44 @@ async function bareProvision(): Promise<number> {
   const started = performance.now();
   let child: ChildProcess | null = null;
   try {
-    child = spawn(binaries.sandboxAgent, ["server", "--token", token, "--no-telemetry", "--host", "127.0.0.1", "--port", String(port)], {
-      env: {
-        PATH: `${path.dirname(binaries.opencode)}:/usr/bin:/bin`,
-        HOME: dir,
-        XDG_DATA_HOME: path.join(dir, "data"),
-        XDG_CONFIG_HOME: path.join(dir, "config"),
-        SANDBOX_AGENT_REQUIRE_PREINSTALL: "1",
-        OPENCODE_DISABLE_MODELS_FETCH: "1",
+    child = spawn(
+      binaries.sandboxAgent,
+      ["server", "--token", token, "--no-telemetry", "--host", "127.0.0.1", "--port", String(port)],
+      {
+        env: {
+          PATH: `${path.dirname(binaries.opencode)}:/usr/bin:/bin`,
+          HOME: dir,
+          XDG_DATA_HOME: path.join(dir, "data"),
+          XDG_CONFIG_HOME: path.join(dir, "config"),
+          SANDBOX_AGENT_REQUIRE_PREINSTALL: "1",
+          OPENCODE_DISABLE_MODELS_FETCH: "1",
+        },
+        stdio: "ignore",
+        detached: true,
       },
-      stdio: "ignore",
-      detached: true,
-    });
+    );
     const base = `http://127.0.0.1:${port}`;
     for (;;) {
-      const ok = await fetch(`${base}/v1/health`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/v1/health`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const acp = `${base}/v1/acp/bench?agent=opencode`;
-    await rpc(acp, token, { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: 1, clientCapabilities: {} } });
-    await rpc(acp, token, { jsonrpc: "2.0", id: 2, method: "session/new", params: { cwd: workspace, mcpServers: [] } });
+    await rpc(acp, token, {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: 1, clientCapabilities: {} },
+    });
+    await rpc(acp, token, {
+      jsonrpc: "2.0",
+      id: 2,
+      method: "session/new",
+      params: { cwd: workspace, mcpServers: [] },
+    });
     return performance.now() - started;
   } finally {
     if (child?.pid) process.kill(-child.pid, "SIGKILL");

@@ -29,7 +29,9 @@ export interface RelayResult {
 export async function benchRelay(stack: BenchStack): Promise<RelayResult> {
   const sessionId = await readySession(stack);
   const row = await stack.db.studioSession.findUniqueOrThrow({ where: { id: sessionId } });
-  const state = JSON.parse(readFileSync(path.join(stack.dataDir, "sandboxes", row.sandboxId!, "sandbox.json"), "utf8"));
+  const state = JSON.parse(
+    readFileSync(path.join(stack.dataDir, "sandboxes", row.sandboxId!, "sandbox.json"), "utf8"),
+  );
   const agentUrl = `http://127.0.0.1:${state.server.port}`;
 
   const direct: Arrival[] = [];
@@ -40,7 +42,10 @@ export async function benchRelay(stack: BenchStack): Promise<RelayResult> {
   // A second consumer of the agent's stream, resuming after what the runner already stored.
   void readSse(
     `${agentUrl}/v1/acp/${row.acpServerId}`,
-    { authorization: `Bearer ${state.server.token}`, ...(row.agentEventCursor ? { "last-event-id": row.agentEventCursor } : {}) },
+    {
+      authorization: `Bearer ${state.server.token}`,
+      ...(row.agentEventCursor ? { "last-event-id": row.agentEventCursor } : {}),
+    },
     (data) => {
       const message = JSON.parse(data);
       const update = message?.params?.update;

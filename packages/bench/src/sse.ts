@@ -12,7 +12,8 @@ export async function readSse(
   const parser = createParser({ onEvent: (event) => onEvent(event.data, event.id) });
   const decoder = new TextDecoder();
   try {
-    for await (const chunk of response.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    for await (const chunk of response.body)
+      parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
   } catch (error) {
     if (!signal.aborted) throw error;
   }

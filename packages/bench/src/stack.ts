@@ -9,7 +9,12 @@ import { createStudioServer } from "@studio/server/app";
 import { loadConfig } from "@studio/server/config";
 import { createLogger } from "@studio/server/logger";
 import { createSessionRuntime } from "@studio/server/runtime";
-import { createTestDatabase, type ScriptedModelServer, startScriptedModelServer, startTestPostgres } from "@studio/testkit";
+import {
+  createTestDatabase,
+  type ScriptedModelServer,
+  startScriptedModelServer,
+  startTestPostgres,
+} from "@studio/testkit";
 
 export interface BenchStack {
   db: Db;
@@ -76,7 +81,11 @@ async function signUp(url: string): Promise<string> {
       headers: { "content-type": "application/json", origin: url, ...(cookie ? { cookie } : {}) },
       body: JSON.stringify({ json: body }),
     });
-  const signUpResponse = await post("auth.signUp", { name: "Bench", email: "bench@example.com", password: "benchmark password" });
+  const signUpResponse = await post("auth.signUp", {
+    name: "Bench",
+    email: "bench@example.com",
+    password: "benchmark password",
+  });
   const cookie = signUpResponse.headers.getSetCookie()[0]!.split(";")[0]!;
   const created = await post("apiTokens.create", { name: "bench", expiresInDays: null }, cookie);
   return ((await created.json()) as { result: { data: { json: { token: string } } } }).result.data.json.token;
@@ -84,9 +93,16 @@ async function signUp(url: string): Promise<string> {
 
 /** Creates a session and waits until it is ready; returns its id. */
 export async function readySession(stack: BenchStack): Promise<string> {
-  const session = await stack.client.sessions.create.mutate({ environment: "development", provider: "custom", model: "scripted-1" });
+  const session = await stack.client.sessions.create.mutate({
+    environment: "development",
+    provider: "custom",
+    model: "scripted-1",
+  });
   for (;;) {
-    const row = await stack.db.studioSession.findUniqueOrThrow({ where: { id: session.id }, select: { status: true, errorReason: true } });
+    const row = await stack.db.studioSession.findUniqueOrThrow({
+      where: { id: session.id },
+      select: { status: true, errorReason: true },
+    });
     if (row.status === "ready") return session.id;
     if (row.status === "error") throw new Error(`session failed: ${row.errorReason}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

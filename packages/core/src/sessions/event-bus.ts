@@ -1,67 +1,71 @@
-// Wakes subscribers of a session when its log grows. The bus only says "look again"; readers always
-// query the table after the last sequence they delivered, so a lost or merged notification can
-// cause no gap and no duplicate.
+// Hands each session's notifications to the subscribers of that session on this replica. A
+// notification normally carries its events, so delivering them needs no query; when it does not
+// (a large batch, or the LISTEN connection was lost and notifications may be missing) the reader
+// falls back to the table. Either way it delivers by sequence number: no gap, no duplicate.
 import type { NotificationListener } from "@studio/db/notifications";
-import { EVENTS_CHANNEL, parseEventNotification } from "./event-log.ts";
+import { EVENTS_CHANNEL, type EventNotification, parseEventNotification } from "./event-log.ts";
+
+/** A notification, or `null`: "something may have been missed, read the table". */
+export type BusMessage = EventNotification | null;
 
 export interface EventWatcher {
-  /** Resolves when the session may have new events (or at once if it already may). */
-  changed(signal?: AbortSignal): Promise<void>;
+  /** Everything announced since the last call; waits until there is something (or the signal aborts). */
+  next(signal?: AbortSignal): Promise<BusMessage[]>;
   close(): void;
 }
 
 export class SessionEventBus {
-  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly watchers = new Map<string, Set<(message: BusMessage) => void>>();
   private readonly unsubscribe: Array<() => void>;
 
   constructor(listener: NotificationListener) {
     this.unsubscribe = [
       listener.subscribe(EVENTS_CHANNEL, (payload) => {
-        const parsed = parseEventNotification(payload);
-        if (parsed) this.wake(parsed.sessionId);
+        const notification = parseEventNotification(payload);
+        if (notification) this.publish(notification.sessionId, notification);
       }),
       listener.onReconnect(() => {
-        for (const sessionId of this.watchers.keys()) this.wake(sessionId);
+        for (const sessionId of this.watchers.keys()) this.publish(sessionId, null);
       }),
     ];
   }
 
-  wake(sessionId: string) {
-    for (const wakeOne of this.watchers.get(sessionId) ?? []) wakeOne();
+  publish(sessionId: string, message: BusMessage) {
+    for (const deliver of this.watchers.get(sessionId) ?? []) deliver(message);
   }
 
   watch(sessionId: string): EventWatcher {
-    let pending = false;
-    let resolveWait: (() => void) | null = null;
-    const wakeOne = () => {
-      pending = true;
-      resolveWait?.();
+    let queue: BusMessage[] = [];
+    let wake: (() => void) | null = null;
+    const deliver = (message: BusMessage) => {
+      queue.push(message);
+      wake?.();
     };
     let set = this.watchers.get(sessionId);
     if (!set) {
       set = new Set();
       this.watchers.set(sessionId, set);
     }
-    set.add(wakeOne);
+    set.add(deliver);
     return {
-      changed: (signal) =>
-        new Promise<void>((resolve) => {
-          if (pending || signal?.aborted) {
-            pending = false;
-            resolve();
-            return;
-          }
-          const done = () => {
-            pending = false;
-            resolveWait = null;
-            signal?.removeEventListener("abort", done);
-            resolve();
-          };
-          resolveWait = done;
-          signal?.addEventListener("abort", done, { once: true });
-        }),
+      next: async (signal) => {
+        while (queue.length === 0 && !signal?.aborted) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              wake = null;
+              signal?.removeEventListener("abort", done);
+              resolve();
+            };
+            wake = done;
+            signal?.addEventListener("abort", done, { once: true });
+          });
+        }
+        const taken = queue;
+        queue = [];
+        return taken;
+      },
       close: () => {
-        set.delete(wakeOne);
+        set.delete(deliver);
         if (set.size === 0) this.watchers.delete(sessionId);
       },
     };

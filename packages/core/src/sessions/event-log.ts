@@ -5,6 +5,9 @@ import type { DbTx } from "@studio/db";
 
 export const EVENTS_CHANNEL = "studio_session_events";
 
+/** NOTIFY payloads are limited to 8000 bytes; larger batches are announced without their events. */
+const NOTIFY_EVENTS_LIMIT = 7000;
+
 export interface StoredEvent {
   seq: bigint;
   event: StudioEvent;
@@ -27,6 +30,9 @@ export async function appendEvents(
   if (events.length === 0) throw new Error("appendEvents needs at least one event");
   const types = events.map((event) => event.type);
   const payloads = events.map((event) => JSON.stringify(event));
+  // Small batches travel inside the notification, so subscribers need no query to deliver them.
+  const inline = `[${payloads.join(",")}]`;
+  const announced = inline.length <= NOTIFY_EVENTS_LIMIT ? inline : "null";
   const rows = await db.$queryRaw<{ last_seq: bigint }[]>`
     WITH bumped AS (
       UPDATE studio_sessions SET last_event_seq = last_event_seq + ${events.length},
@@ -39,7 +45,10 @@ export async function appendEvents(
       FROM bumped, unnest(${types}::text[], ${payloads}::text[]) WITH ORDINALITY AS item(type, payload, ordinality)
       RETURNING seq
     )
-    SELECT last_event_seq AS last_seq, pg_notify(${EVENTS_CHANNEL}, ${sessionId} || ':' || last_event_seq)::text
+    SELECT last_event_seq AS last_seq,
+      pg_notify(${EVENTS_CHANNEL}, json_build_object(
+        's', ${sessionId}::text, 'q', last_event_seq, 'n', ${events.length}::int,
+        't', floor(extract(epoch from clock_timestamp()) * 1000), 'e', ${announced}::json)::text)::text
     FROM bumped`;
   const lastSeq = rows[0]?.last_seq;
   if (lastSeq === undefined) throw new Error(`session ${sessionId} does not exist`);
@@ -65,12 +74,33 @@ export async function readEvents(
   }));
 }
 
-/** Parses a NOTIFY payload `sessionId:seq`. */
-export function parseEventNotification(payload: string): { sessionId: string; seq: bigint } | null {
-  const separator = payload.lastIndexOf(":");
-  if (separator <= 0) return null;
+export interface EventNotification {
+  sessionId: string;
+  /** Sequence number of the last event of the batch. */
+  lastSeq: bigint;
+  count: number;
+  at: Date;
+  /** The batch itself, or null when it was too large to announce (read it from the table). */
+  events: StudioEvent[] | null;
+}
+
+/** Parses a NOTIFY payload written by appendEvents. */
+export function parseEventNotification(payload: string): EventNotification | null {
   try {
-    return { sessionId: payload.slice(0, separator), seq: BigInt(payload.slice(separator + 1)) };
+    const parsed = JSON.parse(payload) as {
+      s: string;
+      q: number;
+      n: number;
+      t: number;
+      e: StudioEvent[] | null;
+    };
+    return {
+      sessionId: parsed.s,
+      lastSeq: BigInt(parsed.q),
+      count: parsed.n,
+      at: new Date(parsed.t),
+      events: Array.isArray(parsed.e) ? parsed.e : null,
+    };
   } catch {
     return null;
   }

@@ -1,10 +1,8 @@
 // `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the studio on one
 // origin. Ctrl-C (or SIGTERM) stops everything this process started.
 import path from "node:path";
-import { SessionEventBus } from "@studio/core";
 import { createDb } from "@studio/db";
 import { applyMigrations } from "@studio/db/migrate";
-import { createNotificationListener } from "@studio/db/notifications";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
 import { createStudioServer } from "./app.ts";
 import { loadConfig } from "./config.ts";

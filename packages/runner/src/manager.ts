@@ -1,7 +1,6 @@
 // One per server process: claims sessions whose lease is free, runs a SessionRunner for each,
 // renews the leases it holds, routes commands announced by NOTIFY, and stops idle sessions.
 import { applyTransitionInTx, COMMANDS_CHANNEL, cancelOpenWork, newId } from "@studio/core";
-import type { Db } from "@studio/db";
 import type { NotificationListener } from "@studio/db/notifications";
 import { LocalSandboxProvider } from "@studio/sandbox";
 import { claimExpiredLeases, idleExpired, releaseLeases, renewLeases } from "./leases.ts";

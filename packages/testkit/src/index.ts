@@ -1,3 +1,3 @@
+export * from "./model-server/index.ts";
 export * from "./postgres.ts";
 export * from "./snapshot.ts";
-export * from "./model-server/index.ts";

@@ -3,12 +3,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createStudioClient, type StudioClient } from "@studio/client";
+import type { StudioClient } from "@studio/client";
 import { createDb, type Db } from "@studio/db";
 import { createStudioServer } from "@studio/server/app";
 import { loadConfig } from "@studio/server/config";
 import { createLogger } from "@studio/server/logger";
 import { createSessionRuntime } from "@studio/server/runtime";
+import { signUpAccount } from "@studio/server/testing";
 import {
   createTestDatabase,
   type ScriptedModelServer,
@@ -53,7 +54,7 @@ export async function startStack(): Promise<BenchStack> {
   const url = await server.listen();
   port = server.port();
   await runtime.startRunners();
-  const token = await signUp(url);
+  const { token, client } = await signUpAccount(url);
   return {
     db,
     databaseUrl: database.url,
@@ -61,7 +62,7 @@ export async function startStack(): Promise<BenchStack> {
     dataDir,
     upstream,
     token,
-    client: createStudioClient({ url, token }),
+    client,
     async stop() {
       await server.close();
       await runtime.stop();
@@ -72,23 +73,6 @@ export async function startStack(): Promise<BenchStack> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function signUp(url: string): Promise<string> {
-  const post = (procedure: string, body: unknown, cookie?: string) =>
-    fetch(`${url}/api/trpc/${procedure}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: url, ...(cookie ? { cookie } : {}) },
-      body: JSON.stringify({ json: body }),
-    });
-  const signUpResponse = await post("auth.signUp", {
-    name: "Bench",
-    email: "bench@example.com",
-    password: "benchmark password",
-  });
-  const cookie = signUpResponse.headers.getSetCookie()[0]!.split(";")[0]!;
-  const created = await post("apiTokens.create", { name: "bench", expiresInDays: null }, cookie);
-  return ((await created.json()) as { result: { data: { json: { token: string } } } }).result.data.json.token;
 }
 
 /** Creates a session and waits until it is ready; returns its id. */

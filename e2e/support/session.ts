@@ -51,7 +51,7 @@ export async function send(page: Page, text: string) {
 }
 
 export function replies(page: Page) {
-  return page.locator(".assistant-message");
+  return page.locator(".assistant-message .prose-chat");
 }
 
 export function conversation(page: Page) {

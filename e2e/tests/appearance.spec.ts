@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { accountMenu, newUser, signUp, snap } from "../support/studio.ts";
 
 const html = (page: Page) => page.locator("html");
@@ -31,12 +32,14 @@ test.describe("dark system preference", () => {
     await page.goto("/sign-in");
     await expect(html(page)).toHaveClass(/\bdark\b/);
     await snap(page, testInfo, "sign-in-dark");
+    await expectNoSeriousA11yViolations(page, "sign-in (dark)");
 
     await signUp(page, newUser("night"));
     for (const { path, name, ready } of pages) {
       await page.goto(path);
       await expect(ready(page)).toBeVisible();
       await snap(page, testInfo, `${name}-dark`);
+      await expectNoSeriousA11yViolations(page, `${path} (dark)`);
     }
 
     await accountMenu(page).click();
@@ -62,6 +65,7 @@ test.describe("phone", () => {
   test("every main page fits a 375 px wide screen", async ({ page }, testInfo) => {
     await page.goto("/sign-up");
     await snap(page, testInfo, "sign-up-phone");
+    await expectNoSeriousA11yViolations(page, "sign-up (phone)");
     await signUp(page, newUser("phone"));
 
     for (const { path, name, ready } of pages) {
@@ -70,6 +74,7 @@ test.describe("phone", () => {
       const width = await page.evaluate<number>("document.documentElement.scrollWidth");
       expect(width, `${path} scrolls sideways`).toBeLessThanOrEqual(375);
       await snap(page, testInfo, `${name}-phone`);
+      await expectNoSeriousA11yViolations(page, `${path} (phone)`);
     }
 
     await page.getByRole("button", { name: "Open navigation" }).click();
@@ -79,5 +84,23 @@ test.describe("phone", () => {
     await drawer.getByRole("link", { name: "Studio" }).click();
     await expect(drawer).toBeHidden();
     await expect(page.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
+  });
+});
+
+test.describe("large screen, light theme", () => {
+  test.use({ viewport: { width: 1600, height: 1000 }, colorScheme: "light" });
+
+  test("every main page has no serious accessibility violation", async ({ page }, testInfo) => {
+    await page.goto("/sign-in");
+    await expectNoSeriousA11yViolations(page, "sign-in");
+    await page.goto("/sign-up");
+    await expectNoSeriousA11yViolations(page, "sign-up");
+    await signUp(page, newUser("wide"));
+    for (const { path, name, ready } of pages) {
+      await page.goto(path);
+      await expect(ready(page)).toBeVisible();
+      await expectNoSeriousA11yViolations(page, path);
+      if (path === "/") await snap(page, testInfo, `${name}-large`);
+    }
   });
 });

@@ -29,7 +29,6 @@ export function UserMenu() {
   return (
     <>
       <Menu
-        label={`Account: ${user.name}`}
         menuLabel="Account"
         side="top"
         triggerClassName="flex w-full items-center gap-2.5 rounded-lg p-1.5 text-left transition-colors hover:bg-surface-hover aria-expanded:bg-surface-hover"
@@ -38,6 +37,7 @@ export function UserMenu() {
           <>
             <Avatar name={user.name} />
             <span className="min-w-0 flex-1">
+              <span className="sr-only">Account: </span>
               <span className="block truncate text-[13px] font-medium text-fg">{user.name}</span>
               <span className="block truncate text-xs text-fg-muted">{user.email}</span>
             </span>

@@ -22,7 +22,7 @@ export function Avatar({ name, square = false, size = "md" }: AvatarProps) {
   return (
     <span
       aria-hidden="true"
-      style={{ backgroundColor: `oklch(0.58 0.12 ${hue})` }}
+      style={{ backgroundColor: `oklch(0.5 0.12 ${hue})` }}
       className={cn(
         "inline-flex shrink-0 items-center justify-center font-semibold text-white",
         sizes[size],

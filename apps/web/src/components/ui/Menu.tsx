@@ -15,8 +15,11 @@ import { cn } from "../../lib/cn.ts";
 const MenuContext = createContext<{ close: (returnFocus?: boolean) => void } | null>(null);
 
 export interface MenuProps {
-  /** Accessible name of the trigger button. */
-  label: string;
+  /**
+   * Accessible name of the trigger button. Leave it out when the trigger's own text names it (a
+   * label that hides visible text fails WCAG 2.5.3).
+   */
+  label?: string;
   /** Accessible name of the opened list; defaults to the trigger's. */
   menuLabel?: string;
   trigger: ReactNode;

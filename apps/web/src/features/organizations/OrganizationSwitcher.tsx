@@ -36,7 +36,6 @@ export function OrganizationSwitcher() {
   return (
     <>
       <Menu
-        label={`Organisation: ${name}. Switch organisation`}
         menuLabel="Organisations"
         triggerClassName="flex w-full items-center gap-2.5 rounded-lg p-1.5 text-left transition-colors hover:bg-surface-hover aria-expanded:bg-surface-hover"
         menuClassName="w-full min-w-64"
@@ -44,8 +43,10 @@ export function OrganizationSwitcher() {
           <>
             <Avatar name={name} square />
             <span className="min-w-0 flex-1" data-testid="active-organization">
+              <span className="sr-only">Organisation: </span>
               <span className="block truncate text-[13px] font-semibold text-fg">{name}</span>
               <span className="block truncate text-xs text-fg-muted">{detail}</span>
+              <span className="sr-only">. Switch organisation</span>
             </span>
             {switchTo.isPending ? (
               <Spinner className="text-fg-muted" />

@@ -79,9 +79,9 @@ function ComposerForm({ catalog }: { catalog: Catalog }) {
             onKeyDown={onKeyDown}
             placeholder="e.g. Add rate limiting to the public API and cover it with tests"
             aria-describedby="session-prompt-hint"
-            className="w-full resize-y rounded-lg border border-line bg-surface px-3 py-2.5 text-sm text-fg shadow-soft placeholder:text-fg-subtle hover:border-line-strong focus-visible:border-accent focus-visible:ring-3 focus-visible:ring-ring/25 focus-visible:outline-none"
+            className="w-full resize-y rounded-lg border border-line bg-surface px-3 py-2.5 text-sm text-fg shadow-soft placeholder:text-fg-muted hover:border-line-strong focus-visible:border-accent focus-visible:ring-3 focus-visible:ring-ring/25 focus-visible:outline-none"
           />
-          <p id="session-prompt-hint" className="text-xs text-fg-subtle">
+          <p id="session-prompt-hint" className="text-xs text-fg-muted">
             Optional. Enter starts the session with this message; Shift+Enter adds a line.
           </p>
         </div>

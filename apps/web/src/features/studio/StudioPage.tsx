@@ -67,7 +67,7 @@ export function StudioPage() {
                     <span className="flex size-8 items-center justify-center rounded-lg bg-accent-soft text-accent-soft-fg">
                       <Icon className="size-4" aria-hidden="true" />
                     </span>
-                    <span className="text-xs font-medium text-fg-subtle">Step {index + 1}</span>
+                    <span className="text-xs font-medium text-fg-muted">Step {index + 1}</span>
                   </div>
                   <h3 className="text-sm font-semibold text-fg">{title}</h3>
                   <p className="mt-1 text-[13px] leading-relaxed text-fg-muted">{body}</p>

@@ -13,6 +13,8 @@ export interface ComposerProps {
   sending?: boolean;
   /** Only a stopped (or failed) session disables the input; a dropped stream never does. */
   stopped?: boolean;
+  /** What the disabled input says; defaults to the stopped wording. */
+  stoppedText?: string;
   onResume?: () => void;
   resuming?: boolean;
   error?: string | null;
@@ -70,14 +72,14 @@ export function Composer(props: ComposerProps) {
         onKeyDown={onKeyDown}
         placeholder={
           stopped
-            ? "This session is stopped. Resume it to keep working."
+            ? (props.stoppedText ?? "This session is stopped. Resume it to keep working.")
             : (props.placeholder ?? "Ask the agent to do something…")
         }
         aria-describedby={cn(hintId, props.error ? errorId : undefined)}
-        className="block max-h-60 min-h-11 w-full resize-none bg-transparent px-3.5 pt-3 pb-1 text-sm text-fg outline-none placeholder:text-fg-subtle disabled:cursor-not-allowed"
+        className="block max-h-60 min-h-11 w-full resize-none bg-transparent px-3.5 pt-3 pb-1 text-sm text-fg outline-none placeholder:text-fg-muted disabled:cursor-not-allowed"
       />
       <div className="flex items-center justify-between gap-2 px-2 pb-2">
-        <p id={hintId} className="truncate pl-1.5 text-xs text-fg-subtle">
+        <p id={hintId} className="truncate pl-1.5 text-xs text-fg-muted">
           {stopped
             ? "Stopped sessions keep their history."
             : (props.hint ?? (

@@ -152,6 +152,11 @@ function SessionView({ session }: { session: Session }) {
               onCancel={turnRunning && live ? () => cancel.mutate({ sessionId }) : undefined}
               cancelling={cancel.isPending}
               stopped={!live}
+              stoppedText={
+                status === "error"
+                  ? "This session failed. Resume it to try again."
+                  : "This session is stopped. Resume it to keep working."
+              }
               onResume={() => resume.mutate({ sessionId })}
               resuming={resume.isPending}
               error={

@@ -59,7 +59,7 @@ function SessionLink({ session, onNavigate }: { session: Summary; onNavigate?: (
             Prod
           </Badge>
         ) : null}
-        <span className="ml-auto shrink-0 text-fg-subtle">{formatRelative(session.createdAt)}</span>
+        <span className="ml-auto shrink-0 text-fg-muted">{formatRelative(session.createdAt)}</span>
       </span>
     </NavLink>
   );

@@ -79,8 +79,8 @@ export const DiffView = memo(function DiffView({
           <tbody>
             {rows.map((row, index) => (
               <tr key={index} className={cn(rowClasses[row.kind])}>
-                <td className="w-10 px-2 text-right text-fg-subtle select-none">{row.oldLine ?? ""}</td>
-                <td className="w-10 px-2 text-right text-fg-subtle select-none">{row.newLine ?? ""}</td>
+                <td className="w-10 px-2 text-right text-fg-muted select-none">{row.oldLine ?? ""}</td>
+                <td className="w-10 px-2 text-right text-fg-muted select-none">{row.newLine ?? ""}</td>
                 <td className="px-2 whitespace-pre">
                   <span className="select-none" aria-hidden="true">
                     {signs[row.kind]}

@@ -35,7 +35,7 @@ function StepRow({ step, now }: { step: ProvisioningStep; now: number }) {
         </p>
         {step.detail ? <p className="text-xs break-words text-fg-muted">{step.detail}</p> : null}
       </div>
-      <span className="shrink-0 font-mono text-xs text-fg-subtle tabular-nums">
+      <span className="shrink-0 font-mono text-xs text-fg-muted tabular-nums">
         {formatElapsed(end - step.startedAt.getTime())}
       </span>
     </li>

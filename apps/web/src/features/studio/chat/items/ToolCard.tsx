@@ -52,7 +52,7 @@ function Plain({ children }: { children: ReactNode }) {
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="space-y-1.5">
-      <p className="text-[11px] font-medium tracking-wide text-fg-subtle uppercase">{title}</p>
+      <p className="text-[11px] font-medium tracking-wide text-fg-muted uppercase">{title}</p>
       {children}
     </div>
   );

@@ -6,6 +6,7 @@ const options: MarkdownToJSX.Options = {
   // The agent's text is shown, never interpreted: raw HTML stays text.
   disableParsingRawHTML: true,
   forceBlock: true,
+  wrapper: null,
   overrides: {
     a: { props: { target: "_blank", rel: "noreferrer noopener" } },
   },
@@ -20,8 +21,8 @@ const options: MarkdownToJSX.Options = {
 /** Markdown as the agent streams it: re-parsed on each chunk (fast enough for replies of any length). */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
-    <MarkdownToJsx className="prose-chat" options={options}>
-      {text}
-    </MarkdownToJsx>
+    <div className="prose-chat">
+      <MarkdownToJsx options={options}>{text}</MarkdownToJsx>
+    </div>
   );
 });

@@ -1,0 +1,106 @@
+import { expect, test } from "@playwright/test";
+import { expectNoSeriousA11yViolations } from "../support/axe.ts";
+import { script } from "../support/model-server.ts";
+import {
+  composer,
+  marker,
+  replies,
+  send,
+  startSession,
+  TURN_TIMEOUT,
+  waitForTurnEnd,
+  waitUntilReady,
+} from "../support/session.ts";
+import { newUser, signUp, snap } from "../support/studio.ts";
+
+test.describe.configure({ timeout: 240_000 });
+
+const bash = (command: string, description: string) => ({
+  toolCall: { name: "bash", arguments: { command, description } },
+});
+
+test("thinking, tool calls with permissions, and cancelling a turn", async ({ page }, testInfo) => {
+  await signUp(page, newUser("talker"));
+  await startSession(page);
+  await waitUntilReady(page);
+  const tag = marker();
+
+  // Thinking and message alternate within one reply: each run is its own block, in order.
+  await script(tag, [
+    { reasoning: "First I look at the files." },
+    { text: "I looked at the files." },
+    { reasoning: "Now I decide what to change." },
+    { text: "Here is what I will change." },
+  ]);
+  await send(page, `${tag} think out loud`);
+  await expect(replies(page).filter({ hasText: "Here is what I will change." })).toBeVisible({
+    timeout: TURN_TIMEOUT,
+  });
+  await waitForTurnEnd(page);
+  const blocks = page.locator(".thinking-block, .assistant-message");
+  await expect(blocks).toHaveCount(4);
+  expect(
+    await blocks.evaluateAll((nodes) =>
+      nodes.map((node) => (node.classList.contains("thinking-block") ? "thinking" : "message")),
+    ),
+  ).toEqual(["thinking", "message", "thinking", "message"]);
+  await expect(blocks.nth(2)).toContainText("Now I decide what to change.");
+  await snap(page, testInfo, "thinking-blocks");
+
+  // A tool call waits for permission, runs once allowed, and its card ends completed.
+  await script(
+    tag,
+    [
+      { text: "I will write the file." },
+      bash("echo approved > approved.txt && cat approved.txt", "Write approved.txt"),
+    ],
+    [{ text: "The file is written." }],
+  );
+  await send(page, `${tag} write a file`);
+  const permission = page.locator(".permission-card").first();
+  await expect(permission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
+  const tool = page.locator(".tool-card").first();
+  await expect(tool).toHaveAttribute("data-status", /pending|in_progress/);
+  await expect(tool.locator(".tool-status")).toContainText(/Pending|Running/);
+  await expect(permission.getByRole("button", { name: "Reject" })).toBeVisible();
+  await snap(page, testInfo, "permission-waiting");
+  await expectNoSeriousA11yViolations(page, "a session waiting for permission");
+  await permission.getByRole("button", { name: "Allow once" }).click();
+  await expect(permission.locator(".permission-decision")).toContainText("Allow once");
+  await expect(permission.locator(".permission-decision")).toContainText("answered by you");
+  await expect(tool).toHaveAttribute("data-status", "completed", { timeout: TURN_TIMEOUT });
+  await expect(tool.getByText("approved", { exact: true })).toBeVisible();
+  await expect(replies(page).filter({ hasText: "The file is written." })).toBeVisible({
+    timeout: TURN_TIMEOUT,
+  });
+  await waitForTurnEnd(page);
+  await snap(page, testInfo, "tool-completed");
+
+  // Rejected: the tool call fails and the card says who decided.
+  await script(tag, [bash("echo nope > rejected.txt", "Write rejected.txt")]);
+  await send(page, `${tag} write another file`);
+  const second = page.locator(".permission-card").nth(1);
+  await expect(second).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
+  await second.getByRole("button", { name: "Reject" }).click();
+  await expect(second.locator(".permission-decision")).toContainText("Reject");
+  await expect(page.locator(".tool-card").nth(1)).toHaveAttribute("data-status", "failed", {
+    timeout: TURN_TIMEOUT,
+  });
+  await waitForTurnEnd(page);
+  await snap(page, testInfo, "tool-rejected");
+
+  // A turn that would run forever is cancelled with Escape; the input stays usable.
+  await script(tag, [{ text: "I will talk for a very long time" }, { hang: true }]);
+  await send(page, `${tag} talk forever`);
+  await expect(replies(page).filter({ hasText: "I will talk for a very long time" })).toBeVisible({
+    timeout: TURN_TIMEOUT,
+  });
+  await expect(page.getByRole("button", { name: "Cancel turn" })).toBeVisible();
+  await composer(page).press("Escape");
+  await expect(page.locator(".system-notice", { hasText: "Turn cancelled." })).toBeVisible({
+    timeout: TURN_TIMEOUT,
+  });
+  await waitForTurnEnd(page);
+  await expect(composer(page)).toBeEnabled();
+  await snap(page, testInfo, "turn-cancelled");
+});

@@ -1,0 +1,84 @@
+import { expect, test } from "@playwright/test";
+import { script } from "../support/model-server.ts";
+import { chooseScriptedModel, marker, replies, startSession, TURN_TIMEOUT } from "../support/session.ts";
+import { newUser, signUp, snap } from "../support/studio.ts";
+
+test.describe.configure({ timeout: 180_000 });
+
+test("the model picker defaults from the catalogue, resets with the provider and explains what is missing", async ({
+  page,
+}, testInfo) => {
+  await signUp(page, newUser("picker"));
+  const provider = page.getByLabel("Provider");
+  const model = page.getByLabel("Model");
+  const start = page.getByRole("button", { name: "Start session" });
+
+  await expect(provider).toHaveValue("xai");
+  await expect(model).toHaveValue("grok-4-1-fast");
+  await expect(model.locator("optgroup")).toHaveCount(2);
+  await expect(model.locator("optgroup").first()).toHaveAttribute("label", "Fast");
+  const missing = page.getByRole("status").filter({ hasText: "xAI can't be used yet" });
+  await expect(missing).toBeVisible();
+  await expect(missing.getByRole("link", { name: "Set up access" })).toHaveAttribute(
+    "href",
+    "/settings/organization",
+  );
+  await expect(start).toBeDisabled();
+  await snap(page, testInfo, "picker-default");
+
+  await model.selectOption("grok-4");
+  await provider.selectOption("anthropic");
+  await expect(model).toHaveValue("claude-haiku-4-5");
+  await expect(model.locator("optgroup")).toHaveText([
+    "Claude Haiku 4.5",
+    /Claude Sonnet 4/,
+    "Claude Opus 4.6",
+  ]);
+  await expect(model.locator("optgroup").nth(2)).toHaveAttribute("label", "Premium");
+  await provider.selectOption("xai");
+  await expect(model).toHaveValue("grok-4-1-fast");
+
+  await provider.selectOption({ label: "OpenAI-compatible endpoint" });
+  await expect(model).toHaveValue("");
+  await expect(start).toBeDisabled();
+  await model.fill("scripted-1");
+  await expect(start).toBeEnabled();
+  await expect(page.getByRole("status").filter({ hasText: "can't be used yet" })).toHaveCount(0);
+});
+
+test("the sessions sidebar lists, filters and reopens sessions with their history", async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signUp(page, newUser("lister"));
+  const tag = marker();
+  await script(tag, [{ text: "Development reply." }]);
+  const development = await startSession(page, `${tag} development work`);
+  await expect(replies(page).filter({ hasText: "Development reply." })).toBeVisible({ timeout: 90_000 });
+
+  await page.goto("/");
+  await chooseScriptedModel(page, "Production");
+  await page.getByLabel("What should the agent work on?").fill(`${tag} production work`);
+  await page.getByRole("button", { name: "Start session" }).click();
+  await page.waitForURL(/\/sessions\//);
+
+  const sidebar = page.getByRole("complementary", { name: "Sessions" });
+  const links = sidebar.getByRole("navigation", { name: "Sessions" }).getByRole("link");
+  await expect(links).toHaveCount(2);
+  await expect(links.first()).toContainText("production work");
+  await expect(links.first()).toContainText("Prod");
+  await sidebar.getByLabel("Environment").selectOption("development");
+  await expect(links).toHaveCount(1);
+  await expect(links.first()).toContainText("development work");
+  await sidebar.getByLabel("Status").selectOption("stopped");
+  await expect(sidebar.getByText("No sessions match")).toBeVisible();
+  await sidebar.getByLabel("Status").selectOption("running");
+  await expect(links).toHaveCount(1);
+  await snap(page, testInfo, "sessions-filtered");
+
+  await links.first().click();
+  await expect(page).toHaveURL(new RegExp(`/sessions/${development}$`));
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("development work");
+  await expect(replies(page)).toHaveText(["Development reply."], { timeout: TURN_TIMEOUT });
+  await expect(page.locator(".provisioning-card")).toHaveAttribute("data-outcome", "ready");
+});

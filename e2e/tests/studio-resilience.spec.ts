@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { script } from "../support/model-server.ts";
 import {
   composer,
   marker,
-  PROVISION_TIMEOUT,
   replies,
   send,
   sessionStatus,
@@ -32,12 +32,13 @@ test("a reload mid-turn picks the stream up again without duplicates, and a seco
   await script(tag, { steps: [{ text: longReply, chunkSize: 8 }], chunkDelayMs: 40 });
   await send(page, `${tag} stream a long answer`);
   await expect(replies(page).first()).toContainText("Sentence 3 of", { timeout: TURN_TIMEOUT });
+  const attempts = await page.locator(".provisioning-card").count();
   await page.reload();
   // The whole history replays, then the live tail of the same turn keeps arriving.
   await expect(replies(page)).toHaveText([longReply], { timeout: TURN_TIMEOUT });
   await waitForTurnEnd(page);
   await expect(page.locator(".user-message")).toHaveCount(1);
-  await expect(page.locator(".provisioning-card")).toHaveCount(1);
+  await expect(page.locator(".provisioning-card")).toHaveCount(attempts);
   await snap(page, testInfo, "after-reload");
 
   // A second tab on the same session sees what the first one sends, and answers for both.
@@ -72,7 +73,8 @@ test("stopping locks the input until the session is resumed, then the conversati
   const tag = marker();
   await script(tag, [{ text: "I will remember the word PINEAPPLE." }]);
   await startSession(page, `${tag} remember a word`);
-  await expect(replies(page).filter({ hasText: "PINEAPPLE" })).toBeVisible({ timeout: PROVISION_TIMEOUT });
+  await waitUntilReady(page);
+  await expect(replies(page).filter({ hasText: "PINEAPPLE" })).toBeVisible({ timeout: TURN_TIMEOUT });
   await waitForTurnEnd(page);
 
   await page.getByRole("button", { name: "Stop", exact: true }).click();
@@ -88,12 +90,22 @@ test("stopping locks the input until the session is resumed, then the conversati
   await page.getByRole("button", { name: "Resume session" }).click();
   await expect(page.locator(".system-notice", { hasText: "Session resumed." })).toBeVisible();
   await expect(composer(page)).toBeEnabled();
-  await expect(page.locator(".provisioning-card")).toHaveCount(2);
   await waitUntilReady(page);
+  await expect(page.locator(".provisioning-card").last()).toHaveAttribute("data-outcome", "ready");
   await script(tag, [{ text: "The word was PINEAPPLE." }]);
   await send(page, `${tag} what was the word?`);
   await expect(replies(page).filter({ hasText: "The word was PINEAPPLE." })).toBeVisible({
     timeout: TURN_TIMEOUT,
   });
   await snap(page, testInfo, "resumed");
+
+  // The same conversation on a phone, in the dark theme.
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  await expect(replies(page).filter({ hasText: "The word was PINEAPPLE." })).toBeVisible();
+  const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+  expect(width, "the session page scrolls sideways").toBeLessThanOrEqual(375);
+  await snap(page, testInfo, "session-phone-dark");
+  await expectNoSeriousA11yViolations(page, "a session on a phone (dark)");
 });

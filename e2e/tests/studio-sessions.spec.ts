@@ -1,6 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { script } from "../support/model-server.ts";
-import { chooseScriptedModel, marker, replies, startSession, TURN_TIMEOUT } from "../support/session.ts";
+import {
+  chooseScriptedModel,
+  marker,
+  replies,
+  startSession,
+  TURN_TIMEOUT,
+  waitUntilReady,
+} from "../support/session.ts";
 import { newUser, signUp, snap } from "../support/studio.ts";
 
 test.describe.configure({ timeout: 180_000 });
@@ -54,7 +61,10 @@ test("the sessions sidebar lists, filters and reopens sessions with their histor
   const tag = marker();
   await script(tag, [{ text: "Development reply." }]);
   const development = await startSession(page, `${tag} development work`);
-  await expect(replies(page).filter({ hasText: "Development reply." })).toBeVisible({ timeout: 90_000 });
+  await waitUntilReady(page);
+  await expect(replies(page).filter({ hasText: "Development reply." })).toBeVisible({
+    timeout: TURN_TIMEOUT,
+  });
 
   await page.goto("/");
   await chooseScriptedModel(page, "Production");
@@ -80,5 +90,5 @@ test("the sessions sidebar lists, filters and reopens sessions with their histor
   await expect(page).toHaveURL(new RegExp(`/sessions/${development}$`));
   await expect(page.getByRole("heading", { level: 1 })).toContainText("development work");
   await expect(replies(page)).toHaveText(["Development reply."], { timeout: TURN_TIMEOUT });
-  await expect(page.locator(".provisioning-card")).toHaveAttribute("data-outcome", "ready");
+  await expect(page.locator(".provisioning-card").last()).toHaveAttribute("data-outcome", "ready");
 });

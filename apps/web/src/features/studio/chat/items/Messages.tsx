@@ -103,24 +103,49 @@ const noticeTones = {
   error: "border-danger/25 bg-danger-soft text-danger-soft-fg",
 };
 
+/** Long messages (stack traces, agent stderr) start folded so the conversation stays readable. */
+const FOLD_AT = 180;
+
 export const NoticeRow = memo(function NoticeRow({ item }: { item: NoticeItem }) {
   const Icon = noticeIcons[item.level];
+  const long = item.message.length > FOLD_AT;
+  const time = (
+    <time className="shrink-0" dateTime={item.at.toISOString()}>
+      · {timeFormat.format(item.at)}
+    </time>
+  );
   return (
-    <div className="flex justify-center px-4">
-      <p
+    <div className="flex justify-center px-2 sm:px-4">
+      <div
         role={item.level === "error" ? "alert" : "note"}
         data-code={item.code}
         className={cn(
-          "system-notice inline-flex max-w-full items-center gap-1.5 rounded-full border px-3 py-1 text-center text-xs",
+          "system-notice max-w-full border px-3 py-1 text-xs",
+          long
+            ? "w-full max-w-2xl rounded-xl py-2"
+            : "inline-flex items-center gap-1.5 rounded-full text-center",
           noticeTones[item.level],
         )}
       >
-        <Icon className="size-3.5 shrink-0" aria-hidden="true" />
-        <span className="min-w-0 break-words">{item.message}</span>
-        <time className="shrink-0 opacity-70" dateTime={item.at.toISOString()}>
-          · {timeFormat.format(item.at)}
-        </time>
-      </p>
+        {long ? (
+          <details>
+            <summary className="flex cursor-pointer items-start gap-1.5">
+              <Icon className="mt-px size-3.5 shrink-0" aria-hidden="true" />
+              <span className="min-w-0 flex-1 break-words">{item.message.slice(0, FOLD_AT).trimEnd()}…</span>
+              {time}
+            </summary>
+            <p className="mt-1.5 max-h-60 overflow-auto pl-5 font-mono text-[11px] break-words whitespace-pre-wrap">
+              {item.message}
+            </p>
+          </details>
+        ) : (
+          <>
+            <Icon className="size-3.5 shrink-0" aria-hidden="true" />
+            <span className="min-w-0 break-words">{item.message}</span>
+            {time}
+          </>
+        )}
+      </div>
     </div>
   );
 });

@@ -4,9 +4,12 @@ import { randomBytes } from "node:crypto";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** A random secret for `--token` / OPENCODE_SERVER_PASSWORD (256 bits, URL-safe). */
+/**
+ * A random secret for `--token` / OPENCODE_SERVER_PASSWORD (256 bits). Hex, not base64url: a
+ * base64url secret can start with "-", which sandbox-agent's argument parser reads as a flag.
+ */
 export function newSecret(): string {
-  return randomBytes(32).toString("base64url");
+  return randomBytes(32).toString("hex");
 }
 
 /** The header OpenCode's HTTP API wants when OPENCODE_SERVER_PASSWORD is set (basic auth). */

@@ -18,6 +18,8 @@ export default defineConfig({
           include: ["{apps,packages}/*/src/**/*.int.test.ts"],
           exclude: ["**/node_modules/**"],
           globalSetup: ["packages/testkit/src/vitest/global-setup.ts"],
+          // Most time goes to real agents starting: two files at a time keeps both cores busy.
+          maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -95,7 +95,10 @@ export class RunnerManager {
         }
       }
       for (const claimed of await claimExpiredLeases(db, this.runnerId, this.leaseMs, 20)) {
-        if (this.runners.has(claimed.id)) continue;
+        const previous = this.runners.get(claimed.id);
+        if (previous && !previous.isStopped) continue;
+        // Resumed right after a stop: the old runner's teardown finishes before the new one starts.
+        if (previous) await previous.shutdown({ destroy: true });
         const runner = new SessionRunner(this.options, claimed.id);
         this.runners.set(claimed.id, runner);
         this.log.info({ sessionId: claimed.id, status: claimed.status }, "running session");

@@ -73,6 +73,7 @@ export class SessionRunner {
   private draining = false;
   private drainAgain = false;
   private stopped = false;
+  private stopping: Promise<void> | null = null;
   private loadingHistory = false;
   private agentRestarts = 0;
   private unhealthyChecks = 0;
@@ -538,8 +539,13 @@ export class SessionRunner {
    * Ends this runner. `destroy` frees the sandbox (its workspace is kept for `resume`); otherwise
    * the sandbox keeps running for whichever replica takes the session over.
    */
-  async shutdown({ destroy }: { destroy: boolean }) {
-    if (this.stopped) return;
+  async shutdown({ destroy }: { destroy: boolean }): Promise<void> {
+    // Idempotent: a second caller (the manager after a stop command) waits for the same teardown.
+    this.stopping ??= this.teardown(destroy);
+    return this.stopping;
+  }
+
+  private async teardown(destroy: boolean) {
     this.stopped = true;
     await this.writer.flushed().catch(() => {});
     const connection = this.connection;
@@ -554,8 +560,9 @@ export class SessionRunner {
         );
     }
     if (destroy) {
-      await this.deps.db.studioSession.update({
-        where: { id: this.sessionId },
+      // Let go of the lease only if this runner still holds it (a resume may have handed it on).
+      await this.deps.db.studioSession.updateMany({
+        where: { id: this.sessionId, status: { in: ["stopped", "error"] } },
         data: { runnerId: null, runnerLeaseExpiresAt: null },
       });
     }

@@ -236,6 +236,11 @@ export async function resumeSession(db: Db, actor: SessionActor, sessionId: stri
         runnerLeaseExpiresAt: null,
       },
     });
+    // A stop not yet carried out belongs to the session's previous life.
+    await tx.sessionCommand.updateMany({
+      where: { sessionId, kind: "stop", status: { in: ["pending", "running"] } },
+      data: { status: "done", error: "superseded by resume", completedAt: new Date() },
+    });
     await tx.$executeRaw`SELECT pg_notify(${COMMANDS_CHANNEL}, ${sessionId})`;
   });
 }

@@ -92,3 +92,29 @@ test("the sessions sidebar lists, filters and reopens sessions with their histor
   await expect(replies(page)).toHaveText(["Development reply."], { timeout: TURN_TIMEOUT });
   await expect(page.locator(".provisioning-card").last()).toHaveAttribute("data-outcome", "ready");
 });
+
+test("keepalives hold the session, and an idle warning counts down with a way to keep working", async ({
+  page,
+}, testInfo) => {
+  // The browser's clock can be moved forward; the studio's own clock is untouched.
+  await page.clock.install();
+  await signUp(page, newUser("idler"));
+  const keepalive = () => page.waitForResponse((response) => response.url().includes("sessions.keepalive"));
+  const firstKeepalive = keepalive();
+  await startSession(page);
+  await waitUntilReady(page);
+  // The page sends one as soon as the session is ready, since the person was active just before.
+  expect((await firstKeepalive).ok()).toBe(true);
+  const warning = page.locator(".idle-warning");
+  await expect(warning).toBeHidden();
+
+  // Fourteen quiet minutes of a fifteen-minute timeout later, the page warns with a countdown.
+  await page.clock.fastForward("14:00");
+  await expect(warning).toBeVisible();
+  await expect(warning).toContainText(/stops for inactivity in [01]:\d\d/);
+  await snap(page, testInfo, "idle-warning");
+  const kept = keepalive();
+  await warning.getByRole("button", { name: "Keep working" }).click();
+  expect((await kept).ok()).toBe(true);
+  await expect(warning).toBeHidden();
+});

@@ -37,7 +37,7 @@ export function AppShell() {
         </div>
       </aside>
 
-      <div className="flex min-w-0 flex-col">
+      <div className={cn("flex min-w-0 flex-col", fullBleed && "h-dvh")}>
         <header className="sticky top-0 z-30 flex h-14 items-center gap-3 border-b border-line bg-canvas/85 px-4 backdrop-blur lg:hidden">
           <button
             type="button"
@@ -55,9 +55,7 @@ export function AppShell() {
           tabIndex={-1}
           className={cn(
             "w-full flex-1 outline-none",
-            fullBleed
-              ? "h-[calc(100dvh-3.5rem)] min-h-0 lg:h-dvh"
-              : "mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10",
+            fullBleed ? "min-h-0" : "mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10",
           )}
         >
           <Outlet />

@@ -37,10 +37,10 @@ export function StudioPage() {
 
   return (
     <div className="h-full overflow-y-auto">
-      <div className="flex items-center px-4 pt-4 xl:hidden sm:px-8">
-        <SessionsDrawerButton />
-      </div>
       <div className="mx-auto w-full max-w-4xl space-y-10 px-4 py-6 sm:px-8 sm:py-10">
+        <div className="-mb-6 flex justify-end xl:hidden">
+          <SessionsDrawerButton withLabel />
+        </div>
         <header className="space-y-2">
           <p className="text-[13px] font-medium text-accent-soft-fg">
             {greeting(new Date())}, {firstName}

@@ -128,20 +128,15 @@ export function ConfigBar({
         />
       </div>
       {problem && provider && !provider.available ? (
-        <Alert
-          tone="warning"
-          title={`${provider.name} can't be used yet`}
-          action={
-            <Link
-              to="/settings/organization"
-              className="inline-flex items-center gap-1.5 font-medium whitespace-nowrap underline-offset-2 hover:underline"
-            >
-              <KeyRound className="size-3.5" aria-hidden="true" />
-              Set up access
-            </Link>
-          }
-        >
-          {problem}
+        <Alert tone="warning" title={`${provider.name} can't be used yet`}>
+          <p>{problem}</p>
+          <Link
+            to="/settings/organization"
+            className="mt-1 inline-flex items-center gap-1.5 font-medium underline underline-offset-2"
+          >
+            <KeyRound className="size-3.5" aria-hidden="true" />
+            Set up access
+          </Link>
         </Alert>
       ) : null}
     </div>

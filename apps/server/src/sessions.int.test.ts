@@ -179,6 +179,48 @@ describe("a live session", { timeout: 120_000 }, () => {
     events.stop();
   });
 
+  it("asks a question the person answers, and the agent goes on with the answer", async () => {
+    const { session, events } = await startSession();
+    upstream.enqueue(
+      [
+        {
+          toolCall: {
+            name: "question",
+            arguments: {
+              questions: [
+                {
+                  question: "Which colour should the button be?",
+                  header: "Colour",
+                  options: [
+                    { label: "Red", description: "Warm" },
+                    { label: "Blue", description: "Calm" },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      ],
+      [{ text: "Blue it is." }],
+    );
+    await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "style the button" });
+    const asked = await events.waitFor("question_asked");
+    expect(asked.questions[0]).toMatchObject({ question: "Which colour should the button be?" });
+    const pending = await client.sessions.pendingInteractions.query({ sessionId: session.id });
+    expect(pending.map((interaction) => interaction.kind)).toEqual(["question"]);
+    await client.sessions.answerQuestion.mutate({
+      sessionId: session.id,
+      interactionId: asked.interactionId,
+      answers: [["Blue"]],
+    });
+    await events.waitFor("turn_ended");
+    expect(agentText(events.events)).toBe("Blue it is.");
+    const followUp = upstream.requests.filter((request) => !request.isTitle).at(-1)!;
+    expect(JSON.stringify(followUp.body)).toContain("Blue");
+    expect(await client.sessions.pendingInteractions.query({ sessionId: session.id })).toEqual([]);
+    events.stop();
+  });
+
   it("cancels a running turn", async () => {
     const { session, events } = await startSession();
     upstream.enqueue([{ text: "I will talk for a long time" }, { hang: true }]);

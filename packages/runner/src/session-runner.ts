@@ -420,9 +420,12 @@ export class SessionRunner {
       select: { toolCallId: true },
     });
     if (!row?.toolCallId || !this.connection) return;
+    const { sandbox } = this.connection;
     const questions = new OpencodeQuestions({
-      opencodeUrl: this.connection.sandbox.opencodeUrl,
-      directory: this.connection.sandbox.workspaceDir,
+      opencodeUrl: sandbox.opencodeUrl,
+      directory: sandbox.workspaceDir,
+      // OpenCode's API can run commands: it requires the per-sandbox password.
+      ...(sandbox.opencodeHeaders ? { headers: sandbox.opencodeHeaders } : {}),
     });
     if (answers) await questions.reply(row.toolCallId, answers);
     else await questions.reject(row.toolCallId);

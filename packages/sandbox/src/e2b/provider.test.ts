@@ -95,7 +95,7 @@ describe("E2BSandboxProvider.create", () => {
       sessionId: "sess-1",
       workspaceDir: "/home/user/workspace",
       agentUrl: "https://3000-sbx1.e2b.app",
-      agentToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      agentToken: expect.stringMatching(/^[0-9a-f]{64}$/),
       opencodeUrl: "https://4096-sbx1.e2b.app",
       opencodeHeaders: { authorization: expect.stringMatching(/^Basic /) },
     });

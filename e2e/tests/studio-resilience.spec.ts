@@ -64,6 +64,21 @@ test("a reload mid-turn picks the stream up again without duplicates, and a seco
   }
   await snap(second, testInfo, "second-tab");
   await second.close();
+
+  // A dropped connection shows in the header only: the input stays usable (seed bug 5), and the
+  // stream comes back on its own, from where it was.
+  const indicator = page.locator(".connection-indicator");
+  await expect(indicator).toHaveAttribute("data-connection", "live");
+  await context.setOffline(true);
+  await expect(indicator).toHaveAttribute("data-connection", "offline");
+  await expect(composer(page)).toBeEnabled();
+  await snap(page, testInfo, "offline");
+  await context.setOffline(false);
+  await expect(indicator).toHaveAttribute("data-connection", "live");
+  await script(tag, [{ text: "Back online." }]);
+  await send(page, `${tag} are you there?`);
+  await expect(replies(page).filter({ hasText: "Back online." })).toBeVisible({ timeout: TURN_TIMEOUT });
+  await expect(replies(page).filter({ hasText: "Both tabs saw this." })).toHaveCount(1);
 });
 
 test("stopping locks the input until the session is resumed, then the conversation continues", async ({

@@ -18,6 +18,7 @@ const connectionText: Record<Connection, string> = {
   connecting: "Connecting…",
   live: "Live",
   reconnecting: "Reconnecting…",
+  offline: "Offline",
 };
 
 function ConnectionIndicator({ connection }: { connection: Connection }) {

@@ -3,7 +3,7 @@ import { useTRPCClient } from "../../../lib/trpc.ts";
 import { applyEvents } from "../chat/chat-reducer.ts";
 import { type ChatState, initialChatState, type LiveEvent } from "../chat/chat-types.ts";
 
-export type Connection = "connecting" | "live" | "reconnecting";
+export type Connection = "connecting" | "live" | "reconnecting" | "offline";
 
 /** Events gathered for this long are applied in one reducer pass (one render per batch). */
 const BATCH_MS = 32;
@@ -26,6 +26,7 @@ export function useSessionEvents(sessionId: string): { state: ChatState; connect
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let closed = false;
+    let offline = false;
     let unsubscribe = () => {};
 
     const flush = () => {
@@ -56,7 +57,7 @@ export function useSessionEvents(sessionId: string): { state: ChatState; connect
           },
           onError: () => {
             sub.unsubscribe();
-            if (closed) return;
+            if (closed || offline) return;
             setConnection("reconnecting");
             const delay = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 10_000;
             attempt += 1;
@@ -71,17 +72,29 @@ export function useSessionEvents(sessionId: string): { state: ChatState; connect
     };
 
     subscribe();
-    // Coming back online or to the tab: make sure the stream is alive rather than wait for a retry.
-    const revive = () => {
-      if (retryTimer === undefined) return;
+    // Offline, the stream is dead whatever the socket says: drop it, and when the browser is back
+    // online subscribe again at once from the last seq rather than wait for a retry.
+    const goOffline = () => {
+      offline = true;
       clearTimeout(retryTimer);
       retryTimer = undefined;
+      unsubscribe();
+      setConnection("offline");
+    };
+    const goOnline = () => {
+      if (!offline && retryTimer === undefined) return;
+      offline = false;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      setConnection("reconnecting");
       subscribe();
     };
-    window.addEventListener("online", revive);
+    window.addEventListener("offline", goOffline);
+    window.addEventListener("online", goOnline);
     return () => {
       closed = true;
-      window.removeEventListener("online", revive);
+      window.removeEventListener("offline", goOffline);
+      window.removeEventListener("online", goOnline);
       clearTimeout(retryTimer);
       clearTimeout(flushTimer);
       unsubscribe();

@@ -89,6 +89,41 @@ test("thinking, tool calls with permissions, and cancelling a turn", async ({ pa
   await waitForTurnEnd(page);
   await snap(page, testInfo, "tool-rejected");
 
+  // The agent asks a question: the card takes the answer, then shows it, and the turn goes on.
+  await script(
+    tag,
+    [
+      {
+        toolCall: {
+          name: "question",
+          arguments: {
+            questions: [
+              {
+                question: "Which colour should the button be?",
+                header: "Colour",
+                options: [
+                  { label: "Red", description: "A warm colour" },
+                  { label: "Blue", description: "A cool colour" },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    ],
+    [{ text: "Red it is." }],
+  );
+  await send(page, `${tag} pick a colour`);
+  const question = page.locator(".question-card");
+  await expect(question).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
+  await snap(page, testInfo, "question-waiting");
+  await question.getByText("Red", { exact: true }).click();
+  await question.getByRole("button", { name: "Send answer" }).click();
+  await expect(question).toHaveAttribute("data-state", "answered");
+  await expect(question.locator(".question-answer")).toHaveText("Red");
+  await expect(replies(page).filter({ hasText: "Red it is." })).toBeVisible({ timeout: TURN_TIMEOUT });
+  await waitForTurnEnd(page);
+
   // A turn that would run forever is cancelled with Escape; the input stays usable.
   await script(tag, [{ text: "I will talk for a very long time" }, { hang: true }]);
   await send(page, `${tag} talk forever`);

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { ArrowDown, MessagesSquare } from "lucide-react";
+import { ArrowDown, Hand, MessagesSquare } from "lucide-react";
 import { type ReactNode, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Spinner } from "../../../components/ui/Spinner.tsx";
 import type { ChatItem, ChatState } from "./chat-types.ts";
@@ -20,7 +20,11 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
   const [following, setFollowing] = useState(true);
 
   const rows = useMemo<Row[]>(() => {
-    const list: Row[] = [...state.items, ...state.queued].map((item) => ({ key: item.id, item }));
+    // A question's own tool call (OpenCode's `question` tool) is shown by the question card alone.
+    const asked = new Set(state.items.flatMap((item) => (item.kind === "question" ? [item.toolCallId] : [])));
+    const list: Row[] = [...state.items, ...state.queued]
+      .filter((item) => item.kind !== "tool" || !asked.has(item.toolCallId))
+      .map((item) => ({ key: item.id, item }));
     const last = state.items.at(-1);
     const streaming = last?.id === state.openTextId;
     if (state.turn && !streaming) list.push({ key: "working", item: null });
@@ -61,6 +65,11 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
   };
 
   const turnRunning = state.turn !== null;
+  const waitingForPerson = state.items.some(
+    (item) =>
+      (item.kind === "permission" && item.resolution === null) ||
+      (item.kind === "question" && item.answers === undefined),
+  );
   return (
     <div className="relative min-h-0 flex-1">
       <section
@@ -89,7 +98,7 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
                   {row.item ? (
                     <ChatRow item={row.item} streaming={turnRunning && row.item.id === state.openTextId} />
                   ) : (
-                    <WorkingRow />
+                    <WorkingRow waiting={waitingForPerson} />
                   )}
                 </div>
               );
@@ -111,11 +120,11 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
   );
 }
 
-function WorkingRow() {
+function WorkingRow({ waiting }: { waiting: boolean }) {
   return (
     <p className="ml-10 flex items-center gap-2 text-[13px] text-fg-muted" role="status">
-      <Spinner className="size-3.5" />
-      The agent is working…
+      {waiting ? <Hand className="size-3.5" aria-hidden="true" /> : <Spinner className="size-3.5" />}
+      {waiting ? "Waiting for your answer…" : "The agent is working…"}
     </p>
   );
 }

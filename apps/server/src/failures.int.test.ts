@@ -64,7 +64,6 @@ describe("failures", { timeout: 180_000 }, () => {
 describe("a server restart", { timeout: 240_000 }, () => {
   it("re-attaches live sessions: the conversation goes on", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-restart-"));
-    // A fixed port, as in production: the sandbox reaches the gateway at the same address after the restart.
     const env = {
       DATABASE_URL: database.url,
       STUDIO_DATA_DIR: dataDir,
@@ -85,7 +84,8 @@ describe("a server restart", { timeout: 240_000 }, () => {
     before.stop();
     await first.stop();
 
-    const second = await startStudioProcess(env);
+    // Back on another port: the sandbox is restarted with the gateway's new address.
+    const second = await startStudioProcess({ ...env, PORT: String(await findFreePort()) });
     try {
       const { createStudioClient } = await import("@studio/client");
       const client = createStudioClient({ url: second.url, token: account.token });

@@ -170,7 +170,19 @@ export class SessionRunner {
     }
     let sandbox = await this.deps.provider.connect(session.sandboxId).catch(() => null);
     if (!sandbox || !(await this.deps.provider.health(session.sandboxId))) {
-      sandbox = await this.deps.provider.restartAgentServer(session.sandboxId);
+      // The agent server is gone (the studio restarted, maybe on another address): start it again
+      // over the kept workspace with a fresh gateway token and the gateway's current URL.
+      const gatewayToken = randomToken(20);
+      await this.deps.db.studioSession.update({
+        where: { id: this.sessionId },
+        data: { gatewayTokenHash: hashSecret(gatewayToken) },
+      });
+      const workspace = await this.deps.workspaceFor(session, gatewayToken);
+      sandbox = await this.deps.provider.resume(session.sandboxId, {
+        sessionId: this.sessionId,
+        env: workspace.env,
+        files: workspace.files,
+      });
     }
     const resumed = await reattachAgent(
       this.connectOptions(),

@@ -124,6 +124,24 @@ test("thinking, tool calls with permissions, and cancelling a turn", async ({ pa
   await expect(replies(page).filter({ hasText: "Red it is." })).toBeVisible({ timeout: TURN_TIMEOUT });
   await waitForTurnEnd(page);
 
+  // An edit shows its unified diff, in the permission request and in the finished tool call.
+  await script(
+    tag,
+    [{ toolCall: { name: "write", arguments: { filePath: "notes.md", content: "# Notes\n\nfirst line\n" } } }],
+    [{ text: "Notes written." }],
+  );
+  await send(page, `${tag} write notes`);
+  const editPermission = page.locator(".permission-card").last();
+  await expect(editPermission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
+  await editPermission.getByRole("button", { name: "Allow once" }).click();
+  await expect(replies(page).filter({ hasText: "Notes written." })).toBeVisible({ timeout: TURN_TIMEOUT });
+  const diff = page.locator(".tool-card figure").last();
+  await expect(diff).toContainText("notes.md");
+  await expect(diff).toContainText("+3");
+  await expect(diff.locator("tr").filter({ hasText: "first line" })).toBeVisible();
+  await waitForTurnEnd(page);
+  await snap(page, testInfo, "edit-diff");
+
   // A turn that would run forever is cancelled with Escape; the input stays usable.
   await script(tag, [{ text: "I will talk for a very long time" }, { hang: true }]);
   await send(page, `${tag} talk forever`);

@@ -67,7 +67,9 @@ export const DiffView = memo(function DiffView({
   return (
     <figure className="overflow-hidden rounded-lg border border-line">
       <figcaption className="flex items-center justify-between gap-2 border-b border-line bg-surface-muted px-3 py-1.5 text-xs">
-        <span className="min-w-0 truncate font-mono text-fg">{path}</span>
+        <span className="min-w-0 truncate font-mono text-fg" title={path}>
+          {path}
+        </span>
         <span className="shrink-0 font-mono">
           <span className="text-success-soft-fg">+{added}</span>{" "}
           <span className="text-danger-soft-fg">-{removed}</span>

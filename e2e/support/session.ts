@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 /** Provisioning runs the real sandbox-agent and OpenCode: a few seconds, more on a busy machine. */
 export const PROVISION_TIMEOUT = 90_000;
@@ -40,21 +40,12 @@ export function sessionStatus(page: Page) {
   return page.locator(".session-status");
 }
 
-/**
- * Waits until the session can take prompts. The backend still has two known provisioning flakes
- * (apps/web/API-REQUESTS.md: a `--token` value starting with "-", and a resume racing the previous
- * sandbox's teardown); when one strikes, the test notes it and retries the way a person would, with
- * Resume, so the suite keeps testing the UI while the bug stays visible in the report.
- */
-export async function waitUntilReady(page: Page, retries = 2) {
+/** Waits until the session can take prompts; a failed provisioning fails the test with its reason. */
+export async function waitUntilReady(page: Page) {
   await expect(sessionStatus(page)).toHaveText(/Ready|Idle|Failed/, { timeout: PROVISION_TIMEOUT });
   if ((await sessionStatus(page).textContent()) !== "Failed") return;
-  const reason = (await page.locator(".system-notice").last().textContent()) ?? "unknown";
-  test.info().annotations.push({ type: "backend flake", description: reason.slice(0, 300) });
-  expect(retries, `the session failed to start: ${reason}`).toBeGreaterThan(0);
-  await page.getByRole("button", { name: "Resume", exact: true }).click();
-  await expect(sessionStatus(page)).not.toHaveText("Failed");
-  await waitUntilReady(page, retries - 1);
+  const reason = await page.locator(".system-notice").last().textContent();
+  throw new Error(`The session failed to start: ${reason ?? "no reason shown"}`);
 }
 
 export async function send(page: Page, text: string) {

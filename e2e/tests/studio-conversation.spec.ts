@@ -127,7 +127,11 @@ test("thinking, tool calls with permissions, and cancelling a turn", async ({ pa
   // An edit shows its unified diff, in the permission request and in the finished tool call.
   await script(
     tag,
-    [{ toolCall: { name: "write", arguments: { filePath: "notes.md", content: "# Notes\n\nfirst line\n" } } }],
+    [
+      {
+        toolCall: { name: "write", arguments: { filePath: "notes.md", content: "# Notes\n\nfirst line\n" } },
+      },
+    ],
     [{ text: "Notes written." }],
   );
   await send(page, `${tag} write notes`);

@@ -4,6 +4,7 @@ import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { benchBundle } from "./bundle.ts";
 import { benchFanout } from "./fanout.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { benchRelay } from "./relay.ts";
@@ -26,6 +27,10 @@ const when = new Date().toISOString();
 const where = machine();
 console.log(`Studio benchmarks — ${when}\n${where}\n`);
 
+console.log("bundle: the web app's initial JavaScript …");
+const bundle = benchBundle();
+console.table(bundle);
+
 const stack = await startStack();
 try {
   console.log("relay: a scripted 2,000-chunk reply …");
@@ -46,6 +51,13 @@ the same run on the same machine; nothing here is asserted by tests. Latest run:
 
 - When: ${when}
 - Machine: ${where}
+
+## Web app bundle
+
+| | value | target |
+| --- | --- | --- |
+| initial JavaScript, gzipped | ${bundle.initialKb} KB | ≤ ${bundle.budgetKb} KB: ${ok(bundle.initialKb <= bundle.budgetKb)} |
+| lazy chunks (session page, Markdown, highlighting), gzipped | ${bundle.lazyKb} KB | |
 
 ## Relay (a scripted 2,000-chunk reply)
 

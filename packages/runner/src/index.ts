@@ -3,4 +3,5 @@ export { coalesceChunks } from "./coalesce.ts";
 export { EventWriter } from "./event-writer.ts";
 export type { RunnerLogger } from "./logger.ts";
 export { RunnerManager, type RunnerManagerOptions } from "./manager.ts";
-export { type RunnerDeps, type SessionRow, SessionRunner } from "./session-runner.ts";
+export type { SessionRow } from "./session-row.ts";
+export { type RunnerDeps, SessionRunner } from "./session-runner.ts";

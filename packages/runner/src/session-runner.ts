@@ -1,14 +1,7 @@
 // One runner per live session, on the replica that holds its lease. It is the only consumer of the
 // agent's stream: every message is normalised, stored (with the stream cursor) and only then seen
 // by subscribers. Commands from any replica reach it through the database.
-import {
-  type AcpClient,
-  type AcpInbound,
-  normaliseAgentMessage,
-  normalisePromptResult,
-  OpencodeQuestions,
-} from "@studio/acp";
-import type { StudioEvent } from "@studio/acp/events";
+import { type AcpClient, type AcpInbound, normaliseAgentMessage, normalisePromptResult } from "@studio/acp";
 import {
   appendEvents,
   applyTransition,
@@ -19,12 +12,9 @@ import {
   completeCommand,
   hashSecret,
   newId,
-  type PermissionRequestRecord,
   pendingInteractionsOf,
-  type QuestionRecord,
   type QueuedCommand,
   randomToken,
-  recordInteraction,
   requeueUnfinishedCommands,
 } from "@studio/core";
 import type { Db } from "@studio/db";
@@ -38,20 +28,14 @@ import {
   startAgentSession,
 } from "./agent-connection.ts";
 import { EventWriter } from "./event-writer.ts";
+import {
+  cancelledInteractionEvents,
+  recordAgentInteractions,
+  replyPermission,
+  replyQuestion,
+} from "./interaction-bridge.ts";
 import type { RunnerLogger } from "./logger.ts";
-
-export interface SessionRow {
-  id: string;
-  status: "provisioning" | "ready" | "active" | "idle" | "stopped" | "error";
-  provider: "xai" | "anthropic" | "openai" | "google" | "openrouter" | "custom";
-  model: string;
-  organizationId: string;
-  sandboxId: string | null;
-  agentSessionId: string | null;
-  acpServerId: string | null;
-  agentEventCursor: string | null;
-  currentTurnId: string | null;
-}
+import { loadSessionRow, type SessionRow } from "./session-row.ts";
 
 export interface RunnerDeps {
   db: Db;
@@ -263,39 +247,14 @@ export class SessionRunner {
       askedQuestionIds: this.askedQuestions,
       eventId: inbound.eventId,
     });
-    for (const event of events) {
-      if (event.type === "permission_requested" && inbound.type === "request") {
-        const record: PermissionRequestRecord = {
-          kind: "permission",
-          jsonRpcId: inbound.id,
-          title: event.title,
-          options: event.options,
-          toolCallId: event.toolCallId,
-        };
-        await recordInteraction(
-          this.deps.db,
-          this.sessionId,
-          event.interactionId,
-          `${serverId}:permission:${String(inbound.id)}`,
-          record,
-        );
-      }
-      if (event.type === "question_asked") {
-        this.askedQuestions.add(event.toolCallId);
-        const record: QuestionRecord = {
-          kind: "question",
-          questions: event.questions,
-          toolCallId: event.toolCallId,
-        };
-        await recordInteraction(
-          this.deps.db,
-          this.sessionId,
-          event.interactionId,
-          `${serverId}:question:${event.toolCallId}`,
-          record,
-        );
-      }
-    }
+    await recordAgentInteractions(
+      this.deps.db,
+      this.sessionId,
+      serverId,
+      inbound,
+      events,
+      this.askedQuestions,
+    );
     this.writer.push(events, inbound.eventId);
   }
 
@@ -391,10 +350,22 @@ export class SessionRunner {
           await this.cancelInteractions();
           break;
         case "permission_reply":
-          await this.replyPermission(command.interactionId, command.optionId);
+          if (this.connection)
+            await replyPermission(
+              this.deps.db,
+              this.connection.client,
+              command.interactionId,
+              command.optionId,
+            );
           break;
         case "question_reply":
-          await this.replyQuestion(command.interactionId, command.answers);
+          if (this.connection)
+            await replyQuestion(
+              this.deps.db,
+              this.connection.sandbox,
+              command.interactionId,
+              command.answers,
+            );
           break;
         case "stop":
           await completeCommand(this.deps.db, queued.id);
@@ -413,50 +384,10 @@ export class SessionRunner {
     }
   }
 
-  private async replyPermission(interactionId: string, optionId: string | null) {
-    const row = await this.deps.db.pendingInteraction.findUnique({
-      where: { id: interactionId },
-      select: { request: true },
-    });
-    const request = row?.request as unknown as PermissionRequestRecord | undefined;
-    if (!request || !this.connection) return;
-    await this.connection.client.respondPermission(
-      request.jsonRpcId,
-      optionId ? { outcome: "selected", optionId } : { outcome: "cancelled" },
-    );
-  }
-
-  private async replyQuestion(interactionId: string, answers: string[][] | null) {
-    const row = await this.deps.db.pendingInteraction.findUnique({
-      where: { id: interactionId },
-      select: { toolCallId: true },
-    });
-    if (!row?.toolCallId || !this.connection) return;
-    const { sandbox } = this.connection;
-    const questions = new OpencodeQuestions({
-      opencodeUrl: sandbox.opencodeUrl,
-      directory: sandbox.workspaceDir,
-      // OpenCode's API can run commands: it requires the per-sandbox password.
-      ...(sandbox.opencodeHeaders ? { headers: sandbox.opencodeHeaders } : {}),
-    });
-    if (answers) await questions.reply(row.toolCallId, answers);
-    else await questions.reject(row.toolCallId);
-  }
-
   /** Answers every waiting request as cancelled, in the log and to the agent. */
   private async cancelInteractions() {
     const cancelled = await cancelPendingInteractions(this.deps.db, this.sessionId);
-    const events: StudioEvent[] = cancelled.map((row) =>
-      row.kind === "permission"
-        ? {
-            type: "permission_resolved",
-            interactionId: row.id,
-            optionId: null,
-            optionKind: null,
-            answeredBy: null,
-          }
-        : { type: "question_answered", interactionId: row.id, answers: null, answeredBy: null },
-    );
+    const events = cancelledInteractionEvents(cancelled);
     this.writer.push(events);
   }
 
@@ -627,20 +558,6 @@ export class SessionRunner {
   }
 
   private loadRow(): Promise<SessionRow | null> {
-    return this.deps.db.studioSession.findUnique({
-      where: { id: this.sessionId },
-      select: {
-        id: true,
-        status: true,
-        provider: true,
-        model: true,
-        organizationId: true,
-        sandboxId: true,
-        agentSessionId: true,
-        acpServerId: true,
-        agentEventCursor: true,
-        currentTurnId: true,
-      },
-    });
+    return loadSessionRow(this.deps.db, this.sessionId);
   }
 }

@@ -1,0 +1,33 @@
+import type { Db } from "@studio/db";
+
+/** What a runner needs to know about its session row. */
+export interface SessionRow {
+  id: string;
+  status: "provisioning" | "ready" | "active" | "idle" | "stopped" | "error";
+  provider: "xai" | "anthropic" | "openai" | "google" | "openrouter" | "custom";
+  model: string;
+  organizationId: string;
+  sandboxId: string | null;
+  agentSessionId: string | null;
+  acpServerId: string | null;
+  agentEventCursor: string | null;
+  currentTurnId: string | null;
+}
+
+export function loadSessionRow(db: Db, sessionId: string): Promise<SessionRow | null> {
+  return db.studioSession.findUnique({
+    where: { id: sessionId },
+    select: {
+      id: true,
+      status: true,
+      provider: true,
+      model: true,
+      organizationId: true,
+      sandboxId: true,
+      agentSessionId: true,
+      acpServerId: true,
+      agentEventCursor: true,
+      currentTurnId: true,
+    },
+  });
+}

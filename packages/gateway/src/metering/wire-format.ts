@@ -1,0 +1,51 @@
+// Which wire format a forwarded request speaks. The path decides, limited to what each provider
+// serves, so that e.g. OpenAI's Assistants `/v1/threads/<id>/messages` is not taken for Anthropic.
+import type { GatewayProvider } from "../upstreams.ts";
+import type { WireFormat } from "./types.ts";
+
+const PROVIDER_FORMATS: Record<GatewayProvider, readonly WireFormat[]> = {
+  openai: ["responses", "chat-completions"],
+  // xAI also serves the Anthropic Messages API at /v1/messages.
+  xai: ["responses", "chat-completions", "anthropic"],
+  anthropic: ["anthropic"],
+  // Gemini also has an OpenAI-compatible /v1beta/openai/chat/completions.
+  google: ["google", "chat-completions"],
+  openrouter: ["chat-completions", "responses"],
+  // OpenAI-compatible servers (Ollama, vLLM), under whatever prefix the base URL has.
+  custom: ["chat-completions", "responses"],
+};
+
+// Exact final segments: /v1/messages/count_tokens, /v1/responses/<id>/cancel, :countTokens and
+// the like are not model calls.
+function formatOfPath(path: string): WireFormat | null {
+  if (path.endsWith("/chat/completions")) return "chat-completions";
+  if (path.endsWith("/responses")) return "responses";
+  if (path.endsWith("/messages")) return "anthropic";
+  if (/\/(?:models|tunedModels)\/[^/]+:(?:streamGenerateContent|generateContent)$/.test(path))
+    return "google";
+  return null;
+}
+
+function normalisePath(pathAfterProvider: string): string {
+  let path = pathAfterProvider.split(/[?#]/, 1)[0] ?? "";
+  try {
+    path = decodeURIComponent(path); // Google's `:` may arrive as %3A
+  } catch {
+    // Malformed escapes: match the path as it is.
+  }
+  return `/${path.replace(/^\/+|\/+$/g, "")}`;
+}
+
+/**
+ * Which wire format a forwarded request speaks, from the gateway provider id and the path after
+ * /api/llm/<provider>; null = not a model call (e.g. GET /v1/models), not metered.
+ */
+export function wireFormatFor(
+  provider: GatewayProvider,
+  method: string,
+  pathAfterProvider: string,
+): WireFormat | null {
+  if (method.toUpperCase() !== "POST") return null;
+  const format = formatOfPath(normalisePath(pathAfterProvider));
+  return format && PROVIDER_FORMATS[provider]?.includes(format) ? format : null;
+}

@@ -68,6 +68,7 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
   const waitingForPerson = state.items.some(
     (item) =>
       (item.kind === "permission" && item.resolution === null) ||
+      (item.kind === "tool" && item.permissions.some((permission) => permission.resolution === null)) ||
       (item.kind === "question" && item.answers === undefined),
   );
   return (

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { applyEvents, reduceEvents } from "./chat-reducer.ts";
-import type { ChatItem, StudioEvent } from "./chat-types.ts";
+import type { ChatItem, StudioEvent, ToolItem } from "./chat-types.ts";
 import { numbered, transcriptEvents, turn } from "./test-events.ts";
 
 const kinds = (items: ChatItem[]) => items.map((item) => item.kind);
+const tool = (items: ChatItem[], toolCallId: string) =>
+  items.find((item): item is ToolItem => item.kind === "tool" && item.toolCallId === toolCallId);
 const textOf = (item: ChatItem | undefined) =>
   item && (item.kind === "assistant" || item.kind === "thinking") ? item.text : undefined;
 
@@ -18,7 +20,7 @@ describe("the recorded OpenCode transcript", () => {
     expect(state.lastSeq).toBe(events.length);
   });
 
-  it("merges a tool call with its updates into one card, and keeps the permission with its decision", () => {
+  it("merges a tool call with its updates into one card", () => {
     const bash = state.items.find((item) => item.kind === "tool" && item.toolCallId === "call_3");
     expect(bash).toMatchObject({
       kind: "tool",
@@ -31,10 +33,23 @@ describe("the recorded OpenCode transcript", () => {
     expect(state.items.filter((item) => item.kind === "tool" && item.toolCallId === "call_3")).toHaveLength(
       1,
     );
-    const permissions = state.items.filter((item) => item.kind === "permission");
-    expect(permissions.map((p) => p.kind === "permission" && p.options.map((o) => o.kind))).toEqual([
-      ["allow_once", "allow_always", "reject_once"],
-      ["allow_once", "allow_always", "reject_once"],
+  });
+
+  it("puts each permission request inside its tool call, and its decision with it", () => {
+    // No permission is an item of its own: both name a tool call the conversation already shows.
+    expect(kinds(state.items)).not.toContain("permission");
+    const permissionsOf = (items: ChatItem[], toolCallId: string) =>
+      tool(items, toolCallId)?.permissions.map((p) => ({
+        interactionId: p.interactionId,
+        kinds: p.options.map((o) => o.kind),
+        resolution: p.resolution,
+      }));
+    const options = ["allow_once", "allow_always", "reject_once"];
+    expect(permissionsOf(state.items, "call_3")).toEqual([
+      { interactionId: "int-1", kinds: options, resolution: null },
+    ]);
+    expect(permissionsOf(state.items, "call_5")).toEqual([
+      { interactionId: "int-2", kinds: options, resolution: null },
     ]);
     // The log's resolution event comes from the studio, not the agent: applying it updates the card.
     const resolved = applyEvents(
@@ -52,12 +67,14 @@ describe("the recorded OpenCode transcript", () => {
         state.lastSeq + 1,
       ),
     );
-    expect(resolved.items.find((item) => item.id === "permission-int-2")).toMatchObject({
-      resolution: { optionId: "reject", optionKind: "reject_once", answeredBy: "u1" },
+    expect(tool(resolved.items, "call_5")).toMatchObject({
+      status: "failed",
+      toolKind: "edit",
+      permissions: [{ resolution: { optionId: "reject", optionKind: "reject_once", answeredBy: "u1" } }],
     });
-    expect(resolved.items.find((item) => item.id === "permission-int-1")).toMatchObject({ resolution: null });
-    const write = resolved.items.find((item) => item.kind === "tool" && item.toolCallId === "call_5");
-    expect(write).toMatchObject({ status: "failed", toolKind: "edit" });
+    expect(tool(resolved.items, "call_3")?.permissions[0]?.resolution).toBeNull();
+    // Only the changed card is a new object, so only its row re-renders.
+    expect(tool(resolved.items, "call_3")).toBe(tool(state.items, "call_3"));
   });
 
   it("puts the thinking block before the answer it led to", () => {
@@ -118,8 +135,80 @@ describe("thinking and message alternation (seed bug 6)", () => {
   it("joins chunks without message ids (claude-agent-acp) into one block", () => {
     const state = reduceEvents(numbered(transcriptEvents("claude-agent-acp-transcript.jsonl")));
     expect(textOf(state.items[0])).toBe("Hello from the scripted LLM via the Anthropic Messages API!");
-    const tool = state.items.find((item) => item.kind === "tool");
-    expect(tool).toMatchObject({ status: "completed", title: "echo hi > hello.txt && cat hello.txt" });
+    expect(state.items.find((item) => item.kind === "tool")).toMatchObject({
+      status: "completed",
+      title: "echo hi > hello.txt && cat hello.txt",
+      permissions: [{ interactionId: "int-1", toolCallId: "toolu_fake_5", resolution: null }],
+    });
+    expect(kinds(state.items)).not.toContain("permission");
+  });
+});
+
+describe("permission requests without a tool call to sit in", () => {
+  const request = (interactionId: string, toolCallId: string | null): StudioEvent => ({
+    type: "permission_requested",
+    interactionId,
+    toolCallId,
+    title: "rm -rf build",
+    kind: "execute",
+    options: [
+      { optionId: "once", name: "Allow once", kind: "allow_once" },
+      { optionId: "reject", name: "Reject", kind: "reject_once" },
+    ],
+    rawInput: { command: "rm -rf build" },
+    content: [],
+  });
+  const resolve = (interactionId: string): StudioEvent => ({
+    type: "permission_resolved",
+    interactionId,
+    optionId: "once",
+    optionKind: "allow_once",
+    answeredBy: "u1",
+  });
+
+  it("shows a request naming no tool call as a card of its own, with its decision", () => {
+    const state = reduceEvents(numbered(turn("go", [request("int-1", null), resolve("int-1")])));
+    expect(kinds(state.items)).toEqual(["user", "permission"]);
+    expect(state.items[1]).toMatchObject({
+      interactionId: "int-1",
+      resolution: { optionId: "once", optionKind: "allow_once", answeredBy: "u1" },
+    });
+  });
+
+  it("moves a request that came before its tool call into that call's card, in the request's place", () => {
+    const events = numbered(
+      turn("go", [
+        request("int-1", "c9"),
+        { type: "agent_message_chunk", messageId: "m1", text: "Waiting for you." },
+        {
+          type: "tool_call",
+          toolCallId: "c9",
+          title: "rm -rf build",
+          kind: "execute",
+          status: "pending",
+          content: [],
+          locations: [],
+        },
+      ]),
+    );
+    const before = reduceEvents(events.slice(0, 3));
+    expect(kinds(before.items)).toEqual(["user", "permission"]);
+    const state = applyEvents(
+      before,
+      events.slice(3).concat(numbered([resolve("int-1")], events.length + 1)),
+    );
+    expect(kinds(state.items)).toEqual(["user", "tool", "assistant"]);
+    expect(state.items[1]).toMatchObject({
+      id: "tool-c9",
+      permissions: [{ interactionId: "int-1", resolution: { optionId: "once" } }],
+    });
+    // Later updates still find the call where the request was.
+    const updated = applyEvents(
+      state,
+      numbered([{ type: "tool_call_update", toolCallId: "c9", status: "completed" }], state.lastSeq + 1),
+    );
+    expect(updated.items[1]).toMatchObject({ kind: "tool", status: "completed" });
+    expect(updated.items.filter((item) => item.kind === "tool")).toHaveLength(1);
   });
 });
 

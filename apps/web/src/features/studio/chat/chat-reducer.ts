@@ -6,6 +6,7 @@ import {
   type ChatState,
   initialChatState,
   type LiveEvent,
+  type PermissionItem,
   type ProvisioningItem,
   type StudioEvent,
   type TextItem,
@@ -51,26 +52,9 @@ function apply(d: Draft, e: LiveEvent) {
     case "tool_call_update":
       return toolCall(d, e);
     case "permission_requested":
-      d.openTextId = null;
-      push(d, `int:${e.interactionId}`, {
-        kind: "permission",
-        id: `permission-${e.interactionId}`,
-        seq: e.seq,
-        at: e.at,
-        interactionId: e.interactionId,
-        toolCallId: e.toolCallId,
-        title: e.title,
-        toolKind: e.kind,
-        options: e.options,
-        rawInput: e.rawInput,
-        content: e.content ?? [],
-        resolution: null,
-      });
-      return;
+      return permissionRequested(d, e);
     case "permission_resolved":
-      return patch(d, `int:${e.interactionId}`, "permission", {
-        resolution: { optionId: e.optionId, optionKind: e.optionKind, answeredBy: e.answeredBy },
-      });
+      return permissionResolved(d, e);
     case "question_asked":
       d.openTextId = null;
       push(d, `int:${e.interactionId}`, {
@@ -201,7 +185,7 @@ function toolCall(d: Draft, e: Of<"tool_call" | "tool_call_update">): void {
     return;
   }
   d.openTextId = null;
-  push(d, key, {
+  const item: ToolItem = {
     kind: "tool",
     id: `tool-${e.toolCallId}`,
     seq: e.seq,
@@ -214,7 +198,63 @@ function toolCall(d: Draft, e: Of<"tool_call" | "tool_call_update">): void {
     rawOutput: e.rawOutput,
     content: e.content ?? [],
     locations: e.locations ?? [],
-  });
+    permissions: [],
+  };
+  // A permission that arrived before its tool call was shown on its own: the tool call takes its
+  // place in the list and holds it from now on.
+  const waiting = d.index.get(`ptool:${e.toolCallId}`);
+  const orphan = waiting === undefined ? undefined : d.items[waiting];
+  if (waiting !== undefined && orphan?.kind === "permission") {
+    d.items[waiting] = { ...item, permissions: [orphan] };
+    d.index.delete(`ptool:${e.toolCallId}`);
+    d.index.delete(`id:${orphan.id}`);
+    d.index.set(key, waiting);
+    d.index.set(`id:${item.id}`, waiting);
+    return;
+  }
+  push(d, key, item);
+}
+
+/** A permission request joins its tool call's item; one naming no known call is an item of its own. */
+function permissionRequested(d: Draft, e: Of<"permission_requested">): void {
+  const permission: PermissionItem = {
+    kind: "permission",
+    id: `permission-${e.interactionId}`,
+    seq: e.seq,
+    at: e.at,
+    interactionId: e.interactionId,
+    toolCallId: e.toolCallId,
+    title: e.title,
+    toolKind: e.kind,
+    options: e.options,
+    rawInput: e.rawInput,
+    content: e.content ?? [],
+    resolution: null,
+  };
+  const at = e.toolCallId === null ? undefined : d.index.get(`tool:${e.toolCallId}`);
+  const tool = at === undefined ? undefined : d.items[at];
+  if (at !== undefined && tool?.kind === "tool") {
+    d.items[at] = { ...tool, permissions: [...tool.permissions, permission] };
+    d.index.set(`int:${e.interactionId}`, at);
+    return;
+  }
+  d.openTextId = null;
+  push(d, `int:${e.interactionId}`, permission);
+  if (e.toolCallId !== null) d.index.set(`ptool:${e.toolCallId}`, d.items.length - 1);
+}
+
+function permissionResolved(d: Draft, e: Of<"permission_resolved">): void {
+  const resolution = { optionId: e.optionId, optionKind: e.optionKind, answeredBy: e.answeredBy };
+  const at = d.index.get(`int:${e.interactionId}`);
+  const item = at === undefined ? undefined : d.items[at];
+  if (at === undefined || !item) return;
+  if (item.kind === "permission") d.items[at] = { ...item, resolution };
+  if (item.kind === "tool") {
+    const permissions = item.permissions.map((permission) =>
+      permission.interactionId === e.interactionId ? { ...permission, resolution } : permission,
+    );
+    d.items[at] = { ...item, permissions };
+  }
 }
 
 function turnStarted(d: Draft, e: Of<"turn_started">): void {

@@ -50,8 +50,11 @@ export interface ToolItem extends ItemBase {
   rawOutput?: unknown;
   content: ToolContent[];
   locations: ToolLocation[];
+  /** The agent's permission requests for this call (usually one), shown inside its card. */
+  permissions: PermissionItem[];
 }
 
+/** A permission request: inside its tool call's item, or an item of its own when it names no known call. */
 export interface PermissionItem extends ItemBase {
   kind: "permission";
   interactionId: string;
@@ -129,7 +132,11 @@ export interface ChatState {
   context: { usedTokens: number; contextSize: number | null } | null;
   /** Tokens the agent reported at the end of each turn, summed. */
   tokens: { input: number; output: number };
-  /** Item position by key: `tool:<id>`, `int:<interactionId>`, `user:<messageId>`, `id:<item id>`. */
+  /**
+   * Item position by key: `tool:<id>`, `int:<interactionId>` (the permission's own item or the tool
+   * item holding it), `user:<messageId>`, `id:<item id>`, and `ptool:<toolCallId>` for a permission
+   * shown on its own because its tool call has not arrived yet.
+   */
   index: ReadonlyMap<string, number>;
 }
 

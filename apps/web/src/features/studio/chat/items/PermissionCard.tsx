@@ -7,8 +7,8 @@ import { describeError } from "../../../../lib/errors.ts";
 import { useTRPC } from "../../../../lib/trpc.ts";
 import type { PermissionItem, PermissionOption } from "../chat-types.ts";
 import { useChatContext } from "./chat-context.ts";
-import { ContentBlocks } from "./ToolCard.tsx";
 import { commandOf, toolIcon } from "./tool-display.ts";
+import { ContentBlocks } from "./tool-parts.tsx";
 
 const variants: Record<PermissionOption["kind"], ButtonVariant> = {
   allow_once: "primary",
@@ -22,7 +22,11 @@ function Decision({ item }: { item: PermissionItem }) {
   const resolution = item.resolution;
   if (!resolution) return null;
   if (resolution.optionId === null) {
-    return <p className="text-[13px] text-fg-muted">No answer: the turn ended before anyone answered.</p>;
+    return (
+      <p className="permission-decision text-[13px] text-fg-muted">
+        No answer: the turn ended before anyone answered.
+      </p>
+    );
   }
   const option = item.options.find((candidate) => candidate.optionId === resolution.optionId);
   const allowed = resolution.optionKind?.startsWith("allow") ?? false;
@@ -31,26 +35,94 @@ function Decision({ item }: { item: PermissionItem }) {
   return (
     <p
       className={cn(
-        "permission-decision flex items-center gap-1.5 text-[13px] font-medium",
+        "permission-decision flex flex-wrap items-center gap-x-1.5 text-[13px] font-medium",
         allowed ? "text-success-soft-fg" : "text-danger-soft-fg",
       )}
     >
-      <Icon className="size-4" aria-hidden="true" />
+      <Icon className="size-4 shrink-0" aria-hidden="true" />
       {option?.name ?? (allowed ? "Allowed" : "Rejected")}
       <span className="font-normal text-fg-muted">· answered by {who}</span>
     </p>
   );
 }
 
-/** The agent asks before it acts: its own options as buttons, then the decision. */
-export const PermissionCard = memo(function PermissionCard({ item }: { item: PermissionItem }) {
+/**
+ * The agent's own options as buttons while the request waits, then the decision. Waiting requests
+ * come back with the replayed log, so they can still be answered after a reload.
+ */
+function Answer({ item }: { item: PermissionItem }) {
   const trpc = useTRPC();
   const { sessionId, live } = useChatContext();
   const respond = useMutation(trpc.sessions.respondToPermission.mutationOptions());
+  const waiting = item.resolution === null;
+  const error = respond.error ? describeError(respond.error).message : null;
+  return (
+    <>
+      {waiting && live ? (
+        <fieldset className="flex flex-wrap gap-2">
+          <legend className="sr-only">Answer the permission request</legend>
+          {item.options.map((option) => (
+            <Button
+              key={option.optionId}
+              size="sm"
+              variant={variants[option.kind]}
+              pending={respond.isPending && respond.variables?.optionId === option.optionId}
+              disabled={respond.isPending || respond.isSuccess}
+              icon={option.kind.startsWith("allow") ? <Check /> : undefined}
+              onClick={() =>
+                respond.mutate({ sessionId, interactionId: item.interactionId, optionId: option.optionId })
+              }
+            >
+              {option.name}
+            </Button>
+          ))}
+        </fieldset>
+      ) : null}
+      {waiting && !live ? <p className="text-[13px] text-fg-muted">Not answered.</p> : null}
+      <Decision item={item} />
+      {error ? (
+        <p role="alert" className="text-[13px] text-danger-soft-fg">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * A permission request inside its tool call's card: the card above it already shows what the call
+ * will do, so this part only asks (showing the request's own content when the card has none).
+ */
+export function ToolPermission({ item, showContent }: { item: PermissionItem; showContent: boolean }) {
+  const waiting = item.resolution === null;
+  return (
+    <section
+      aria-label={`Permission request: ${item.title}`}
+      data-state={waiting ? "waiting" : "resolved"}
+      className={cn(
+        "permission-card space-y-2.5 rounded-lg border",
+        waiting ? "border-warning-soft-fg/40 bg-warning-soft px-3 py-2.5" : "border-line px-3 py-2",
+      )}
+    >
+      {waiting ? (
+        <h3 className="flex items-center gap-1.5 text-[13px] font-semibold text-warning-soft-fg">
+          <ShieldAlert className="size-4 shrink-0" aria-hidden="true" />
+          The agent asks for permission to run this
+        </h3>
+      ) : null}
+      {showContent && item.content.length > 0 ? (
+        <ContentBlocks content={item.content} terminal={false} />
+      ) : null}
+      <Answer item={item} />
+    </section>
+  );
+}
+
+/** A permission request that names no tool call the conversation knows: a card of its own. */
+export const PermissionCard = memo(function PermissionCard({ item }: { item: PermissionItem }) {
   const Icon = toolIcon(item.toolKind);
   const command = commandOf(item.rawInput);
   const waiting = item.resolution === null;
-  const error = respond.error ? describeError(respond.error).message : null;
   return (
     <article
       aria-label={`Permission request: ${item.title}`}
@@ -76,33 +148,7 @@ export const PermissionCard = memo(function PermissionCard({ item }: { item: Per
       </header>
       <div className="space-y-3 px-3.5 pt-3 pb-3.5">
         {item.content.length > 0 ? <ContentBlocks content={item.content} terminal={false} /> : null}
-        {waiting && live ? (
-          <fieldset className="flex flex-wrap gap-2">
-            <legend className="sr-only">Answer the permission request</legend>
-            {item.options.map((option) => (
-              <Button
-                key={option.optionId}
-                size="sm"
-                variant={variants[option.kind]}
-                pending={respond.isPending && respond.variables?.optionId === option.optionId}
-                disabled={respond.isPending || respond.isSuccess}
-                icon={option.kind.startsWith("allow") ? <Check /> : undefined}
-                onClick={() =>
-                  respond.mutate({ sessionId, interactionId: item.interactionId, optionId: option.optionId })
-                }
-              >
-                {option.name}
-              </Button>
-            ))}
-          </fieldset>
-        ) : null}
-        {waiting && !live ? <p className="text-[13px] text-fg-muted">Not answered.</p> : null}
-        <Decision item={item} />
-        {error ? (
-          <p role="alert" className="text-[13px] text-danger-soft-fg">
-            {error}
-          </p>
-        ) : null}
+        <Answer item={item} />
       </div>
     </article>
   );

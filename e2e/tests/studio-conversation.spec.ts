@@ -57,14 +57,30 @@ test("thinking, tool calls with permissions, and cancelling a turn", async ({ pa
     [{ text: "The file is written." }],
   );
   await send(page, `${tag} write a file`);
-  const permission = page.locator(".permission-card").first();
-  await expect(permission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
+  // The request sits inside the card of the tool call it is about, not below it.
   const tool = page.locator(".tool-card").first();
+  const permission = tool.locator(".permission-card");
+  await expect(permission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
+  await expect(page.locator(".permission-card")).toHaveCount(1);
   await expect(tool).toHaveAttribute("data-status", /pending|in_progress/);
   await expect(tool.locator(".tool-status")).toContainText(/Pending|Running/);
   await expect(permission.getByRole("button", { name: "Reject" })).toBeVisible();
   await snap(page, testInfo, "permission-waiting");
   await expectNoSeriousA11yViolations(page, "a session waiting for permission");
+  // The same card on a phone, light and dark: the buttons wrap inside the tool card.
+  await page.setViewportSize({ width: 375, height: 812 });
+  await permission.scrollIntoViewIfNeeded();
+  await snap(page, testInfo, "permission-waiting-phone");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+  await snap(page, testInfo, "permission-waiting-phone-dark");
+  await expectNoSeriousA11yViolations(page, "a permission request on a phone (dark)");
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ colorScheme: "light" });
+  // A waiting request comes back with the replayed history: still answerable after a reload.
+  await page.reload();
+  await expect(permission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
   await permission.getByRole("button", { name: "Allow once" }).click();
   await expect(permission.locator(".permission-decision")).toContainText("Allow once");
   await expect(permission.locator(".permission-decision")).toContainText("answered by you");
@@ -79,13 +95,13 @@ test("thinking, tool calls with permissions, and cancelling a turn", async ({ pa
   // Rejected: the tool call fails and the card says who decided.
   await script(tag, [bash("echo nope > rejected.txt", "Write rejected.txt")]);
   await send(page, `${tag} write another file`);
-  const second = page.locator(".permission-card").nth(1);
+  const secondTool = page.locator(".tool-card").nth(1);
+  const second = secondTool.locator(".permission-card");
   await expect(second).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
   await second.getByRole("button", { name: "Reject" }).click();
   await expect(second.locator(".permission-decision")).toContainText("Reject");
-  await expect(page.locator(".tool-card").nth(1)).toHaveAttribute("data-status", "failed", {
-    timeout: TURN_TIMEOUT,
-  });
+  await expect(secondTool).toHaveAttribute("data-status", "failed", { timeout: TURN_TIMEOUT });
+  await expect(page.locator(".permission-card")).toHaveCount(2);
   await waitForTurnEnd(page);
   await snap(page, testInfo, "tool-rejected");
 
@@ -124,7 +140,7 @@ test("thinking, tool calls with permissions, and cancelling a turn", async ({ pa
   await expect(replies(page).filter({ hasText: "Red it is." })).toBeVisible({ timeout: TURN_TIMEOUT });
   await waitForTurnEnd(page);
 
-  // An edit shows its unified diff, in the permission request and in the finished tool call.
+  // An edit shows its unified diff in its tool card, which holds the permission request too.
   await script(
     tag,
     [
@@ -135,8 +151,9 @@ test("thinking, tool calls with permissions, and cancelling a turn", async ({ pa
     [{ text: "Notes written." }],
   );
   await send(page, `${tag} write notes`);
-  const editPermission = page.locator(".permission-card").last();
+  const editPermission = page.locator(".tool-card").last().locator(".permission-card");
   await expect(editPermission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
+  await expect(page.locator(".tool-card").last().locator("figure")).toContainText("notes.md");
   await editPermission.getByRole("button", { name: "Allow once" }).click();
   await expect(replies(page).filter({ hasText: "Notes written." })).toBeVisible({ timeout: TURN_TIMEOUT });
   const diff = page.locator(".tool-card figure").last();

@@ -52,10 +52,10 @@ test("a reload mid-turn picks the stream up again without duplicates, and a seco
   );
   await send(page, `${tag} run a command`);
   await expect(second.locator(".user-message").filter({ hasText: "run a command" })).toBeVisible();
-  const permission = second.locator(".permission-card");
+  const permission = second.locator(".tool-card .permission-card");
   await expect(permission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
   await permission.getByRole("button", { name: "Allow once" }).click();
-  await expect(page.locator(".permission-card .permission-decision")).toContainText("Allow once");
+  await expect(page.locator(".tool-card .permission-card .permission-decision")).toContainText("Allow once");
   for (const tab of [page, second]) {
     await expect(replies(tab).filter({ hasText: "Both tabs saw this." })).toBeVisible({
       timeout: TURN_TIMEOUT,

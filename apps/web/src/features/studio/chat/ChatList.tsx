@@ -1,6 +1,14 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { ArrowDown, Hand, MessagesSquare } from "lucide-react";
-import { type ReactNode, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  useCallback,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { Spinner } from "../../../components/ui/Spinner.tsx";
 import type { ChatItem, ChatState } from "./chat-types.ts";
 import { ChatRow } from "./items/ChatRow.tsx";
@@ -34,7 +42,7 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 96,
+    estimateSize: (index) => estimateHeight(rows[index]?.item ?? null),
     overscan: 6,
     getItemKey: (index) => rows[index]?.key ?? index,
     gap: 16,
@@ -64,6 +72,20 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
     if (element) element.scrollTop = element.scrollHeight;
   };
 
+  // Home and End go to the first and the last item. The browser's own smooth scroll would stop
+  // part-way: rows measured on the way move the content under it.
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.target !== event.currentTarget || event.altKey || event.shiftKey) return;
+    if (event.key === "Home" && rows.length > 0) {
+      event.preventDefault();
+      stick.current = false;
+      virtualizer.scrollToIndex(0, { align: "start" });
+    } else if (event.key === "End" && rows.length > 0) {
+      event.preventDefault();
+      jumpToLatest();
+    }
+  };
+
   const turnRunning = state.turn !== null;
   const waitingForPerson = state.items.some(
     (item) =>
@@ -76,6 +98,7 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
       <section
         ref={scrollRef}
         onScroll={onScroll}
+        onKeyDown={onKeyDown}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the conversation scrolls, so it must take keyboard focus
         tabIndex={0}
         aria-label="Conversation"
@@ -119,6 +142,27 @@ export function ChatList({ state, empty }: { state: ChatState; empty: ReactNode 
       ) : null}
     </div>
   );
+}
+
+/**
+ * A first guess at a row's height before it is measured. Close guesses keep the scrollbar steady
+ * and mean less correction while scrolling through rows never seen yet.
+ */
+function estimateHeight(item: ChatItem | null): number {
+  if (!item) return 24;
+  switch (item.kind) {
+    case "user":
+    case "assistant":
+      return 44 + Math.ceil(item.text.length / 90) * 22;
+    case "thinking":
+      return 60 + Math.ceil(item.text.length / 90) * 20;
+    case "tool":
+      return 200 + (item.content.length > 0 ? 100 : 0) + item.permissions.length * 50;
+    case "notice":
+      return 32;
+    default:
+      return 180;
+  }
 }
 
 function WorkingRow({ waiting }: { waiting: boolean }) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyEvents, reduceEvents } from "./chat-reducer.ts";
 import type { ChatItem, StudioEvent, ToolItem } from "./chat-types.ts";
+import { longSession } from "./fixtures/long-session.ts";
 import { numbered, transcriptEvents, turn } from "./test-events.ts";
 
 const kinds = (items: ChatItem[]) => items.map((item) => item.kind);
@@ -249,6 +250,33 @@ describe("idempotence", () => {
     }
     expect(state.items).toEqual(whole.items);
     expect(state.lastSeq).toBe(whole.lastSeq);
+  });
+});
+
+describe("the long session the list checks use (fixtures/long-session.ts)", () => {
+  const session = longSession(5000, "u1");
+  const events = numbered(session.events);
+  const state = reduceEvents(events);
+
+  it("is 5,000 events of whole turns: five items a turn, permissions inside their tool calls", () => {
+    expect(events).toHaveLength(5000);
+    expect(state.lastSeq).toBe(5000);
+    expect(state.turn).toBeNull();
+    expect(state.items).toHaveLength(session.turns * 5);
+    expect(kinds(state.items.slice(0, 5))).toEqual(["user", "thinking", "assistant", "tool", "assistant"]);
+    expect(kinds(state.items)).not.toContain("permission");
+    const asked = state.items.filter((item) => item.kind === "tool" && item.permissions.length > 0);
+    expect(asked).toHaveLength(Math.floor(session.turns / 3));
+    expect(state.items[0]).toMatchObject({ kind: "user", text: session.firstPrompt });
+    expect(textOf(state.items.at(-1))).toMatch(new RegExp(`^${session.lastReply}`));
+  });
+
+  it("gives the same items when applied in the page's small batches", () => {
+    let batched = reduceEvents([]);
+    for (let start = 0; start < events.length; start += 37) {
+      batched = applyEvents(batched, events.slice(start, start + 37));
+    }
+    expect(batched.items).toEqual(state.items);
   });
 });
 

@@ -6,6 +6,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { inertSessionsContext } from "@studio/api/testing";
 import { createStudioClient, TRPCClientError } from "@studio/client";
+import { newKeyring } from "@studio/core";
 import { createDb } from "@studio/db";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +37,7 @@ beforeAll(async () => {
     db: database.db,
     logger: createLogger("debug", sink),
     sessions: inertSessionsContext,
+    keyring: newKeyring(),
   });
   url = await studio.listen();
 });
@@ -170,6 +172,7 @@ describe("when the database is unreachable", () => {
       db: broken,
       logger: createLogger("silent"),
       sessions: inertSessionsContext,
+      keyring: newKeyring(),
     });
     const brokenUrl = await server.listen();
     try {

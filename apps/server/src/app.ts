@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import http from "node:http";
 import { appRouter, type Context } from "@studio/api";
+import type { Keyring } from "@studio/core";
 import type { Db } from "@studio/db";
-import { createGatewayHandler, GATEWAY_PREFIX } from "@studio/gateway";
+import { createGateway, GATEWAY_PREFIX, type Gateway, probeKey } from "@studio/gateway";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import sirv from "sirv";
 import type { Config } from "./config.ts";
@@ -14,10 +15,12 @@ export interface StudioServerDeps {
   db: Db;
   logger: AppLogger;
   sessions: Context["sessions"];
+  keyring: Keyring;
 }
 
 export interface StudioServer {
   server: http.Server;
+  gateway: Gateway;
   /** Resolves once listening; the URL the studio is reachable at. */
   listen(): Promise<string>;
   /** The port it listens on (useful with PORT=0). */
@@ -40,18 +43,35 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-export function createStudioServer({ config, db, logger, sessions }: StudioServerDeps): StudioServer {
+export function createStudioServer({
+  config,
+  db,
+  logger,
+  sessions,
+  keyring,
+}: StudioServerDeps): StudioServer {
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+
+  const gateway = createGateway({
+    db,
+    keyring,
+    upstreams: config.upstreams,
+    logger,
+    platformMarkupBps: config.creditsMarkupBps,
+  });
+  const keys: Context["keys"] = {
+    keyring,
+    probe: (provider, key) => probeKey(provider, key, config.upstreams),
+    changed: (organizationId) => gateway.access.forgetKeys(organizationId),
+  };
 
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
     maxBodySize: 1024 * 1024,
     createContext: ({ req, res }) =>
-      createRequestContext(req, res, { config, db, logger, publicUrl, sessions }),
+      createRequestContext(req, res, { config, db, logger, publicUrl, sessions, keys }),
   });
-
-  const gateway = createGatewayHandler({ db, upstreams: config.upstreams, logger });
 
   const spa = existsSync(config.webDist)
     ? sirv(config.webDist, {
@@ -83,7 +103,7 @@ export function createStudioServer({ config, db, logger, sessions }: StudioServe
     res.setHeader("x-content-type-options", "nosniff");
     res.setHeader("referrer-policy", "same-origin");
     if (url.startsWith("/api/trpc/")) return trpc(req, res);
-    if (url.startsWith(GATEWAY_PREFIX)) return gateway(req, res);
+    if (url.startsWith(GATEWAY_PREFIX)) return gateway.handle(req, res);
     if (url === "/api/health" || url.startsWith("/api/health?")) {
       const database = await databaseHealth(db);
       return sendJson(res, database.status === "up" ? 200 : 503, {
@@ -102,6 +122,7 @@ export function createStudioServer({ config, db, logger, sessions }: StudioServe
 
   return {
     server,
+    gateway,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once("error", reject);

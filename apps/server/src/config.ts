@@ -37,6 +37,12 @@ const envSchema = z.object({
   CUSTOM_OPENAI_BASE_URL: z.url().optional(),
   CUSTOM_OPENAI_API_KEY: z.string().optional(),
   KEY_DELIVERY: z.enum(["gateway", "environment"]).default("gateway"),
+  /** The master key sealing provider keys, base64 of 32 bytes; else the keyring file below. */
+  STUDIO_MASTER_KEY: z.base64().optional(),
+  /** Keyring file (created on first run, readable by its owner only); default <data dir>/master-keys.json. */
+  STUDIO_MASTER_KEY_FILE: z.string().optional(),
+  /** Platform margin on calls paid with platform credits, in basis points (1000 = 10 %). */
+  CREDITS_MARKUP_BPS: z.coerce.number().int().min(0).max(100_000).default(0),
 });
 
 export interface Config {
@@ -64,6 +70,9 @@ export interface Config {
   leaseMs: number;
   /** Platform keys and upstream URLs per provider (the gateway's upstreams). */
   upstreams: UpstreamConfig;
+  /** Where provider keys' master key comes from. */
+  masterKey: { kind: "value"; base64: string } | { kind: "file"; path: string };
+  creditsMarkupBps: number;
 }
 
 function upstreamsFrom(e: z.infer<typeof envSchema>): Config["upstreams"] {
@@ -116,5 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gatewayPublicUrl: e.GATEWAY_PUBLIC_URL ? e.GATEWAY_PUBLIC_URL.replace(/\/+$/, "") : null,
     leaseMs: e.SESSION_LEASE_SECONDS * 1000,
     upstreams: upstreamsFrom(e),
+    masterKey: e.STUDIO_MASTER_KEY
+      ? { kind: "value", base64: e.STUDIO_MASTER_KEY }
+      : {
+          kind: "file",
+          path: path.resolve(e.STUDIO_MASTER_KEY_FILE ?? path.join(e.STUDIO_DATA_DIR, "master-keys.json")),
+        },
+    creditsMarkupBps: e.CREDITS_MARKUP_BPS,
   };
 }

@@ -1,16 +1,19 @@
 // `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the studio on one
 // origin. Ctrl-C (or SIGTERM) stops everything this process started.
 import path from "node:path";
+import { seedListPrices } from "@studio/core";
 import { createDb } from "@studio/db";
 import { applyMigrations } from "@studio/db/migrate";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
 import { createStudioServer } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { loadKeyring } from "./keyring.ts";
 import { createLogger } from "./logger.ts";
 import { createSessionRuntime } from "./runtime.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+const { keyring, createdFile } = loadKeyring(config);
 
 let postgres: EmbeddedPostgresHandle | null = null;
 let databaseUrl = config.databaseUrl;
@@ -21,6 +24,7 @@ if (!databaseUrl) {
 
 const migrations = await applyMigrations(databaseUrl);
 const db = createDb(databaseUrl);
+await seedListPrices(db);
 let listeningPort = config.port;
 const runtime = await createSessionRuntime({
   config,
@@ -28,8 +32,9 @@ const runtime = await createSessionRuntime({
   databaseUrl,
   logger,
   gatewayUrl: () => `${config.gatewayPublicUrl ?? `http://127.0.0.1:${listeningPort}`}/api/llm`,
+  keyring,
 });
-const studio = createStudioServer({ config, db, logger, sessions: runtime.sessions });
+const studio = createStudioServer({ config, db, logger, sessions: runtime.sessions, keyring });
 const url = await studio.listen();
 listeningPort = studio.port();
 await runtime.startRunners();
@@ -44,6 +49,12 @@ console.log(
     `  Studio is running at ${url}`,
     `  Database: ${where}`,
     `  Migrations: ${migrations.applied.length} applied now, ${migrations.alreadyApplied} already in place`,
+    ...(createdFile
+      ? [
+          `  Generated the master key that seals provider keys: ${createdFile}`,
+          "  Back it up: without it, stored provider keys cannot be read.",
+        ]
+      : []),
     "  Press Ctrl-C to stop.",
     "",
   ].join("\n"),
@@ -63,6 +74,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "stopping");
   await studio.close();
+  await studio.gateway.settled();
   await runtime.stop();
   await db.$disconnect();
   await postgres?.stop().catch(() => {});

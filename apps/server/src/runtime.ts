@@ -2,7 +2,7 @@
 // sandbox provider, and the runner manager that runs the sessions whose lease this replica holds.
 import path from "node:path";
 import type { Context } from "@studio/api";
-import { SessionEventBus } from "@studio/core";
+import { type Keyring, SessionEventBus } from "@studio/core";
 import type { Db } from "@studio/db";
 import { createNotificationListener } from "@studio/db/notifications";
 import { RunnerManager, type SessionRow } from "@studio/runner";
@@ -14,6 +14,7 @@ import {
   type SandboxProvider,
 } from "@studio/sandbox";
 import type { Config } from "./config.ts";
+import { keyForEnvironmentMode } from "./environment-keys.ts";
 import type { AppLogger } from "./logger.ts";
 
 export interface SessionRuntime {
@@ -32,6 +33,17 @@ export interface RuntimeOptions {
   logger: AppLogger;
   /** The model gateway's base URL as sandboxes reach it, e.g. http://127.0.0.1:3000/api/llm. */
   gatewayUrl: () => string;
+  /** Opens organisation keys for environment-mode sandboxes. */
+  keyring: Keyring;
+}
+
+/** Providers the platform can pay for: a key, or (custom) an endpoint, is configured. */
+export function platformProvidersOf(config: Config): ReadonlySet<string> {
+  return new Set(
+    Object.entries(config.upstreams)
+      .filter(([provider, upstream]) => upstream && (upstream.apiKey || provider === "custom"))
+      .map(([provider]) => provider),
+  );
 }
 
 function sandboxProviderFor(config: Config): SandboxProvider {
@@ -60,6 +72,7 @@ export async function createSessionRuntime({
   databaseUrl,
   logger,
   gatewayUrl,
+  keyring,
 }: RuntimeOptions): Promise<SessionRuntime> {
   const listener = await createNotificationListener(databaseUrl, {
     onError: (error) => logger.warn({ err: error.message }, "notification connection lost"),
@@ -77,42 +90,32 @@ export async function createSessionRuntime({
     leaseMs: config.leaseMs,
     async workspaceFor(session: SessionRow, gatewayToken: string) {
       const { toolPermissions } = await organizationPolicy(session.organizationId);
-      if (config.keyDelivery === "environment") {
-        // Explicitly configured for sandboxes that cannot reach the studio: the key goes in.
-        const upstream = config.upstreams[session.provider];
-        return buildWorkspace({
-          provider: session.provider,
-          model: session.model,
-          gateway: null,
-          ...(upstream?.apiKey ? { directKey: { apiKey: upstream.apiKey } } : {}),
-          ...(session.provider === "custom" && upstream
-            ? {
-                customEndpoint: {
-                  baseUrl: upstream.baseUrl,
-                  ...(upstream.apiKey ? { apiKey: upstream.apiKey } : {}),
-                },
-              }
-            : {}),
-          toolPermissions,
-        });
+      // OpenCode talks to where the calls go: OpenRouter (with its model name) when the key is one.
+      const route = { provider: session.upstreamProvider, model: session.upstreamModel, toolPermissions };
+      if (config.keyDelivery === "gateway") {
+        return buildWorkspace({ ...route, gateway: { baseUrl: gatewayUrl(), token: gatewayToken } });
       }
+      // Explicitly configured for sandboxes that cannot reach the studio: the key itself goes in.
+      const key = await keyForEnvironmentMode(db, keyring, config, session);
       return buildWorkspace({
-        provider: session.provider,
-        model: session.model,
-        gateway: { baseUrl: gatewayUrl(), token: gatewayToken },
-        toolPermissions,
+        ...route,
+        gateway: null,
+        ...(session.upstreamProvider === "custom"
+          ? { customEndpoint: { baseUrl: key.baseUrl ?? "", ...(key.apiKey ? { apiKey: key.apiKey } : {}) } }
+          : key.apiKey
+            ? { directKey: { apiKey: key.apiKey } }
+            : {}),
       });
     },
   });
   return {
     sessions: {
       bus,
-      runtime: { sandboxProvider: config.sandboxProvider, keyDelivery: config.keyDelivery },
-      platformProviders: new Set(
-        Object.entries(config.upstreams)
-          .filter(([provider, upstream]) => upstream && (upstream.apiKey || provider === "custom"))
-          .map(([provider]) => provider),
-      ),
+      runtime: {
+        sandboxProvider: config.sandboxProvider,
+        keyDelivery: config.keyDelivery,
+        platformProviders: platformProvidersOf(config),
+      },
     },
     manager,
     provider,

@@ -156,6 +156,35 @@ export const studioEventSchema = z.discriminatedUnion("type", [
     message: z.string(),
   }),
   z.object({ type: z.literal("session_ended"), reason: z.string() }),
+  /**
+   * One model call metered by the gateway: its tokens and cost (micro-USD), what the credit balance
+   * was charged (zero on the organisation's own keys), and the session's totals after it.
+   */
+  z.object({
+    type: z.literal("metered"),
+    model: z.string(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    cachedTokens: z.number().int(),
+    reasoningTokens: z.number().int(),
+    /** True when the provider reported nothing (a call cut off) and the tokens are estimated. */
+    estimated: z.boolean(),
+    costMicroUsd: z.number().int(),
+    chargedMicroUsd: z.number().int(),
+    totals: z.object({
+      inputTokens: z.number().int(),
+      outputTokens: z.number().int(),
+      cachedTokens: z.number().int(),
+      costMicroUsd: z.number().int(),
+      chargedMicroUsd: z.number().int(),
+    }),
+  }),
+  /** The session's budget was crossed; it is being stopped. */
+  z.object({
+    type: z.literal("budget_exceeded"),
+    budgetMicroUsd: z.number().int(),
+    spentMicroUsd: z.number().int(),
+  }),
 ]);
 
 export type StudioEvent = z.infer<typeof studioEventSchema>;

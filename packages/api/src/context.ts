@@ -1,4 +1,11 @@
-import type { SessionEventBus, SessionRuntimeSettings, ValidApiToken, ValidSession } from "@studio/core";
+import type {
+  KeyProvider,
+  Keyring,
+  SessionEventBus,
+  SessionRuntimeSettings,
+  ValidApiToken,
+  ValidSession,
+} from "@studio/core";
 import type { Db } from "@studio/db";
 
 export interface RequestInfo {
@@ -36,8 +43,16 @@ export interface Context {
   sessions: {
     bus: SessionEventBus;
     runtime: SessionRuntimeSettings;
-    /** Providers the platform can serve (an upstream key or endpoint is configured). */
-    platformProviders: ReadonlySet<string>;
+  };
+  /** Organisation keys: the keyring that seals them, and the provider call that tests one. */
+  keys: {
+    keyring: Keyring;
+    probe(
+      provider: KeyProvider,
+      key: { apiKey: string; baseUrl: string | null },
+    ): Promise<{ ok: boolean; status?: number | null; message: string }>;
+    /** A key was set or removed: forget cached copies so the change applies at once. */
+    changed(organizationId: string): void;
   };
 }
 

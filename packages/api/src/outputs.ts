@@ -68,6 +68,10 @@ export const sessionOutput = z.object({
   model: z.string(),
   keySource: z.enum(["direct", "openrouter", "platform"]),
   keyDelivery: z.enum(["gateway", "environment"]),
+  upstreamProvider: z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]),
+  upstreamModel: z.string(),
+  budgetMicroUsd: z.bigint().nullable(),
+  totalCostMicroUsd: z.bigint(),
   title: z.string().nullable(),
   totalInputTokens: z.bigint(),
   totalOutputTokens: z.bigint(),
@@ -81,4 +85,31 @@ export const sessionOutput = z.object({
   createdAt: z.date(),
   readyAt: z.date().nullable(),
   stoppedAt: z.date().nullable(),
+});
+
+const keyProvider = z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
+
+/** A stored provider key as anyone may see it: never the key, only its last four characters. */
+export const providerKeyOutput = z.object({
+  provider: keyProvider,
+  lastFour: z.string(),
+  baseUrl: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  lastUsedAt: z.date().nullable(),
+  createdBy: z.object({ name: z.string(), email: z.string() }),
+});
+
+export const priceOutput = z.object({
+  id: z.string(),
+  provider: keyProvider,
+  model: z.string(),
+  inputPerMTok: z.bigint(),
+  outputPerMTok: z.bigint(),
+  cachedInputPerMTok: z.bigint(),
+  effectiveFrom: z.date(),
+  /** Null for the platform's list price. */
+  organizationId: z.string().nullable(),
+  createdAt: z.date(),
+  createdBy: z.object({ name: z.string() }).nullable(),
 });

@@ -1,6 +1,8 @@
 import { apiTokensRouter } from "./routers/api-tokens.ts";
 import { authRouter } from "./routers/auth.ts";
+import { billingRouter } from "./routers/billing.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
+import { keysRouter } from "./routers/keys.ts";
 import { membersRouter } from "./routers/members.ts";
 import { organizationsRouter } from "./routers/organizations.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
@@ -13,6 +15,8 @@ export const appRouter = router({
   invitations: invitationsRouter,
   apiTokens: apiTokensRouter,
   sessions: sessionsRouter,
+  keys: keysRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -38,6 +38,8 @@ export async function benchFanout(stack: BenchStack): Promise<FanoutResult> {
         provider: "custom",
         model: "scripted-1",
         keySource: "platform",
+        upstreamProvider: "custom",
+        upstreamModel: "scripted-1",
         sandboxProvider: "local",
         idleTimeoutSeconds: 900,
       },

@@ -1,5 +1,6 @@
 // The real stack for benchmarks: a throwaway PostgreSQL, the studio server in this process (so
 // its timings share the benchmark's clock), a local sandbox provider and the scripted model server.
+import { newKeyring } from "@studio/core";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -43,14 +44,16 @@ export async function startStack(): Promise<BenchStack> {
   const logger = createLogger("warn");
   const db = createDb(database.url, { maxConnections: 40 });
   let port = 0;
+  const keyring = newKeyring();
   const runtime = await createSessionRuntime({
     config,
     db,
     databaseUrl: database.url,
     logger,
     gatewayUrl: () => `http://127.0.0.1:${port}/api/llm`,
+    keyring,
   });
-  const server = createStudioServer({ config, db, logger, sessions: runtime.sessions });
+  const server = createStudioServer({ config, db, logger, sessions: runtime.sessions, keyring });
   const url = await server.listen();
   port = server.port();
   await runtime.startRunners();

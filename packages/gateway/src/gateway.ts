@@ -1,10 +1,16 @@
 // The model gateway: sandboxes call `/api/llm/<provider>/…` with their per-session token as the API
-// key; the gateway checks the token, swaps in the real key and streams the provider's answer back
-// unchanged. Provider keys therefore never enter a sandbox.
+// key; the gateway checks the token, refuses calls the session may not make (another model, no
+// credits, budget spent), swaps in the real key, streams the provider's answer back unchanged while
+// reading its usage, and records one ledger entry per call. Provider keys never enter a sandbox.
+import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
-import { hashSecret } from "@studio/core";
+import { type Keyring, paysWithCredits } from "@studio/core";
 import type { Db } from "@studio/db";
+import { getCatalogProvider } from "@studio/models";
+import { GatewayAccess, type GatewaySession } from "./access.ts";
+import { createUsageMeter, type WireFormat, wireFormatFor, withUsageRequested } from "./metering/index.ts";
+import { CallRecorder, type RecorderLogger } from "./recorder.ts";
 import {
   callerToken,
   type GatewayProvider,
@@ -14,6 +20,9 @@ import {
 } from "./upstreams.ts";
 
 export const GATEWAY_PREFIX = "/api/llm/";
+export const REQUEST_ID_HEADER = "x-studio-request-id";
+/** Prompts with long histories are large, but nothing a model takes comes near this. */
+const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and ones the gateway sets itself.
 const DROPPED_REQUEST_HEADERS = new Set([
@@ -27,83 +36,151 @@ const DROPPED_REQUEST_HEADERS = new Set([
   "trailer",
   "content-length",
   "cookie",
+  // The gateway reads the response to meter it, so it asks for it uncompressed.
+  "accept-encoding",
   ...KEY_HEADERS,
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
 
 const PROVIDERS = new Set<GatewayProvider>(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
 
-export interface GatewayLogger {
-  warn(details: object, message: string): void;
-}
-
 export interface GatewayOptions {
   db: Db;
+  keyring: Keyring;
   upstreams: UpstreamConfig;
-  logger: GatewayLogger;
+  logger: RecorderLogger;
+  /** Platform margin on calls paid with platform credits, in basis points. */
+  platformMarkupBps?: number;
 }
 
-interface GatewaySession {
-  id: string;
-  provider: GatewayProvider;
-}
-
-function fail(res: ServerResponse, status: number, message: string) {
+/** Errors in the shape OpenAI-style SDKs print, so the agent shows the reason to the person. */
+function fail(res: ServerResponse, status: number, message: string, type = "studio_gateway_error") {
+  if (res.headersSent) return void res.destroy();
   res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { type: "studio_gateway_error", message } }));
+  res.end(JSON.stringify({ error: { type, message } }));
 }
 
-async function sessionForToken(db: Db, token: string): Promise<GatewaySession | null> {
-  return db.studioSession.findFirst({
-    where: {
-      gatewayTokenHash: hashSecret(token),
-      status: { in: ["provisioning", "ready", "active", "idle"] },
-    },
-    select: { id: true, provider: true },
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
   });
 }
 
-export function createGatewayHandler({ db, upstreams, logger }: GatewayOptions) {
-  return async function handle(req: IncomingMessage, res: ServerResponse) {
+/** The model a call asks for: in the path for Google, in the JSON body for everyone else. */
+function requestedModel(format: WireFormat, path: string, body: Buffer): string | null {
+  if (format === "google") return /\/models\/([^/:]+):/.exec(path)?.[1] ?? null;
+  try {
+    const model = (JSON.parse(body.toString("utf8")) as { model?: unknown }).model;
+    return typeof model === "string" ? model : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A session may call its own model and its provider's small model (OpenCode's titles), nothing else. */
+function modelAllowed(session: GatewaySession, model: string): boolean {
+  if (session.upstreamProvider === "custom") return true;
+  return model === session.upstreamModel || model === getCatalogProvider(session.upstreamProvider).smallModel;
+}
+
+export interface Gateway {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  access: GatewayAccess;
+  /** Resolves when every call recorded so far is in the ledger (tests, shutdown). */
+  settled(): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const access = new GatewayAccess(options.db, options.keyring, options.upstreams);
+  const recorder = new CallRecorder(options.db, access, options.logger, options.platformMarkupBps ?? 0);
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://gateway");
     const [provider, ...rest] = url.pathname.slice(GATEWAY_PREFIX.length).split("/");
+    const path = `/${rest.join("/")}`;
     if (!provider || !PROVIDERS.has(provider as GatewayProvider)) return fail(res, 404, "Unknown provider.");
     const token = callerToken(req.headers, url);
-    const session = token ? await sessionForToken(db, token) : null;
-    if (!session) return fail(res, 401, "Invalid or expired session token.");
-    if (session.provider !== provider)
-      return fail(res, 403, `This session uses ${session.provider}, not ${provider}.`);
-    const upstream = upstreams[session.provider];
-    if (!upstream) return fail(res, 503, `No upstream is configured for ${provider}.`);
+    const session = token ? await access.sessionForToken(token) : null;
+    if (!session) return fail(res, 401, "Invalid or expired session token.", "authentication_error");
+    if (session.upstreamProvider !== provider)
+      return fail(res, 403, `This session calls ${session.upstreamProvider}, not ${provider}.`);
+    const format = wireFormatFor(session.upstreamProvider, req.method ?? "GET", path);
+    if (!format) return fail(res, 404, "The studio's gateway forwards model calls only.");
+    if (session.budgetMicroUsd !== null && session.totalCostMicroUsd >= session.budgetMicroUsd)
+      return fail(res, 402, "This session has spent its budget.", "budget_exceeded");
+    if (paysWithCredits(session) && session.balanceMicroUsd <= 0n) {
+      recorder.noticeOutOfCredits(session);
+      return fail(res, 402, "The organisation is out of platform credits.", "insufficient_credits");
+    }
+
+    const received = await readBody(req);
+    if (!received) return fail(res, 413, "The request is too large.");
+    const model = requestedModel(format, path, received);
+    if (!model) return fail(res, 400, "The request names no model.");
+    if (!modelAllowed(session, model)) return fail(res, 403, `This session may not call ${model}.`);
+    const resolved = await access.upstreamFor(session);
+    if (!resolved.ok) return fail(res, resolved.status, resolved.message);
+    const { upstream } = resolved;
+    const body = withUsageRequested(format, session.upstreamProvider, received) ?? received;
 
     url.searchParams.delete("key");
-    const target = new URL(`${upstream.baseUrl.replace(/\/+$/, "")}/${rest.join("/")}${url.search}`);
+    const target = new URL(`${upstream.baseUrl.replace(/\/+$/, "")}${path}${url.search}`);
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined && !DROPPED_REQUEST_HEADERS.has(name)) headers[name] = value;
     }
-    Object.assign(headers, upstreamAuthHeaders(session.provider, upstream.apiKey));
+    Object.assign(headers, upstreamAuthHeaders(session.upstreamProvider, upstream.apiKey), {
+      "accept-encoding": "identity",
+      "content-length": String(body.length),
+    });
 
+    const requestId = randomUUID();
+    const call = recorder.begin({
+      requestId,
+      session,
+      model,
+      requestBody: received,
+      organizationKey: upstream.organizationKey,
+    });
     const client = target.protocol === "https:" ? https : http;
     const upstreamRequest = client.request(target, { method: req.method, headers }, (upstreamResponse) => {
-      const responseHeaders: Record<string, string | string[]> = {};
+      const status = upstreamResponse.statusCode ?? 502;
+      const meter = createUsageMeter(format, upstreamResponse.headers["content-type"]);
+      const responseHeaders: Record<string, string | string[]> = { [REQUEST_ID_HEADER]: requestId };
       for (const [name, value] of Object.entries(upstreamResponse.headers)) {
         if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
       }
-      res.writeHead(upstreamResponse.statusCode ?? 502, responseHeaders);
+      res.writeHead(status, responseHeaders);
       res.flushHeaders();
+      upstreamResponse.on("data", (chunk: Buffer) => meter.push(chunk));
       upstreamResponse.pipe(res);
+      // Whichever comes first: the provider finished, or the sandbox hung up mid-stream.
+      const settle = () => call.finish(status, meter.result());
+      upstreamResponse.once("end", settle);
+      res.once("close", settle);
     });
     upstreamRequest.setNoDelay(true);
     upstreamRequest.on("error", (error) => {
-      logger.warn({ sessionId: session.id, provider, err: error.message }, "gateway upstream failed");
-      if (!res.headersSent) fail(res, 502, "The model provider could not be reached.");
-      else res.destroy();
+      options.logger.warn({ sessionId: session.id, provider, err: error.message }, "gateway upstream failed");
+      call.abandon();
+      fail(res, 502, "The model provider could not be reached.");
     });
     // The sandbox hung up (e.g. a cancelled turn): stop paying for the upstream stream too.
     res.on("close", () => {
       if (!res.writableFinished) upstreamRequest.destroy();
     });
-    req.pipe(upstreamRequest);
-  };
+    upstreamRequest.end(body);
+  }
+
+  return { handle, access, settled: () => recorder.settled() };
 }

@@ -1,2 +1,4 @@
+export * from "./access.ts";
 export * from "./gateway.ts";
+export * from "./key-probe.ts";
 export * from "./upstreams.ts";

@@ -6,6 +6,10 @@ export interface SessionRow {
   status: "provisioning" | "ready" | "active" | "idle" | "stopped" | "error";
   provider: "xai" | "anthropic" | "openai" | "google" | "openrouter" | "custom";
   model: string;
+  /** Where model calls go (the provider, or OpenRouter), decided when the session was created. */
+  upstreamProvider: SessionRow["provider"];
+  upstreamModel: string;
+  keySource: "direct" | "openrouter" | "platform";
   organizationId: string;
   sandboxId: string | null;
   agentSessionId: string | null;
@@ -22,6 +26,9 @@ export function loadSessionRow(db: Db, sessionId: string): Promise<SessionRow | 
       status: true,
       provider: true,
       model: true,
+      upstreamProvider: true,
+      upstreamModel: true,
+      keySource: true,
       organizationId: true,
       sandboxId: true,
       agentSessionId: true,

@@ -1,6 +1,6 @@
 export * from "./agent-server.ts";
 export * from "./binaries.ts";
-export * from "./catalog.ts";
+
 export * from "./e2b/commands.ts";
 export * from "./e2b/provider.ts";
 export * from "./e2b/sdk.ts";

@@ -12,6 +12,7 @@ export interface ContextDeps {
   logger: AppLogger;
   publicUrl: string;
   sessions: Context["sessions"];
+  keys: Context["keys"];
 }
 
 function clientAddress(req: IncomingMessage, trustProxy: boolean): string | null {
@@ -73,6 +74,7 @@ export async function createRequestContext(
     publicUrl: deps.publicUrl,
     logger: deps.logger,
     sessions: deps.sessions,
+    keys: deps.keys,
     request: {
       ipAddress: clientAddress(req, deps.config.trustProxy),
       userAgent: req.headers["user-agent"] ?? null,

@@ -2,6 +2,7 @@ import {
   answerQuestion,
   answerQuestionInput,
   cancelTurn,
+  catalogAvailability,
   createSession,
   createSessionInput,
   followEvents,
@@ -19,7 +20,7 @@ import {
   sessionIdInput,
   stopSession,
 } from "@studio/core";
-import { CATALOG, DEFAULT_MODEL, DEFAULT_PROVIDER } from "@studio/sandbox";
+import { CATALOG, DEFAULT_MODEL, DEFAULT_PROVIDER } from "@studio/models";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { sessionOutput } from "../outputs.ts";
@@ -30,31 +31,44 @@ const ok = z.object({ ok: z.literal(true) });
 
 export const sessionsRouter = router({
   /**
-   * Providers and models grouped by tier, each with whether it can be used now and why not. Until
-   * organisation keys exist, a provider is usable when the platform has an upstream for it.
+   * Providers and models grouped by tier, each model with whether the organisation can use it now,
+   * through which key, and if not, why and where to fix it (keys or credits).
    */
-  catalog: orgProcedure.query(({ ctx }) => ({
-    defaultProvider: DEFAULT_PROVIDER,
-    defaultModel: DEFAULT_MODEL,
-    providers: CATALOG.filter((provider) => provider.id !== "openrouter").map((provider) => {
-      const available = ctx.sessions.platformProviders.has(provider.id);
-      return {
-        id: provider.id,
-        name: provider.name,
-        freeformModels: provider.freeformModels,
-        available,
-        unavailableReason: available
-          ? null
-          : `No ${provider.name} key is configured and no platform access for it.`,
-        models: provider.models.map((model) => ({
+  catalog: orgProcedure.query(async ({ ctx }) => {
+    const { byModel, custom } = await catalogAvailability(
+      ctx.db,
+      ctx.actor.organizationId,
+      ctx.sessions.runtime.platformProviders,
+    );
+    return {
+      defaultProvider: DEFAULT_PROVIDER,
+      defaultModel: DEFAULT_MODEL,
+      providers: CATALOG.filter((provider) => provider.id !== "openrouter").map((provider) => {
+        const models = provider.models.map((model) => ({
           id: model.id,
           name: model.name,
           tier: model.tier,
           contextLimit: model.contextLimit,
-        })),
-      };
-    }),
-  })),
+          access: byModel.get(`${provider.id}/${model.id}`) ?? custom,
+        }));
+        const access = provider.freeformModels ? custom : null;
+        const available = access ? access.available : models.some((model) => model.access.available);
+        const firstReason = (access ?? models.find((model) => !model.access.available)?.access) as
+          | { reason?: string }
+          | undefined;
+        return {
+          id: provider.id,
+          name: provider.name,
+          freeformModels: provider.freeformModels,
+          available,
+          /** For freeform providers (custom endpoint): whether the endpoint can be used. */
+          access,
+          unavailableReason: available ? null : (firstReason?.reason ?? "Not available."),
+          models,
+        };
+      }),
+    };
+  }),
 
   /** Answers at once with the session in `provisioning`; provisioning goes on in the background. */
   create: orgProcedure

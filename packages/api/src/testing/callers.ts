@@ -1,4 +1,10 @@
-import { createAuthSession, SessionEventBus, validateApiToken, validateSessionToken } from "@studio/core";
+import {
+  createAuthSession,
+  newKeyring,
+  SessionEventBus,
+  validateApiToken,
+  validateSessionToken,
+} from "@studio/core";
 import type { Db } from "@studio/db";
 import type { Context } from "../context.ts";
 import { createCaller } from "../router.ts";
@@ -19,8 +25,21 @@ const unannouncedBus = new SessionEventBus({
 
 export const inertSessionsContext: Context["sessions"] = {
   bus: unannouncedBus,
-  runtime: { sandboxProvider: "local", keyDelivery: "gateway" },
-  platformProviders: new Set(["xai", "custom"]),
+  runtime: {
+    sandboxProvider: "local",
+    keyDelivery: "gateway",
+    platformProviders: new Set(["xai", "custom"]),
+  },
+};
+
+/** Keys sealed under a keyring made for the test run; "testing" a key succeeds when it starts with "good". */
+export const testKeysContext: Context["keys"] = {
+  keyring: newKeyring(),
+  probe: async (_provider, key) =>
+    key.apiKey.startsWith("good")
+      ? { ok: true, message: "accepted" }
+      : { ok: false, status: 401, message: "HTTP 401: Invalid API key provided." },
+  changed: () => {},
 };
 
 let sessionsForTests: Context["sessions"] = inertSessionsContext;
@@ -37,6 +56,7 @@ export function testContext(db: Db, auth: Context["auth"], overrides: Partial<Co
     auth,
     publicUrl: "http://studio.test",
     sessions: sessionsForTests,
+    keys: testKeysContext,
     logger: silentLogger,
     request: { ipAddress: "127.0.0.1", userAgent: "vitest", sameOrigin: true, ...overrides },
     cookies: {

@@ -39,6 +39,8 @@ async function newSession(): Promise<string> {
       provider: "custom",
       model: "m",
       keySource: "platform",
+      upstreamProvider: "custom",
+      upstreamModel: "m",
       sandboxProvider: "local",
       idleTimeoutSeconds: 60,
     },

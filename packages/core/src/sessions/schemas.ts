@@ -17,6 +17,13 @@ export const createSessionInput = z.object({
   environment: environmentSchema,
   provider: modelProviderSchema,
   model: z.string().trim().min(1).max(120),
+  /** Optional spending cap in micro-USD (at the prices used, whoever pays); crossing it stops the session. */
+  budgetMicroUsd: z
+    .number()
+    .int()
+    .min(1_000, { error: "A budget starts at $0.001." })
+    .max(1_000_000_000_000)
+    .optional(),
 });
 export type CreateSessionInput = z.infer<typeof createSessionInput>;
 

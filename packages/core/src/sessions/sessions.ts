@@ -1,9 +1,11 @@
 import type { Db, DbTx, Prisma } from "@studio/db";
+import { paysWithCredits } from "../billing/resolution.ts";
 import { AppError, conflict, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { COMMANDS_CHANNEL, enqueueCommand } from "./commands.ts";
 import { appendEvents } from "./event-log.ts";
 import { applyTransitionInTx } from "./lifecycle.ts";
+import { assertCreditsAvailable, routeForNewSession } from "./model-access.ts";
 import type { CreateSessionInput, ListSessionsInput } from "./schemas.ts";
 import { acceptsPrompts, isLive } from "./state-machine.ts";
 
@@ -24,6 +26,10 @@ export const sessionSelect = {
   model: true,
   keySource: true,
   keyDelivery: true,
+  upstreamProvider: true,
+  upstreamModel: true,
+  budgetMicroUsd: true,
+  totalCostMicroUsd: true,
   title: true,
   totalInputTokens: true,
   totalOutputTokens: true,
@@ -45,6 +51,8 @@ export type SessionView = Prisma.StudioSessionGetPayload<{ select: typeof sessio
 export interface SessionRuntimeSettings {
   sandboxProvider: "local" | "e2b";
   keyDelivery: "gateway" | "environment";
+  /** Providers the platform has a key (or endpoint) for, used on platform credits. */
+  platformProviders: ReadonlySet<string>;
 }
 
 /**
@@ -62,6 +70,13 @@ export async function createSession(
     select: { idleTimeoutMinutes: true },
   });
   if (!organization) throw notFound("Organisation");
+  const route = await routeForNewSession(
+    db,
+    actor.organizationId,
+    input.provider,
+    input.model,
+    runtime.platformProviders,
+  );
   const id = newId();
   return db.$transaction(async (tx) => {
     const session = await tx.studioSession.create({
@@ -72,7 +87,8 @@ export async function createSession(
         environment: input.environment,
         provider: input.provider,
         model: input.model,
-        keySource: "platform",
+        ...route,
+        budgetMicroUsd: input.budgetMicroUsd === undefined ? null : BigInt(input.budgetMicroUsd),
         keyDelivery: runtime.keyDelivery,
         sandboxProvider: runtime.sandboxProvider,
         idleTimeoutSeconds: organization.idleTimeoutMinutes * 60,
@@ -132,12 +148,24 @@ export async function listSessions(db: DbTx, actor: SessionActor, input: ListSes
 }
 
 async function lockSession(tx: DbTx, actor: SessionActor, sessionId: string) {
-  const [row] = await tx.$queryRaw<{ status: SessionView["status"]; title: string | null }[]>`
-    SELECT status, title FROM studio_sessions
+  const [row] = await tx.$queryRaw<
+    {
+      status: SessionView["status"];
+      title: string | null;
+      key_source: SessionView["keySource"];
+      upstream_provider: SessionView["upstreamProvider"];
+    }[]
+  >`
+    SELECT status, title, key_source, upstream_provider FROM studio_sessions
     WHERE id = ${sessionId} AND organization_id = ${actor.organizationId} FOR UPDATE`;
   if (!row) throw notFound("Session");
   return row;
 }
+
+const onCredits = (row: {
+  key_source: SessionView["keySource"];
+  upstream_provider: SessionView["upstreamProvider"];
+}) => paysWithCredits({ keySource: row.key_source, upstreamProvider: row.upstream_provider });
 
 /** Stores the person's message and queues it as a prompt; it runs when the agent is free. */
 export async function sendMessage(db: Db, actor: SessionActor, sessionId: string, text: string) {
@@ -150,6 +178,7 @@ export async function sendMessage(db: Db, actor: SessionActor, sessionId: string
           : "The session is stopped. Resume it to continue.",
       );
     }
+    if (onCredits(session)) await assertCreditsAvailable(tx, actor.organizationId);
     const messageId = newId();
     await tx.studioSession.update({
       where: { id: sessionId },
@@ -224,7 +253,8 @@ export async function cancelOpenWork(tx: DbTx, sessionId: string) {
 
 export async function resumeSession(db: Db, actor: SessionActor, sessionId: string) {
   return db.$transaction(async (tx) => {
-    await lockSession(tx, actor, sessionId);
+    const session = await lockSession(tx, actor, sessionId);
+    if (onCredits(session)) await assertCreditsAvailable(tx, actor.organizationId);
     await applyTransitionInTx(tx, sessionId, "resume", {
       reason: "Resumed",
       data: {

@@ -1,6 +1,6 @@
 // Pure generation of what a sandbox needs before sandbox-agent starts: opencode.json, the
 // instructions file, and the agent environment. No I/O; the providers write the result.
-import { getCatalogProvider, isModelProvider } from "../catalog.ts";
+import { getCatalogProvider, isModelProvider } from "@studio/models";
 import type { WorkspaceFile } from "../types.ts";
 import { DEFAULT_INSTRUCTIONS, DEFAULT_INSTRUCTIONS_FILE } from "./instructions.ts";
 import { buildOpencodeConfig, GATEWAY_TOKEN_ENV, PROVIDER_KEY_ENV } from "./opencode-config.ts";

@@ -7,7 +7,7 @@ import {
   findCatalogModel,
   getCatalogProvider,
   type ModelProvider,
-} from "../catalog.ts";
+} from "@studio/models";
 import type { BuildWorkspaceOptions } from "./types.ts";
 
 /**

@@ -7,7 +7,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveAgentBinaries } from "../binaries.ts";
-import type { ModelProvider } from "../catalog.ts";
+import type { ModelProvider } from "@studio/models";
 import { buildWorkspace } from "./build.ts";
 import type { BuildWorkspaceOptions } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import type { ModelProvider } from "../catalog.ts";
+import type { ModelProvider } from "@studio/models";
 import type { WorkspaceFile } from "../types.ts";
 
 /** The studio's model gateway as the sandbox reaches it, e.g. `http://127.0.0.1:3000/api/llm`. */

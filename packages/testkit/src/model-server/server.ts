@@ -49,6 +49,12 @@ function presentedKeys(headers: Record<string, string>, url: URL): string[] {
   return keys;
 }
 
+function accepts(expected: string | readonly string[] | undefined, presented: string[]): boolean {
+  if (expected === undefined) return true;
+  const allowed = typeof expected === "string" ? [expected] : expected;
+  return presented.some((key) => allowed.includes(key));
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const parts: Buffer[] = [];
   for await (const part of req) parts.push(part as Buffer);
@@ -104,12 +110,17 @@ export async function startScriptedModelServer(
       model: handler && body ? handler.model(body, url) : undefined,
       stream: !!handler && !!body && handler.isStream(body, url),
       isTitle,
-      authorized: server.expectedKey === undefined || keys.includes(server.expectedKey),
+      authorized: accepts(server.expectedKey, keys),
       aborted: false,
     };
     requests.push(record);
     if (handler && !isTitle) noteMainRequest();
 
+    // What a "test key" button calls: listing models (OpenRouter: the key's own record) costs nothing.
+    if (!handler && req.method === "GET" && /\/(models|key)$/.test(url.pathname)) {
+      if (!record.authorized) return sendJson(res, 401, { error: { message: "Invalid API key provided." } });
+      return sendJson(res, 200, { data: [{ id: "scripted-1", object: "model" }] });
+    }
     if (!handler) {
       return sendJson(res, 404, {
         error: { message: `No scripted model route for ${req.method} ${url.pathname}` },

@@ -78,8 +78,11 @@ export interface ScriptedModelServerOptions {
   port?: number;
   /** Answer for main requests when the queue is empty (default: a short text reply). */
   defaultReply?: ScriptedReply;
-  /** When set, requests whose key differs get the format's 401. Can be changed later on the server. */
-  expectedKey?: string;
+  /**
+   * When set, requests carrying none of these keys get the format's 401. Can be changed later on
+   * the server (or through the control endpoint).
+   */
+  expectedKey?: string | readonly string[];
   /** Text answered to title-generation requests (default "Scripted Title"). */
   title?: string;
   /**
@@ -106,7 +109,7 @@ export interface ScriptedModelServer {
   requests: RecordedRequest[];
   /** Resolves when n main (non-title) requests have arrived. */
   waitForRequests(n: number): Promise<void>;
-  /** Key that requests must carry, or undefined to accept any. */
-  expectedKey: string | undefined;
+  /** Key (or keys) that requests must carry, or undefined to accept any. */
+  expectedKey: string | readonly string[] | undefined;
   close(): Promise<void>;
 }

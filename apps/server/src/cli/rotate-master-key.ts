@@ -1,0 +1,44 @@
+// `pnpm keys:rotate`: a new master key for provider keys. The new key is added to the keyring file
+// first (so a failure below loses nothing), then every stored key is re-sealed under it in one
+// transaction, then keys no row uses any more are dropped from the file. Running studios pick the
+// new key up from the file on their next use of a re-sealed key.
+//
+// With the embedded database, stop the studio first (its PostgreSQL holds the data directory).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseKeyring, resealAllProviderKeys, withNewMasterKey, writeKeyringFile } from "@studio/core";
+import { createDb } from "@studio/db";
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
+import { loadConfig } from "../config.ts";
+
+const config = loadConfig();
+if (config.masterKey.kind !== "file") {
+  console.error(
+    "STUDIO_MASTER_KEY is set, so there is no keyring file to rotate. Move the key into a keyring file (STUDIO_MASTER_KEY_FILE), unset STUDIO_MASTER_KEY, and run this again.",
+  );
+  process.exit(2);
+}
+const file = config.masterKey.path;
+const current = parseKeyring(readFileSync(file, "utf8"), file);
+
+let postgres: EmbeddedPostgresHandle | null = null;
+let databaseUrl = config.databaseUrl;
+if (!databaseUrl) {
+  postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, "postgres") });
+  databaseUrl = postgres.url;
+}
+const db = createDb(databaseUrl);
+try {
+  const rotated = withNewMasterKey(current);
+  writeKeyringFile(file, rotated);
+  const count = await resealAllProviderKeys(db, rotated);
+  const newest = rotated.keys.get(rotated.current);
+  if (newest)
+    writeKeyringFile(file, { current: rotated.current, keys: new Map([[rotated.current, newest]]) });
+  console.log(
+    `Re-sealed ${count} provider key(s) under master key version ${rotated.current}; ${file} now holds only that key.`,
+  );
+} finally {
+  await db.$disconnect();
+  await postgres?.stop();
+}

@@ -1,0 +1,58 @@
+// Credit management by people: the balance any member may see, grants and adjustments by owners
+// and admins with a reason, each a ledger entry.
+import type { Db, DbTx } from "@studio/db";
+import { z } from "zod";
+import { isManager } from "../orgs/roles.ts";
+import type { Role } from "../orgs/schemas.ts";
+import { AppError, forbidden } from "../shared/errors.ts";
+import { changeCredits, creditBalance } from "./ledger.ts";
+import { parseUsd } from "./pricing.ts";
+
+const usdAmount = z
+  .string()
+  .trim()
+  .max(24)
+  .transform((text, context) => {
+    const value = parseUsd(text);
+    if (value === null) {
+      context.addIssue({
+        code: "custom",
+        message: "Enter an amount in USD with at most six decimals, e.g. 25 or 0.50.",
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+export const changeCreditsInput = z.object({
+  kind: z.enum(["grant", "adjustment"]),
+  /** USD as text (exact: never a float), e.g. "25.00"; an adjustment may be negative. */
+  amountUsd: usdAmount,
+  reason: z.string().trim().min(3, { error: "Say why, in a few words." }).max(500),
+  /** Chosen by the client per submission, so a retried submission applies once. */
+  requestId: z.string().min(8).max(64),
+});
+export type ChangeCreditsInput = z.infer<typeof changeCreditsInput>;
+
+export interface CreditActor {
+  userId: string;
+  organizationId: string;
+  role: Role;
+}
+
+export async function changeOrganizationCredits(db: Db, actor: CreditActor, input: ChangeCreditsInput) {
+  if (!isManager(actor.role)) throw forbidden("Only owners and admins grant or adjust credits.");
+  if (input.kind === "grant" && input.amountUsd <= 0n)
+    throw new AppError("BAD_REQUEST", "A grant adds credits: enter an amount above zero.");
+  if (input.amountUsd === 0n) throw new AppError("BAD_REQUEST", "An adjustment of zero changes nothing.");
+  return changeCredits(db, actor, {
+    kind: input.kind,
+    amountMicroUsd: input.amountUsd,
+    reason: input.reason,
+    requestId: input.requestId,
+  });
+}
+
+export async function organizationBalance(db: DbTx, organizationId: string) {
+  return { balanceMicroUsd: await creditBalance(db, organizationId) };
+}

@@ -1,0 +1,5 @@
+export * from "./credits.ts";
+export * from "./ledger.ts";
+export * from "./prices.ts";
+export * from "./pricing.ts";
+export * from "./resolution.ts";

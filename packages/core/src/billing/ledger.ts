@@ -1,0 +1,231 @@
+// The append-only ledger and the credit balance. Every write locks the organisation's credit
+// account row first, so concurrent charges serialise and the balance is exact; the idempotency key
+// is checked under that lock, so a retried request never charges twice.
+import type { Db, DbTx } from "@studio/db";
+import { appendEvents } from "../sessions/event-log.ts";
+import { priceFor } from "./prices.ts";
+import { callCostMicroUsd } from "./pricing.ts";
+import { type KeySource, paysWithCredits } from "./resolution.ts";
+
+export interface MeteredCall {
+  /** The gateway's request id: one ledger entry per id, however often it is recorded. */
+  requestId: string;
+  sessionId: string;
+  /** The model the call asked for (the upstream's name for it). */
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  estimated: boolean;
+  upstreamStatus: number | null;
+  at: Date;
+}
+
+export interface RecordedCall {
+  duplicate: boolean;
+  costMicroUsd: bigint;
+  chargedMicroUsd: bigint;
+  balanceAfterMicroUsd: bigint;
+  /** Set when this call took the session over its budget. */
+  budgetExceeded: { budgetMicroUsd: bigint; spentMicroUsd: bigint } | null;
+}
+
+async function lockedBalance(tx: DbTx, organizationId: string): Promise<bigint> {
+  await tx.$executeRaw`
+    INSERT INTO credit_accounts (organization_id, balance_micro_usd, updated_at)
+    VALUES (${organizationId}, 0, now()) ON CONFLICT (organization_id) DO NOTHING`;
+  const [row] = await tx.$queryRaw<{ balance: bigint }[]>`
+    SELECT balance_micro_usd AS balance FROM credit_accounts WHERE organization_id = ${organizationId} FOR UPDATE`;
+  return BigInt(row?.balance ?? 0n);
+}
+
+async function alreadyRecorded(tx: DbTx, idempotencyKey: string): Promise<boolean> {
+  const found = await tx.ledgerEntry.findUnique({ where: { idempotencyKey }, select: { id: true } });
+  return found !== null;
+}
+
+export const usageIdempotencyKey = (requestId: string) => `usage:${requestId}`;
+
+/**
+ * Records one model call: a ledger entry at the price in force, the balance charged when the session
+ * is on platform credits, the session's counters, and a `metered` event, all in one transaction.
+ */
+export async function recordModelCall(
+  db: Db,
+  call: MeteredCall,
+  options: { platformMarkupBps: number },
+): Promise<RecordedCall> {
+  const session = await db.studioSession.findUniqueOrThrow({
+    where: { id: call.sessionId },
+    select: {
+      organizationId: true,
+      userId: true,
+      keySource: true,
+      upstreamProvider: true,
+      budgetMicroUsd: true,
+    },
+  });
+  const price = await priceFor(db, session.organizationId, session.upstreamProvider, call.model, call.at);
+  const onCredits = paysWithCredits({
+    keySource: session.keySource as KeySource,
+    upstreamProvider: session.upstreamProvider,
+  });
+  // The markup is the platform's margin on its credits; own keys are costed at the price itself.
+  const markupBps = onCredits ? options.platformMarkupBps : 0;
+  const usage = {
+    inputTokens: call.inputTokens,
+    outputTokens: call.outputTokens,
+    cachedTokens: call.cachedTokens,
+  };
+  const cost = price ? callCostMicroUsd(usage, price, markupBps) : 0n;
+  const charged = onCredits ? cost : 0n;
+  const idempotencyKey = usageIdempotencyKey(call.requestId);
+
+  // One statement, so a burst of calls never queues for interactive transactions: the account row is
+  // locked by its upsert (concurrent charges serialise and see each other's balance), and a request
+  // id already in the ledger fails the unique index, rolling the whole statement back.
+  let rows: TotalsRow[];
+  try {
+    rows = await db.$queryRaw<TotalsRow[]>`
+      WITH account AS (
+        INSERT INTO credit_accounts (organization_id, balance_micro_usd, updated_at)
+        VALUES (${session.organizationId}, ${-charged}, now())
+        ON CONFLICT (organization_id) DO UPDATE
+          SET balance_micro_usd = credit_accounts.balance_micro_usd - ${charged}, updated_at = now()
+        RETURNING balance_micro_usd AS balance_after
+      ), entry AS (
+        INSERT INTO ledger_entries (organization_id, user_id, session_id, kind, amount_micro_usd, cost_micro_usd,
+          balance_after_micro_usd, idempotency_key, provider, model, key_source, input_tokens, output_tokens,
+          cached_tokens, reasoning_tokens, usage_estimated, upstream_status, price_id, input_price_per_mtok,
+          output_price_per_mtok, cached_price_per_mtok, markup_bps, created_at)
+        SELECT ${session.organizationId}, ${session.userId}, ${call.sessionId}, 'usage', ${-charged}, ${cost},
+          account.balance_after, ${idempotencyKey}, ${session.upstreamProvider}::model_provider, ${call.model},
+          ${session.keySource}::key_source, ${call.inputTokens}, ${call.outputTokens}, ${call.cachedTokens},
+          ${call.reasoningTokens}, ${call.estimated}, ${call.upstreamStatus}, ${price?.id ?? null},
+          ${price?.inputPerMTok ?? null}::bigint, ${price?.outputPerMTok ?? null}::bigint,
+          ${price?.cachedInputPerMTok ?? null}::bigint, ${markupBps}, ${call.at}
+        FROM account
+        RETURNING balance_after_micro_usd
+      ), totals AS (
+        UPDATE studio_sessions SET
+          total_input_tokens = total_input_tokens + ${call.inputTokens},
+          total_output_tokens = total_output_tokens + ${call.outputTokens},
+          total_cached_tokens = total_cached_tokens + ${call.cachedTokens},
+          total_cost_micro_usd = total_cost_micro_usd + ${cost},
+          total_credits_consumed = total_credits_consumed + ${charged}
+        WHERE id = ${call.sessionId} AND EXISTS (SELECT 1 FROM entry)
+        RETURNING total_input_tokens, total_output_tokens, total_cached_tokens, total_cost_micro_usd,
+          total_credits_consumed
+      )
+      SELECT entry.balance_after_micro_usd AS balance_after, totals.* FROM entry, totals`;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return {
+      duplicate: true,
+      costMicroUsd: 0n,
+      chargedMicroUsd: 0n,
+      balanceAfterMicroUsd: await creditBalance(db, session.organizationId),
+      budgetExceeded: null,
+    };
+  }
+  const totals = rows[0];
+  if (!totals) throw new Error(`session ${call.sessionId} vanished while its call was recorded`);
+  const spent = BigInt(totals.total_cost_micro_usd);
+  const budget = session.budgetMicroUsd;
+  const budgetExceeded = budget !== null && spent >= budget && spent - cost < budget;
+  // The event carries live counters to the page; the ledger row above is the record.
+  await appendEvents(db, call.sessionId, [
+    {
+      type: "metered",
+      model: call.model,
+      inputTokens: call.inputTokens,
+      outputTokens: call.outputTokens,
+      cachedTokens: call.cachedTokens,
+      reasoningTokens: call.reasoningTokens,
+      estimated: call.estimated,
+      costMicroUsd: Number(cost),
+      chargedMicroUsd: Number(charged),
+      totals: {
+        inputTokens: Number(totals.total_input_tokens),
+        outputTokens: Number(totals.total_output_tokens),
+        cachedTokens: Number(totals.total_cached_tokens),
+        costMicroUsd: Number(spent),
+        chargedMicroUsd: Number(totals.total_credits_consumed),
+      },
+    },
+    ...(budgetExceeded && budget !== null
+      ? [{ type: "budget_exceeded" as const, budgetMicroUsd: Number(budget), spentMicroUsd: Number(spent) }]
+      : []),
+  ]);
+  return {
+    duplicate: false,
+    costMicroUsd: cost,
+    chargedMicroUsd: charged,
+    balanceAfterMicroUsd: BigInt(totals.balance_after),
+    budgetExceeded:
+      budgetExceeded && budget !== null ? { budgetMicroUsd: budget, spentMicroUsd: spent } : null,
+  };
+}
+
+interface TotalsRow {
+  balance_after: bigint;
+  total_input_tokens: bigint;
+  total_output_tokens: bigint;
+  total_cached_tokens: bigint;
+  total_cost_micro_usd: bigint;
+  total_credits_consumed: bigint;
+}
+
+/** Postgres' unique_violation, however the driver adapter wraps it. */
+function isUniqueViolation(error: unknown): boolean {
+  const text = `${String(error)} ${JSON.stringify(error, (_key, value) => (typeof value === "bigint" ? String(value) : value))}`;
+  return text.includes("23505") || /unique constraint/i.test(text);
+}
+
+export interface CreditChange {
+  kind: "grant" | "adjustment";
+  amountMicroUsd: bigint;
+  reason: string;
+  /** Makes a retried submission (double click, network retry) apply once. */
+  requestId: string;
+}
+
+/** A grant or adjustment by a person; returns the balance after it. */
+export async function changeCredits(
+  db: Db,
+  actor: { userId: string; organizationId: string },
+  change: CreditChange,
+): Promise<{ balanceMicroUsd: bigint; duplicate: boolean }> {
+  const idempotencyKey = `credit:${actor.organizationId}:${change.requestId}`;
+  return db.$transaction(async (tx) => {
+    const balance = await lockedBalance(tx, actor.organizationId);
+    if (await alreadyRecorded(tx, idempotencyKey)) return { balanceMicroUsd: balance, duplicate: true };
+    const balanceAfter = balance + change.amountMicroUsd;
+    await tx.creditAccount.update({
+      where: { organizationId: actor.organizationId },
+      data: { balanceMicroUsd: balanceAfter },
+    });
+    await tx.ledgerEntry.create({
+      data: {
+        organizationId: actor.organizationId,
+        kind: change.kind,
+        amountMicroUsd: change.amountMicroUsd,
+        costMicroUsd: 0n,
+        balanceAfterMicroUsd: balanceAfter,
+        idempotencyKey,
+        reason: change.reason,
+        createdById: actor.userId,
+      },
+    });
+    return { balanceMicroUsd: balanceAfter, duplicate: false };
+  });
+}
+
+export async function creditBalance(db: DbTx, organizationId: string): Promise<bigint> {
+  const account = await db.creditAccount.findUnique({
+    where: { organizationId },
+    select: { balanceMicroUsd: true },
+  });
+  return account?.balanceMicroUsd ?? 0n;
+}

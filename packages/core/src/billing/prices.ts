@@ -1,0 +1,127 @@
+// Model prices with history. The platform's list prices (no organisation) are seeded at boot; an
+// organisation's admins add their own rows, which win for that organisation from their effective
+// date. Rows are never edited: a change is a newer row, so every ledger entry's price stays on record.
+import type { Db, DbTx } from "@studio/db";
+import { LIST_PRICES_EFFECTIVE_FROM, listPrices, type ModelProvider } from "@studio/models";
+import { z } from "zod";
+import { isManager } from "../orgs/roles.ts";
+import type { Role } from "../orgs/schemas.ts";
+import { modelProviderSchema } from "../sessions/schemas.ts";
+import { AppError, forbidden } from "../shared/errors.ts";
+import { newId } from "../shared/ids.ts";
+
+export interface PriceRow {
+  id: string;
+  inputPerMTok: bigint;
+  outputPerMTok: bigint;
+  cachedInputPerMTok: bigint;
+}
+
+const priceSelect = { id: true, inputPerMTok: true, outputPerMTok: true, cachedInputPerMTok: true } as const;
+
+/** Inserts the list prices that are not there yet; ids are deterministic, so boots on many replicas agree. */
+export async function seedListPrices(db: DbTx): Promise<number> {
+  const day = LIST_PRICES_EFFECTIVE_FROM.toISOString().slice(0, 10);
+  const { count } = await db.modelPrice.createMany({
+    data: listPrices().map((price) => ({
+      id: `list:${price.provider}:${price.model}:${day}`,
+      provider: price.provider,
+      model: price.model,
+      inputPerMTok: BigInt(price.inputPerMTok),
+      outputPerMTok: BigInt(price.outputPerMTok),
+      cachedInputPerMTok: BigInt(price.cachedInputPerMTok),
+      effectiveFrom: LIST_PRICES_EFFECTIVE_FROM,
+    })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+/** The price in force for the organisation at `at`: its own newest row, else the platform's; null if none. */
+export async function priceFor(
+  db: DbTx,
+  organizationId: string,
+  provider: ModelProvider,
+  model: string,
+  at: Date,
+): Promise<PriceRow | null> {
+  const newest = (orgId: string | null) =>
+    db.modelPrice.findFirst({
+      where: { organizationId: orgId, provider, model, effectiveFrom: { lte: at } },
+      orderBy: { effectiveFrom: "desc" },
+      select: priceSelect,
+    });
+  return (await newest(organizationId)) ?? (await newest(null));
+}
+
+const perMTok = z
+  .string()
+  .regex(/^\d{1,12}$/, { error: "Use a whole number of micro-USD per million tokens." })
+  .transform((value) => BigInt(value));
+
+export const setPriceInput = z.object({
+  provider: modelProviderSchema,
+  model: z.string().trim().min(1).max(120),
+  inputPerMTok: perMTok,
+  outputPerMTok: perMTok,
+  cachedInputPerMTok: perMTok,
+  /** Defaults to now; may not be in the past (what was charged stays charged). */
+  effectiveFrom: z.coerce.date().optional(),
+});
+export type SetPriceInput = z.infer<typeof setPriceInput>;
+
+export interface PriceActor {
+  userId: string;
+  organizationId: string;
+  role: Role;
+}
+
+const PAST_TOLERANCE_MS = 60_000;
+
+export async function setOrganizationPrice(
+  db: DbTx,
+  actor: PriceActor,
+  input: SetPriceInput,
+  now = new Date(),
+) {
+  if (!isManager(actor.role)) throw forbidden("Only owners and admins change prices.");
+  const effectiveFrom = input.effectiveFrom ?? now;
+  if (effectiveFrom.getTime() < now.getTime() - PAST_TOLERANCE_MS)
+    throw new AppError(
+      "BAD_REQUEST",
+      "Choose an effective date from now on: past charges keep the price they used.",
+    );
+  if (input.cachedInputPerMTok > input.inputPerMTok)
+    throw new AppError("BAD_REQUEST", "Cached input cannot cost more than input.");
+  return db.modelPrice.create({
+    data: {
+      id: newId(),
+      organizationId: actor.organizationId,
+      provider: input.provider,
+      model: input.model,
+      inputPerMTok: input.inputPerMTok,
+      outputPerMTok: input.outputPerMTok,
+      cachedInputPerMTok: input.cachedInputPerMTok,
+      effectiveFrom,
+      createdById: actor.userId,
+    },
+    select: { ...priceSelect, effectiveFrom: true },
+  });
+}
+
+/** Every price row the organisation sees (the platform's and its own), newest first per model. */
+export async function listPriceHistory(db: Db | DbTx, organizationId: string) {
+  return db.modelPrice.findMany({
+    where: { OR: [{ organizationId: null }, { organizationId }] },
+    orderBy: [{ provider: "asc" }, { model: "asc" }, { effectiveFrom: "desc" }],
+    select: {
+      ...priceSelect,
+      provider: true,
+      model: true,
+      effectiveFrom: true,
+      organizationId: true,
+      createdAt: true,
+      createdBy: { select: { name: true } },
+    },
+  });
+}

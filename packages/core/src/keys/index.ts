@@ -1,0 +1,3 @@
+export * from "./keyring.ts";
+export * from "./provider-keys.ts";
+export * from "./schemas.ts";

@@ -1,0 +1,153 @@
+// An organisation's own provider keys. Only owners and admins manage them; nobody reads one back:
+// listings carry the last four characters, and the sealed key is opened only to call the provider.
+import type { DbTx } from "@studio/db";
+import { isManager } from "../orgs/roles.ts";
+import type { Role } from "../orgs/schemas.ts";
+import { forbidden, notFound } from "../shared/errors.ts";
+import { newId } from "../shared/ids.ts";
+import { type Keyring, openSecret, sealSecret } from "./keyring.ts";
+import type { KeyProvider, SetProviderKeyInput } from "./schemas.ts";
+
+export interface KeyManager {
+  userId: string;
+  organizationId: string;
+  role: Role;
+}
+
+/** Writing last-used on every model call would add a write per call; a minute's precision is enough. */
+const LAST_USED_PRECISION_MS = 60_000;
+
+export function assertCanManageKeys(actor: KeyManager): void {
+  if (!isManager(actor.role)) throw forbidden("Only owners and admins manage provider keys.");
+}
+
+/** Additional data the key is sealed with: it belongs to this organisation and provider only. */
+const sealContext = (organizationId: string, provider: KeyProvider) =>
+  `provider-key:${organizationId}:${provider}`;
+
+const summarySelect = {
+  provider: true,
+  lastFour: true,
+  baseUrl: true,
+  createdAt: true,
+  updatedAt: true,
+  lastUsedAt: true,
+  createdBy: { select: { name: true, email: true } },
+} as const;
+
+export async function listProviderKeys(db: DbTx, actor: KeyManager) {
+  assertCanManageKeys(actor);
+  return db.providerKey.findMany({
+    where: { organizationId: actor.organizationId },
+    select: summarySelect,
+    orderBy: { provider: "asc" },
+  });
+}
+
+/** Sets or replaces the organisation's key for one provider. */
+export async function setProviderKey(
+  db: DbTx,
+  keyring: Keyring,
+  actor: KeyManager,
+  input: SetProviderKeyInput,
+) {
+  assertCanManageKeys(actor);
+  const secret = input.apiKey ?? "";
+  const sealed = sealSecret(keyring, secret, sealContext(actor.organizationId, input.provider));
+  const fields = {
+    ...sealed,
+    lastFour: secret.slice(-4),
+    baseUrl: input.provider === "custom" ? input.baseUrl.replace(/\/+$/, "") : null,
+    createdById: actor.userId,
+    lastUsedAt: null,
+  };
+  return db.providerKey.upsert({
+    where: { organizationId_provider: { organizationId: actor.organizationId, provider: input.provider } },
+    create: { id: newId(), organizationId: actor.organizationId, provider: input.provider, ...fields },
+    update: fields,
+    select: summarySelect,
+  });
+}
+
+export async function deleteProviderKey(db: DbTx, actor: KeyManager, provider: KeyProvider) {
+  assertCanManageKeys(actor);
+  const { count } = await db.providerKey.deleteMany({
+    where: { organizationId: actor.organizationId, provider },
+  });
+  if (count === 0) throw notFound("Key");
+}
+
+export interface OpenedKey {
+  /** Empty for a custom endpoint that needs no key. */
+  apiKey: string;
+  baseUrl: string | null;
+}
+
+/** The organisation's key for a provider, opened for a call to that provider; null when it has none. */
+export async function openProviderKey(
+  db: DbTx,
+  keyring: Keyring,
+  organizationId: string,
+  provider: KeyProvider,
+): Promise<OpenedKey | null> {
+  const row = await db.providerKey.findUnique({
+    where: { organizationId_provider: { organizationId, provider } },
+    select: { ciphertext: true, nonce: true, authTag: true, keyVersion: true, baseUrl: true },
+  });
+  if (!row) return null;
+  return { apiKey: openSecret(keyring, row, sealContext(organizationId, provider)), baseUrl: row.baseUrl };
+}
+
+/** The providers the organisation holds a key (or, for custom, an endpoint) for. */
+export async function providersWithKeys(db: DbTx, organizationId: string): Promise<Set<KeyProvider>> {
+  const rows = await db.providerKey.findMany({ where: { organizationId }, select: { provider: true } });
+  return new Set(rows.map((row) => row.provider));
+}
+
+export async function markProviderKeyUsed(
+  db: DbTx,
+  organizationId: string,
+  provider: KeyProvider,
+  now = new Date(),
+) {
+  await db.providerKey.updateMany({
+    where: {
+      organizationId,
+      provider,
+      OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_PRECISION_MS) } }],
+    },
+    data: { lastUsedAt: now },
+  });
+}
+
+/**
+ * Re-seals every stored key under the keyring's current master key, in one transaction: either all
+ * rows move to the new version or none do. Returns how many rows were re-sealed.
+ */
+export async function resealAllProviderKeys(
+  db: { $transaction<T>(fn: (tx: DbTx) => Promise<T>, options?: { timeout?: number }): Promise<T> },
+  keyring: Keyring,
+): Promise<number> {
+  return db.$transaction(
+    async (tx) => {
+      const rows = await tx.providerKey.findMany({
+        select: {
+          id: true,
+          organizationId: true,
+          provider: true,
+          ciphertext: true,
+          nonce: true,
+          authTag: true,
+          keyVersion: true,
+        },
+      });
+      for (const row of rows) {
+        const context = sealContext(row.organizationId, row.provider);
+        const sealed = sealSecret(keyring, openSecret(keyring, row, context), context);
+        await tx.providerKey.update({ where: { id: row.id }, data: sealed });
+      }
+      return rows.length;
+    },
+    { timeout: 120_000 },
+  );
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/** Providers an organisation can hold a key for: the four direct ones, OpenRouter, and a custom endpoint. */
+export const keyProviderSchema = z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
+export type KeyProvider = z.infer<typeof keyProviderSchema>;
+
+const apiKey = z
+  .string()
+  .trim()
+  .min(8, { error: "That does not look like an API key." })
+  .max(500)
+  .regex(/^[\x21-\x7e]+$/, { error: "An API key has no spaces or unusual characters." });
+
+export const setProviderKeyInput = z.discriminatedUnion("provider", [
+  z.object({ provider: keyProviderSchema.exclude(["custom"]), apiKey }),
+  z.object({
+    provider: z.literal("custom"),
+    /** The OpenAI-compatible endpoint, usually ending in /v1 (Ollama, vLLM, LM Studio). */
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: "Use an http(s) URL, e.g. http://localhost:11434/v1." })
+      .max(500),
+    /** Optional: local servers often need none. */
+    apiKey: apiKey.optional(),
+  }),
+]);
+export type SetProviderKeyInput = z.infer<typeof setProviderKeyInput>;
+
+export const providerKeyInput = z.object({ provider: keyProviderSchema });

@@ -1,0 +1,153 @@
+// Who is calling and with which key: the session behind a gateway token (with its organisation's
+// credit balance), and the upstream URL and key its calls use. Both are read on every model call, so
+// they are cached for a moment; a charge recorded here updates the cached balance at once, so an
+// organisation that just ran out is refused on its very next call through this replica.
+import { hashSecret, type Keyring, openProviderKey } from "@studio/core";
+import type { Db } from "@studio/db";
+import type { ModelProvider } from "@studio/models";
+import { DEFAULT_UPSTREAM_URLS, type GatewayProvider, type UpstreamConfig } from "./upstreams.ts";
+
+export interface GatewaySession {
+  id: string;
+  organizationId: string;
+  userId: string;
+  keySource: "direct" | "openrouter" | "platform";
+  upstreamProvider: ModelProvider;
+  upstreamModel: string;
+  budgetMicroUsd: bigint | null;
+  totalCostMicroUsd: bigint;
+  balanceMicroUsd: bigint;
+}
+
+export interface ResolvedUpstream {
+  baseUrl: string;
+  apiKey: string | null;
+  /** Which organisation key was used, to mark it used; null for platform keys. */
+  organizationKey: GatewayProvider | null;
+}
+
+export type UpstreamResult =
+  | { ok: true; upstream: ResolvedUpstream }
+  | { ok: false; status: number; message: string };
+
+interface Cached<T> {
+  value: T;
+  expiresAt: number;
+}
+
+const SESSION_TTL_MS = 2_000;
+const KEY_TTL_MS = 10_000;
+
+interface SessionRow {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  key_source: GatewaySession["keySource"];
+  upstream_provider: ModelProvider;
+  upstream_model: string;
+  budget_micro_usd: bigint | null;
+  total_cost_micro_usd: bigint;
+  balance: bigint;
+}
+
+export class GatewayAccess {
+  private readonly sessions = new Map<string, Cached<GatewaySession | null>>();
+  private readonly keys = new Map<string, Cached<{ apiKey: string; baseUrl: string | null } | null>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly keyring: Keyring,
+    private readonly platform: UpstreamConfig,
+  ) {}
+
+  async sessionForToken(token: string): Promise<GatewaySession | null> {
+    const tokenHash = hashSecret(token);
+    const cacheKey = Buffer.from(tokenHash).toString("hex");
+    const cached = this.sessions.get(cacheKey);
+    if (cached && cached.expiresAt > Date.now()) return cached.value;
+    // One round trip: the session and its organisation's balance.
+    const [row] = await this.db.$queryRaw<SessionRow[]>`
+      SELECT s.id, s.organization_id, s.user_id, s.key_source, s.upstream_provider, s.upstream_model,
+        s.budget_micro_usd, s.total_cost_micro_usd, COALESCE(c.balance_micro_usd, 0) AS balance
+      FROM studio_sessions s LEFT JOIN credit_accounts c ON c.organization_id = s.organization_id
+      WHERE s.gateway_token_hash = ${tokenHash}
+        AND s.status IN ('provisioning', 'ready', 'active', 'idle')`;
+    const session: GatewaySession | null = row
+      ? {
+          id: row.id,
+          organizationId: row.organization_id,
+          userId: row.user_id,
+          keySource: row.key_source,
+          upstreamProvider: row.upstream_provider,
+          upstreamModel: row.upstream_model,
+          budgetMicroUsd: row.budget_micro_usd === null ? null : BigInt(row.budget_micro_usd),
+          totalCostMicroUsd: BigInt(row.total_cost_micro_usd),
+          balanceMicroUsd: BigInt(row.balance),
+        }
+      : null;
+    this.sessions.set(cacheKey, { value: session, expiresAt: Date.now() + SESSION_TTL_MS });
+    if (this.sessions.size > 10_000) this.sweep(this.sessions);
+    return session;
+  }
+
+  /** After a recorded call: the balance and the session's spend as they now are. */
+  noteCharge(sessionId: string, organizationId: string, balanceMicroUsd: bigint, costMicroUsd: bigint): void {
+    for (const entry of this.sessions.values()) {
+      const session = entry.value;
+      if (!session || session.organizationId !== organizationId) continue;
+      session.balanceMicroUsd = balanceMicroUsd;
+      if (session.id === sessionId) session.totalCostMicroUsd += costMicroUsd;
+    }
+  }
+
+  /** Forgets a session (e.g. stopped by its budget) so its token is refused from now on. */
+  forgetSession(sessionId: string): void {
+    for (const [key, entry] of this.sessions) if (entry.value?.id === sessionId) this.sessions.delete(key);
+  }
+
+  async upstreamFor(session: GatewaySession): Promise<UpstreamResult> {
+    const provider = session.upstreamProvider;
+    const platform = this.platform[provider];
+    if (session.keySource === "platform") {
+      if (!platform || (!platform.apiKey && provider !== "custom"))
+        return { ok: false, status: 503, message: `The platform no longer offers ${provider}.` };
+      return {
+        ok: true,
+        upstream: { baseUrl: platform.baseUrl, apiKey: platform.apiKey, organizationKey: null },
+      };
+    }
+    const owner: GatewayProvider = session.keySource === "openrouter" ? "openrouter" : provider;
+    const key = await this.organizationKey(session.organizationId, owner);
+    if (!key)
+      return {
+        ok: false,
+        status: 401,
+        message: `The organisation's ${owner} key was removed. Add it again or start a new session.`,
+      };
+    const baseUrl =
+      owner === "custom"
+        ? key.baseUrl
+        : (platform?.baseUrl ?? DEFAULT_UPSTREAM_URLS[owner as keyof typeof DEFAULT_UPSTREAM_URLS]);
+    if (!baseUrl) return { ok: false, status: 503, message: "The endpoint for this key is not known." };
+    return { ok: true, upstream: { baseUrl, apiKey: key.apiKey || null, organizationKey: owner } };
+  }
+
+  private async organizationKey(organizationId: string, provider: GatewayProvider) {
+    const cacheKey = `${organizationId}:${provider}`;
+    const cached = this.keys.get(cacheKey);
+    if (cached && cached.expiresAt > Date.now()) return cached.value;
+    const value = await openProviderKey(this.db, this.keyring, organizationId, provider);
+    this.keys.set(cacheKey, { value, expiresAt: Date.now() + KEY_TTL_MS });
+    return value;
+  }
+
+  /** A key set or deleted on this replica takes effect at once here (other replicas within KEY_TTL_MS). */
+  forgetKeys(organizationId: string): void {
+    for (const key of this.keys.keys()) if (key.startsWith(`${organizationId}:`)) this.keys.delete(key);
+  }
+
+  private sweep<T>(map: Map<string, Cached<T>>): void {
+    const now = Date.now();
+    for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
+  }
+}

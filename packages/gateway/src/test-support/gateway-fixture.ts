@@ -1,0 +1,132 @@
+// A gateway over real HTTP in front of the scripted model server, with sessions, keys and credits
+// made directly in the test database.
+import http from "node:http";
+import {
+  changeCredits,
+  hashSecret,
+  type Keyring,
+  newId,
+  newKeyring,
+  randomToken,
+  seedListPrices,
+  setProviderKey,
+} from "@studio/core";
+import type { Db } from "@studio/db";
+import type { ModelProvider } from "@studio/models";
+import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
+import { createGateway, type Gateway } from "../gateway.ts";
+import type { UpstreamConfig } from "../upstreams.ts";
+
+export const PLATFORM_KEY = "sk-platform-PLANTED-0123456789";
+export const ORG_KEY = "sk-org-PLANTED-abcdefghijklmnop";
+
+export interface GatewayFixture {
+  upstream: ScriptedModelServer;
+  gateway: Gateway;
+  url: string;
+  keyring: Keyring;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+export async function startGatewayFixture(
+  db: Db,
+  options: { markupBps?: number } = {},
+): Promise<GatewayFixture> {
+  await seedListPrices(db);
+  const upstream = await startScriptedModelServer({ expectedKey: [PLATFORM_KEY, ORG_KEY] });
+  const platform = (baseUrl: string) => ({ baseUrl, apiKey: PLATFORM_KEY });
+  const upstreams: UpstreamConfig = {
+    custom: platform(`${upstream.url}/v1`),
+    anthropic: platform(upstream.url),
+    google: platform(upstream.url),
+    openai: platform(upstream.url),
+    xai: platform(upstream.url),
+    // The platform has no OpenRouter key; organisations may bring one.
+    openrouter: { baseUrl: upstream.url, apiKey: null },
+  };
+  const keyring = newKeyring();
+  const warnings: string[] = [];
+  const gateway = createGateway({
+    db,
+    keyring,
+    upstreams,
+    logger: { warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
+    platformMarkupBps: options.markupBps ?? 0,
+  });
+  const server = http.createServer((req, res) => void gateway.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    upstream,
+    gateway,
+    keyring,
+    warnings,
+    url: `http://127.0.0.1:${port}/api/llm`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await upstream.close();
+    },
+  };
+}
+
+export interface SessionSpec {
+  provider: ModelProvider;
+  model: string;
+  keySource?: "direct" | "openrouter" | "platform";
+  upstreamProvider?: ModelProvider;
+  upstreamModel?: string;
+  status?: "ready" | "stopped";
+  creditsMicroUsd?: bigint;
+  budgetMicroUsd?: bigint;
+  /** Seal this key as the organisation's key for that provider. */
+  organizationKey?: { provider: ModelProvider; apiKey: string };
+}
+
+export async function seedSession(db: Db, keyring: Keyring, spec: SessionSpec) {
+  const userId = newId();
+  const organizationId = newId();
+  await db.user.create({
+    data: { id: userId, email: `${userId}@example.com`, name: "G", passwordHash: "x" },
+  });
+  await db.organization.create({ data: { id: organizationId, name: "G", slug: organizationId } });
+  const actor = { userId, organizationId, role: "owner" as const };
+  if (spec.organizationKey) {
+    const { provider, apiKey } = spec.organizationKey;
+    await setProviderKey(
+      db,
+      keyring,
+      actor,
+      provider === "custom" ? { provider, baseUrl: "http://127.0.0.1:9/v1", apiKey } : { provider, apiKey },
+    );
+  }
+  if (spec.creditsMicroUsd !== undefined) {
+    await changeCredits(db, actor, {
+      kind: "grant",
+      amountMicroUsd: spec.creditsMicroUsd,
+      reason: "test",
+      requestId: newId(),
+    });
+  }
+  const token = randomToken(20);
+  const session = await db.studioSession.create({
+    data: {
+      id: newId(),
+      organizationId,
+      userId,
+      environment: "development",
+      status: spec.status ?? "ready",
+      provider: spec.provider,
+      model: spec.model,
+      keySource: spec.keySource ?? "platform",
+      upstreamProvider: spec.upstreamProvider ?? spec.provider,
+      upstreamModel: spec.upstreamModel ?? spec.model,
+      budgetMicroUsd: spec.budgetMicroUsd ?? null,
+      sandboxProvider: "local",
+      idleTimeoutSeconds: 900,
+      gatewayTokenHash: hashSecret(token),
+    },
+  });
+  return { token, session, organizationId, userId };
+}

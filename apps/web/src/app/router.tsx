@@ -14,6 +14,14 @@ import { StudioPage } from "../features/studio/StudioPage.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
 import { RequireSession } from "./shell/RequireSession.tsx";
 
+// Keys and billing are settings owners and admins visit now and then: their own chunks.
+const KeysPage = lazy(() =>
+  import("../features/keys/KeysPage.tsx").then((module) => ({ default: module.KeysPage })),
+);
+const BillingPage = lazy(() =>
+  import("../features/billing/BillingPage.tsx").then((module) => ({ default: module.BillingPage })),
+);
+
 // The live session view carries the markdown renderer, highlighter and virtualiser: its own chunk.
 const SessionPage = lazy(() =>
   import("../features/studio/session/SessionPage.tsx").then((module) => ({ default: module.SessionPage })),
@@ -43,6 +51,22 @@ export function AppRoutes() {
             <Route path="profile" element={<ProfilePage />} />
             <Route path="organization" element={<OrganizationSettingsPage />} />
             <Route path="members" element={<MembersPage />} />
+            <Route
+              path="keys"
+              element={
+                <Suspense fallback={<PageSpinner label="Loading provider keys" />}>
+                  <KeysPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="billing"
+              element={
+                <Suspense fallback={<PageSpinner label="Loading credits and prices" />}>
+                  <BillingPage />
+                </Suspense>
+              }
+            />
             <Route path="api-tokens" element={<ApiTokensPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />

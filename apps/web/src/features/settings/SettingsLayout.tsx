@@ -6,6 +6,8 @@ const tabs = [
   { to: "/settings/profile", label: "Profile" },
   { to: "/settings/organization", label: "Organisation" },
   { to: "/settings/members", label: "Members" },
+  { to: "/settings/keys", label: "Provider keys" },
+  { to: "/settings/billing", label: "Credits & prices" },
   { to: "/settings/api-tokens", label: "API tokens" },
 ];
 
@@ -14,7 +16,7 @@ export function SettingsLayout() {
     <div className="space-y-6">
       <PageHeader
         title="Settings"
-        description="Your account, your organisation and how programs reach Studio."
+        description="Your account, your organisation, what pays for models and how programs reach Studio."
       />
       <nav aria-label="Settings" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
         <ul className="flex gap-1">

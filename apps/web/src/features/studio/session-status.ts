@@ -1,4 +1,5 @@
 import type { BadgeTone } from "../../components/ui/Badge.tsx";
+import { formatUsd } from "../../lib/money.ts";
 import type { SessionStatus } from "./chat/chat-types.ts";
 
 export const statusLabels: Record<SessionStatus, string> = {
@@ -28,14 +29,23 @@ export function formatTokens(value: bigint | number): string {
   return compact.format(Number(value));
 }
 
-/** Credits are micro-USD in the ledger; shown as dollars with enough digits for small sessions. */
+/** Credits and costs are micro-USD in the ledger; shown exactly (bigint arithmetic, never a float). */
 export function formatCredits(microUsd: bigint | number): string {
-  const dollars = Number(microUsd) / 1_000_000;
-  const digits = dollars !== 0 && dollars < 0.01 ? 4 : 2;
-  return new Intl.NumberFormat(undefined, {
-    style: "currency",
-    currency: "USD",
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(dollars);
+  return formatUsd(microUsd);
+}
+
+export type KeySource = "direct" | "openrouter" | "platform";
+
+/** Which key pays for a session's model calls, in the words the config bar and header use. */
+export const keySourceLabels: Record<KeySource, string> = {
+  direct: "Your key",
+  openrouter: "OpenRouter key",
+  platform: "Platform credits",
+};
+
+export function keySourceDescription(source: KeySource, providerName: string): string {
+  if (source === "direct") return `The organisation's own ${providerName} key pays for the model calls.`;
+  if (source === "openrouter")
+    return `The organisation's OpenRouter key pays, since there is no ${providerName} key of its own.`;
+  return "Platform credits pay, at the listed prices, since the organisation has no key for this model.";
 }

@@ -1,13 +1,24 @@
-import { KeyRound } from "lucide-react";
+import { useMutationState, useQueryClient } from "@tanstack/react-query";
+import { Coins, KeyRound } from "lucide-react";
+import { useEffect, useId } from "react";
 import { Link } from "react-router";
 import { Alert } from "../../../components/ui/Alert.tsx";
+import { Badge } from "../../../components/ui/Badge.tsx";
 import { Field } from "../../../components/ui/Field.tsx";
 import { Input, Select } from "../../../components/ui/Input.tsx";
 import { cn } from "../../../lib/cn.ts";
+import { errorCode } from "../../../lib/errors.ts";
+import { useTRPC } from "../../../lib/trpc.ts";
+import { keySourceDescription, keySourceLabels } from "../session-status.ts";
 import {
   type Catalog,
+  type CatalogProvider,
+  choiceAccess,
   choiceProblem,
   type Environment,
+  fixLinks,
+  modelName,
+  modelOptionLabel,
   modelsByTier,
   offeredProviders,
   type ProviderId,
@@ -57,6 +68,79 @@ function EnvironmentPicker({
   );
 }
 
+/**
+ * Whether the chosen model can run now: which key would pay, or why not with a link to fix it. The
+ * Start button stays disabled while there is a problem (choiceProblem), so this is where its reason is.
+ */
+function AccessNote({
+  catalog,
+  provider,
+  choice,
+}: {
+  catalog: Catalog;
+  provider: CatalogProvider | undefined;
+  choice: SessionChoice;
+}) {
+  const access = choiceAccess(catalog, choice);
+  const problem = choiceProblem(catalog, choice);
+  if (!provider) return null;
+  const subject = provider.freeformModels ? provider.name : modelName(catalog, provider.id, choice.model);
+  if (access?.available && !problem) {
+    return (
+      <p className="flex flex-wrap items-center gap-2 text-xs text-fg-muted" data-testid="key-source">
+        <Badge tone={access.keySource === "platform" ? "neutral" : "success"}>
+          {access.keySource === "platform" ? (
+            <Coins className="size-3" aria-hidden="true" />
+          ) : (
+            <KeyRound className="size-3" aria-hidden="true" />
+          )}
+          {keySourceLabels[access.keySource]}
+        </Badge>
+        {keySourceDescription(access.keySource, provider.name)}
+      </p>
+    );
+  }
+  if (access && !access.available) {
+    const fix = fixLinks[access.fix];
+    return (
+      <Alert tone="warning" title={`${subject} can't be used now`}>
+        <p>{access.reason}</p>
+        <Link
+          to={fix.to}
+          className="mt-1 inline-flex items-center gap-1.5 font-medium underline underline-offset-2"
+        >
+          {access.fix === "credits" ? (
+            <Coins className="size-3.5" aria-hidden="true" />
+          ) : (
+            <KeyRound className="size-3.5" aria-hidden="true" />
+          )}
+          {fix.label}
+        </Link>
+      </Alert>
+    );
+  }
+  return problem ? <p className="text-xs text-fg-muted">{problem}</p> : null;
+}
+
+/**
+ * A session refused for lack of credits (HTTP 402) means the catalogue this page holds is out of
+ * date: fetch it again so the model shows as unavailable with the way to fix it. The refusal's own
+ * message is shown by the composer that made the request.
+ */
+function useRefreshOnPaymentRequired() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refusals = useMutationState({
+    filters: { mutationKey: trpc.sessions.create.mutationKey(), status: "error" },
+    select: (mutation) =>
+      errorCode(mutation.state.error) === "PAYMENT_REQUIRED" ? mutation.state.submittedAt : 0,
+  });
+  const latest = Math.max(0, ...refusals);
+  useEffect(() => {
+    if (latest > 0) void queryClient.invalidateQueries({ queryKey: trpc.sessions.catalog.queryKey() });
+  }, [latest, queryClient, trpc]);
+}
+
 /** Provider, model (grouped by tier) and environment for a new session, with why a choice can't run. */
 export function ConfigBar({
   catalog,
@@ -71,7 +155,8 @@ export function ConfigBar({
 }) {
   const providers = offeredProviders(catalog);
   const provider = catalog.providers.find((candidate) => candidate.id === choice.provider);
-  const problem = choiceProblem(catalog, choice);
+  const noteId = useId();
+  useRefreshOnPaymentRequired();
   return (
     <div className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1.3fr)_minmax(0,1.2fr)]">
@@ -98,6 +183,7 @@ export function ConfigBar({
               onChange={(event) => onChange({ ...choice, model: event.target.value })}
               autoComplete="off"
               spellCheck={false}
+              aria-describedby={noteId}
             />
           </Field>
         ) : (
@@ -106,13 +192,14 @@ export function ConfigBar({
               value={choice.model}
               disabled={disabled}
               onChange={(event) => onChange({ ...choice, model: event.target.value })}
+              aria-describedby={noteId}
             >
               {provider
                 ? modelsByTier(provider).map((group) => (
                     <optgroup key={group.tier} label={group.label}>
                       {group.models.map((model) => (
                         <option key={model.id} value={model.id}>
-                          {model.name}
+                          {modelOptionLabel(model)}
                         </option>
                       ))}
                     </optgroup>
@@ -127,18 +214,10 @@ export function ConfigBar({
           onChange={(environment) => onChange({ ...choice, environment })}
         />
       </div>
-      {problem && provider && !provider.available ? (
-        <Alert tone="warning" title={`${provider.name} can't be used yet`}>
-          <p>{problem}</p>
-          <Link
-            to="/settings/organization"
-            className="mt-1 inline-flex items-center gap-1.5 font-medium underline underline-offset-2"
-          >
-            <KeyRound className="size-3.5" aria-hidden="true" />
-            Set up access
-          </Link>
-        </Alert>
-      ) : null}
+      {/* Always there, so the model field's description never points at nothing. */}
+      <div id={noteId}>
+        <AccessNote catalog={catalog} provider={provider} choice={choice} />
+      </div>
     </div>
   );
 }

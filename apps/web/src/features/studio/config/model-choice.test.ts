@@ -1,18 +1,26 @@
 import { describe, expect, it } from "vitest";
 import {
   type Catalog,
+  choiceAccess,
   choiceProblem,
   initialChoice,
+  type ModelAccess,
+  modelOptionLabel,
   modelsByTier,
   offeredProviders,
   withProvider,
 } from "./model-choice.ts";
 
-const model = (id: string, tier: "fast" | "standard" | "premium") => ({
+const noXaiKey: ModelAccess = { available: false, reason: "No xAI key is configured.", fix: "keys" };
+const ownKey: ModelAccess = { available: true, keySource: "direct" };
+const noCredits: ModelAccess = { available: false, reason: "Platform credits are used up.", fix: "credits" };
+
+const model = (id: string, tier: "fast" | "standard" | "premium", access: ModelAccess = ownKey) => ({
   id,
   name: id.toUpperCase(),
   tier,
   contextLimit: 1000,
+  access,
 });
 
 const catalog: Catalog = {
@@ -24,11 +32,12 @@ const catalog: Catalog = {
       name: "xAI",
       freeformModels: false,
       available: false,
+      access: null,
       unavailableReason: "No xAI key is configured.",
       models: [
-        model("grok-code-fast-1", "fast"),
-        model("grok-4-1-fast", "fast"),
-        model("grok-4", "standard"),
+        model("grok-code-fast-1", "fast", noXaiKey),
+        model("grok-4-1-fast", "fast", noXaiKey),
+        model("grok-4", "standard", noXaiKey),
       ],
     },
     {
@@ -36,14 +45,19 @@ const catalog: Catalog = {
       name: "Anthropic",
       freeformModels: false,
       available: true,
+      access: null,
       unavailableReason: null,
-      models: [model("claude-haiku-4-5", "fast"), model("claude-opus-4-6", "premium")],
+      models: [
+        model("claude-haiku-4-5", "fast", { available: true, keySource: "openrouter" }),
+        model("claude-opus-4-6", "premium", noCredits),
+      ],
     },
     {
       id: "custom",
       name: "Endpoint",
       freeformModels: true,
       available: false,
+      access: { available: false, reason: "None.", fix: "keys" },
       unavailableReason: "None.",
       models: [],
     },
@@ -86,5 +100,40 @@ describe("the model picker's rules", () => {
   it("says why a choice cannot start", () => {
     expect(choiceProblem(catalog, initialChoice(catalog))).toBe("No xAI key is configured.");
     expect(choiceProblem(catalog, withProvider(catalog, initialChoice(catalog), "anthropic"))).toBeNull();
+  });
+
+  it("judges each model on its own: an available provider can still have a model that cannot run", () => {
+    const anthropic = withProvider(catalog, initialChoice(catalog), "anthropic");
+    expect(choiceAccess(catalog, anthropic)).toEqual({ available: true, keySource: "openrouter" });
+    const opus = { ...anthropic, model: "claude-opus-4-6" };
+    expect(choiceAccess(catalog, opus)).toEqual(noCredits);
+    expect(choiceProblem(catalog, opus)).toBe("Platform credits are used up.");
+    expect(choiceProblem(catalog, { ...anthropic, model: "claude-nope" })).toBe("Pick a model.");
+  });
+
+  it("takes a freeform endpoint's access from the provider, and wants a model id", () => {
+    const endpoint = withProvider(catalog, initialChoice(catalog), "custom");
+    expect(choiceAccess(catalog, endpoint)).toEqual(catalog.providers[2]!.access);
+    expect(choiceProblem(catalog, endpoint)).toBe("None.");
+    const ready: Catalog = {
+      ...catalog,
+      providers: catalog.providers.map((provider) =>
+        provider.id === "custom"
+          ? {
+              ...provider,
+              available: true,
+              unavailableReason: null,
+              access: { available: true, keySource: "direct" },
+            }
+          : provider,
+      ),
+    };
+    expect(choiceProblem(ready, endpoint)).toBe("Enter the model to use.");
+    expect(choiceProblem(ready, { ...endpoint, model: "llama3.1" })).toBeNull();
+  });
+
+  it("marks models that cannot run in the picker's option text", () => {
+    expect(modelOptionLabel(model("grok-4", "standard", noXaiKey))).toBe("GROK-4 (unavailable)");
+    expect(modelOptionLabel(model("grok-4", "standard"))).toBe("GROK-4");
   });
 });

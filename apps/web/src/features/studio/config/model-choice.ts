@@ -5,6 +5,10 @@ export type CatalogProvider = Catalog["providers"][number];
 export type ProviderId = CatalogProvider["id"];
 export type Environment = "development" | "production";
 export type Tier = CatalogProvider["models"][number]["tier"];
+/** Whether the organisation can use a model now: through which key, or why not and where to fix it. */
+export type ModelAccess = CatalogProvider["models"][number]["access"];
+export type KeySource = Extract<ModelAccess, { available: true }>["keySource"];
+export type AccessFix = Extract<ModelAccess, { available: false }>["fix"];
 
 export interface SessionChoice {
   provider: ProviderId;
@@ -59,11 +63,33 @@ export function providerName(catalog: Catalog | undefined, providerId: string): 
   return catalog?.providers.find((candidate) => candidate.id === providerId)?.name ?? providerId;
 }
 
+/** Access for the chosen model: the endpoint's own for a freeform provider; null when nothing matches. */
+export function choiceAccess(catalog: Catalog, choice: SessionChoice): ModelAccess | null {
+  const provider = catalog.providers.find((candidate) => candidate.id === choice.provider);
+  if (!provider) return null;
+  if (provider.freeformModels) return provider.access;
+  return provider.models.find((model) => model.id === choice.model)?.access ?? null;
+}
+
 /** Why the choice cannot start a session yet, or null when it can. */
 export function choiceProblem(catalog: Catalog, choice: SessionChoice): string | null {
   const provider = catalog.providers.find((candidate) => candidate.id === choice.provider);
   if (!provider) return "Pick a provider.";
+  const access = choiceAccess(catalog, choice);
+  if (access && !access.available) return access.reason;
   if (!provider.available) return provider.unavailableReason ?? `${provider.name} can't be used right now.`;
   if (!choice.model.trim()) return "Enter the model to use.";
+  if (!access) return "Pick a model.";
   return null;
+}
+
+/** Where the person can make an unavailable model usable. */
+export const fixLinks: Record<AccessFix, { to: string; label: string }> = {
+  keys: { to: "/settings/keys", label: "Set up provider keys" },
+  credits: { to: "/settings/billing", label: "Add platform credits" },
+};
+
+/** An option's text: the model's name, and whether it can run now (a <select> shows text only). */
+export function modelOptionLabel(model: CatalogProvider["models"][number]): string {
+  return model.access.available ? model.name : `${model.name} (unavailable)`;
 }

@@ -8,6 +8,7 @@ import type { StudioClient } from "@studio/client";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { processesUnder } from "./testing/processes.ts";
 import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
 import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
@@ -357,25 +358,3 @@ describe("lifecycle", { timeout: 180_000 }, () => {
     events.stop();
   });
 });
-
-interface ProcessInfo {
-  pid: number;
-  cmdline: string;
-}
-
-/** Processes whose working directory or command line lies inside a sandbox directory. */
-function processesUnder(dir: string): ProcessInfo[] {
-  const found: ProcessInfo[] = [];
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
-      if (cmdline.includes(dir) || environ.includes(dir)) found.push({ pid, cmdline });
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
-}

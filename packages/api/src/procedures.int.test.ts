@@ -58,6 +58,22 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "sessions.stop": (c) => c.sessions.stop({ sessionId: "" }),
   "sessions.resume": (c) => c.sessions.resume({ sessionId: "" }),
   "sessions.events": (c) => c.sessions.events({ sessionId: "s", lastEventId: "not-a-number" }),
+  "keys.list": NO_INPUT,
+  "keys.set": (c) => c.keys.set({ provider: "custom", baseUrl: "ftp://models.internal" }),
+  "keys.remove": (c) => c.keys.remove({ provider: "nope" as never }),
+  "keys.test": (c) => c.keys.test({ provider: "" as never }),
+  "billing.balance": NO_INPUT,
+  "billing.changeCredits": (c) =>
+    c.billing.changeCredits({ kind: "grant", amountUsd: "1.2345678", reason: "x", requestId: "short" }),
+  "billing.prices": NO_INPUT,
+  "billing.setPrice": (c) =>
+    c.billing.setPrice({
+      provider: "xai",
+      model: "",
+      inputPerMTok: "-1",
+      outputPerMTok: "1.5",
+      cachedInputPerMTok: "0",
+    }),
 };
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
@@ -105,6 +121,67 @@ describe("every procedure", () => {
       const pending = await aliceCaller.invitations.create({ email: "carol@example.com", role: "member" });
       invitationId = pending.invitation.id;
       tokenId = (await aliceCaller.apiTokens.create({ name: "ci", expiresInDays: null })).summary.id;
+      await aliceCaller.billing.changeCredits({
+        kind: "grant",
+        amountUsd: "10",
+        reason: "sessions in these tests",
+        requestId: "procedures-grant",
+      });
+      await aliceCaller.keys.set({ provider: "anthropic", apiKey: "sk-ant-PLANTED-alice-0001" });
+    });
+
+    it("keys and credits of another organisation are neither visible nor usable", async () => {
+      const caller = await mallory.caller();
+      expect(await caller.keys.list()).toEqual([]);
+      await expectCode(caller.keys.remove({ provider: "anthropic" }), "NOT_FOUND");
+      expect(await caller.keys.test({ provider: "anthropic" })).toEqual({
+        ok: false,
+        message: "No key is stored for this provider.",
+      });
+      expect((await caller.billing.balance()).balanceMicroUsd).toBe(0n);
+      expect(
+        (await caller.billing.prices()).every(
+          (price) => price.organizationId !== alice.personalOrganizationId,
+        ),
+      ).toBe(true);
+      const aliceCaller = await alice.caller();
+      expect((await aliceCaller.keys.list()).map((key) => key.provider)).toEqual(["anthropic"]);
+      expect((await aliceCaller.billing.balance()).balanceMicroUsd).toBe(10_000_000n);
+    });
+
+    it("key and credit management by a plain member of the organisation", async () => {
+      const bobCaller = await bob.caller();
+      await bobCaller.organizations.switch({ organizationId: alice.personalOrganizationId });
+      const before = await rowCounts(database.db);
+      await expectCode(bobCaller.keys.list(), "FORBIDDEN");
+      await expectCode(
+        bobCaller.keys.set({ provider: "xai", apiKey: "xai-member-attempt-123" }),
+        "FORBIDDEN",
+      );
+      await expectCode(bobCaller.keys.remove({ provider: "anthropic" }), "FORBIDDEN");
+      await expectCode(bobCaller.keys.test({ provider: "anthropic" }), "FORBIDDEN");
+      await expectCode(
+        bobCaller.billing.changeCredits({
+          kind: "grant",
+          amountUsd: "1000",
+          reason: "for me",
+          requestId: "member-grant",
+        }),
+        "FORBIDDEN",
+      );
+      await expectCode(
+        bobCaller.billing.setPrice({
+          provider: "xai",
+          model: "grok-4",
+          inputPerMTok: "0",
+          outputPerMTok: "0",
+          cachedInputPerMTok: "0",
+        }),
+        "FORBIDDEN",
+      );
+      expect(await rowCounts(database.db)).toEqual(before);
+      // The balance is no secret to members: it explains refused sessions.
+      expect((await bobCaller.billing.balance()).balanceMicroUsd).toBe(10_000_000n);
     });
 
     it("organizations.switch into an organisation one is not in", async () => {
@@ -191,6 +268,8 @@ describe("every procedure", () => {
       await expectCode(anon.members.list(), "UNAUTHORIZED");
       await expectCode(anon.organizations.current(), "UNAUTHORIZED");
       await expectCode(anon.apiTokens.list(), "UNAUTHORIZED");
+      await expectCode(anon.keys.list(), "UNAUTHORIZED");
+      await expectCode(anon.billing.balance(), "UNAUTHORIZED");
       await expectCode(anon.invitations.accept({ token: "a".repeat(32) }), "UNAUTHORIZED");
       await expectCode(anon.auth.signOutEverywhere(), "UNAUTHORIZED");
       expect(await anon.auth.me()).toBeNull();

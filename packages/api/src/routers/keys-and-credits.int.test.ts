@@ -1,0 +1,186 @@
+// Keys, credits and prices through the API: what a session resolves to, what the catalogue says,
+// 402 when platform credits are too low, and keys that never come back out.
+import { seedListPrices } from "@studio/core";
+import { useTestDatabase } from "@studio/testkit/vitest";
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { signUpUser } from "../testing/callers.ts";
+
+const database = useTestDatabase();
+const ANTHROPIC_KEY = "sk-ant-PLANTED-router-key-9876";
+const OPENROUTER_KEY = "sk-or-PLANTED-router-key-5432";
+
+beforeAll(async () => {
+  await seedListPrices(database.db);
+});
+
+async function caught(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  return error as TRPCError;
+}
+
+const session = (provider: "xai" | "anthropic" | "google" | "custom", model: string) => ({
+  environment: "development" as const,
+  provider,
+  model,
+});
+
+describe("session creation resolves its key: own key, then OpenRouter key, then platform credits", () => {
+  it("refuses platform credits below the minimum with 402 and a message, then takes them once granted", async () => {
+    const alice = await signUpUser(database.db, "Alice");
+    const caller = await alice.caller();
+    const refused = await caught(caller.sessions.create(session("xai", "grok-4-1-fast")));
+    expect(refused.code).toBe("PAYMENT_REQUIRED");
+    expect(refused.message).toBe(
+      "Out of platform credits (balance $0.000000). Ask an admin to add credits, or add your own provider key.",
+    );
+    expect(
+      await database.db.studioSession.count({ where: { organizationId: alice.personalOrganizationId } }),
+    ).toBe(0);
+
+    await caller.billing.changeCredits({
+      kind: "grant",
+      amountUsd: "5",
+      reason: "trial",
+      requestId: "trial-grant",
+    });
+    const created = await caller.sessions.create(session("xai", "grok-4-1-fast"));
+    expect(created).toMatchObject({
+      keySource: "platform",
+      upstreamProvider: "xai",
+      upstreamModel: "grok-4-1-fast",
+    });
+
+    // Sending a message checks again.
+    await caller.billing.changeCredits({
+      kind: "adjustment",
+      amountUsd: "-5",
+      reason: "spent",
+      requestId: "spent-all",
+    });
+    const message = await caught(caller.sessions.sendMessage({ sessionId: created.id, text: "hello" }));
+    expect(message.code).toBe("PAYMENT_REQUIRED");
+  });
+
+  it("uses the organisation's own key, else its OpenRouter key with OpenRouter's model name", async () => {
+    const bea = await signUpUser(database.db, "Bea");
+    const caller = await bea.caller();
+    await caller.keys.set({ provider: "anthropic", apiKey: ANTHROPIC_KEY });
+    await caller.keys.set({ provider: "openrouter", apiKey: OPENROUTER_KEY });
+    expect(await caller.sessions.create(session("anthropic", "claude-sonnet-4-6"))).toMatchObject({
+      keySource: "direct",
+      upstreamProvider: "anthropic",
+      upstreamModel: "claude-sonnet-4-6",
+    });
+    expect(await caller.sessions.create(session("google", "gemini-2.5-pro"))).toMatchObject({
+      keySource: "openrouter",
+      upstreamProvider: "openrouter",
+      upstreamModel: "google/gemini-2.5-pro",
+    });
+    const unknown = await caught(caller.sessions.create(session("anthropic", "claude-imaginary")));
+    expect(unknown.code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("the catalogue", () => {
+  it("says per model whether it can be used, through which key, and what to fix", async () => {
+    const cy = await signUpUser(database.db, "Cy");
+    const caller = await cy.caller();
+    const access = async () => {
+      const catalog = await caller.sessions.catalog();
+      const model = (provider: string, id: string) =>
+        catalog.providers.find((p) => p.id === provider)?.models.find((m) => m.id === id)?.access;
+      return { catalog, model };
+    };
+    let { model, catalog } = await access();
+    expect(model("xai", "grok-4")).toMatchObject({ available: false, fix: "credits" });
+    expect(model("anthropic", "claude-haiku-4-5")).toMatchObject({ available: false, fix: "keys" });
+    // The test runtime's platform offers xAI and a custom endpoint (which needs no credits).
+    expect(catalog.providers.find((p) => p.id === "custom")?.access).toEqual({
+      available: true,
+      keySource: "platform",
+    });
+
+    await caller.keys.set({ provider: "anthropic", apiKey: ANTHROPIC_KEY });
+    await caller.billing.changeCredits({
+      kind: "grant",
+      amountUsd: "1",
+      reason: "trial",
+      requestId: "cy-grant",
+    });
+    ({ model, catalog } = await access());
+    expect(model("anthropic", "claude-haiku-4-5")).toEqual({ available: true, keySource: "direct" });
+    expect(model("xai", "grok-4")).toEqual({ available: true, keySource: "platform" });
+    expect(model("google", "gemini-2.5-pro")).toMatchObject({ available: false, fix: "keys" });
+  });
+});
+
+describe("keys", () => {
+  it("are listed masked, replaced, removed, and never returned", async () => {
+    const dee = await signUpUser(database.db, "Dee");
+    const caller = await dee.caller();
+    const saved = await caller.keys.set({ provider: "anthropic", apiKey: ANTHROPIC_KEY });
+    expect(saved).toMatchObject({ provider: "anthropic", lastFour: "9876", createdBy: { name: "Dee" } });
+    await caller.keys.set({ provider: "custom", baseUrl: "http://127.0.0.1:11434/v1/" });
+    const listed = await caller.keys.list();
+    expect(listed.map((key) => [key.provider, key.lastFour, key.baseUrl])).toEqual([
+      ["anthropic", "9876", null],
+      ["custom", "", "http://127.0.0.1:11434/v1"],
+    ]);
+    expect(JSON.stringify(listed, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(
+      "PLANTED",
+    );
+    const row = await database.db.providerKey.findFirstOrThrow({
+      where: { provider: "anthropic", organizationId: dee.personalOrganizationId },
+    });
+    expect(Buffer.from(row.ciphertext).toString("latin1")).not.toContain("PLANTED");
+    expect(row.keyVersion).toBe(1);
+
+    await caller.keys.set({ provider: "anthropic", apiKey: "good-anthropic-key-4321" });
+    expect((await caller.keys.list())[0]?.lastFour).toBe("4321");
+    expect(await caller.keys.test({ provider: "anthropic" })).toEqual({ ok: true, message: "accepted" });
+    await caller.keys.remove({ provider: "anthropic" });
+    expect((await caller.keys.list()).map((key) => key.provider)).toEqual(["custom"]);
+  });
+});
+
+describe("prices", () => {
+  it("are seeded for the catalogue, and an admin's price applies from its date with the history kept", async () => {
+    const eve = await signUpUser(database.db, "Eve");
+    const caller = await eve.caller();
+    const before = await caller.billing.prices();
+    const list = before.find(
+      (p) => p.provider === "xai" && p.model === "grok-4" && p.organizationId === null,
+    );
+    expect(list).toMatchObject({ inputPerMTok: 3_000_000n, outputPerMTok: 15_000_000n });
+    await caller.billing.setPrice({
+      provider: "xai",
+      model: "grok-4",
+      inputPerMTok: "2500000",
+      outputPerMTok: "12000000",
+      cachedInputPerMTok: "500000",
+    });
+    const history = (await caller.billing.prices()).filter(
+      (p) => p.provider === "xai" && p.model === "grok-4",
+    );
+    expect(history.map((p) => [p.inputPerMTok, p.organizationId === null ? "list" : "org"])).toEqual([
+      [2_500_000n, "org"],
+      [3_000_000n, "list"],
+    ]);
+    const past = await caught(
+      caller.billing.setPrice({
+        provider: "xai",
+        model: "grok-4",
+        inputPerMTok: "1",
+        outputPerMTok: "1",
+        cachedInputPerMTok: "1",
+        effectiveFrom: new Date("2020-01-01"),
+      }),
+    );
+    expect(past.code).toBe("BAD_REQUEST");
+  });
+});

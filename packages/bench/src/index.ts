@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { benchBundle } from "./bundle.ts";
 import { benchFanout } from "./fanout.ts";
+import { benchGateway } from "./gateway.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { benchRelay } from "./relay.ts";
 import { startStack } from "./stack.ts";
@@ -42,6 +43,9 @@ try {
   console.log("provisioning: studio vs bare sandbox-agent …");
   const provisioning = await benchProvisioning(stack);
   console.table(provisioning);
+  console.log("gateway: added latency and sustained metered calls …");
+  const gateway = await benchGateway(stack);
+  console.table(gateway);
 
   const ok = (pass: boolean) => (pass ? "met" : "**not met**");
   const report = `# Benchmarks
@@ -95,6 +99,20 @@ measured), ${fanout.eventsAppended} events in all, delivered over real SSE subsc
 | studio | ${provisioning.studioMedianMs} ms | |
 | bare minimum | ${provisioning.bareMedianMs} ms | |
 | ratio | ${provisioning.ratio} | ≤ 1.15: ${ok(provisioning.ratio <= 1.15)} |
+
+## Model gateway
+
+A streamed chat-completions call to the scripted upstream, directly and through the studio's
+gateway (token check, key swap, usage metering, ledger entry), alternating, ${gateway.rounds} pairs;
+then ${gateway.sustainedCalls} calls ${gateway.concurrency} at a time each way.
+
+| | value | target |
+| --- | --- | --- |
+| time to first byte p50, direct / gateway | ${gateway.directTtfbP50Ms} ms / ${gateway.gatewayTtfbP50Ms} ms | |
+| added time to first byte p50 / p99 | ${gateway.addedTtfbP50Ms} ms / ${gateway.addedTtfbP99Ms} ms | p50 < 1 ms: ${ok(gateway.addedTtfbP50Ms < 1)}, p99 < 5 ms: ${ok(gateway.addedTtfbP99Ms < 5)} |
+| added total time p50 / p99 | ${gateway.addedTotalP50Ms} ms / ${gateway.addedTotalP99Ms} ms | p50 < 1 ms: ${ok(gateway.addedTotalP50Ms < 1)}, p99 < 5 ms: ${ok(gateway.addedTotalP99Ms < 5)} |
+| sustained metered calls per second (direct) | ${gateway.callsPerSecond} (${gateway.directCallsPerSecond}) | |
+| ledger totals equal the usage the upstream reported | ${gateway.ledgerExact ? "yes, exactly" : "**no**"} | exact |
 `;
   const target = path.resolve(import.meta.dirname, "..", "..", "..", "docs", "benchmarks.md");
   writeFileSync(target, report);

@@ -36,16 +36,30 @@ export function formatCredits(microUsd: bigint | number): string {
 
 export type KeySource = "direct" | "openrouter" | "platform";
 
-/** Which key pays for a session's model calls, in the words the config bar and header use. */
-export const keySourceLabels: Record<KeySource, string> = {
-  direct: "Your key",
-  openrouter: "OpenRouter key",
-  platform: "Platform credits",
-};
+/**
+ * Whether a session's calls draw on platform credits. Mirrors the server's rule only to describe it:
+ * the platform's own OpenAI-compatible endpoint is recorded but never charged.
+ */
+export function paysWithCredits(source: KeySource, upstreamProvider: string): boolean {
+  return source === "platform" && upstreamProvider !== "custom";
+}
 
-export function keySourceDescription(source: KeySource, providerName: string): string {
+/** Which key pays for a session's model calls, in the words the config bar and header use. */
+export function keySourceLabel(source: KeySource, upstreamProvider: string): string {
+  if (source === "direct") return "Your key";
+  if (source === "openrouter") return "OpenRouter key";
+  return paysWithCredits(source, upstreamProvider) ? "Platform credits" : "Platform endpoint";
+}
+
+export function keySourceDescription(
+  source: KeySource,
+  upstreamProvider: string,
+  providerName: string,
+): string {
   if (source === "direct") return `The organisation's own ${providerName} key pays for the model calls.`;
   if (source === "openrouter")
     return `The organisation's OpenRouter key pays, since there is no ${providerName} key of its own.`;
+  if (!paysWithCredits(source, upstreamProvider))
+    return "The platform's own endpoint answers: calls are recorded, not charged to credits.";
   return "Platform credits pay, at the listed prices, since the organisation has no key for this model.";
 }

@@ -9,7 +9,7 @@ import { Input, Select } from "../../../components/ui/Input.tsx";
 import { cn } from "../../../lib/cn.ts";
 import { errorCode } from "../../../lib/errors.ts";
 import { useTRPC } from "../../../lib/trpc.ts";
-import { keySourceDescription, keySourceLabels } from "../session-status.ts";
+import { keySourceDescription, keySourceLabel, paysWithCredits } from "../session-status.ts";
 import {
   type Catalog,
   type CatalogProvider,
@@ -86,17 +86,19 @@ function AccessNote({
   if (!provider) return null;
   const subject = provider.freeformModels ? provider.name : modelName(catalog, provider.id, choice.model);
   if (access?.available && !problem) {
+    // A catalogue route to the custom provider always goes to the custom endpoint itself.
+    const upstream = provider.id;
     return (
       <p className="flex flex-wrap items-center gap-2 text-xs text-fg-muted" data-testid="key-source">
         <Badge tone={access.keySource === "platform" ? "neutral" : "success"}>
-          {access.keySource === "platform" ? (
+          {paysWithCredits(access.keySource, upstream) ? (
             <Coins className="size-3" aria-hidden="true" />
           ) : (
             <KeyRound className="size-3" aria-hidden="true" />
           )}
-          {keySourceLabels[access.keySource]}
+          {keySourceLabel(access.keySource, upstream)}
         </Badge>
-        {keySourceDescription(access.keySource, provider.name)}
+        {keySourceDescription(access.keySource, upstream, provider.name)}
       </p>
     );
   }
@@ -199,7 +201,7 @@ export function ConfigBar({
                     <optgroup key={group.tier} label={group.label}>
                       {group.models.map((model) => (
                         <option key={model.id} value={model.id}>
-                          {modelOptionLabel(model)}
+                          {modelOptionLabel(provider, model)}
                         </option>
                       ))}
                     </optgroup>

@@ -132,8 +132,12 @@ describe("the model picker's rules", () => {
     expect(choiceProblem(ready, { ...endpoint, model: "llama3.1" })).toBeNull();
   });
 
-  it("marks models that cannot run in the picker's option text", () => {
-    expect(modelOptionLabel(model("grok-4", "standard", noXaiKey))).toBe("GROK-4 (unavailable)");
-    expect(modelOptionLabel(model("grok-4", "standard"))).toBe("GROK-4");
+  it("marks models that cannot run in the picker's option text, unless the whole provider cannot", () => {
+    const [xai, anthropic] = catalog.providers;
+    expect(modelOptionLabel(anthropic!, model("claude-opus-4-6", "premium", noCredits))).toBe(
+      "CLAUDE-OPUS-4-6 (unavailable)",
+    );
+    expect(modelOptionLabel(anthropic!, model("claude-haiku-4-5", "fast"))).toBe("CLAUDE-HAIKU-4-5");
+    expect(modelOptionLabel(xai!, model("grok-4", "standard", noXaiKey))).toBe("GROK-4");
   });
 });

@@ -89,7 +89,13 @@ export const fixLinks: Record<AccessFix, { to: string; label: string }> = {
   credits: { to: "/settings/billing", label: "Add platform credits" },
 };
 
-/** An option's text: the model's name, and whether it can run now (a <select> shows text only). */
-export function modelOptionLabel(model: CatalogProvider["models"][number]): string {
-  return model.access.available ? model.name : `${model.name} (unavailable)`;
+/**
+ * An option's text: the model's name, and whether it can run now (a <select> shows text only). When
+ * no model of the provider can run, its own option says so already and the names stay readable.
+ */
+export function modelOptionLabel(
+  provider: CatalogProvider,
+  model: CatalogProvider["models"][number],
+): string {
+  return model.access.available || !provider.available ? model.name : `${model.name} (unavailable)`;
 }

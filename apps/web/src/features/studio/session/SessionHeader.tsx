@@ -1,4 +1,15 @@
-import { Bot, Coins, Cpu, FlaskConical, Play, Rocket, Square } from "lucide-react";
+import {
+  Bot,
+  Box,
+  CircleDollarSign,
+  Coins,
+  Cpu,
+  FlaskConical,
+  KeyRound,
+  Play,
+  Rocket,
+  Square,
+} from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge } from "../../../components/ui/Badge.tsx";
 import { Button } from "../../../components/ui/Button.tsx";
@@ -6,13 +17,55 @@ import { cn } from "../../../lib/cn.ts";
 import type { RouterOutputs } from "../../../lib/trpc.ts";
 import type { ChatState, SessionStatus } from "../chat/chat-types.ts";
 import { type Catalog, modelName, providerName } from "../config/model-choice.ts";
-import { formatCredits, formatTokens, isLiveStatus, statusLabels, statusTones } from "../session-status.ts";
+import {
+  formatCredits,
+  formatTokens,
+  isLiveStatus,
+  keySourceDescription,
+  keySourceLabel,
+  paysWithCredits,
+  statusLabels,
+  statusTones,
+} from "../session-status.ts";
+import { larger, useMeteredTotals } from "./use-metered-totals.ts";
 import type { Connection } from "./use-session-events.ts";
 
 type Session = RouterOutputs["sessions"]["get"];
 
 /** The metered total when the studio has one, else what the agent reported turn by turn. */
 const maxOf = (metered: bigint, reported: number) => (metered > BigInt(reported) ? metered : reported);
+
+/** Which key pays, and (rarely) that the keys sit inside the sandbox rather than behind the gateway. */
+function KeySourceBadges({ session, provider }: { session: Session; provider: string }) {
+  const credits = paysWithCredits(session.keySource, session.upstreamProvider);
+  return (
+    <>
+      <li>
+        <Badge tone={session.keySource === "platform" ? "neutral" : "success"} className="key-source">
+          {credits ? (
+            <Coins className="size-3" aria-hidden="true" />
+          ) : (
+            <KeyRound className="size-3" aria-hidden="true" />
+          )}
+          <span className="sr-only">Paid with: </span>
+          <span title={keySourceDescription(session.keySource, session.upstreamProvider, provider)}>
+            {keySourceLabel(session.keySource, session.upstreamProvider)}
+          </span>
+        </Badge>
+      </li>
+      {session.keyDelivery === "environment" ? (
+        <li>
+          <Badge tone="warning">
+            <Box className="size-3" aria-hidden="true" />
+            <span title="The provider key is an environment variable inside this session's sandbox.">
+              Keys in sandbox
+            </span>
+          </Badge>
+        </li>
+      ) : null}
+    </>
+  );
+}
 
 const connectionText: Record<Connection, string> = {
   connecting: "Connecting…",
@@ -41,12 +94,24 @@ function ConnectionIndicator({ connection }: { connection: Connection }) {
   );
 }
 
-function Counter({ icon, label, children }: { icon: ReactNode; label: string; children: ReactNode }) {
+function Counter({
+  icon,
+  label,
+  children,
+  tone,
+}: {
+  icon: ReactNode;
+  label: string;
+  children: ReactNode;
+  tone?: "danger" | undefined;
+}) {
   return (
     <span className="inline-flex items-center gap-1 text-xs text-fg-muted [&>svg]:size-3.5" title={label}>
       {icon}
       <span className="sr-only">{label}: </span>
-      <span className="font-mono text-fg tabular-nums">{children}</span>
+      <span className={cn("font-mono tabular-nums", tone === "danger" ? "text-danger-soft-fg" : "text-fg")}>
+        {children}
+      </span>
     </span>
   );
 }
@@ -74,6 +139,12 @@ export function SessionHeader({
 }) {
   const live = isLiveStatus(status);
   const context = state.context;
+  const metered = useMeteredTotals(session.id, session.lastEventSeq, live);
+  const cost = larger(session.totalCostMicroUsd, metered?.costMicroUsd);
+  const charged = larger(session.totalCreditsConsumed, metered?.chargedMicroUsd);
+  const inputTokens = larger(session.totalInputTokens, metered?.inputTokens);
+  const outputTokens = larger(session.totalOutputTokens, metered?.outputTokens);
+  const overBudget = session.budgetMicroUsd !== null && cost >= session.budgetMicroUsd;
   return (
     <header className="border-b border-line bg-canvas/90 px-3 py-2.5 backdrop-blur sm:px-6">
       <div className="flex items-center gap-2">
@@ -118,15 +189,26 @@ export function SessionHeader({
               {session.environment === "production" ? "Production" : "Development"}
             </Badge>
           </li>
+          <KeySourceBadges session={session} provider={providerName(catalog, session.provider)} />
         </ul>
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 sm:ml-auto">
           <Counter icon={null} label="Tokens in and out">
-            {formatTokens(maxOf(session.totalInputTokens, state.tokens.input))} in ·{" "}
-            {formatTokens(maxOf(session.totalOutputTokens, state.tokens.output))} out
+            {formatTokens(maxOf(inputTokens, state.tokens.input))} in ·{" "}
+            {formatTokens(maxOf(outputTokens, state.tokens.output))} out
           </Counter>
-          <Counter icon={<Coins aria-hidden="true" />} label="Credits used">
-            {formatCredits(session.totalCreditsConsumed)}
+          <Counter
+            icon={<CircleDollarSign aria-hidden="true" />}
+            label={session.budgetMicroUsd === null ? "Cost" : "Cost of budget"}
+            tone={overBudget ? "danger" : undefined}
+          >
+            <span data-testid="session-cost">{formatCredits(cost)}</span>
+            {session.budgetMicroUsd === null ? null : ` / ${formatCredits(session.budgetMicroUsd)}`}
           </Counter>
+          {paysWithCredits(session.keySource, session.upstreamProvider) ? (
+            <Counter icon={<Coins aria-hidden="true" />} label="Credits used">
+              {formatCredits(charged)}
+            </Counter>
+          ) : null}
           {context?.contextSize ? (
             <Counter icon={null} label="Context window used">
               {Math.max(1, Math.round((context.usedTokens / context.contextSize) * 100))}% ctx

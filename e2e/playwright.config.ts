@@ -54,6 +54,7 @@ export default defineConfig({
       // Sessions use the "custom" provider, answered by the scripted model server (global setup).
       CUSTOM_OPENAI_BASE_URL: `${modelServerUrl}/v1`,
       CUSTOM_OPENAI_API_KEY: "sk-e2e-scripted",
+      XAI_BASE_URL: `${modelServerUrl}`,
     },
     reuseExistingServer: false,
     timeout: 120_000,

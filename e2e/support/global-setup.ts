@@ -36,6 +36,7 @@ export default async function globalSetup() {
   const server = await startScriptedModelServer({
     port: modelServerPort,
     control: true,
+    expectedKey: ["sk-e2e-scripted", "xai-e2e-org-key-0123456789"],
     // A prompt nobody scripted still gets an answer, so a forgotten script fails an assertion, not a hang.
     defaultReply: [{ text: "Unscripted reply." }],
   });

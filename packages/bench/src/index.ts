@@ -5,6 +5,7 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchBundle } from "./bundle.ts";
+import { benchChatScroll, chatScrollSection } from "./chat-scroll.ts";
 import { benchFanout } from "./fanout.ts";
 import { benchGateway } from "./gateway.ts";
 import { benchProvisioning } from "./provisioning.ts";
@@ -46,6 +47,9 @@ try {
   console.log("gateway: added latency and sustained metered calls …");
   const gateway = await benchGateway(stack);
   console.table(gateway);
+  console.log("chat scrolling: 5,000 events against 50 in Chromium …");
+  const chatScroll = await benchChatScroll(stack);
+  console.log(JSON.stringify(chatScroll, null, 2));
 
   const ok = (pass: boolean) => (pass ? "met" : "**not met**");
   const report = `# Benchmarks
@@ -113,7 +117,8 @@ then ${gateway.sustainedCalls} calls ${gateway.concurrency} at a time each way.
 | added total time p50 / p99 | ${gateway.addedTotalP50Ms} ms / ${gateway.addedTotalP99Ms} ms | p50 < 1 ms: ${ok(gateway.addedTotalP50Ms < 1)}, p99 < 5 ms: ${ok(gateway.addedTotalP99Ms < 5)} |
 | sustained metered calls per second (direct) | ${gateway.callsPerSecond} (${gateway.directCallsPerSecond}) | |
 | ledger totals equal the usage the upstream reported | ${gateway.ledgerExact ? "yes, exactly" : "**no**"} | exact |
-`;
+
+${chatScrollSection(chatScroll)}`;
   const target = path.resolve(import.meta.dirname, "..", "..", "..", "docs", "benchmarks.md");
   writeFileSync(target, report);
   console.log(`\nwrote ${path.relative(process.cwd(), target)}`);

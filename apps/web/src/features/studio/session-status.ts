@@ -46,7 +46,7 @@ export function paysWithCredits(source: KeySource, upstreamProvider: string): bo
 
 /** Which key pays for a session's model calls, in the words the config bar and header use. */
 export function keySourceLabel(source: KeySource, upstreamProvider: string): string {
-  if (source === "direct") return "Your key";
+  if (source === "direct") return upstreamProvider === "custom" ? "Your endpoint" : "Your key";
   if (source === "openrouter") return "OpenRouter key";
   return paysWithCredits(source, upstreamProvider) ? "Platform credits" : "Platform endpoint";
 }
@@ -56,6 +56,8 @@ export function keySourceDescription(
   upstreamProvider: string,
   providerName: string,
 ): string {
+  if (source === "direct" && upstreamProvider === "custom")
+    return "The organisation's own endpoint answers, with its own key if it has one.";
   if (source === "direct") return `The organisation's own ${providerName} key pays for the model calls.`;
   if (source === "openrouter")
     return `The organisation's OpenRouter key pays, since there is no ${providerName} key of its own.`;

@@ -4,18 +4,21 @@ import { script } from "../support/model-server.ts";
 import { marker, replies, TURN_TIMEOUT, waitUntilReady } from "../support/session.ts";
 import { createOrganization, fillSignUp, newUser, signUp, snap, type TestUser } from "../support/studio.ts";
 
+// Several sign-ups, a second browser context and axe over a long price table: more than the default minute
+// on a busy machine.
+test.describe.configure({ timeout: 150_000 });
+
 // The scripted model server stands in for xAI (XAI_BASE_URL) and accepts this key only.
 const GOOD_KEY = "xai-e2e-org-key-0123456789";
 const BAD_KEY = "xai-e2e-revoked-key-abcdwxyz";
 
 /** Every text and every form value on the page: a saved key must appear in none of them. */
 async function everythingOnThePage(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const values = Array.from(document.querySelectorAll("input, textarea"), (field) =>
-      field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement ? field.value : "",
-    );
-    return [document.documentElement.outerHTML, ...values].join("\n");
-  });
+  // A string, because this package is typed for Node (no DOM types); it runs in the page.
+  return page.evaluate<string>(`[
+    document.documentElement.outerHTML,
+    ...Array.from(document.querySelectorAll("input, textarea"), (field) => field.value),
+  ].join("\\n")`);
 }
 
 /** Invites a new person as a member through the Members page; returns their signed-in page. */

@@ -12,6 +12,7 @@ import {
 import type { Db } from "@studio/db";
 import type { GatewayAccess, GatewaySession } from "./access.ts";
 import { estimateUsage, type MeteredUsage, type UsageMeter } from "./metering/index.ts";
+import { PriceCache } from "./price-cache.ts";
 import type { GatewayProvider } from "./upstreams.ts";
 
 export interface RecorderLogger {
@@ -41,6 +42,7 @@ const ZERO: MeteredUsage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, r
 
 export class CallRecorder {
   private readonly pending = new Set<Promise<void>>();
+  private readonly prices: PriceCache;
   private readonly noticed = new Map<string, number>();
 
   constructor(
@@ -48,7 +50,9 @@ export class CallRecorder {
     private readonly access: GatewayAccess,
     private readonly logger: RecorderLogger,
     private readonly platformMarkupBps: number,
-  ) {}
+  ) {
+    this.prices = new PriceCache(db);
+  }
 
   begin(start: CallStart): PendingCall {
     let done = false;
@@ -80,7 +84,11 @@ export class CallRecorder {
   private async record(start: CallStart, call: MeteredCall): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await recordModelCall(this.db, call, { platformMarkupBps: this.platformMarkupBps });
+        const result = await recordModelCall(this.db, call, {
+          platformMarkupBps: this.platformMarkupBps,
+          session: start.session,
+          price: this.prices.lookUp,
+        });
         if (!result.duplicate)
           this.access.noteCharge(
             call.sessionId,

@@ -2,8 +2,9 @@
 // account row first, so concurrent charges serialise and the balance is exact; the idempotency key
 // is checked under that lock, so a retried request never charges twice.
 import type { Db, DbTx } from "@studio/db";
+import type { ModelProvider } from "@studio/models";
 import { appendEvents } from "../sessions/event-log.ts";
-import { priceFor } from "./prices.ts";
+import { type PriceRow, priceFor } from "./prices.ts";
 import { callCostMicroUsd } from "./pricing.ts";
 import { type KeySource, paysWithCredits } from "./resolution.ts";
 
@@ -51,22 +52,46 @@ export const usageIdempotencyKey = (requestId: string) => `usage:${requestId}`;
  * Records one model call: a ledger entry at the price in force, the balance charged when the session
  * is on platform credits, the session's counters, and a `metered` event, all in one transaction.
  */
+export interface CallingSession {
+  organizationId: string;
+  userId: string;
+  keySource: KeySource;
+  upstreamProvider: ModelProvider;
+  budgetMicroUsd: bigint | null;
+}
+
+export interface RecordOptions {
+  platformMarkupBps: number;
+  /** The session's facts, when the caller already has them (the gateway does): saves a query. */
+  session?: CallingSession;
+  /** Looks the price up; the gateway passes a cached lookup. Default: `priceFor`. */
+  price?: (
+    organizationId: string,
+    provider: ModelProvider,
+    model: string,
+    at: Date,
+  ) => Promise<PriceRow | null>;
+}
+
 export async function recordModelCall(
   db: Db,
   call: MeteredCall,
-  options: { platformMarkupBps: number },
+  options: RecordOptions,
 ): Promise<RecordedCall> {
-  const session = await db.studioSession.findUniqueOrThrow({
-    where: { id: call.sessionId },
-    select: {
-      organizationId: true,
-      userId: true,
-      keySource: true,
-      upstreamProvider: true,
-      budgetMicroUsd: true,
-    },
-  });
-  const price = await priceFor(db, session.organizationId, session.upstreamProvider, call.model, call.at);
+  const session =
+    options.session ??
+    (await db.studioSession.findUniqueOrThrow({
+      where: { id: call.sessionId },
+      select: {
+        organizationId: true,
+        userId: true,
+        keySource: true,
+        upstreamProvider: true,
+        budgetMicroUsd: true,
+      },
+    }));
+  const lookUp = options.price ?? ((...args) => priceFor(db, ...args));
+  const price = await lookUp(session.organizationId, session.upstreamProvider, call.model, call.at);
   const onCredits = paysWithCredits({
     keySource: session.keySource as KeySource,
     upstreamProvider: session.upstreamProvider,

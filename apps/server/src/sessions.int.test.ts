@@ -1,7 +1,7 @@
 // Live sessions end to end: a real studio process, real PostgreSQL, the real sandbox-agent and
 // OpenCode in a local sandbox, and the scripted model server as the only stand-in (the upstream
 // behind the studio's gateway).
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { StudioClient } from "@studio/client";

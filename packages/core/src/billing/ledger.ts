@@ -50,7 +50,9 @@ export const usageIdempotencyKey = (requestId: string) => `usage:${requestId}`;
 
 /**
  * Records one model call: a ledger entry at the price in force, the balance charged when the session
- * is on platform credits, the session's counters, and a `metered` event, all in one transaction.
+ * is on platform credits and the session's counters, in one statement; then a `metered` event for
+ * the live counters on the page (if that append fails, the record above stands and the session row's
+ * totals still show it).
  */
 export interface CallingSession {
   organizationId: string;

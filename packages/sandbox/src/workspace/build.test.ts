@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { CATALOG, type ModelProvider } from "@studio/models";
+import { describe, expect, it } from "vitest";
 import { BASE_AGENT_ENV, buildWorkspace, WorkspaceConfigError } from "./build.ts";
 import { buildOpencodeLauncher, launcherPathForHome, OPENCODE_LAUNCHER_PATH } from "./launcher.ts";
 import type { BuildWorkspaceOptions } from "./types.ts";

@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { ModelProvider } from "@studio/models";
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveAgentBinaries } from "../binaries.ts";
-import type { ModelProvider } from "@studio/models";
 import { buildWorkspace } from "./build.ts";
 import type { BuildWorkspaceOptions } from "./types.ts";
 

@@ -8,6 +8,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import sirv from "sirv";
 import type { Config } from "./config.ts";
 import { createRequestContext } from "./http/context.ts";
+import { LEDGER_CSV_PATH, serveLedgerCsv } from "./http/ledger-csv.ts";
 import type { AppLogger } from "./logger.ts";
 
 export interface StudioServerDeps {
@@ -104,6 +105,8 @@ export function createStudioServer({
     res.setHeader("referrer-policy", "same-origin");
     if (url.startsWith("/api/trpc/")) return trpc(req, res);
     if (url.startsWith(GATEWAY_PREFIX)) return gateway.handle(req, res);
+    if (url === LEDGER_CSV_PATH || url.startsWith(`${LEDGER_CSV_PATH}?`))
+      return serveLedgerCsv(req, res, { config, db, logger, publicUrl, sessions, keys });
     if (url === "/api/health" || url.startsWith("/api/health?")) {
       const database = await databaseHealth(db);
       return sendJson(res, database.status === "up" ? 200 : 503, {

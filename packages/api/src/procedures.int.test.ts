@@ -66,6 +66,10 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "billing.changeCredits": (c) =>
     c.billing.changeCredits({ kind: "grant", amountUsd: "1.2345678", reason: "x", requestId: "short" }),
   "billing.prices": NO_INPUT,
+  "usage.entries": (c) => c.usage.entries({ filter: { scope: "everyone" as never }, limit: 10 }),
+  "usage.totals": (c) =>
+    c.usage.totals({ filter: { from: new Date("2026-02-01"), to: new Date("2026-01-01") } }),
+  "usage.summary": (c) => c.usage.summary({ filter: {}, groupBy: "week" as never }),
   "billing.setPrice": (c) =>
     c.billing.setPrice({
       provider: "xai",
@@ -132,6 +136,12 @@ describe("every procedure", () => {
 
     it("keys and credits of another organisation are neither visible nor usable", async () => {
       const caller = await mallory.caller();
+      // Alice's grant is in her ledger; Mallory's organisation ledger is empty, whatever she filters by.
+      expect((await caller.usage.totals({ filter: { scope: "organization" } })).count).toBe(0n);
+      expect(
+        (await caller.usage.entries({ filter: { scope: "organization", userId: alice.id }, limit: 50 })).entries,
+      ).toEqual([]);
+      expect((await (await alice.caller()).usage.totals({ filter: { scope: "organization" } })).count).toBe(1n);
       expect(await caller.keys.list()).toEqual([]);
       await expectCode(caller.keys.remove({ provider: "anthropic" }), "NOT_FOUND");
       expect(await caller.keys.test({ provider: "anthropic" })).toEqual({
@@ -182,6 +192,12 @@ describe("every procedure", () => {
       expect(await rowCounts(database.db)).toEqual(before);
       // The balance is no secret to members: it explains refused sessions.
       expect((await bobCaller.billing.balance()).balanceMicroUsd).toBe(10_000_000n);
+      // The ledger: a member sees their own entries only; the organisation's views are refused.
+      const everyone = { filter: { scope: "organization" as const } };
+      await expectCode(bobCaller.usage.entries(everyone), "FORBIDDEN");
+      await expectCode(bobCaller.usage.totals(everyone), "FORBIDDEN");
+      await expectCode(bobCaller.usage.summary({ ...everyone, groupBy: "user" }), "FORBIDDEN");
+      expect((await bobCaller.usage.totals({ filter: { scope: "mine" } })).count).toBe(0n);
     });
 
     it("organizations.switch into an organisation one is not in", async () => {

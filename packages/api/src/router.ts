@@ -6,6 +6,7 @@ import { keysRouter } from "./routers/keys.ts";
 import { membersRouter } from "./routers/members.ts";
 import { organizationsRouter } from "./routers/organizations.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
+import { usageRouter } from "./routers/usage.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   sessions: sessionsRouter,
   keys: keysRouter,
   billing: billingRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -25,3 +25,4 @@ export * from "./sessions/state-machine.ts";
 export * from "./shared/clock.ts";
 export * from "./shared/errors.ts";
 export * from "./shared/ids.ts";
+export * from "./usage/index.ts";

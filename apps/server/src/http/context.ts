@@ -41,7 +41,7 @@ function appendSetCookie(res: ServerResponse, cookie: string) {
   res.setHeader("set-cookie", [...list, cookie]);
 }
 
-async function authenticate(
+export async function authenticate(
   req: IncomingMessage,
   res: ServerResponse,
   deps: ContextDeps,

@@ -1,0 +1,3 @@
+export * from "./filters.ts";
+export * from "./ledger-csv.ts";
+export * from "./ledger-views.ts";

@@ -1,0 +1,177 @@
+// Reading the ledger: a page of entries (keyset cursor, stable while new entries arrive), totals
+// over the whole filtered set, and summaries grouped by day, model, provider, user or key source.
+import type { DbTx } from "@studio/db";
+import { Prisma } from "@studio/db";
+import type { ModelProvider } from "@studio/models";
+import { z } from "zod";
+import { AppError } from "../shared/errors.ts";
+import { type LedgerFilter, type LedgerViewer, ledgerFilterSchema, ledgerWhere } from "./filters.ts";
+
+export const ledgerPageInput = z.object({
+  filter: ledgerFilterSchema,
+  limit: z.number().int().min(1).max(200).default(50),
+  /** The last entry of the previous page, `<created_at ms>|<id>`. */
+  cursor: z.string().max(60).nullish(),
+});
+
+export const ledgerSummaryInput = z.object({
+  filter: ledgerFilterSchema,
+  groupBy: z.enum(["day", "model", "provider", "user", "keySource"]),
+});
+
+export interface LedgerEntryRow {
+  id: bigint;
+  created_at: Date;
+  kind: "usage" | "grant" | "adjustment" | "refund";
+  user_id: string | null;
+  user_name: string | null;
+  session_id: string | null;
+  session_title: string | null;
+  provider: ModelProvider | null;
+  model: string | null;
+  key_source: "direct" | "openrouter" | "platform" | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  usage_estimated: boolean;
+  amount_micro_usd: bigint;
+  cost_micro_usd: bigint;
+  balance_after_micro_usd: bigint;
+  reason: string | null;
+}
+
+function parseCursor(cursor: string): { at: Date; id: bigint } {
+  const [time, id] = cursor.split("|");
+  const at = new Date(Number(time));
+  if (!id || !/^\d+$/.test(id) || Number.isNaN(at.getTime()))
+    throw new AppError("BAD_REQUEST", "Invalid cursor.");
+  return { at, id: BigInt(id) };
+}
+
+/** The columns every view of an entry shows, with the names of its user and session. */
+export const ENTRY_COLUMNS = Prisma.sql`
+  e.id, e.created_at, e.kind, e.user_id, u.name AS user_name, e.session_id, s.title AS session_title,
+  e.provider, e.model, e.key_source, e.input_tokens, e.output_tokens, e.cached_tokens, e.reasoning_tokens,
+  e.usage_estimated, e.amount_micro_usd, e.cost_micro_usd, e.balance_after_micro_usd, e.reason`;
+export const ENTRY_JOINS = Prisma.sql`
+  LEFT JOIN users u ON u.id = e.user_id LEFT JOIN studio_sessions s ON s.id = e.session_id`;
+
+/** Newest first. Entries written after the first page sort before it, so later pages neither repeat nor skip. */
+export async function listLedgerEntries(
+  db: DbTx,
+  viewer: LedgerViewer,
+  input: z.infer<typeof ledgerPageInput>,
+) {
+  const where = ledgerWhere(viewer, input.filter);
+  const after = input.cursor ? parseCursor(input.cursor) : null;
+  const keyset = after ? Prisma.sql`AND (e.created_at, e.id) < (${after.at}, ${after.id})` : Prisma.empty;
+  const rows = await db.$queryRaw<LedgerEntryRow[]>`
+    SELECT ${ENTRY_COLUMNS} FROM (SELECT * FROM ledger_entries WHERE ${where}) e ${ENTRY_JOINS}
+    WHERE TRUE ${keyset}
+    ORDER BY e.created_at DESC, e.id DESC
+    LIMIT ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    entries: page,
+    nextCursor: rows.length > input.limit && last ? `${last.created_at.getTime()}|${last.id}` : null,
+  };
+}
+
+export interface LedgerTotals {
+  count: bigint;
+  inputTokens: bigint;
+  outputTokens: bigint;
+  cachedTokens: bigint;
+  /** Sum of balance movements: charges are negative, grants positive. */
+  amountMicroUsd: bigint;
+  /** Sum of what the usage cost at the prices used, whoever paid. */
+  costMicroUsd: bigint;
+}
+
+/** Sums over every entry the filter matches, never over one page. */
+export async function ledgerTotals(
+  db: DbTx,
+  viewer: LedgerViewer,
+  filter: LedgerFilter,
+): Promise<LedgerTotals> {
+  const [row] = await db.$queryRaw<Record<string, bigint>[]>`
+    SELECT count(*)::bigint AS count,
+      COALESCE(sum(input_tokens), 0)::bigint AS input_tokens,
+      COALESCE(sum(output_tokens), 0)::bigint AS output_tokens,
+      COALESCE(sum(cached_tokens), 0)::bigint AS cached_tokens,
+      COALESCE(sum(amount_micro_usd), 0)::bigint AS amount,
+      COALESCE(sum(cost_micro_usd), 0)::bigint AS cost
+    FROM ledger_entries WHERE ${ledgerWhere(viewer, filter)}`;
+  return {
+    count: BigInt(row?.count ?? 0n),
+    inputTokens: BigInt(row?.input_tokens ?? 0n),
+    outputTokens: BigInt(row?.output_tokens ?? 0n),
+    cachedTokens: BigInt(row?.cached_tokens ?? 0n),
+    amountMicroUsd: BigInt(row?.amount ?? 0n),
+    costMicroUsd: BigInt(row?.cost ?? 0n),
+  };
+}
+
+const GROUP_KEYS = {
+  // Days in UTC, so everyone sharing a link sees the same buckets.
+  day: Prisma.sql`to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
+  model: Prisma.sql`COALESCE(model, '')`,
+  provider: Prisma.sql`COALESCE(provider::text, '')`,
+  user: Prisma.sql`COALESCE(user_id, '')`,
+  keySource: Prisma.sql`COALESCE(key_source::text, '')`,
+} as const;
+
+/**
+ * Grouped sums. By day, each day is also split by model, so a chart can stack spend by model; the
+ * table sums those splits per day.
+ */
+export async function ledgerSummary(
+  db: DbTx,
+  viewer: LedgerViewer,
+  input: z.infer<typeof ledgerSummaryInput>,
+) {
+  const key = GROUP_KEYS[input.groupBy];
+  const byModel = input.groupBy === "day" ? Prisma.sql`, COALESCE(model, '')` : Prisma.sql`, ''`;
+  const rows = await db.$queryRaw<
+    {
+      key: string;
+      model: string;
+      count: bigint;
+      input_tokens: bigint;
+      output_tokens: bigint;
+      cached_tokens: bigint;
+      amount: bigint;
+      cost: bigint;
+    }[]
+  >`
+    SELECT ${key} AS key ${byModel} AS model, count(*)::bigint AS count,
+      sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+      sum(cached_tokens)::bigint AS cached_tokens, sum(amount_micro_usd)::bigint AS amount,
+      sum(cost_micro_usd)::bigint AS cost
+    FROM ledger_entries WHERE ${ledgerWhere(viewer, input.filter)}
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+  const names =
+    input.groupBy === "user"
+      ? new Map(
+          (
+            await db.user.findMany({
+              where: { id: { in: [...new Set(rows.map((row) => row.key).filter(Boolean))] } },
+              select: { id: true, name: true },
+            })
+          ).map((user) => [user.id, user.name]),
+        )
+      : null;
+  return rows.map((row) => ({
+    key: row.key,
+    label: names ? (names.get(row.key) ?? "—") : row.key || "—",
+    model: input.groupBy === "day" ? row.model : null,
+    count: BigInt(row.count),
+    inputTokens: BigInt(row.input_tokens ?? 0n),
+    outputTokens: BigInt(row.output_tokens ?? 0n),
+    cachedTokens: BigInt(row.cached_tokens ?? 0n),
+    amountMicroUsd: BigInt(row.amount ?? 0n),
+    costMicroUsd: BigInt(row.cost ?? 0n),
+  }));
+}

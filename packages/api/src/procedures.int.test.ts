@@ -139,9 +139,12 @@ describe("every procedure", () => {
       // Alice's grant is in her ledger; Mallory's organisation ledger is empty, whatever she filters by.
       expect((await caller.usage.totals({ filter: { scope: "organization" } })).count).toBe(0n);
       expect(
-        (await caller.usage.entries({ filter: { scope: "organization", userId: alice.id }, limit: 50 })).entries,
+        (await caller.usage.entries({ filter: { scope: "organization", userId: alice.id }, limit: 50 }))
+          .entries,
       ).toEqual([]);
-      expect((await (await alice.caller()).usage.totals({ filter: { scope: "organization" } })).count).toBe(1n);
+      expect((await (await alice.caller()).usage.totals({ filter: { scope: "organization" } })).count).toBe(
+        1n,
+      );
       expect(await caller.keys.list()).toEqual([]);
       await expectCode(caller.keys.remove({ provider: "anthropic" }), "NOT_FOUND");
       expect(await caller.keys.test({ provider: "anthropic" })).toEqual({

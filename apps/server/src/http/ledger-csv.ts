@@ -33,7 +33,8 @@ export async function serveLedgerCsv(req: IncomingMessage, res: ServerResponse, 
     return refuse(res, 400, "The filter is not valid JSON.");
   }
   const filter = ledgerFilterSchema.safeParse(filterJson);
-  if (!filter.success) return refuse(res, 400, `Invalid filter. ${filter.error.issues[0]?.message ?? ""}`.trim());
+  if (!filter.success)
+    return refuse(res, 400, `Invalid filter. ${filter.error.issues[0]?.message ?? ""}`.trim());
 
   const viewer = { userId: user.id, organizationId, role: membership.role };
   const rows = ledgerCsv(deps.db, viewer, filter.data);

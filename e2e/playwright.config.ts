@@ -55,6 +55,8 @@ export default defineConfig({
       CUSTOM_OPENAI_BASE_URL: `${modelServerUrl}/v1`,
       CUSTOM_OPENAI_API_KEY: "sk-e2e-scripted",
       XAI_BASE_URL: `${modelServerUrl}`,
+      ANTHROPIC_BASE_URL: modelServerUrl,
+      ANTHROPIC_API_KEY: "sk-e2e-scripted",
     },
     reuseExistingServer: false,
     timeout: 120_000,

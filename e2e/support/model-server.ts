@@ -12,7 +12,14 @@ export type Step =
   | { toolCall: { name: string; arguments: Record<string, unknown>; id?: string } }
   | { delayMs: number }
   | { hang: true };
-export type Reply = Step[] | { steps: Step[]; chunkDelayMs?: number };
+/** Token counts the reply reports, as in testkit's `ScriptedUsage` (unset fields are computed). */
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
+}
+export type Reply = Step[] | { steps: Step[]; chunkDelayMs?: number; usage?: Usage };
 
 /**
  * Queues replies for the requests whose prompt carries `marker`, so specs running side by side
@@ -33,4 +40,23 @@ export async function scriptedLeft(marker: string): Promise<number> {
   const res = await fetch(`${modelServerUrl}/_control/state`);
   const state = (await res.json()) as { keyed: Record<string, number> };
   return state.keyed[marker] ?? 0;
+}
+
+/** One request the scripted server received, as its control endpoint lists it (bodies left out). */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  format: "chat-completions" | "responses" | "anthropic" | "google" | "unknown";
+  model: string | undefined;
+  isTitle: boolean;
+  authorized: boolean;
+  aborted: boolean;
+}
+
+/** Every request the scripted server has received in this run, from every spec. */
+export async function receivedRequests(): Promise<ReceivedRequest[]> {
+  const res = await fetch(`${modelServerUrl}/_control/requests`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as ReceivedRequest[];
 }

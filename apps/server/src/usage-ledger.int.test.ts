@@ -190,6 +190,27 @@ describe("ledger totals", () => {
       },
     });
     expect([window.count, window.inputTokens]).toEqual([2n, 3_500n]);
+    // Partial days at both ends come from the entries, whole days from the daily totals: the same sums.
+    const partial = await admin.client.usage.totals.query({
+      filter: {
+        scope: "organization",
+        from: new Date("2026-10-01T10:00:00.500Z"),
+        to: new Date("2026-10-05T10:00:04.500Z"),
+      },
+    });
+    expect([partial.count, partial.inputTokens, partial.amountMicroUsd]).toEqual([4n, 9_500n, -15_750n]);
+    const perDay = await admin.client.usage.summary.query({
+      filter: {
+        scope: "organization",
+        from: new Date("2026-10-01T10:00:00.500Z"),
+        to: new Date("2026-10-05T10:00:04.500Z"),
+      },
+      groupBy: "model",
+    });
+    expect(perDay.map((row) => [row.key, row.count, row.inputTokens])).toEqual([
+      ["claude-haiku-4-5", 2n, 6_000n],
+      ["grok-4", 2n, 3_500n],
+    ]);
     const platformMember = await admin.client.usage.totals.query({
       filter: { scope: "organization", userId: memberId, keySource: "platform" },
     });

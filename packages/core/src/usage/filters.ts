@@ -57,3 +57,24 @@ export function ledgerWhere(viewer: LedgerViewer, filter: LedgerFilter): Prisma.
   if (filter.kind?.length) conditions.push(Prisma.sql`kind = ANY(${filter.kind}::ledger_kind[])`);
   return Prisma.join(conditions, " AND ");
 }
+
+/**
+ * The same filter on the daily totals, for whole days [fromDay, toDay). The viewer rules are
+ * ledgerWhere's (it runs first for every view, so a refusal happens there).
+ */
+export function dailyTotalsWhere(
+  viewer: LedgerViewer,
+  filter: LedgerFilter,
+  days: { fromDay: string | null; toDay: string | null },
+): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`organization_id = ${viewer.organizationId}`];
+  if (filter.scope === "mine") conditions.push(Prisma.sql`user_id = ${viewer.userId}`);
+  else if (filter.userId) conditions.push(Prisma.sql`user_id = ${filter.userId}`);
+  if (days.fromDay) conditions.push(Prisma.sql`day >= ${days.fromDay}::date`);
+  if (days.toDay) conditions.push(Prisma.sql`day < ${days.toDay}::date`);
+  if (filter.provider) conditions.push(Prisma.sql`provider = ${filter.provider}`);
+  if (filter.model) conditions.push(Prisma.sql`model = ${filter.model}`);
+  if (filter.keySource) conditions.push(Prisma.sql`key_source = ${filter.keySource}`);
+  if (filter.kind?.length) conditions.push(Prisma.sql`kind = ANY(${filter.kind}::ledger_kind[])`);
+  return Prisma.join(conditions, " AND ");
+}

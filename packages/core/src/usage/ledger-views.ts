@@ -5,7 +5,14 @@ import { Prisma } from "@studio/db";
 import type { ModelProvider } from "@studio/models";
 import { z } from "zod";
 import { AppError } from "../shared/errors.ts";
-import { type LedgerFilter, type LedgerViewer, ledgerFilterSchema, ledgerWhere } from "./filters.ts";
+import { splitByWholeDays } from "./day-split.ts";
+import {
+  dailyTotalsWhere,
+  type LedgerFilter,
+  type LedgerViewer,
+  ledgerFilterSchema,
+  ledgerWhere,
+} from "./filters.ts";
 
 export const ledgerPageInput = z.object({
   filter: ledgerFilterSchema,
@@ -90,37 +97,84 @@ export interface LedgerTotals {
   costMicroUsd: bigint;
 }
 
+/**
+ * The parts a totals or summary query adds up: the daily totals for whole days, and the entries
+ * themselves for partial days at either end (and for a session filter, which the daily totals do
+ * not carry). Each part yields the same columns: key, model and the sums.
+ */
+function parts(
+  viewer: LedgerViewer,
+  filter: LedgerFilter,
+  keys: { daily: Prisma.Sql; entries: Prisma.Sql; dailyModel: Prisma.Sql; entriesModel: Prisma.Sql },
+): Prisma.Sql {
+  ledgerWhere(viewer, filter); // the access rules, before anything is read
+  const fromEntries = (range: LedgerFilter) => Prisma.sql`
+    SELECT ${keys.entries} AS key, ${keys.entriesModel} AS model, count(*)::bigint AS entries,
+      sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+      sum(cached_tokens)::bigint AS cached_tokens, sum(amount_micro_usd)::bigint AS amount,
+      sum(cost_micro_usd)::bigint AS cost
+    FROM ledger_entries WHERE ${ledgerWhere(viewer, range)} GROUP BY 1, 2`;
+  if (filter.sessionId) return fromEntries(filter);
+  const split = splitByWholeDays(filter.from, filter.to);
+  const selects = split.partial.map((range) => fromEntries({ ...filter, from: range.from, to: range.to }));
+  if (split.wholeDays) {
+    selects.push(Prisma.sql`
+      SELECT ${keys.daily} AS key, ${keys.dailyModel} AS model, sum(entries)::bigint AS entries,
+        sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+        sum(cached_tokens)::bigint AS cached_tokens, sum(amount_micro_usd)::bigint AS amount,
+        sum(cost_micro_usd)::bigint AS cost
+      FROM ledger_daily_totals WHERE ${dailyTotalsWhere(viewer, filter, split.wholeDays)} GROUP BY 1, 2`);
+  }
+  return selects.length > 0 ? Prisma.join(selects, " UNION ALL ") : fromEntries(filter);
+}
+
+interface SumRow {
+  key: string;
+  model: string;
+  entries: bigint | null;
+  input_tokens: bigint | null;
+  output_tokens: bigint | null;
+  cached_tokens: bigint | null;
+  amount: bigint | null;
+  cost: bigint | null;
+}
+
+const SUMS = Prisma.sql`sum(entries)::bigint AS entries, sum(input_tokens)::bigint AS input_tokens,
+  sum(output_tokens)::bigint AS output_tokens, sum(cached_tokens)::bigint AS cached_tokens,
+  sum(amount)::bigint AS amount, sum(cost)::bigint AS cost`;
+
+const sums = (row: SumRow | undefined) => ({
+  count: BigInt(row?.entries ?? 0n),
+  inputTokens: BigInt(row?.input_tokens ?? 0n),
+  outputTokens: BigInt(row?.output_tokens ?? 0n),
+  cachedTokens: BigInt(row?.cached_tokens ?? 0n),
+  amountMicroUsd: BigInt(row?.amount ?? 0n),
+  costMicroUsd: BigInt(row?.cost ?? 0n),
+});
+
 /** Sums over every entry the filter matches, never over one page. */
 export async function ledgerTotals(
   db: DbTx,
   viewer: LedgerViewer,
   filter: LedgerFilter,
 ): Promise<LedgerTotals> {
-  const [row] = await db.$queryRaw<Record<string, bigint>[]>`
-    SELECT count(*)::bigint AS count,
-      COALESCE(sum(input_tokens), 0)::bigint AS input_tokens,
-      COALESCE(sum(output_tokens), 0)::bigint AS output_tokens,
-      COALESCE(sum(cached_tokens), 0)::bigint AS cached_tokens,
-      COALESCE(sum(amount_micro_usd), 0)::bigint AS amount,
-      COALESCE(sum(cost_micro_usd), 0)::bigint AS cost
-    FROM ledger_entries WHERE ${ledgerWhere(viewer, filter)}`;
-  return {
-    count: BigInt(row?.count ?? 0n),
-    inputTokens: BigInt(row?.input_tokens ?? 0n),
-    outputTokens: BigInt(row?.output_tokens ?? 0n),
-    cachedTokens: BigInt(row?.cached_tokens ?? 0n),
-    amountMicroUsd: BigInt(row?.amount ?? 0n),
-    costMicroUsd: BigInt(row?.cost ?? 0n),
-  };
+  const none = Prisma.sql`''`;
+  const [row] = await db.$queryRaw<SumRow[]>`
+    SELECT '' AS key, '' AS model, ${SUMS}
+    FROM (${parts(viewer, filter, { daily: none, entries: none, dailyModel: none, entriesModel: none })}) p`;
+  return sums(row);
 }
 
+// Days in UTC, so everyone sharing a link sees the same buckets. Empty strings stand for "none".
 const GROUP_KEYS = {
-  // Days in UTC, so everyone sharing a link sees the same buckets.
-  day: Prisma.sql`to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
-  model: Prisma.sql`COALESCE(model, '')`,
-  provider: Prisma.sql`COALESCE(provider::text, '')`,
-  user: Prisma.sql`COALESCE(user_id, '')`,
-  keySource: Prisma.sql`COALESCE(key_source::text, '')`,
+  day: {
+    daily: Prisma.sql`to_char(day, 'YYYY-MM-DD')`,
+    entries: Prisma.sql`to_char(created_at, 'YYYY-MM-DD')`,
+  },
+  model: { daily: Prisma.sql`model`, entries: Prisma.sql`COALESCE(model, '')` },
+  provider: { daily: Prisma.sql`provider`, entries: Prisma.sql`COALESCE(provider::text, '')` },
+  user: { daily: Prisma.sql`user_id`, entries: Prisma.sql`COALESCE(user_id, '')` },
+  keySource: { daily: Prisma.sql`key_source`, entries: Prisma.sql`COALESCE(key_source::text, '')` },
 } as const;
 
 /**
@@ -132,26 +186,17 @@ export async function ledgerSummary(
   viewer: LedgerViewer,
   input: z.infer<typeof ledgerSummaryInput>,
 ) {
-  const key = GROUP_KEYS[input.groupBy];
-  const byModel = input.groupBy === "day" ? Prisma.sql`, COALESCE(model, '')` : Prisma.sql`, ''`;
-  const rows = await db.$queryRaw<
-    {
-      key: string;
-      model: string;
-      count: bigint;
-      input_tokens: bigint;
-      output_tokens: bigint;
-      cached_tokens: bigint;
-      amount: bigint;
-      cost: bigint;
-    }[]
-  >`
-    SELECT ${key} AS key ${byModel} AS model, count(*)::bigint AS count,
-      sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
-      sum(cached_tokens)::bigint AS cached_tokens, sum(amount_micro_usd)::bigint AS amount,
-      sum(cost_micro_usd)::bigint AS cost
-    FROM ledger_entries WHERE ${ledgerWhere(viewer, input.filter)}
-    GROUP BY 1, 2 ORDER BY 1, 2`;
+  const group = GROUP_KEYS[input.groupBy];
+  const byDay = input.groupBy === "day";
+  const rows = await db.$queryRaw<SumRow[]>`
+    SELECT key, model, ${SUMS}
+    FROM (${parts(viewer, input.filter, {
+      daily: group.daily,
+      entries: group.entries,
+      dailyModel: byDay ? Prisma.sql`model` : Prisma.sql`''`,
+      entriesModel: byDay ? Prisma.sql`COALESCE(model, '')` : Prisma.sql`''`,
+    })}) p
+    GROUP BY key, model ORDER BY key, model`;
   const names =
     input.groupBy === "user"
       ? new Map(
@@ -166,12 +211,7 @@ export async function ledgerSummary(
   return rows.map((row) => ({
     key: row.key,
     label: names ? (names.get(row.key) ?? "—") : row.key || "—",
-    model: input.groupBy === "day" ? row.model : null,
-    count: BigInt(row.count),
-    inputTokens: BigInt(row.input_tokens ?? 0n),
-    outputTokens: BigInt(row.output_tokens ?? 0n),
-    cachedTokens: BigInt(row.cached_tokens ?? 0n),
-    amountMicroUsd: BigInt(row.amount ?? 0n),
-    costMicroUsd: BigInt(row.cost ?? 0n),
+    model: byDay ? row.model : null,
+    ...sums(row),
   }));
 }

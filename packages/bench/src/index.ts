@@ -8,6 +8,7 @@ import { benchBundle } from "./bundle.ts";
 import { benchChatScroll, chatScrollSection } from "./chat-scroll.ts";
 import { benchFanout } from "./fanout.ts";
 import { benchGateway } from "./gateway.ts";
+import { benchLedger } from "./ledger.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { benchRelay } from "./relay.ts";
 import { startStack } from "./stack.ts";
@@ -50,6 +51,10 @@ try {
   console.log("chat scrolling: 5,000 events against 50 in Chromium …");
   const chatScroll = await benchChatScroll(stack);
   console.log(JSON.stringify(chatScroll, null, 2));
+  // Last: it loads a million ledger entries into the stack's database.
+  console.log("ledger: 1,000,000 entries across 50 organisations …");
+  const ledger = await benchLedger(stack);
+  console.table(ledger);
 
   const ok = (pass: boolean) => (pass ? "met" : "**not met**");
   const report = `# Benchmarks
@@ -118,7 +123,26 @@ then ${gateway.sustainedCalls} calls ${gateway.concurrency} at a time each way.
 | sustained metered calls per second (direct) | ${gateway.callsPerSecond} (${gateway.directCallsPerSecond}) | |
 | ledger totals equal the usage the upstream reported | ${gateway.ledgerExact ? "yes, exactly" : "**no**"} | exact |
 
-${chatScrollSection(chatScroll)}`;
+${chatScrollSection(chatScroll)}
+
+## Usage ledger (${ledger.entries.toLocaleString("en")} entries, ${ledger.organizations} organisations)
+
+Through the API as an admin of an organisation with ${ledger.benchOrganizationEntries.toLocaleString("en")} of the
+entries, each query 40 times after a warm-up; baseline: \`billing.balance\` in the same run.
+
+| | p50 | p95 | target (p95) |
+| --- | --- | --- | --- |
+| baseline (a one-row query) | | ${ledger.baselineP95Ms} ms | |
+| a filtered page (one model, 30 days, 50 rows) | ${ledger.pageP50Ms} ms | ${ledger.pageP95Ms} ms | < 150 ms: ${ok(ledger.pageP95Ms < 150)} |
+| totals of that filter | ${ledger.totalsP50Ms} ms | ${ledger.totalsP95Ms} ms | < 150 ms: ${ok(ledger.totalsP95Ms < 150)} |
+| 90-day summary by day, split by model | ${ledger.summaryP50Ms} ms | ${ledger.summaryP95Ms} ms | < 150 ms: ${ok(ledger.summaryP95Ms < 150)} |
+
+| CSV export | value | target |
+| --- | --- | --- |
+| rows | ${ledger.csvRows} | |
+| rows per second | ${ledger.csvRowsPerSecond} | ≥ 100,000: ${ok(ledger.csvRowsPerSecond >= 100_000)} |
+| peak heap / RSS growth of the process serving (and reading) it | ${ledger.csvPeakHeapMb} MB / ${ledger.csvPeakRssMb} MB | |
+`;
   const target = path.resolve(import.meta.dirname, "..", "..", "..", "docs", "benchmarks.md");
   writeFileSync(target, report);
   console.log(`\nwrote ${path.relative(process.cwd(), target)}`);

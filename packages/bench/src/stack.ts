@@ -1,10 +1,10 @@
 // The real stack for benchmarks: a throwaway PostgreSQL, the studio server in this process (so
 // its timings share the benchmark's clock), a local sandbox provider and the scripted model server.
-import { newKeyring } from "@studio/core";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { StudioClient } from "@studio/client";
+import { newKeyring } from "@studio/core";
 import { createDb, type Db } from "@studio/db";
 import { createStudioServer } from "@studio/server/app";
 import { loadConfig } from "@studio/server/config";

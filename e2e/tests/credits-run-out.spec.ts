@@ -143,7 +143,7 @@ test("a session on platform credits runs out: the gateway refuses with 402, the 
   await composer(page).press("Enter");
   const refusal = page.getByRole("alert").filter({ hasText: /^Out of platform credits \(balance / });
   await expect(refusal).toHaveText(
-    `Out of platform credits (balance $-0.${(used - GRANT).toString().padStart(6, "0")}). Ask an admin to add credits, or add your own provider key.`,
+    `Out of platform credits (balance -$0.${(used - GRANT).toString().padStart(6, "0")}). Ask an admin to add credits, or add your own provider key.`,
   );
   await expect(composer(page)).toBeEnabled();
   await expect(composer(page)).toHaveValue(retry);

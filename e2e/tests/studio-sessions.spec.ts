@@ -24,11 +24,12 @@ test("the model picker defaults from the catalogue, resets with the provider and
   await expect(model).toHaveValue("grok-4-1-fast");
   await expect(model.locator("optgroup")).toHaveCount(2);
   await expect(model.locator("optgroup").first()).toHaveAttribute("label", "Fast");
-  const missing = page.getByRole("status").filter({ hasText: "xAI can't be used yet" });
+  // A fresh organisation has no keys and no credits: the model says why and where to fix it.
+  const missing = page.getByRole("status").filter({ hasText: "Grok 4.1 Fast can't be used now" });
   await expect(missing).toBeVisible();
-  await expect(missing.getByRole("link", { name: "Set up access" })).toHaveAttribute(
+  await expect(missing.getByRole("link", { name: "Set up provider keys" })).toHaveAttribute(
     "href",
-    "/settings/organization",
+    "/settings/keys",
   );
   await expect(start).toBeDisabled();
   await snap(page, testInfo, "picker-default");
@@ -50,7 +51,7 @@ test("the model picker defaults from the catalogue, resets with the provider and
   await expect(start).toBeDisabled();
   await model.fill("scripted-1");
   await expect(start).toBeEnabled();
-  await expect(page.getByRole("status").filter({ hasText: "can't be used yet" })).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: "can't be used now" })).toHaveCount(0);
 });
 
 test("the sessions sidebar lists, filters and reopens sessions with their history", async ({

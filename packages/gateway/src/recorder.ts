@@ -3,7 +3,7 @@
 // id if the database hiccups: the ledger is idempotent on it, so a retry never charges twice.
 import {
   appendEvents,
-  formatMicroUsd,
+  formatUsd,
   type MeteredCall,
   markProviderKeyUsed,
   recordModelCall,
@@ -122,7 +122,7 @@ export class CallRecorder {
         this.db,
         { userId: session.userId, organizationId: session.organizationId },
         session.id,
-        `Budget of $${formatMicroUsd(budget)} reached`,
+        `Budget of ${formatUsd(budget)} reached`,
       );
     } catch (error) {
       // Already stopped by someone else: nothing left to do.

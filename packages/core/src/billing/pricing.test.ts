@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callCostMicroUsd, formatMicroUsd, parseUsd } from "./pricing.ts";
+import { callCostMicroUsd, formatMicroUsd, formatUsd, parseUsd } from "./pricing.ts";
 
 const sonnet = { inputPerMTok: 3_000_000n, outputPerMTok: 15_000_000n, cachedInputPerMTok: 300_000n };
 
@@ -62,6 +62,11 @@ describe("USD text", () => {
     expect(formatMicroUsd(57_300n)).toBe("0.057300");
     expect(formatMicroUsd(-12_500_001n)).toBe("-12.500001");
     expect(formatMicroUsd(123_456_789_012_345_678n)).toBe("123456789012.345678");
+  });
+
+  it("writes dollar amounts for sentences with the sign first", () => {
+    expect(formatUsd(-10_680n)).toBe("-$0.010680");
+    expect(formatUsd(25_000_000n)).toBe("$25.000000");
   });
 
   it("parses what people type, refusing more than six decimals", () => {

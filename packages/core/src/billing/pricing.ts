@@ -50,6 +50,12 @@ export function formatMicroUsd(amount: bigint): string {
   return `${negative ? "-" : ""}${whole}.${fraction}`;
 }
 
+/** micro-USD as a dollar amount for sentences: "-$0.010680", "$25.000000". */
+export function formatUsd(amount: bigint): string {
+  const text = formatMicroUsd(amount);
+  return text.startsWith("-") ? `-$${text.slice(1)}` : `$${text}`;
+}
+
 /** A USD amount typed by a person ("12.5", "-0.000001") into micro-USD; null when it is not one. */
 export function parseUsd(text: string): bigint | null {
   const match = /^\s*(-?)(\d{1,12})(?:\.(\d{1,6}))?\s*$/.exec(text);

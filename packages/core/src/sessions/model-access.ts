@@ -3,7 +3,7 @@
 import type { DbTx } from "@studio/db";
 import { CATALOG, findCatalogModel, getCatalogProvider, type ModelProvider } from "@studio/models";
 import { creditBalance } from "../billing/ledger.ts";
-import { formatMicroUsd } from "../billing/pricing.ts";
+import { formatUsd } from "../billing/pricing.ts";
 import {
   MINIMUM_BALANCE_MICRO_USD,
   type ModelRoute,
@@ -16,7 +16,7 @@ import { AppError } from "../shared/errors.ts";
 export const outOfCredits = (balance: bigint) =>
   new AppError(
     "PAYMENT_REQUIRED",
-    `Out of platform credits (balance $${formatMicroUsd(balance)}). Ask an admin to add credits, or add your own provider key.`,
+    `Out of platform credits (balance ${formatUsd(balance)}). Ask an admin to add credits, or add your own provider key.`,
   );
 
 export async function assertCreditsAvailable(db: DbTx, organizationId: string): Promise<void> {
@@ -64,7 +64,7 @@ export async function catalogAvailability(
     if (paysWithCredits(result.route) && balance < MINIMUM_BALANCE_MICRO_USD)
       return {
         available: false,
-        reason: `No key of your own, and platform credits are used up ($${formatMicroUsd(balance)} left).`,
+        reason: `No key of your own, and platform credits are used up (${formatUsd(balance)} left).`,
         fix: "credits",
       };
     return { available: true, keySource: result.route.keySource };

@@ -1,6 +1,7 @@
 // Events → chat items: a pure function of the session's event log. It is fed batches of events in
 // sequence order; an event whose seq it has already applied is skipped, so a reconnect that replays
 // a few events (or a second subscription) can never duplicate an item.
+import { readableAgentError } from "./agent-error.ts";
 import {
   type ChatItem,
   type ChatState,
@@ -86,7 +87,7 @@ function apply(d: Draft, e: LiveEvent) {
     case "provisioning":
       return provisioning(d, e);
     case "error":
-      return notice(d, e, "error", e.code, e.message);
+      return notice(d, e, "error", e.code, readableAgentError(e.message));
     case "notice":
       return notice(d, e, e.level, e.code, e.message);
     case "session_ended":

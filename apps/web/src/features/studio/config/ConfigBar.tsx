@@ -171,7 +171,7 @@ export function ConfigBar({
             {providers.map((option) => (
               <option key={option.id} value={option.id}>
                 {option.name}
-                {option.available ? "" : " (not set up)"}
+                {option.available ? "" : ` (${providerShortfall(option)})`}
               </option>
             ))}
           </Select>
@@ -222,4 +222,15 @@ export function ConfigBar({
       </div>
     </div>
   );
+}
+
+/** Why a provider has no usable model, in two words: no credits left, or nothing set up. */
+function providerShortfall(provider: {
+  access: { available: boolean; fix?: string } | null;
+  models: { access: { available: boolean; fix?: string } }[];
+}): string {
+  const problems = provider.access ? [provider.access] : provider.models.map((model) => model.access);
+  return problems.length > 0 && problems.every((problem) => !problem.available && problem.fix === "credits")
+    ? "no credits"
+    : "not set up";
 }

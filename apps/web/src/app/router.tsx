@@ -22,6 +22,11 @@ const BillingPage = lazy(() =>
   import("../features/billing/BillingPage.tsx").then((module) => ({ default: module.BillingPage })),
 );
 
+// The usage ledger carries its chart, tables and the billing cards: its own chunk too.
+const UsagePage = lazy(() =>
+  import("../features/usage/UsagePage.tsx").then((module) => ({ default: module.UsagePage })),
+);
+
 // The live session view carries the markdown renderer, highlighter and virtualiser: its own chunk.
 const SessionPage = lazy(() =>
   import("../features/studio/session/SessionPage.tsx").then((module) => ({ default: module.SessionPage })),
@@ -46,6 +51,14 @@ export function AppRoutes() {
               }
             />
           </Route>
+          <Route
+            path="usage"
+            element={
+              <Suspense fallback={<PageSpinner label="Loading usage" />}>
+                <UsagePage />
+              </Suspense>
+            }
+          />
           <Route path="settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="profile" replace />} />
             <Route path="profile" element={<ProfilePage />} />

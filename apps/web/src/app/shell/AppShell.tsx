@@ -12,6 +12,8 @@ export function AppShell() {
   const location = useLocation();
   // The studio pages fill the viewport and scroll inside (the conversation, the sessions column).
   const fullBleed = location.pathname === "/" || location.pathname.startsWith("/sessions/");
+  // The usage ledger is a wide table: it gets the room large screens have.
+  const wide = location.pathname === "/usage";
 
   useEffect(() => {
     const drawer = drawerRef.current;
@@ -55,7 +57,9 @@ export function AppShell() {
           tabIndex={-1}
           className={cn(
             "w-full flex-1 outline-none",
-            fullBleed ? "min-h-0" : "mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10",
+            fullBleed
+              ? "min-h-0"
+              : cn("mx-auto px-4 py-6 sm:px-8 sm:py-10", wide ? "max-w-7xl" : "max-w-5xl"),
           )}
         >
           <Outlet />

@@ -1,4 +1,4 @@
-import { Settings, SquareTerminal } from "lucide-react";
+import { ChartColumnStacked, Settings, SquareTerminal } from "lucide-react";
 import { NavLink } from "react-router";
 import { Logo } from "../../components/ui/Logo.tsx";
 import { OrganizationSwitcher } from "../../features/organizations/OrganizationSwitcher.tsx";
@@ -7,6 +7,7 @@ import { UserMenu } from "./UserMenu.tsx";
 
 const links = [
   { to: "/", label: "Studio", Icon: SquareTerminal, end: true },
+  { to: "/usage", label: "Usage", Icon: ChartColumnStacked, end: false },
   { to: "/settings", label: "Settings", Icon: Settings, end: false },
 ];
 

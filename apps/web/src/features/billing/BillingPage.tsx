@@ -14,7 +14,8 @@ import { EditPriceDialog, type PriceTarget } from "./EditPriceDialog.tsx";
 import { PriceTable } from "./PriceTable.tsx";
 import { groupPrices, type ModelPrices } from "./prices.ts";
 
-function PricesCard({ manager }: { manager: boolean }) {
+/** Also shown on the usage page, beside the ledger it prices. */
+export function PricesCard({ manager }: { manager: boolean }) {
   const trpc = useTRPC();
   const prices = useQuery(trpc.billing.prices.queryOptions());
   // Only for display names; the table works from ids alone when the catalogue is not there.

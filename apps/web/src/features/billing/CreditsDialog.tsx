@@ -38,10 +38,12 @@ export function CreditsDialog({ open, onClose }: { open: boolean; onClose: () =>
   const change = useMutation(
     trpc.billing.changeCredits.mutationOptions({
       onSuccess: async (result) => {
-        // Availability in the config bar depends on the balance too.
+        // Availability in the config bar depends on the balance too, and the change is a new
+        // ledger entry the usage page lists and sums.
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.billing.balance.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.sessions.catalog.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.usage.pathKey() }),
         ]);
         toast.show(
           result.duplicate

@@ -105,7 +105,7 @@ export async function benchLedger(stack: BenchStack): Promise<LedgerResult> {
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    for (const byte of value) if (byte === 10) newlines += 1;
+    for (let at = value.indexOf(10); at !== -1; at = value.indexOf(10, at + 1)) newlines += 1;
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);

@@ -13,7 +13,14 @@ import { Spinner } from "../../components/ui/Spinner.tsx";
 import { cn } from "../../lib/cn.ts";
 import { formatUsd } from "../../lib/money.ts";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
-import { entryKeySource, formatCount, formatEntryTime, KIND_LABELS, shortProviderName } from "./labels.ts";
+import {
+  entryKeySource,
+  formatCount,
+  formatEntryDayAndClock,
+  formatEntryTime,
+  KIND_LABELS,
+  shortProviderName,
+} from "./labels.ts";
 import type { Kind, LedgerFilter, Scope } from "./usage-view.ts";
 
 export type Entry = RouterOutputs["usage"]["entries"]["entries"][number];
@@ -28,8 +35,8 @@ const kindTones: Record<Kind, BadgeTone> = {
 
 // Below the container's @4xl width an entry is one cell of stacked details and its amount; from
 // @4xl every field has its own column (cached tokens from @5xl, under the input before; provider
-// and key source from @6xl, under the model before; cost from @7xl). Container queries, because the sidebar
-// takes part of the viewport on desktop.
+// and key source from @6xl, under the model before; cost from 75rem, the widest the page gets).
+// Container queries, because the sidebar takes part of the viewport on desktop.
 const wide = "hidden @4xl:table-cell";
 const cell = "px-2 py-2.5 align-top";
 const num = `${cell} text-right font-mono tabular-nums`;
@@ -53,7 +60,7 @@ function SessionLink({ entry, onFilter }: { entry: Entry; onFilter: (sessionId: 
   if (!entry.session_id) return <span className="text-fg-muted">—</span>;
   const title = entry.session_title || "Untitled session";
   return (
-    <span className="inline-flex max-w-full items-center gap-0.5">
+    <span className="flex max-w-full min-w-0 items-center gap-0.5">
       <Link
         to={`/sessions/${entry.session_id}`}
         className="truncate font-medium text-accent-soft-fg hover:underline"
@@ -92,6 +99,17 @@ function Time({ date }: { date: Date }) {
   return (
     <time dateTime={date.toISOString()} title={date.toISOString()} className="whitespace-nowrap">
       {formatEntryTime(date)}
+    </time>
+  );
+}
+
+/** Day over time, to keep the column narrow when every field has a column. */
+function StackedTime({ date }: { date: Date }) {
+  const [dayText, clockText] = formatEntryDayAndClock(date);
+  return (
+    <time dateTime={date.toISOString()} title={date.toISOString()} className="block whitespace-nowrap">
+      <span className="block text-fg">{dayText}</span>
+      <span className="block text-xs text-fg-muted">{clockText}</span>
     </time>
   );
 }
@@ -191,7 +209,7 @@ function EntriesTable({
               <th scope="col" className={`hidden @5xl:table-cell ${cell} text-right font-medium`}>
                 Cached
               </th>
-              <th scope="col" className={`hidden @7xl:table-cell ${cell} text-right font-medium`}>
+              <th scope="col" className={`hidden @min-[75rem]:table-cell ${cell} text-right font-medium`}>
                 Cost
               </th>
               <th
@@ -210,21 +228,28 @@ function EntriesTable({
               <tr key={String(entry.id)} data-entry-id={String(entry.id)}>
                 <td className="py-2.5 pr-2.5 pl-4 align-top sm:pl-5">
                   <StackedDetails entry={entry} scope={scope} onFilter={onFilterSession} />
-                  <span className="hidden text-fg @4xl:inline">
-                    <Time date={entry.created_at} />
-                  </span>
+                  <div className="hidden @4xl:block">
+                    <StackedTime date={entry.created_at} />
+                  </div>
                 </td>
                 {org ? (
-                  <td className={`${wide} ${cell} max-w-36 truncate`}>{entry.user_name ?? "System"}</td>
+                  <td className={`${wide} ${cell}`}>
+                    {/* A width on the cell itself doesn't bound an auto table; one on a block inside does. */}
+                    <div className="max-w-24 truncate" title={entry.user_name ?? undefined}>
+                      {entry.user_name ?? "System"}
+                    </div>
+                  </td>
                 ) : null}
-                <td className={`${wide} ${cell} max-w-40`}>
-                  <SessionLink entry={entry} onFilter={onFilterSession} />
+                <td className={`${wide} ${cell}`}>
+                  <div className="w-32">
+                    <SessionLink entry={entry} onFilter={onFilterSession} />
+                  </div>
                 </td>
                 <td className={`hidden @6xl:table-cell ${cell}`}>{shortProviderName(entry.provider)}</td>
                 <td className={`${wide} ${cell}`}>
                   <span className="font-mono text-xs whitespace-nowrap">{entry.model ?? "—"}</span>
                   {entry.provider ? (
-                    <span className="block text-xs whitespace-nowrap text-fg-muted @6xl:hidden">
+                    <span className="block max-w-44 text-xs text-fg-muted @6xl:hidden">
                       {shortProviderName(entry.provider)} · {entryKeySource(entry.key_source, entry.provider)}
                     </span>
                   ) : null}
@@ -243,7 +268,7 @@ function EntriesTable({
                 </td>
                 <td className={`${wide} ${num}`}>{formatCount(entry.output_tokens)}</td>
                 <td className={`hidden @5xl:table-cell ${num}`}>{formatCount(entry.cached_tokens)}</td>
-                <td className={`hidden @7xl:table-cell ${num}`}>{formatUsd(entry.cost_micro_usd)}</td>
+                <td className={`hidden @min-[75rem]:table-cell ${num}`}>{formatUsd(entry.cost_micro_usd)}</td>
                 <td className={`${cell} pr-4 text-right whitespace-nowrap sm:pr-5 @4xl:pr-2`}>
                   <Amount value={entry.amount_micro_usd} />
                   <span className="mt-1 block text-xs text-fg-muted @4xl:hidden">

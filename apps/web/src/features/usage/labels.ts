@@ -88,6 +88,14 @@ export function formatEntryTime(date: Date, now: Date = new Date()): string {
   return (date.getUTCFullYear() === now.getUTCFullYear() ? time : timeWithYear).format(date);
 }
 
+const clock = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit" });
+
+/** An entry's day ("23 Nov", with the year before this one) and its time ("14:05"), apart. */
+export function formatEntryDayAndClock(date: Date, now: Date = new Date()): [string, string] {
+  const sameYear = date.getUTCFullYear() === now.getUTCFullYear();
+  return [(sameYear ? day : dayWithYear).format(date), clock.format(date)];
+}
+
 /** A YYYY-MM-DD day as "23 Nov" (or with its year when asked). */
 export function formatDay(value: string, withYear = false): string {
   return (withYear ? dayWithYear : day).format(new Date(`${value}T00:00:00.000Z`));

@@ -18,7 +18,7 @@ function databaseUrl(): string {
   return `postgres://studio:studio@127.0.0.1:${pid[3]?.trim()}/studio`;
 }
 
-async function withDb<T>(use: (db: Db) => Promise<T>): Promise<T> {
+export async function withDb<T>(use: (db: Db) => Promise<T>): Promise<T> {
   const db = createDb(databaseUrl(), { maxConnections: 2 });
   try {
     return await use(db);

@@ -1,4 +1,12 @@
-export { type CreateDbOptions, createDb, type Db, type DbTx } from "./client.ts";
+export {
+  type CreateDbOptions,
+  createDb,
+  type Db,
+  type DbTx,
+  isStatementError,
+  type SqlPool,
+  sqlPoolOf,
+} from "./client.ts";
 export { Prisma } from "./generated/prisma/client.ts";
 export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";

@@ -1,12 +1,13 @@
 // The event log against real PostgreSQL and real LISTEN/NOTIFY: gap-free sequences under
 // concurrent appends, and subscribers that resume exactly where they were, whatever the batch size.
 import type { StudioEvent } from "@studio/acp/events";
+import { sqlPoolOf } from "@studio/db";
 import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../shared/ids.ts";
 import { SessionEventBus } from "./event-bus.ts";
-import { appendEvents } from "./event-log.ts";
+import { appendBatches, appendEvents } from "./event-log.ts";
 import { followEvents } from "./follow-events.ts";
 
 const database = useTestDatabase();
@@ -61,12 +62,16 @@ async function collect(sessionId: string, after: bigint, count: number) {
 }
 
 describe("the event log", () => {
-  it("numbers concurrent appends 1..n with no gap and no repeat", async () => {
+  it("numbers concurrent appends 1..n with no gap and no repeat, through Prisma and pg alike", async () => {
     const sessionId = await newSession();
+    const pool = sqlPoolOf(database.db);
     await Promise.all(
-      Array.from({ length: 40 }, (_, index) =>
-        appendEvents(database.db, sessionId, [chunk(`a${index}`), chunk(`b${index}`)]),
-      ),
+      Array.from({ length: 40 }, (_, index) => {
+        const events = [chunk(`a${index}`), chunk(`b${index}`)];
+        return index % 2 === 0
+          ? appendEvents(database.db, sessionId, events)
+          : appendBatches(pool, [{ sessionId, events }]);
+      }),
     );
     const rows = await database.db.sessionEvent.findMany({ where: { sessionId }, orderBy: { seq: "asc" } });
     expect(rows.map((row) => Number(row.seq))).toEqual(Array.from({ length: 80 }, (_, index) => index + 1));
@@ -99,6 +104,32 @@ describe("the event log", () => {
       "live-2",
       "live-3",
     ]);
+  });
+
+  it("appends for several sessions in one statement, each gap-free, with its own cursor", async () => {
+    const [first, second] = [await newSession(), await newSession()];
+    const pool = sqlPoolOf(database.db);
+    await appendEvents(database.db, second, [chunk("earlier")]);
+    const stored = await appendBatches(pool, [
+      { sessionId: first, events: [chunk("a"), chunk("b")], agentEventCursor: "17" },
+      { sessionId: second, events: [chunk("c")] },
+      { sessionId: newId(), events: [chunk("nowhere")] },
+    ]);
+    expect(stored).toEqual(
+      new Map([
+        [first, 2n],
+        [second, 2n],
+      ]),
+    ); // the session that does not exist is simply missing
+    const texts = async (sessionId: string) =>
+      (await database.db.sessionEvent.findMany({ where: { sessionId }, orderBy: { seq: "asc" } })).map(
+        (row) => `${row.seq}:${(row.payload as { text: string }).text}`,
+      );
+    expect(await texts(first)).toEqual(["1:a", "2:b"]);
+    expect(await texts(second)).toEqual(["1:earlier", "2:c"]);
+    await appendBatches(pool, [{ sessionId: first, events: [chunk("d")] }]);
+    const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: first } });
+    expect(row.agentEventCursor).toBe("17"); // kept when a batch comes without one
   });
 
   it("resumes after a given sequence without repeating anything", async () => {

@@ -1,23 +1,30 @@
-// Appends a runner's events in order with as little delay as possible: the first event is written
-// at once; events arriving while a write is in flight form the next batch (coalesced). So a slow
-// trickle costs one round trip per event and a fast stream is batched by itself.
+// Appends a runner's events in order with as little delay as possible: the first event is handed
+// to the replica's append queue at once; events arriving while its batch is queued or being
+// written form the next batch (text chunks of one message coalesced). So a slow trickle costs one
+// round trip per event and a fast stream is batched by itself: the latency it adds is about one
+// append, whatever the load, where a fixed time window would add its whole length to every event.
 import type { StudioEvent } from "@studio/acp/events";
-import { appendEvents } from "@studio/core";
-import type { Db } from "@studio/db";
+import type { AppendBatch } from "@studio/core";
+import { type Db, sqlPoolOf } from "@studio/db";
+import { type AppendQueue, type AppendSource, appendQueueOf } from "./append-queue.ts";
 import { coalesceChunks } from "./coalesce.ts";
 
-export class EventWriter {
+export class EventWriter implements AppendSource {
   private buffer: StudioEvent[] = [];
   private cursor: string | null = null;
-  private writing: Promise<void> | null = null;
+  /** A batch of ours is queued or being written: new events wait for it in `buffer`. */
+  private busy = false;
   private failure: Error | null = null;
   private idleWaiters: Array<() => void> = [];
+  private readonly queue: AppendQueue;
 
   constructor(
-    private readonly db: Db,
-    private readonly sessionId: string,
+    db: Db,
+    readonly sessionId: string,
     private readonly onError: (error: Error) => void,
-  ) {}
+  ) {
+    this.queue = appendQueueOf(sqlPoolOf(db));
+  }
 
   /**
    * Queues events; `agentCursor` is the agent stream position they came from, stored with them in
@@ -28,31 +35,37 @@ export class EventWriter {
     if (events.length === 0) return;
     this.buffer.push(...events);
     if (agentCursor !== undefined) this.cursor = agentCursor;
-    if (!this.writing) this.writing = this.drain();
+    if (!this.busy) {
+      this.busy = true;
+      this.queue.request(this);
+    }
   }
 
   /** Resolves when everything pushed so far is stored. */
   async flushed(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (!this.writing && this.buffer.length === 0) return;
+    if (!this.busy) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     if (this.failure) throw this.failure;
   }
 
-  private async drain() {
-    try {
-      while (this.buffer.length > 0) {
-        const batch = coalesceChunks(this.buffer);
-        const agentEventCursor = this.cursor;
-        this.buffer = [];
-        await appendEvents(this.db, this.sessionId, batch, { agentEventCursor });
-      }
-    } catch (error) {
-      this.failure = error as Error;
-      this.onError(this.failure);
-    } finally {
-      this.writing = null;
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
+  /** Called by the queue when a statement is about to carry our batch. */
+  take(): AppendBatch {
+    const events = coalesceChunks(this.buffer);
+    this.buffer = [];
+    return { sessionId: this.sessionId, events, agentEventCursor: this.cursor };
+  }
+
+  /** Called by the queue when that statement finished. */
+  settle(error: Error | null) {
+    if (error) {
+      this.failure = error;
+      this.onError(error);
+    } else if (this.buffer.length > 0) {
+      this.queue.request(this); // still busy: what arrived meanwhile is the next batch
+      return;
     }
+    this.busy = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }

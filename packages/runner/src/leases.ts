@@ -27,7 +27,10 @@ export async function claimExpiredLeases(
     RETURNING id, status::text AS status`;
 }
 
-/** Renews this replica's leases; returns the ids it still holds (others were lost or ended). */
+/**
+ * Renews this replica's leases; returns the ids it still holds (others were lost or ended). Rows
+ * are locked in id order, as the grouped event appends lock them, so the two never deadlock.
+ */
 export async function renewLeases(
   db: Db,
   runnerId: string,
@@ -37,18 +40,24 @@ export async function renewLeases(
   if (sessionIds.length === 0) return new Set();
   const rows = await db.$queryRaw<{ id: string }[]>`
     UPDATE studio_sessions SET runner_lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
-    WHERE id = ANY(${sessionIds}::text[]) AND runner_id = ${runnerId}
-      AND status IN ('provisioning', 'ready', 'active', 'idle')
+    WHERE id IN (
+      SELECT id FROM studio_sessions
+      WHERE id = ANY(${sessionIds}::text[]) AND runner_id = ${runnerId}
+        AND status IN ('provisioning', 'ready', 'active', 'idle')
+      ORDER BY id FOR UPDATE
+    )
     RETURNING id`;
   return new Set(rows.map((row) => row.id));
 }
 
-/** On a clean shutdown: let another replica take over at once instead of after the lease lapses. */
+/**
+ * On a clean shutdown: let another replica take over at once instead of after the lease lapses.
+ * Locks in id order, like renewLeases.
+ */
 export async function releaseLeases(db: Db, runnerId: string) {
-  await db.studioSession.updateMany({
-    where: { runnerId },
-    data: { runnerId: null, runnerLeaseExpiresAt: null },
-  });
+  await db.$executeRaw`
+    UPDATE studio_sessions SET runner_id = NULL, runner_lease_expires_at = NULL, updated_at = now()
+    WHERE id IN (SELECT id FROM studio_sessions WHERE runner_id = ${runnerId} ORDER BY id FOR UPDATE)`;
 }
 
 /** Live sessions whose idle timer ran out, among those this replica runs. */

@@ -1,10 +1,12 @@
 // Fan-out: 50 live sessions, 3 subscribers each, events appended through the runner's own writer
 // (the agents are left out so the studio's path is what is measured): delivered events per second
-// and delivery latency from append to subscriber.
+// and delivery latency from the writer's push to a subscriber in the clients' process.
+import os from "node:os";
 import { newId } from "@studio/core";
 import { EventWriter } from "@studio/runner";
+import { startClientsProcess } from "./clients.ts";
 import type { BenchStack } from "./stack.ts";
-import { percentile, round } from "./stats.ts";
+import { now, percentile, round } from "./stats.ts";
 
 const SESSIONS = 50;
 const SUBSCRIBERS = 3;
@@ -19,6 +21,11 @@ export interface FanoutResult {
   deliveriesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU used while events flowed, by the studio's process and by the subscribers' process. */
+  studioCpuSeconds: number;
+  clientsCpuSeconds: number;
+  /** The 1-minute load average when events started flowing. */
+  load: number;
 }
 
 export async function benchFanout(stack: BenchStack): Promise<FanoutResult> {
@@ -46,55 +53,50 @@ export async function benchFanout(stack: BenchStack): Promise<FanoutResult> {
     });
     sessionIds.push(session.id);
   }
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let deliveries = 0;
-  let expected = 0;
-  let resolveDone: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    resolveDone = resolve;
-  });
-  const subscriptions = sessionIds.flatMap((sessionId) =>
-    Array.from({ length: SUBSCRIBERS }, () =>
-      stack.client.sessions.events.subscribe(
-        { sessionId, lastEventId: null },
-        {
-          onData: ({ data }) => {
-            if (data.type !== "usage") return;
-            const sent = sentAt.get(`${sessionId}:${data.usedTokens}`);
-            if (sent !== undefined) latencies.push(performance.now() - sent);
-            deliveries += 1;
-            if (deliveries === expected) resolveDone();
-          },
-        },
-      ),
-    ),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // every stream open
-
-  expected = SESSIONS * SUBSCRIBERS * EVENTS_PER_SESSION;
-  const started = performance.now();
-  await Promise.all(
-    sessionIds.map(async (sessionId) => {
-      const writer = new EventWriter(stack.db, sessionId, (error) => console.error(error));
-      for (let index = 0; index < EVENTS_PER_SESSION; index++) {
-        sentAt.set(`${sessionId}:${index}`, performance.now());
-        writer.push([{ type: "usage", usedTokens: index, contextSize: null }]);
-        await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
-      }
-      await writer.flushed();
-    }),
-  );
-  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-  const elapsed = (performance.now() - started) / 1000;
-  for (const subscription of subscriptions) subscription.unsubscribe();
-  return {
-    sessions: SESSIONS,
-    subscribersPerSession: SUBSCRIBERS,
-    eventsAppended: SESSIONS * EVENTS_PER_SESSION,
-    deliveries,
-    deliveriesPerSecond: Math.round(deliveries / elapsed),
-    p50Ms: round(percentile(latencies, 50)),
-    p99Ms: round(percentile(latencies, 99)),
-  };
+  const expected = SESSIONS * SUBSCRIBERS * EVENTS_PER_SESSION;
+  const clients = await startClientsProcess();
+  try {
+    const { results } = await clients.start({
+      kind: "fanout",
+      url: stack.url,
+      token: stack.token,
+      sessionIds,
+      subscribers: SUBSCRIBERS,
+      expected,
+      timeoutMs: 30_000,
+    });
+    const sentAt = sessionIds.map(() => new Array<number>(EVENTS_PER_SESSION));
+    const load = round(os.loadavg()[0]!);
+    const started = now();
+    const cpu = process.cpuUsage();
+    await Promise.all(
+      sessionIds.map(async (sessionId, session) => {
+        const writer = new EventWriter(stack.db, sessionId, (error) => console.error(error));
+        for (let index = 0; index < EVENTS_PER_SESSION; index++) {
+          sentAt[session]![index] = now();
+          writer.push([{ type: "usage", usedTokens: index, contextSize: null }]);
+          await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
+        }
+        await writer.flushed();
+      }),
+    );
+    const { arrivals, cpuSeconds } = await results;
+    const studioCpu = process.cpuUsage(cpu);
+    const elapsed = (arrivals.reduce((last, [, , at]) => Math.max(last, at), started) - started) / 1000;
+    const latencies = arrivals.map(([session, index, at]) => at - sentAt[session]![index]!);
+    return {
+      sessions: SESSIONS,
+      subscribersPerSession: SUBSCRIBERS,
+      eventsAppended: SESSIONS * EVENTS_PER_SESSION,
+      deliveries: arrivals.length,
+      deliveriesPerSecond: Math.round(arrivals.length / elapsed),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      studioCpuSeconds: round((studioCpu.user + studioCpu.system) / 1e6, 1),
+      clientsCpuSeconds: round(cpuSeconds, 1),
+      load,
+    };
+  } finally {
+    clients.close();
+  }
 }

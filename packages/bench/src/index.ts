@@ -38,7 +38,7 @@ const stack = await startStack();
 try {
   console.log("relay: a scripted 2,000-chunk reply …");
   const relay = await benchRelay(stack);
-  console.table(relay);
+  console.table(relay.rounds);
   console.log("fan-out: 50 sessions × 3 subscribers …");
   const fanout = await benchFanout(stack);
   console.table(fanout);
@@ -75,8 +75,11 @@ the same run on the same machine; nothing here is asserted by tests. Latest run:
 ## Relay (a scripted 2,000-chunk reply)
 
 Added latency from sandbox-agent's SSE to a studio subscriber (runner → Postgres append → NOTIFY →
-tRPC SSE), against a direct subscriber on sandbox-agent's SSE in the same run. Chunks the runner
-coalesces are matched by the length of text received.
+tRPC SSE), against a direct subscriber on sandbox-agent's SSE in the same run. Both subscribers run
+in a process of their own and read with the same plain SSE reader (the studio's process runs only
+the studio, as with browsers); times are CLOCK_MONOTONIC, one clock for both processes. Chunks the
+runner coalesces are matched by the length of text received. ${relay.rounds.length} rounds on fresh
+sessions; the medians, then each round.
 
 | | value | target |
 | --- | --- | --- |
@@ -85,11 +88,14 @@ coalesces are matched by the length of text received.
 | added latency p99 | ${relay.addedP99Ms} ms | < 5 ms: ${ok(relay.addedP99Ms < 5)} |
 | stream duration direct / studio | ${relay.directDurationMs} ms / ${relay.studioDurationMs} ms | |
 | throughput ratio (direct duration ÷ studio duration) | ${relay.throughputRatio} | ≥ 0.9: ${ok(relay.throughputRatio >= 0.9)} |
+| each round: added p50 / p99 (1-minute load average) | ${relay.rounds.map((r) => `${r.addedP50Ms} / ${r.addedP99Ms} ms (${r.load})`).join(", ")} | |
 
 ## Fan-out (${fanout.sessions} sessions × ${fanout.subscribersPerSession} subscribers)
 
 Events appended through the runner's EventWriter (agents left out, so the studio's own path is
-measured), ${fanout.eventsAppended} events in all, delivered over real SSE subscriptions.
+measured), ${fanout.eventsAppended} events in all, one per session every 10 ms, delivered over real
+SSE subscriptions (\`sessions.events\`) read by plain SSE readers in a process of their own;
+latency from the writer's push to the subscriber.
 
 | | value |
 | --- | --- |
@@ -97,6 +103,8 @@ measured), ${fanout.eventsAppended} events in all, delivered over real SSE subsc
 | deliveries per second | ${fanout.deliveriesPerSecond} |
 | delivery latency p50 | ${fanout.p50Ms} ms |
 | delivery latency p99 | ${fanout.p99Ms} ms |
+| CPU while events flowed, studio / subscribers' process | ${fanout.studioCpuSeconds} s / ${fanout.clientsCpuSeconds} s |
+| 1-minute load average when events started | ${fanout.load} |
 
 ## Provisioning (local provider)
 

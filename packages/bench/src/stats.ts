@@ -9,3 +9,6 @@ export function percentile(values: number[], p: number): number {
 export const median = (values: number[]) => percentile(values, 50);
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Milliseconds on CLOCK_MONOTONIC: the same clock in every process, so times compare across them. */
+export const now = () => Number(process.hrtime.bigint()) / 1e6;

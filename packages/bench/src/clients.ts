@@ -1,0 +1,77 @@
+// The parent's side of the subscribers' process (clients-process.ts): starts it, asks it to
+// subscribe, waits until every stream is open, then collects what it saw.
+import { type ChildProcess, fork } from "node:child_process";
+import path from "node:path";
+
+/** When a subscriber had `length` characters of the reply (CLOCK_MONOTONIC ms). */
+export interface TextArrival {
+  at: number;
+  length: number;
+}
+
+/** [index of the session, the event's `usedTokens` (its number), when it arrived]. */
+export type DeliveryArrival = [number, number, number];
+
+interface Studio {
+  url: string;
+  token: string;
+}
+
+export type ClientRequest =
+  | (Studio & {
+      kind: "relay";
+      sessionId: string;
+      lastEventId: string;
+      agentUrl: string;
+      agentToken: string;
+      agentCursor: string | null;
+    })
+  | (Studio & {
+      kind: "fanout";
+      sessionIds: string[];
+      subscribers: number;
+      expected: number;
+      timeoutMs: number;
+    });
+
+export type ClientReply =
+  | { kind: "up" }
+  | { kind: "ready" }
+  | { kind: "relay"; direct: TextArrival[]; studio: TextArrival[] }
+  | { kind: "fanout"; arrivals: DeliveryArrival[]; cpuSeconds: number }
+  | { kind: "error"; message: string };
+
+export interface ClientsProcess {
+  /** Sends the request; resolves once every stream is open, with a promise of the results. */
+  start<K extends ClientRequest["kind"]>(
+    request: Extract<ClientRequest, { kind: K }>,
+  ): Promise<{ results: Promise<Extract<ClientReply, { kind: K }>> }>;
+  close(): void;
+}
+
+export async function startClientsProcess(): Promise<ClientsProcess> {
+  const child: ChildProcess = fork(path.join(import.meta.dirname, "clients-process.ts"), {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const next = (): Promise<ClientReply> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the clients' process exited (${code})`));
+      child.once("exit", onExit);
+      child.once("message", (reply: ClientReply) => {
+        child.off("exit", onExit);
+        if (reply.kind === "error") reject(new Error(reply.message));
+        else resolve(reply);
+      });
+    });
+  await next(); // up
+  return {
+    async start(request) {
+      const ready = next();
+      child.send(request);
+      await ready;
+      return { results: next() as Promise<never> };
+    },
+    close: () => child.kill(),
+  };
+}

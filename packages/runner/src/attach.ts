@@ -1,0 +1,110 @@
+// How a runner gets its agent: a new sandbox (or a stopped session's, resumed) provisioned step by
+// step, or, when another runner had the session, re-attaching to the running agent with the stored
+// stream cursor; when that agent is gone, a new one with the conversation loaded back.
+import { applyTransition, hashSecret, randomToken } from "@studio/core";
+import {
+  type AgentConnection,
+  provisionAgent,
+  reattachAgent,
+  startAgentSession,
+} from "./agent-connection.ts";
+import type { RunnerContext } from "./runner-state.ts";
+import type { SessionRow } from "./session-row.ts";
+import { endTurn } from "./turns.ts";
+
+/** A fresh gateway token (only its hash is stored) and the workspace that carries it. */
+async function workspaceWithNewToken(runner: RunnerContext, session: SessionRow) {
+  const gatewayToken = randomToken(20);
+  await runner.deps.db.studioSession.update({
+    where: { id: runner.sessionId },
+    data: { gatewayTokenHash: hashSecret(gatewayToken) },
+  });
+  return runner.deps.workspaceFor(session, gatewayToken);
+}
+
+export async function provision(runner: RunnerContext, session: SessionRow) {
+  const { deps, sessionId, state } = runner;
+  const workspace = await workspaceWithNewToken(runner, session);
+  let connection: AgentConnection;
+  if (session.sandboxId && session.agentSessionId) {
+    // Resuming a stopped session: the same workspace, the conversation loaded back.
+    const sandbox = await deps.provider.resume(session.sandboxId, {
+      sessionId,
+      env: workspace.env,
+      files: workspace.files,
+    });
+    connection = await startAgentSession(
+      runner.connectOptions(),
+      sandbox,
+      session.agentSessionId,
+      runner.startLoadingHistory,
+    );
+  } else {
+    connection = await provisionAgent(runner.connectOptions(), workspace);
+  }
+  state.connection = connection;
+  await runner.writer.flushed();
+  await applyTransition(deps.db, sessionId, "provisioned", {
+    reason: "The agent is ready",
+    data: {
+      readyAt: new Date(),
+      lastActivityAt: new Date(),
+      sandboxId: connection.sandbox.id,
+      agentSessionId: connection.agentSessionId,
+      acpServerId: connection.acpServerId,
+      agentEventCursor: null,
+    },
+  });
+}
+
+export async function reattach(runner: RunnerContext, session: SessionRow) {
+  const { deps, sessionId, state } = runner;
+  if (!session.sandboxId || !session.agentSessionId || !session.acpServerId) {
+    throw new Error("The session has no sandbox to re-attach to.");
+  }
+  let sandbox = await deps.provider.connect(session.sandboxId).catch(() => null);
+  if (!sandbox || !(await deps.provider.health(session.sandboxId))) {
+    // The agent server is gone (the studio restarted, maybe on another address): start it again
+    // over the kept workspace with a fresh gateway token and the gateway's current URL.
+    const workspace = await workspaceWithNewToken(runner, session);
+    sandbox = await deps.provider.resume(session.sandboxId, {
+      sessionId,
+      env: workspace.env,
+      files: workspace.files,
+    });
+  }
+  const resumed = await reattachAgent(
+    runner.connectOptions(),
+    sandbox,
+    session.acpServerId,
+    session.agentSessionId,
+    session.agentEventCursor,
+  );
+  if (resumed) {
+    state.connection = resumed;
+    if (session.currentTurnId) {
+      // The turn another replica started goes on; its prompt command is finished here.
+      const prompt = await deps.db.sessionCommand.findFirst({
+        where: { sessionId, kind: "prompt", status: "running" },
+        orderBy: { id: "desc" },
+        select: { id: true },
+      });
+      state.turn = { id: session.currentTurnId, commandId: prompt?.id ?? null };
+    }
+    runner.log.info({ sessionId }, "re-attached to the agent");
+    return;
+  }
+  // The agent process is gone: a new one, with the conversation loaded back.
+  state.connection = await startAgentSession(
+    runner.connectOptions(),
+    sandbox,
+    session.agentSessionId,
+    runner.startLoadingHistory,
+  );
+  await deps.db.studioSession.update({
+    where: { id: sessionId },
+    data: { acpServerId: state.connection.acpServerId, agentEventCursor: null },
+  });
+  if (session.currentTurnId)
+    await endTurn(runner, "error", null, null, "The agent restarted; the running turn was interrupted.");
+}

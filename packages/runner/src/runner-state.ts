@@ -1,0 +1,67 @@
+// What a session's runner shares with the modules that do its work (attach.ts, turns.ts,
+// agent-recovery.ts): its dependencies, its event writer, the little mutable state that decides
+// what happens next, and the runner operations they call back into.
+import type { Db } from "@studio/db";
+import type { SandboxProvider, WorkspaceFile } from "@studio/sandbox";
+import type { AgentConnection, ConnectOptions } from "./agent-connection.ts";
+import type { EventWriter } from "./event-writer.ts";
+import type { RunnerLogger } from "./logger.ts";
+import type { SessionRow } from "./session-row.ts";
+
+export interface RunnerDeps {
+  db: Db;
+  provider: SandboxProvider;
+  logger: RunnerLogger;
+  /** Files and environment for a new or resumed sandbox; the gateway token is minted per provisioning. */
+  workspaceFor(
+    session: SessionRow,
+    gatewayToken: string,
+  ): Promise<{ files: WorkspaceFile[]; env: Record<string, string> }>;
+}
+
+export interface RunnerState {
+  connection: AgentConnection | null;
+  /** The running turn and the prompt command it completes (null after a takeover found none). */
+  turn: { id: string; commandId: bigint | null } | null;
+  stopped: boolean;
+  /** While session/load replays the conversation on the stream; the replay is not stored again. */
+  loadingHistory: boolean;
+  agentRestarts: number;
+  unhealthyChecks: number;
+  /** A watchdog check is under way (a slow health check must not overlap the next tick's). */
+  watching: boolean;
+  /** The innermost provisioning step that failed, named in the session's error. */
+  failedStep: string | null;
+}
+
+export function initialRunnerState(): RunnerState {
+  return {
+    connection: null,
+    turn: null,
+    stopped: false,
+    loadingHistory: false,
+    agentRestarts: 0,
+    unhealthyChecks: 0,
+    watching: false,
+    failedStep: null,
+  };
+}
+
+/** The runner as its modules see it. */
+export interface RunnerContext {
+  readonly deps: RunnerDeps;
+  readonly sessionId: string;
+  readonly log: RunnerLogger;
+  readonly writer: EventWriter;
+  readonly state: RunnerState;
+  connectOptions(): ConnectOptions;
+  /** Passed to startAgentSession: replayed history is skipped until session/load's response. */
+  startLoadingHistory(loading: boolean): void;
+  drainCommands(): Promise<void>;
+  /** Answers every waiting request as cancelled, in the log and to the agent. */
+  cancelInteractions(): Promise<void>;
+  /** Puts the session in `error` (with the failed step, if any) and ends the runner. */
+  fail(step: string | null, error: unknown): Promise<void>;
+  /** Work started without awaiting: a failure is logged, never an unhandled rejection. */
+  background(work: Promise<unknown>): void;
+}

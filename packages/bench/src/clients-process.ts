@@ -3,6 +3,7 @@
 // subscribers' own work does not queue behind the work being measured. The relay's direct and
 // studio subscribers share this process and one SSE reader, so they pay the same costs. Times are
 // CLOCK_MONOTONIC (`now()`), the same clock in every process on the machine.
+import { setMaxListeners } from "node:events";
 import type { ClientReply, ClientRequest, DeliveryArrival, TextArrival } from "./clients.ts";
 import { readSse, type SseMessage, studioEventsUrl } from "./sse.ts";
 import { now } from "./stats.ts";
@@ -78,6 +79,8 @@ async function fanout(request: Extract<ClientRequest, { kind: "fanout" }>) {
   const arrivals: DeliveryArrival[] = [];
   let cpu: NodeJS.CpuUsage = process.cpuUsage();
   const abort = new AbortController();
+  // One signal ends every stream: a listener each, on purpose.
+  setMaxListeners(request.sessionIds.length * request.subscribers + 1, abort.signal);
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     finish = resolve;

@@ -1,5 +1,6 @@
-// The real stack for benchmarks: a throwaway PostgreSQL, the studio server in this process (so
-// its timings share the benchmark's clock), a local sandbox provider and the scripted model server.
+// The real stack for benchmarks: a throwaway PostgreSQL, the studio server in this process, a local
+// sandbox provider and the scripted model server. (Subscribers that time the relay and fan-out run
+// in a process of their own: see clients-process.ts.)
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";

@@ -5,7 +5,7 @@ import { runInNewContext } from "node:vm";
 import { inertSessionsContext } from "@studio/api/testing";
 import { newId, newKeyring } from "@studio/core";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createStudioServer, type StudioServer } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
@@ -132,6 +132,26 @@ const trpc = async (account: TestAccount, procedure: string, input: unknown) => 
   );
   return { status: response.status, body: await response.json() };
 };
+
+// An organisation with 200,000 usage entries, one a second from 2026-01-01T00:00:01Z, made once for
+// the tests that need a large export.
+let bulk: Promise<TestAccount> | undefined;
+function bulkAccount(): Promise<TestAccount> {
+  bulk ??= (async () => {
+    const account = await signUpAccount(url);
+    const bulkOrg = (await account.client.organizations.current.query()).id;
+    const bulkUser = await database.db.user.findUniqueOrThrow({ where: { email: account.email } });
+    await database.db.$executeRaw`
+      INSERT INTO ledger_entries (organization_id, user_id, kind, amount_micro_usd, cost_micro_usd,
+        balance_after_micro_usd, idempotency_key, provider, model, key_source, input_tokens, output_tokens,
+        created_at)
+      SELECT ${bulkOrg}, ${bulkUser.id}, 'usage', -7, 7, -7 * n, 'bulk-' || n, 'xai', 'grok-4', 'platform',
+        100, 10, timestamp '2026-01-01' + n * interval '1 second'
+      FROM generate_series(1, 200000) AS n`;
+    return account;
+  })();
+  return bulk;
+}
 
 const csv = (account: TestAccount, filter: unknown) =>
   fetch(`${url}/api/usage/ledger.csv?filter=${encodeURIComponent(JSON.stringify(filter))}`, {
@@ -286,7 +306,7 @@ describe("who sees what", () => {
     expect(spoofed.count).toBe(3n);
     expect((await csv(member, { scope: "organization" })).status).toBe(403);
     const ownCsv = await (await csv(member, { scope: "mine" })).text();
-    expect(ownCsv.trim().split("\r\n")).toHaveLength(4);
+    expect(ownCsv.trim().split("\n")).toHaveLength(4);
   });
 
   it("another organisation's admin sees none of it", async () => {
@@ -295,7 +315,7 @@ describe("who sees what", () => {
       filter: { scope: "organization", userId: adminId },
     });
     expect(totals.count).toBe(0n);
-    expect((await (await csv(outsider, { scope: "organization" })).text()).trim().split("\r\n")).toHaveLength(
+    expect((await (await csv(outsider, { scope: "organization" })).text()).trim().split("\n")).toHaveLength(
       1,
     );
   });
@@ -308,7 +328,7 @@ describe("CSV export", () => {
     expect(response.headers.get("content-disposition")).toMatch(
       /^attachment; filename="ledger-\d{4}-\d{2}-\d{2}\.csv"$/,
     );
-    const lines = (await response.text()).trim().split("\r\n");
+    const lines = (await response.text()).trim().split("\n");
     expect(lines[0]).toBe(
       "time,user,user_id,session_id,session_title,provider,model,key_source,kind,input_tokens,output_tokens,cached_tokens,reasoning_tokens,usage_estimated,amount_usd,cost_usd,balance_after_usd,reason",
     );
@@ -319,23 +339,14 @@ describe("CSV export", () => {
     ]);
     const grant = (await (await csv(admin, { scope: "organization", kind: ["grant"] })).text())
       .trim()
-      .split("\r\n")[1];
+      .split("\n")[1];
     expect(grant?.endsWith(`,"'=HYPERLINK(""evil"")"`)).toBe(true);
   });
 
   it("streams 200,000 rows with memory that does not grow with the row count", {
     timeout: 300_000,
   }, async () => {
-    const bulk = await signUpAccount(url);
-    const bulkOrg = (await bulk.client.organizations.current.query()).id;
-    const bulkUser = await database.db.user.findUniqueOrThrow({ where: { email: bulk.email } });
-    await database.db.$executeRaw`
-      INSERT INTO ledger_entries (organization_id, user_id, kind, amount_micro_usd, cost_micro_usd,
-        balance_after_micro_usd, idempotency_key, provider, model, key_source, input_tokens, output_tokens,
-        created_at)
-      SELECT ${bulkOrg}, ${bulkUser.id}, 'usage', -7, 7, -7 * n, 'bulk-' || n, 'xai', 'grok-4', 'platform',
-        100, 10, timestamp '2026-01-01' + n * interval '1 second'
-      FROM generate_series(1, 200000) AS n`;
+    const bulk = await bulkAccount();
 
     // Live memory, not garbage: reading pauses every 20,000 rows, the heap is collected and measured.
     setFlagsFromString("--expose-gc");
@@ -368,8 +379,33 @@ describe("CSV export", () => {
     expect(small.rows).toBe(20_000);
     expect(large.rows).toBe(200_000);
     expect(large.bytes).toBeGreaterThan(9 * small.bytes);
-    // Across 200,000 rows (about ${large.bytes} bytes of CSV) the live heap stays within a couple of
-    // batches: holding the export, or even a tenth of it, would take more than this.
+    // Across 200,000 rows (about 25 MB of CSV) the live heap stays within a few chunks: holding the
+    // export, or even a tenth of it, would take more than this.
     expect(large.growth).toBeLessThan(Math.min(16 * 2 ** 20, large.bytes / 4));
+  });
+
+  it("runs at most four exports at once, and a download abandoned midway frees its connection", {
+    timeout: 300_000,
+  }, async () => {
+    const bulk = await bulkAccount();
+    const copies = async () => {
+      const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'COPY (%' AND pid <> pg_backend_pid()`;
+      return Number(row?.n);
+    };
+    // Nobody reads these: each stalls on backpressure with its COPY open.
+    const stalled = await Promise.all([1, 2, 3, 4].map(() => csv(bulk, { scope: "organization" })));
+    expect(stalled.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+    expect(await copies()).toBe(4);
+    const refused = await csv(bulk, { scope: "organization" });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect((await refused.json()).error).toMatch(/Other exports are running/);
+
+    await Promise.all(stalled.map((response) => response.body!.cancel()));
+    await vi.waitFor(async () => expect(await copies()).toBe(0), { timeout: 30_000, interval: 100 });
+    const next = await csv(bulk, { scope: "organization", to: new Date("2026-01-01T00:00:11Z") });
+    expect(next.status).toBe(200);
+    expect((await next.text()).trim().split("\n")).toHaveLength(11);
   });
 });

@@ -11,7 +11,7 @@ import { benchGateway } from "./gateway.ts";
 import { benchLedger } from "./ledger.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { benchRelay } from "./relay.ts";
-import { startStack } from "./stack.ts";
+import { type BenchStack, startStack } from "./stack.ts";
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -29,6 +29,35 @@ function machine(): string {
 const when = new Date().toISOString();
 const where = machine();
 console.log(`Studio benchmarks — ${when}\n${where}\n`);
+
+// `pnpm bench relay gateway` runs just those and prints them, leaving docs/benchmarks.md alone:
+// for working on one of them. A bare `pnpm bench` runs all and records them.
+const SINGLE: Record<string, (stack: BenchStack) => Promise<unknown>> = {
+  relay: benchRelay,
+  fanout: benchFanout,
+  provisioning: benchProvisioning,
+  gateway: benchGateway,
+  "chat-scroll": benchChatScroll,
+  ledger: benchLedger,
+};
+const chosen = process.argv.slice(2).filter((arg) => arg !== "--");
+if (chosen.length > 0) {
+  const unknown = chosen.filter((name) => !(name in SINGLE));
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark ${unknown.join(", ")}; choose from ${Object.keys(SINGLE).join(", ")}`);
+    process.exit(2);
+  }
+  const stack = await startStack();
+  try {
+    for (const name of chosen) {
+      console.log(`${name} …`);
+      console.log(JSON.stringify(await SINGLE[name]!(stack), null, 2));
+    }
+  } finally {
+    await stack.stop();
+  }
+  process.exit(0);
+}
 
 console.log("bundle: the web app's initial JavaScript …");
 const bundle = benchBundle();

@@ -7,6 +7,7 @@ export {
   type SqlPool,
   sqlPoolOf,
 } from "./client.ts";
+export { copyCsvOut, inlineSql } from "./copy-out.ts";
 export { Prisma } from "./generated/prisma/client.ts";
 export * from "./generated/prisma/enums.ts";
 export type * from "./generated/prisma/models.ts";

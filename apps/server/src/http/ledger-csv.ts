@@ -1,12 +1,23 @@
 // GET /api/usage/ledger.csv?filter=<JSON of the ledger filter>: the whole filtered ledger as a CSV
-// download, streamed with backpressure (one batch in memory however large the export). Same
+// download, streamed with backpressure (a few chunks in memory however large the export). Same
 // authentication and organisation rules as the API: a cookie or an API token, the caller's active
 // organisation, and the organisation's entries only for its owners and admins.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, defaultOrganizationId, findMembership, ledgerCsv, ledgerFilterSchema } from "@studio/core";
+import { pipeline } from "node:stream/promises";
+import {
+  AppError,
+  defaultOrganizationId,
+  findMembership,
+  ledgerCsvQuery,
+  ledgerFilterSchema,
+} from "@studio/core";
+import { copyCsvOut } from "@studio/db";
 import { authenticate, type ContextDeps } from "./context.ts";
 
 export const LEDGER_CSV_PATH = "/api/usage/ledger.csv";
+
+const MAX_CONCURRENT_EXPORTS = 4;
+let runningExports = 0;
 
 function refuse(res: ServerResponse, status: number, message: string) {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
@@ -37,32 +48,33 @@ export async function serveLedgerCsv(req: IncomingMessage, res: ServerResponse, 
     return refuse(res, 400, `Invalid filter. ${filter.error.issues[0]?.message ?? ""}`.trim());
 
   const viewer = { userId: user.id, organizationId, role: membership.role };
-  const rows = ledgerCsv(deps.db, viewer, filter.data);
-  let first: IteratorResult<string>;
+  let query: ReturnType<typeof ledgerCsvQuery>;
   try {
-    first = await rows.next(); // the header, after the filter's access check ran
+    query = ledgerCsvQuery(viewer, filter.data);
   } catch (error) {
     if (error instanceof AppError && error.code === "FORBIDDEN") return refuse(res, 403, error.message);
     throw error;
   }
-  const day = new Date().toISOString().slice(0, 10);
-  res.writeHead(200, {
-    "content-type": "text/csv; charset=utf-8",
-    "content-disposition": `attachment; filename="ledger-${day}.csv"`,
-    "cache-control": "no-store",
-  });
-  let closed = false;
-  res.on("close", () => {
-    closed = true;
-  });
+  // Each export holds a database connection of its own while the download lasts.
+  if (runningExports >= MAX_CONCURRENT_EXPORTS) {
+    res.setHeader("retry-after", "5");
+    return refuse(res, 429, "Other exports are running. Try again in a few seconds.");
+  }
+  runningExports += 1;
   try {
-    for (let chunk = first; !chunk.done && !closed; chunk = await rows.next()) {
-      if (!res.write(chunk.value)) await new Promise((resolve) => res.once("drain", resolve));
-    }
-    await rows.return(undefined);
-    res.end();
-  } catch (error) {
-    deps.logger.error({ err: error }, "ledger export failed");
-    res.destroy();
+    const csv = await copyCsvOut(deps.db, query);
+    const day = new Date().toISOString().slice(0, 10);
+    res.writeHead(200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="ledger-${day}.csv"`,
+      "cache-control": "no-store",
+    });
+    // A client that goes away ends the pipeline, which destroys the COPY and closes its connection.
+    await pipeline(csv, res).catch((error: unknown) => {
+      const clientLeft = (error as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE";
+      if (!clientLeft) deps.logger.error({ err: error }, "ledger export failed");
+    });
+  } finally {
+    runningExports -= 1;
   }
 }

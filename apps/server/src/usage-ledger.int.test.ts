@@ -400,7 +400,7 @@ describe("CSV export", () => {
     const refused = await csv(bulk, { scope: "organization" });
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("5");
-    expect((await refused.json()).error).toMatch(/Other exports are running/);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/Other exports are running/);
 
     await Promise.all(stalled.map((response) => response.body!.cancel()));
     await vi.waitFor(async () => expect(await copies()).toBe(0), { timeout: 30_000, interval: 100 });

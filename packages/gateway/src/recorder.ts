@@ -23,6 +23,7 @@ export interface RecorderLogger {
 const RECORD_ATTEMPTS = 5;
 /** One "out of credits" notice per session per minute, however often the agent retries. */
 const NOTICE_INTERVAL_MS = 60_000;
+const KEY_USE_INTERVAL_MS = 60_000;
 
 export interface CallStart {
   requestId: string;
@@ -44,6 +45,7 @@ export class CallRecorder {
   private readonly pending = new Set<Promise<void>>();
   private readonly prices: PriceCache;
   private readonly noticed = new Map<string, number>();
+  private readonly keysMarked = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -97,7 +99,7 @@ export class CallRecorder {
             result.costMicroUsd,
           );
         if (start.organizationKey)
-          await markProviderKeyUsed(this.db, start.session.organizationId, start.organizationKey);
+          await this.markKeyUsed(start.session.organizationId, start.organizationKey);
         if (result.budgetExceeded)
           await this.stopForBudget(start.session, result.budgetExceeded.budgetMicroUsd);
         return;
@@ -113,6 +115,15 @@ export class CallRecorder {
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       }
     }
+  }
+
+  /** "Last used" is shown to the minute: one write a minute per key, not one per call. */
+  private async markKeyUsed(organizationId: string, provider: GatewayProvider) {
+    const key = `${organizationId}:${provider}`;
+    const last = this.keysMarked.get(key) ?? 0;
+    if (Date.now() - last < KEY_USE_INTERVAL_MS) return;
+    this.keysMarked.set(key, Date.now());
+    await markProviderKeyUsed(this.db, organizationId, provider);
   }
 
   private async stopForBudget(session: GatewaySession, budget: bigint) {

@@ -9,6 +9,13 @@ describe("token secrets", () => {
     expect(hash).toHaveLength(32);
     expect(secretMatches(secret, hash)).toBe(true);
     expect(secretMatches(`${secret}x`, hash)).toBe(false);
+    expect(secretMatches(secret, hash.subarray(1))).toBe(false);
+  });
+
+  it("is SHA-256, so hashes stored by any version keep matching", () => {
+    expect(Buffer.from(hashSecret("abc")).toString("hex")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
   });
 
   it("makes 120-bit lower-case base32 tokens by default", () => {

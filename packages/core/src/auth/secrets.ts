@@ -1,13 +1,11 @@
-import { sha256 } from "@oslojs/crypto/sha2";
-import { constantTimeEqual } from "@oslojs/crypto/subtle";
-
-const encoder = new TextEncoder();
+import { createHash, timingSafeEqual } from "node:crypto";
 
 /** Only this hash of a token's secret is stored; a database leak gives no usable tokens. */
 export function hashSecret(secret: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(sha256(encoder.encode(secret)));
+  return new Uint8Array(createHash("sha256").update(secret, "utf8").digest());
 }
 
 export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
-  return constantTimeEqual(hashSecret(secret), storedHash);
+  const hash = hashSecret(secret);
+  return hash.length === storedHash.length && timingSafeEqual(hash, storedHash);
 }

@@ -1,9 +1,11 @@
 // The append-only ledger and the credit balance. Every write locks the organisation's credit
 // account row first, so concurrent charges serialise and the balance is exact; the idempotency key
 // is checked under that lock, so a retried request never charges twice.
-import type { Db, DbTx } from "@studio/db";
+
+import type { StudioEvent } from "@studio/acp/events";
+import { type Db, type DbTx, sqlPoolOf } from "@studio/db";
 import type { ModelProvider } from "@studio/models";
-import { appendEvents } from "../sessions/event-log.ts";
+import { appendBatches } from "../sessions/event-log.ts";
 import { type PriceRow, priceFor } from "./prices.ts";
 import { callCostMicroUsd } from "./pricing.ts";
 import { type KeySource, paysWithCredits } from "./resolution.ts";
@@ -109,43 +111,37 @@ export async function recordModelCall(
   const charged = onCredits ? cost : 0n;
   const idempotencyKey = usageIdempotencyKey(call.requestId);
 
-  // One statement, so a burst of calls never queues for interactive transactions: the account row is
-  // locked by its upsert (concurrent charges serialise and see each other's balance), and a request
-  // id already in the ledger fails the unique index, rolling the whole statement back.
   let rows: TotalsRow[];
   try {
-    rows = await db.$queryRaw<TotalsRow[]>`
-      WITH account AS (
-        INSERT INTO credit_accounts (organization_id, balance_micro_usd, updated_at)
-        VALUES (${session.organizationId}, ${-charged}, now())
-        ON CONFLICT (organization_id) DO UPDATE
-          SET balance_micro_usd = credit_accounts.balance_micro_usd - ${charged}, updated_at = now()
-        RETURNING balance_micro_usd AS balance_after
-      ), entry AS (
-        INSERT INTO ledger_entries (organization_id, user_id, session_id, kind, amount_micro_usd, cost_micro_usd,
-          balance_after_micro_usd, idempotency_key, provider, model, key_source, input_tokens, output_tokens,
-          cached_tokens, reasoning_tokens, usage_estimated, upstream_status, price_id, input_price_per_mtok,
-          output_price_per_mtok, cached_price_per_mtok, markup_bps, created_at)
-        SELECT ${session.organizationId}, ${session.userId}, ${call.sessionId}, 'usage', ${-charged}, ${cost},
-          account.balance_after, ${idempotencyKey}, ${session.upstreamProvider}::model_provider, ${call.model},
-          ${session.keySource}::key_source, ${call.inputTokens}, ${call.outputTokens}, ${call.cachedTokens},
-          ${call.reasoningTokens}, ${call.estimated}, ${call.upstreamStatus}, ${price?.id ?? null},
-          ${price?.inputPerMTok ?? null}::bigint, ${price?.outputPerMTok ?? null}::bigint,
-          ${price?.cachedInputPerMTok ?? null}::bigint, ${markupBps}, ${call.at}
-        FROM account
-        RETURNING balance_after_micro_usd
-      ), totals AS (
-        UPDATE studio_sessions SET
-          total_input_tokens = total_input_tokens + ${call.inputTokens},
-          total_output_tokens = total_output_tokens + ${call.outputTokens},
-          total_cached_tokens = total_cached_tokens + ${call.cachedTokens},
-          total_cost_micro_usd = total_cost_micro_usd + ${cost},
-          total_credits_consumed = total_credits_consumed + ${charged}
-        WHERE id = ${call.sessionId} AND EXISTS (SELECT 1 FROM entry)
-        RETURNING total_input_tokens, total_output_tokens, total_cached_tokens, total_cost_micro_usd,
-          total_credits_consumed
-      )
-      SELECT entry.balance_after_micro_usd AS balance_after, totals.* FROM entry, totals`;
+    const result = await sqlPoolOf(db).query<TotalsRow>({
+      name: "studio_record_model_call",
+      text: RECORD_CALL_SQL,
+      values: [
+        session.organizationId,
+        charged,
+        session.userId,
+        call.sessionId,
+        cost,
+        idempotencyKey,
+        session.upstreamProvider,
+        call.model,
+        session.keySource,
+        call.inputTokens,
+        call.outputTokens,
+        call.cachedTokens,
+        call.reasoningTokens,
+        call.estimated,
+        call.upstreamStatus,
+        price?.id ?? null,
+        price?.inputPerMTok ?? null,
+        price?.outputPerMTok ?? null,
+        price?.cachedInputPerMTok ?? null,
+        markupBps,
+        // created_at holds UTC wall-clock time, as Prisma writes it.
+        call.at.toISOString(),
+      ],
+    });
+    rows = result.rows;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     return {
@@ -162,7 +158,7 @@ export async function recordModelCall(
   const budget = session.budgetMicroUsd;
   const budgetExceeded = budget !== null && spent >= budget && spent - cost < budget;
   // The event carries live counters to the page; the ledger row above is the record.
-  await appendEvents(db, call.sessionId, [
+  const events: StudioEvent[] = [
     {
       type: "metered",
       model: call.model,
@@ -181,10 +177,10 @@ export async function recordModelCall(
         chargedMicroUsd: Number(totals.total_credits_consumed),
       },
     },
-    ...(budgetExceeded && budget !== null
-      ? [{ type: "budget_exceeded" as const, budgetMicroUsd: Number(budget), spentMicroUsd: Number(spent) }]
-      : []),
-  ]);
+  ];
+  if (budgetExceeded && budget !== null)
+    events.push({ type: "budget_exceeded", budgetMicroUsd: Number(budget), spentMicroUsd: Number(spent) });
+  await appendBatches(sqlPoolOf(db), [{ sessionId: call.sessionId, events }]);
   return {
     duplicate: false,
     costMicroUsd: cost,
@@ -195,14 +191,50 @@ export async function recordModelCall(
   };
 }
 
+/** int8 columns arrive from `pg` as decimal strings. */
 interface TotalsRow {
-  balance_after: bigint;
-  total_input_tokens: bigint;
-  total_output_tokens: bigint;
-  total_cached_tokens: bigint;
-  total_cost_micro_usd: bigint;
-  total_credits_consumed: bigint;
+  balance_after: string;
+  total_input_tokens: string;
+  total_output_tokens: string;
+  total_cached_tokens: string;
+  total_cost_micro_usd: string;
+  total_credits_consumed: string;
 }
+
+// One statement, so a burst of calls never queues for interactive transactions: the account row is
+// locked by its upsert (concurrent charges serialise and see each other's balance), and a request id
+// already in the ledger fails the unique index, rolling the whole statement back. Run through plain
+// `pg` as a prepared statement: every model call pays for it, and Prisma's own cost per query would
+// be most of its CPU (see sqlPoolOf).
+const RECORD_CALL_SQL = `
+  WITH account AS (
+    INSERT INTO credit_accounts (organization_id, balance_micro_usd, updated_at)
+    VALUES ($1, -$2::bigint, now())
+    ON CONFLICT (organization_id) DO UPDATE
+      SET balance_micro_usd = credit_accounts.balance_micro_usd - $2::bigint, updated_at = now()
+    RETURNING balance_micro_usd AS balance_after
+  ), entry AS (
+    INSERT INTO ledger_entries (organization_id, user_id, session_id, kind, amount_micro_usd, cost_micro_usd,
+      balance_after_micro_usd, idempotency_key, provider, model, key_source, input_tokens, output_tokens,
+      cached_tokens, reasoning_tokens, usage_estimated, upstream_status, price_id, input_price_per_mtok,
+      output_price_per_mtok, cached_price_per_mtok, markup_bps, created_at)
+    SELECT $1, $3, $4, 'usage', -$2::bigint, $5::bigint, account.balance_after, $6, $7::model_provider, $8,
+      $9::key_source, $10::int, $11::int, $12::int, $13::int, $14::boolean, $15::int, $16, $17::bigint,
+      $18::bigint, $19::bigint, $20::int, $21::timestamptz AT TIME ZONE 'UTC'
+    FROM account
+    RETURNING balance_after_micro_usd
+  ), totals AS (
+    UPDATE studio_sessions SET
+      total_input_tokens = total_input_tokens + $10::int,
+      total_output_tokens = total_output_tokens + $11::int,
+      total_cached_tokens = total_cached_tokens + $12::int,
+      total_cost_micro_usd = total_cost_micro_usd + $5::bigint,
+      total_credits_consumed = total_credits_consumed + $2::bigint
+    WHERE id = $4 AND EXISTS (SELECT 1 FROM entry)
+    RETURNING total_input_tokens, total_output_tokens, total_cached_tokens, total_cost_micro_usd,
+      total_credits_consumed
+  )
+  SELECT entry.balance_after_micro_usd AS balance_after, totals.* FROM entry, totals`;
 
 /** Postgres' unique_violation, however the driver adapter wraps it. */
 function isUniqueViolation(error: unknown): boolean {

@@ -35,7 +35,16 @@ interface Cached<T> {
   expiresAt: number;
 }
 
-const SESSION_TTL_MS = 2_000;
+interface CachedSession extends Cached<GatewaySession | null> {
+  /** After this, the next call is served from the cache while a fresh copy is read. */
+  refreshAt: number;
+  refreshing: boolean;
+}
+
+/** How fresh a session (its status, spend, organisation balance) is kept while it is in use... */
+const SESSION_REFRESH_MS = 2_000;
+/** ...and how long a copy may serve at most, when nobody called in between. */
+const SESSION_TTL_MS = 10_000;
 const KEY_TTL_MS = 10_000;
 
 interface SessionRow {
@@ -51,7 +60,7 @@ interface SessionRow {
 }
 
 export class GatewayAccess {
-  private readonly sessions = new Map<string, Cached<GatewaySession | null>>();
+  private readonly sessions = new Map<string, CachedSession>();
   private readonly keys = new Map<string, Cached<{ apiKey: string; baseUrl: string | null } | null>>();
 
   constructor(
@@ -60,11 +69,30 @@ export class GatewayAccess {
     private readonly platform: UpstreamConfig,
   ) {}
 
+  /**
+   * The live session a token belongs to. A session in use is re-read in the background every
+   * couple of seconds, so its calls never wait for the database; a copy older than SESSION_TTL_MS
+   * is never used.
+   */
   async sessionForToken(token: string): Promise<GatewaySession | null> {
+    // Keyed by the token itself, which is in this process's memory with every call anyway, so a
+    // call served from the cache costs no hashing.
+    const cached = this.sessions.get(token);
+    const now = Date.now();
+    if (cached && cached.expiresAt > now) {
+      if (cached.refreshAt <= now && !cached.refreshing) {
+        cached.refreshing = true;
+        this.loadSession(token).catch(() => {
+          cached.refreshing = false; // the next call tries again
+        });
+      }
+      return cached.value;
+    }
+    return this.loadSession(token);
+  }
+
+  private async loadSession(token: string): Promise<GatewaySession | null> {
     const tokenHash = hashSecret(token);
-    const cacheKey = Buffer.from(tokenHash).toString("hex");
-    const cached = this.sessions.get(cacheKey);
-    if (cached && cached.expiresAt > Date.now()) return cached.value;
     // One round trip: the session and its organisation's balance.
     const [row] = await this.db.$queryRaw<SessionRow[]>`
       SELECT s.id, s.organization_id, s.user_id, s.key_source, s.upstream_provider, s.upstream_model,
@@ -85,7 +113,14 @@ export class GatewayAccess {
           balanceMicroUsd: BigInt(row.balance),
         }
       : null;
-    this.sessions.set(cacheKey, { value: session, expiresAt: Date.now() + SESSION_TTL_MS });
+    const loadedAt = Date.now();
+    this.sessions.set(token, {
+      value: session,
+      refreshAt: loadedAt + SESSION_REFRESH_MS,
+      // An unknown token is not refreshed: it is read again once its short entry runs out.
+      expiresAt: loadedAt + (session ? SESSION_TTL_MS : SESSION_REFRESH_MS),
+      refreshing: false,
+    });
     if (this.sessions.size > 10_000) this.sweep(this.sessions);
     return session;
   }

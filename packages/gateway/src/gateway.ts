@@ -3,13 +3,22 @@
 // credits, budget spent), swaps in the real key, streams the provider's answer back unchanged while
 // reading its usage, and records one ledger entry per call. Provider keys never enter a sandbox.
 import { randomUUID } from "node:crypto";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import https from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Keyring, paysWithCredits } from "@studio/core";
 import type { Db } from "@studio/db";
 import { getCatalogProvider } from "@studio/models";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
-import { createUsageMeter, type WireFormat, wireFormatFor, withUsageRequested } from "./metering/index.ts";
+import { forwardCall } from "./forward.ts";
+import {
+  createUsageMeter,
+  memberCount,
+  memberValue,
+  type RootMembers,
+  rootMembers,
+  type WireFormat,
+  wireFormatFor,
+  withUsageRequested,
+} from "./metering/index.ts";
 import { CallRecorder, type RecorderLogger } from "./recorder.ts";
 import {
   callerToken,
@@ -38,9 +47,10 @@ const DROPPED_REQUEST_HEADERS = new Set([
   "cookie",
   // The gateway reads the response to meter it, so it asks for it uncompressed.
   "accept-encoding",
+  // undici sends request bodies whole; it refuses to be told otherwise.
+  "expect",
   ...KEY_HEADERS,
 ]);
-const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
 
 const PROVIDERS = new Set<GatewayProvider>(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
 
@@ -76,15 +86,18 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-/** The model a call asks for: in the path for Google, in the JSON body for everyone else. */
-function requestedModel(format: WireFormat, path: string, body: Buffer): string | null {
+/** The model a call asks for: in the path for Google, once in the JSON body for everyone else. */
+function requestedModel(
+  format: WireFormat,
+  path: string,
+  body: Buffer,
+  root: RootMembers | null,
+): string | null {
   if (format === "google") return /\/models\/([^/:]+):/.exec(path)?.[1] ?? null;
-  try {
-    const model = (JSON.parse(body.toString("utf8")) as { model?: unknown }).model;
-    return typeof model === "string" ? model : null;
-  } catch {
-    return null;
-  }
+  // Named twice, a provider might read the other one than the gateway checked.
+  if (!root || memberCount(root, "model") !== 1) return null;
+  const model = memberValue(body, root, "model");
+  return typeof model === "string" ? model : null;
 }
 
 /** A session may call its own model and its provider's small model (OpenCode's titles), nothing else. */
@@ -125,16 +138,22 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     const received = await readBody(req);
     if (!received) return fail(res, 413, "The request is too large.");
-    const model = requestedModel(format, path, received);
-    if (!model) return fail(res, 400, "The request names no model.");
+    const root = format === "google" ? null : rootMembers(received);
+    const model = requestedModel(format, path, received, root);
+    if (!model) return fail(res, 400, "The request must name one model.");
     if (!modelAllowed(session, model)) return fail(res, 403, `This session may not call ${model}.`);
     const resolved = await access.upstreamFor(session);
     if (!resolved.ok) return fail(res, resolved.status, resolved.message);
     const { upstream } = resolved;
-    const body = withUsageRequested(format, session.upstreamProvider, received) ?? received;
+    const body = withUsageRequested(format, session.upstreamProvider, received, root) ?? received;
 
-    url.searchParams.delete("key");
-    const target = new URL(`${upstream.baseUrl.replace(/\/+$/, "")}${path}${url.search}`);
+    // Google's SDK may put the caller's key in the query; the upstream key goes in a header.
+    let search = "";
+    if (req.url?.includes("?")) {
+      url.searchParams.delete("key");
+      search = url.search;
+    }
+    const target = new URL(`${upstream.baseUrl.replace(/\/+$/, "")}${path}${search}`);
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined && !DROPPED_REQUEST_HEADERS.has(name)) headers[name] = value;
@@ -152,34 +171,25 @@ export function createGateway(options: GatewayOptions): Gateway {
       requestBody: received,
       organizationKey: upstream.organizationKey,
     });
-    const client = target.protocol === "https:" ? https : http;
-    const upstreamRequest = client.request(target, { method: req.method, headers }, (upstreamResponse) => {
-      const status = upstreamResponse.statusCode ?? 502;
-      const meter = createUsageMeter(format, upstreamResponse.headers["content-type"]);
-      const responseHeaders: Record<string, string | string[]> = { [REQUEST_ID_HEADER]: requestId };
-      for (const [name, value] of Object.entries(upstreamResponse.headers)) {
-        if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
-      }
-      res.writeHead(status, responseHeaders);
-      res.flushHeaders();
-      upstreamResponse.on("data", (chunk: Buffer) => meter.push(chunk));
-      upstreamResponse.pipe(res);
-      // Whichever comes first: the provider finished, or the sandbox hung up mid-stream.
-      const settle = () => call.finish(status, meter.result());
-      upstreamResponse.once("end", settle);
-      res.once("close", settle);
+    let meter: ReturnType<typeof createUsageMeter> | null = null;
+    forwardCall({ url: target, method: req.method ?? "POST", headers, body }, res, {
+      responseHeaders: { [REQUEST_ID_HEADER]: requestId },
+      onResponse: (contentType) => {
+        meter = createUsageMeter(format, contentType);
+      },
+      onChunk: (chunk) => meter?.push(chunk),
+      onSettled: (status) => {
+        if (meter) call.finish(status, meter.result());
+      },
+      onUnreachable: (error) => {
+        options.logger.warn(
+          { sessionId: session.id, provider, err: error.message },
+          "gateway upstream failed",
+        );
+        call.abandon();
+        fail(res, 502, "The model provider could not be reached.");
+      },
     });
-    upstreamRequest.setNoDelay(true);
-    upstreamRequest.on("error", (error) => {
-      options.logger.warn({ sessionId: session.id, provider, err: error.message }, "gateway upstream failed");
-      call.abandon();
-      fail(res, 502, "The model provider could not be reached.");
-    });
-    // The sandbox hung up (e.g. a cancelled turn): stop paying for the upstream stream too.
-    res.on("close", () => {
-      if (!res.writableFinished) upstreamRequest.destroy();
-    });
-    upstreamRequest.end(body);
   }
 
   return { handle, access, settled: () => recorder.settled() };

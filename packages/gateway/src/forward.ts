@@ -1,0 +1,129 @@
+// Sends a call to the provider and streams the answer back to the sandbox as it arrives, with
+// backpressure both ways: a slow sandbox pauses the provider's stream, a sandbox that hangs up
+// aborts it. undici's dispatcher is the client: it keeps connections to each provider alive and
+// costs a fraction of `http.request` per call, which is most of what the gateway adds.
+import type { ServerResponse } from "node:http";
+import { Agent, type Dispatcher } from "undici";
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) are the gateway's own business, not the provider's.
+const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
+
+/**
+ * Reasoning models can think for minutes before their first byte and pause long between chunks;
+ * the sandbox's own client decides when it has waited long enough.
+ */
+const UPSTREAM_TIMEOUT_MS = 15 * 60_000;
+
+const upstreamAgent = new Agent({
+  keepAliveTimeout: 30_000,
+  headersTimeout: UPSTREAM_TIMEOUT_MS,
+  bodyTimeout: UPSTREAM_TIMEOUT_MS,
+});
+
+export interface UpstreamCall {
+  url: URL;
+  method: string;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+export interface ForwardHooks {
+  /** Headers the gateway adds to the provider's. */
+  responseHeaders: Record<string, string>;
+  /** The provider's content type, before the first chunk. */
+  onResponse(contentType: string | undefined): void;
+  /** Each chunk of the answer, just after it is passed on. */
+  onChunk(chunk: Buffer): void;
+  /**
+   * The call is over, once: the answer ended, the sandbox hung up, or the provider's stream broke
+   * after it began. Not called when the provider could not be reached at all.
+   */
+  onSettled(status: number): void;
+  /** The provider could not be reached (nothing was sent to the sandbox yet). */
+  onUnreachable(error: Error): void;
+}
+
+export function forwardCall(call: UpstreamCall, res: ServerResponse, hooks: ForwardHooks): void {
+  let status = 0;
+  let settled = false;
+  let controller: Dispatcher.DispatchController | null = null;
+  const settle = () => {
+    meter();
+    if (settled || status === 0) return;
+    settled = true;
+    hooks.onSettled(status);
+  };
+  // The sandbox hung up (a cancelled turn, say): stop paying for the provider's stream too.
+  res.once("close", () => {
+    if (!res.writableFinished) controller?.abort(new Error("the sandbox hung up"));
+    settle();
+  });
+  res.on("drain", () => controller?.resume());
+  // Chunks parsed from one read of the provider's socket leave in one write at the end of the tick,
+  // not a write each (on loopback a write costs far more than the copy); they are read for usage
+  // after they left, so metering never delays the sandbox.
+  let unmetered: Buffer[] = [];
+  const meter = () => {
+    for (const chunk of unmetered) hooks.onChunk(chunk);
+    unmetered = [];
+  };
+  let corked = false;
+  const flush = () => {
+    corked = false;
+    res.uncork();
+    meter();
+  };
+
+  upstreamAgent.dispatch(
+    {
+      origin: call.url.origin,
+      path: `${call.url.pathname}${call.url.search}`,
+      method: call.method as Dispatcher.HttpMethod,
+      headers: call.headers,
+      body: call.body,
+    },
+    {
+      onRequestStart(started) {
+        controller = started;
+        if (res.destroyed) started.abort(new Error("the sandbox hung up"));
+      },
+      onResponseStart(_controller, statusCode, headers) {
+        status = statusCode;
+        const contentType = headers["content-type"];
+        hooks.onResponse(Array.isArray(contentType) ? contentType[0] : contentType);
+        const forwarded: Record<string, string | string[]> = { ...hooks.responseHeaders };
+        for (const [name, value] of Object.entries(headers)) {
+          if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) forwarded[name] = value;
+        }
+        res.writeHead(statusCode, forwarded);
+        // The headers go out with the first chunk when it is already here, or on their own at once.
+        setImmediate(() => {
+          if (!res.headersSent && !res.destroyed) res.flushHeaders();
+        });
+      },
+      onResponseData(paused, chunk) {
+        if (!corked) {
+          corked = true;
+          res.cork();
+          process.nextTick(flush);
+        }
+        unmetered.push(chunk);
+        if (!res.write(chunk)) paused.pause();
+      },
+      onResponseEnd() {
+        res.end();
+        settle();
+      },
+      onResponseError(_controller, error) {
+        if (status === 0) {
+          // Aborted because the sandbox left: nobody to tell.
+          if (!res.destroyed) hooks.onUnreachable(error);
+          return;
+        }
+        // Broken after it began: what was streamed is recorded; the sandbox sees the cut.
+        settle();
+        res.destroy(error);
+      },
+    },
+  );
+}

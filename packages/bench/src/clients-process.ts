@@ -1,10 +1,11 @@
-// The benchmark's subscribers, in a process of their own (started by clients.ts): the studio's
-// process then runs only the studio, as in production where browsers are elsewhere, and the
-// subscribers' own work does not queue behind the work being measured. The relay's direct and
+// The benchmark's clients (subscribers, and the sandbox's side of model calls), in a process of their
+// own (started by clients.ts): the studio's process then runs only the studio, as in production
+// where browsers and sandboxes are elsewhere, and the clients' own work does not queue behind the
+// work being measured. The relay's direct and
 // studio subscribers share this process and one SSE reader, so they pay the same costs. Times are
 // CLOCK_MONOTONIC (`now()`), the same clock in every process on the machine.
 import { setMaxListeners } from "node:events";
-import type { ClientReply, ClientRequest, DeliveryArrival, TextArrival } from "./clients.ts";
+import type { CallTiming, ClientReply, ClientRequest, DeliveryArrival, TextArrival } from "./clients.ts";
 import { readSse, type SseMessage, studioEventsUrl } from "./sse.ts";
 import { now } from "./stats.ts";
 
@@ -105,8 +106,104 @@ async function fanout(request: Extract<ClientRequest, { kind: "fanout" }>) {
   send({ kind: "fanout", arrivals, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
 }
 
+/**
+ * A body the size and shape of OpenCode's turn calls (about 26 KB in the recorded transcripts: a
+ * long system prompt, a dozen tool schemas, the conversation), so the gateway's reading of it costs
+ * what it costs in use.
+ */
+const CALL_BODY = JSON.stringify({
+  model: "scripted-1",
+  max_tokens: 32000,
+  stream: true,
+  stream_options: { include_usage: true },
+  messages: [
+    { role: "system", content: "You are a coding agent working in the user's workspace. ".repeat(160) },
+    { role: "user", content: "Add a test for the parser and run it." },
+  ],
+  tools: Array.from({ length: 12 }, (_, index) => ({
+    type: "function",
+    function: {
+      name: `tool_${index}`,
+      description: "Runs one of the agent's operations on the workspace and reports the outcome. ".repeat(12),
+      parameters: {
+        type: "object",
+        properties: {
+          path: { type: "string", description: "A path inside the workspace." },
+          content: { type: "string", description: "What to write, or the command to run." },
+          timeout: { type: "number", description: "Milliseconds before giving up." },
+        },
+        required: ["path"],
+      },
+    },
+  })),
+  tool_choice: "auto",
+});
+
+/** A streamed chat-completions call, as OpenCode makes them, read to the end. */
+async function timedCall(url: string, token: string): Promise<CallTiming> {
+  const started = now();
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: CALL_BODY,
+  });
+  const reader = response.body!.getReader();
+  let firstByte = Number.NaN;
+  for (;;) {
+    const { done } = await reader.read();
+    if (Number.isNaN(firstByte)) firstByte = now() - started;
+    if (done) break;
+  }
+  if (response.status !== 200) throw new Error(`call failed with ${response.status}`);
+  return { ttfb: firstByte, total: now() - started };
+}
+
+async function callsPerSecond(total: number, concurrency: number, call: () => Promise<unknown>) {
+  let next = 0;
+  const started = now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        await call();
+      }
+    }),
+  );
+  return total / ((now() - started) / 1000);
+}
+
+/** Direct and gateway calls alternating (so drift hits both alike), then sustained calls each way. */
+async function gateway(request: Extract<ClientRequest, { kind: "gateway" }>) {
+  send({ kind: "ready" });
+  const { directUrl, gatewayUrl, token } = request;
+  for (let i = 0; i < request.warmupPairs; i++) {
+    await timedCall(directUrl, token);
+    await timedCall(gatewayUrl, token);
+  }
+  const pairs: { direct: CallTiming; gateway: CallTiming }[] = [];
+  for (let i = 0; i < request.pairs; i++) {
+    const directFirst = i % 2 === 0;
+    const a = await timedCall(directFirst ? directUrl : gatewayUrl, token);
+    const b = await timedCall(directFirst ? gatewayUrl : directUrl, token);
+    pairs.push(directFirst ? { direct: a, gateway: b } : { direct: b, gateway: a });
+  }
+  const { sustainedCalls, concurrency } = request;
+  const directCallsPerSecond = await callsPerSecond(sustainedCalls, concurrency, () =>
+    timedCall(directUrl, token),
+  );
+  const gatewayCallsPerSecond = await callsPerSecond(sustainedCalls, concurrency, () =>
+    timedCall(gatewayUrl, token),
+  );
+  send({ kind: "gateway", pairs, directCallsPerSecond, gatewayCallsPerSecond });
+}
+
 process.on("message", (request: ClientRequest) => {
-  const run = request.kind === "relay" ? relay(request) : fanout(request);
+  const run =
+    request.kind === "relay"
+      ? relay(request)
+      : request.kind === "fanout"
+        ? fanout(request)
+        : gateway(request);
   run.catch((error: Error) => send({ kind: "error", message: error.stack ?? error.message }));
 });
 send({ kind: "up" });

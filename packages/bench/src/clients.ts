@@ -1,5 +1,5 @@
-// The parent's side of the subscribers' process (clients-process.ts): starts it, asks it to
-// subscribe, waits until every stream is open, then collects what it saw.
+// The parent's side of the clients' process (clients-process.ts): starts it, asks it to subscribe
+// (or to call the model gateway), waits until it is ready, then collects what it saw.
 import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 
@@ -7,6 +7,12 @@ import path from "node:path";
 export interface TextArrival {
   at: number;
   length: number;
+}
+
+/** One model call's time to first byte and total time (ms). */
+export interface CallTiming {
+  ttfb: number;
+  total: number;
 }
 
 /** [index of the session, the event's `usedTokens` (its number), when it arrived]. */
@@ -27,6 +33,15 @@ export type ClientRequest =
       agentCursor: string | null;
     })
   | (Studio & {
+      kind: "gateway";
+      directUrl: string;
+      gatewayUrl: string;
+      warmupPairs: number;
+      pairs: number;
+      sustainedCalls: number;
+      concurrency: number;
+    })
+  | (Studio & {
       kind: "fanout";
       sessionIds: string[];
       subscribers: number;
@@ -39,6 +54,12 @@ export type ClientReply =
   | { kind: "ready" }
   | { kind: "relay"; direct: TextArrival[]; studio: TextArrival[] }
   | { kind: "fanout"; arrivals: DeliveryArrival[]; cpuSeconds: number }
+  | {
+      kind: "gateway";
+      pairs: { direct: CallTiming; gateway: CallTiming }[];
+      directCallsPerSecond: number;
+      gatewayCallsPerSecond: number;
+    }
   | { kind: "error"; message: string };
 
 export interface ClientsProcess {

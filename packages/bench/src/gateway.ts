@@ -1,12 +1,18 @@
 // Gateway: the latency the studio's model gateway adds to a call (time to first byte and total)
 // against calling the scripted upstream directly, alternating in one run; then sustained metered
-// calls per second, with the ledger checked to hold exactly what the upstream reported.
+// calls per second, with the ledger checked to hold exactly what the upstream reported. The calls
+// are made from the clients' process, as a sandbox makes them from its own, to the organisation's own
+// OpenAI-compatible endpoint: the scripted provider in a third process.
+import { type ChildProcess, fork } from "node:child_process";
+import path from "node:path";
 import { hashSecret, newId, randomToken } from "@studio/core";
 import type { ScriptedReply } from "@studio/testkit";
+import { type ClientReply, startClientsProcess } from "./clients.ts";
 import type { BenchStack } from "./stack.ts";
 import { percentile, round } from "./stats.ts";
 
-const LATENCY_ROUNDS = 400;
+const WARMUP_PAIRS = 50;
+const LATENCY_PAIRS = 1000;
 const SUSTAINED_CALLS = 3000;
 const CONCURRENCY = 16;
 const USAGE = { inputTokens: 1200, outputTokens: 80, cachedTokens: 300, reasoningTokens: 0 };
@@ -15,14 +21,24 @@ const REPLY: ScriptedReply = {
   usage: USAGE,
 };
 
+/** Percentiles of one measure (time to first byte, or total) for both paths. */
+export interface AddedLatency {
+  directP50Ms: number;
+  gatewayP50Ms: number;
+  directP99Ms: number;
+  gatewayP99Ms: number;
+  /** Gateway percentile minus direct percentile: what the gateway adds to the distribution. */
+  addedP50Ms: number;
+  addedP99Ms: number;
+  /** Percentiles of the per-pair differences (each pair: one call each way, back to back). */
+  pairedP50Ms: number;
+  pairedP99Ms: number;
+}
+
 export interface GatewayResult {
-  rounds: number;
-  directTtfbP50Ms: number;
-  gatewayTtfbP50Ms: number;
-  addedTtfbP50Ms: number;
-  addedTtfbP99Ms: number;
-  addedTotalP50Ms: number;
-  addedTotalP99Ms: number;
+  pairs: number;
+  ttfb: AddedLatency;
+  total: AddedLatency;
   sustainedCalls: number;
   concurrency: number;
   callsPerSecond: number;
@@ -30,30 +46,38 @@ export interface GatewayResult {
   ledgerExact: boolean;
 }
 
-async function timedCall(url: string, token: string) {
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      model: "scripted-1",
-      stream: true,
-      stream_options: { include_usage: true },
-      messages: [{ role: "user", content: "bench" }],
-    }),
-  });
-  const reader = response.body!.getReader();
-  let firstByte = Number.NaN;
-  for (;;) {
-    const { done } = await reader.read();
-    if (Number.isNaN(firstByte)) firstByte = performance.now() - started;
-    if (done) break;
-  }
-  if (response.status !== 200) throw new Error(`call failed with ${response.status}`);
-  return { ttfb: firstByte, total: performance.now() - started };
+function added(direct: number[], gateway: number[]): AddedLatency {
+  const ms = (values: number[], p: number) => round(percentile(values, p), 3);
+  const paired = gateway.map((value, index) => value - direct[index]!);
+  return {
+    directP50Ms: ms(direct, 50),
+    gatewayP50Ms: ms(gateway, 50),
+    directP99Ms: ms(direct, 99),
+    gatewayP99Ms: ms(gateway, 99),
+    addedP50Ms: round(percentile(gateway, 50) - percentile(direct, 50), 3),
+    addedP99Ms: round(percentile(gateway, 99) - percentile(direct, 99), 3),
+    pairedP50Ms: ms(paired, 50),
+    pairedP99Ms: ms(paired, 99),
+  };
 }
 
-async function gatewaySession(stack: BenchStack) {
+/** The scripted provider in a process of its own; resolves with its URL. */
+async function startUpstreamProcess(): Promise<{ url: string; process: ChildProcess }> {
+  const child = fork(path.join(import.meta.dirname, "upstream-process.ts"), {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  child.send(REPLY);
+  const { url } = await new Promise<{ url: string }>((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => reject(new Error(`the upstream process exited (${code})`)));
+  });
+  return { url, process: child };
+}
+
+async function gatewaySession(stack: BenchStack, upstreamUrl: string) {
+  // The organisation's own OpenAI-compatible endpoint: calls go through the gateway to it.
+  await stack.client.keys.set.mutate({ provider: "custom", baseUrl: `${upstreamUrl}/v1` });
   // The bench account's organisation (signed up by the stack).
   const account = await stack.db.membership.findFirstOrThrow({
     select: { organizationId: true, userId: true },
@@ -67,7 +91,7 @@ async function gatewaySession(stack: BenchStack) {
       status: "ready",
       provider: "custom",
       model: "scripted-1",
-      keySource: "platform",
+      keySource: "direct",
       upstreamProvider: "custom",
       upstreamModel: "scripted-1",
       sandboxProvider: "local",
@@ -81,61 +105,36 @@ async function gatewaySession(stack: BenchStack) {
   return { sessionId: session.id, token };
 }
 
-async function runConcurrently(total: number, concurrency: number, call: () => Promise<unknown>) {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next += 1;
-        await call();
-      }
-    }),
-  );
-  return total / ((performance.now() - started) / 1000);
-}
-
 export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
-  const { sessionId, token } = await gatewaySession(stack);
-  const direct = `${stack.upstream.url}/v1/chat/completions`;
-  const viaGateway = `${stack.url}/api/llm/custom/chat/completions`;
-
-  // Warm both paths (connections, JIT, caches), then alternate so drift hits both equally.
-  for (let i = 0; i < 30; i++) {
-    stack.upstream.enqueue(REPLY, REPLY);
-    await timedCall(direct, token);
-    await timedCall(viaGateway, token);
+  const upstream = await startUpstreamProcess();
+  const clients = await startClientsProcess();
+  let measured: Extract<ClientReply, { kind: "gateway" }>;
+  let sessionId: string;
+  try {
+    const session = await gatewaySession(stack, upstream.url);
+    sessionId = session.sessionId;
+    const { results } = await clients.start({
+      kind: "gateway",
+      url: stack.url,
+      token: session.token,
+      directUrl: `${upstream.url}/v1/chat/completions`,
+      gatewayUrl: `${stack.url}/api/llm/custom/chat/completions`,
+      warmupPairs: WARMUP_PAIRS,
+      pairs: LATENCY_PAIRS,
+      sustainedCalls: SUSTAINED_CALLS,
+      concurrency: CONCURRENCY,
+    });
+    measured = await results;
+  } finally {
+    clients.close();
+    upstream.process.kill();
   }
-  const pairs: {
-    direct: Awaited<ReturnType<typeof timedCall>>;
-    gateway: Awaited<ReturnType<typeof timedCall>>;
-  }[] = [];
-  for (let i = 0; i < LATENCY_ROUNDS; i++) {
-    stack.upstream.enqueue(REPLY, REPLY);
-    const first = i % 2 === 0 ? "direct" : "gateway";
-    const a = await timedCall(first === "direct" ? direct : viaGateway, token);
-    const b = await timedCall(first === "direct" ? viaGateway : direct, token);
-    pairs.push(first === "direct" ? { direct: a, gateway: b } : { direct: b, gateway: a });
-  }
-  const addedTtfb = pairs.map((p) => p.gateway.ttfb - p.direct.ttfb);
-  const addedTotal = pairs.map((p) => p.gateway.total - p.direct.total);
 
-  const ledgerBefore = await stack.db.ledgerEntry.count({ where: { sessionId } });
-  for (let i = 0; i < SUSTAINED_CALLS * 2; i++) stack.upstream.enqueue(REPLY);
-  const directCallsPerSecond = await runConcurrently(SUSTAINED_CALLS, CONCURRENCY, () =>
-    timedCall(direct, token),
-  );
-  const callsPerSecond = await runConcurrently(SUSTAINED_CALLS, CONCURRENCY, () =>
-    timedCall(viaGateway, token),
-  );
-
-  // Recording happens after each response: wait for the last entries, then check the sums exactly.
-  const expectedCount = ledgerBefore + SUSTAINED_CALLS;
+  // Every call through the gateway (warm-up included) was metered. Recording follows each response:
+  // wait for the last entries, then check the sums exactly.
+  const calls = WARMUP_PAIRS + LATENCY_PAIRS + SUSTAINED_CALLS;
   const deadline = Date.now() + 60_000;
-  while (
-    (await stack.db.ledgerEntry.count({ where: { sessionId } })) < expectedCount &&
-    Date.now() < deadline
-  ) {
+  while ((await stack.db.ledgerEntry.count({ where: { sessionId } })) < calls && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const sums = await stack.db.ledgerEntry.aggregate({
@@ -143,38 +142,27 @@ export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
     _count: true,
     _sum: { inputTokens: true, outputTokens: true, cachedTokens: true },
   });
-  // Every call through the gateway in this run (warm-up and latency rounds included) was metered.
-  const calls = expectedCount;
   const ledgerExact =
     sums._count === calls &&
     sums._sum.inputTokens === calls * USAGE.inputTokens &&
     sums._sum.outputTokens === calls * USAGE.outputTokens &&
     sums._sum.cachedTokens === calls * USAGE.cachedTokens;
 
+  const { pairs } = measured;
   return {
-    rounds: LATENCY_ROUNDS,
-    directTtfbP50Ms: round(
-      percentile(
-        pairs.map((p) => p.direct.ttfb),
-        50,
-      ),
-      3,
+    pairs: pairs.length,
+    ttfb: added(
+      pairs.map((pair) => pair.direct.ttfb),
+      pairs.map((pair) => pair.gateway.ttfb),
     ),
-    gatewayTtfbP50Ms: round(
-      percentile(
-        pairs.map((p) => p.gateway.ttfb),
-        50,
-      ),
-      3,
+    total: added(
+      pairs.map((pair) => pair.direct.total),
+      pairs.map((pair) => pair.gateway.total),
     ),
-    addedTtfbP50Ms: round(percentile(addedTtfb, 50), 3),
-    addedTtfbP99Ms: round(percentile(addedTtfb, 99), 3),
-    addedTotalP50Ms: round(percentile(addedTotal, 50), 3),
-    addedTotalP99Ms: round(percentile(addedTotal, 99), 3),
     sustainedCalls: SUSTAINED_CALLS,
     concurrency: CONCURRENCY,
-    callsPerSecond: round(callsPerSecond, 1),
-    directCallsPerSecond: round(directCallsPerSecond, 1),
+    callsPerSecond: round(measured.gatewayCallsPerSecond, 1),
+    directCallsPerSecond: round(measured.directCallsPerSecond, 1),
     ledgerExact,
   };
 }

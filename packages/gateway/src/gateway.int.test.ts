@@ -142,6 +142,22 @@ describe("model gateway: pass-through", () => {
     expect(await other.json()).toEqual({
       error: { type: "studio_gateway_error", message: "This session may not call grok-4." },
     });
+    // A model named twice (a provider might read the other one), or a body that is not JSON.
+    const twice = await fetch(`${fixture.url}/xai/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${xai.token}` },
+      body: '{"model":"grok-4-1-fast","stream":true,"input":"hi","model":"grok-4"}',
+    });
+    expect(twice.status).toBe(400);
+    expect(await twice.json()).toEqual({
+      error: { type: "studio_gateway_error", message: "The request must name one model." },
+    });
+    const broken = await fetch(`${fixture.url}/xai/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${xai.token}` },
+      body: '{"model":"grok-4-1-fast","input":"hi"',
+    });
+    expect(broken.status).toBe(400);
     expect(fixture.upstream.requests.length).toBe(before);
   });
 

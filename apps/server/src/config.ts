@@ -17,6 +17,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURE_COOKIES: z.stringbool().optional(),
   SANDBOX_PROVIDER: z.enum(["local", "e2b"]).default("local"),
+  /**
+   * CPU niceness of local sandboxes' processes (0–19; 0 = the studio's own). Agents churn CPU; at a
+   * lower priority they never make the studio's event stream wait for a core.
+   */
+  LOCAL_SANDBOX_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
   /** Another OpenCode build for local sandboxes (default: the one from the opencode-ai package). */
   OPENCODE_BIN: z.string().optional(),
   E2B_API_KEY: z.string().optional(),
@@ -63,6 +68,8 @@ export interface Config {
   /** How a sandbox gets model access: through the studio's gateway (keys never enter it) or env vars. */
   keyDelivery: "gateway" | "environment";
   e2b: { apiKey: string | null; template: string | null };
+  /** CPU niceness of local sandboxes (0: none). */
+  localSandboxNiceness: number;
   /** OpenCode binary for local sandboxes; null: the packaged one. */
   opencodeBin: string | null;
   /** Base URL of the model gateway as sandboxes reach it; derived from the listening port when null. */
@@ -121,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxProvider: e.SANDBOX_PROVIDER,
     keyDelivery: e.KEY_DELIVERY,
     e2b: { apiKey: e.E2B_API_KEY ?? null, template: e.E2B_TEMPLATE ?? null },
+    localSandboxNiceness: e.LOCAL_SANDBOX_NICENESS,
     opencodeBin: e.OPENCODE_BIN ?? null,
     gatewayPublicUrl: e.GATEWAY_PUBLIC_URL ? e.GATEWAY_PUBLIC_URL.replace(/\/+$/, "") : null,
     leaseMs: e.SESSION_LEASE_SECONDS * 1000,

@@ -62,6 +62,7 @@ function sandboxProviderFor(config: Config): SandboxProvider {
   const binaries = resolveAgentBinaries();
   return new LocalSandboxProvider({
     rootDir: path.join(config.dataDir, "sandboxes"),
+    niceness: config.localSandboxNiceness,
     binaries: config.opencodeBin ? { ...binaries, opencode: config.opencodeBin } : binaries,
   });
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorkspace } from "../workspace/build.ts";
 import { type ConfinementMode, probeBwrap } from "./confine.ts";
 import { readState, sandboxPaths } from "./layout.ts";
-import { isAlive, scanSandboxProcesses } from "./procfs.ts";
+import { isAlive, readStat, scanSandboxProcesses } from "./procfs.ts";
 import { LocalSandboxProvider } from "./provider.ts";
 
 const roots: string[] = [];
@@ -100,6 +100,9 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
 
     const echo = await sandboxes.runCommand(handle.id, "echo hi");
     expect(echo).toEqual({ exitCode: 0, stdout: "hi\n", stderr: "" });
+    // The whole tree runs below the studio's priority: the server, and what the agent runs.
+    expect(readStat(readState(paths)!.server!.pid)?.nice).toBe(10);
+    expect((await sandboxes.runCommand(handle.id, "nice")).stdout.trim()).toBe("10");
     const env = await sandboxes.runCommand(
       handle.id,
       'echo "$HOME|$STUDIO_GATEWAY_TOKEN|$(command -v opencode)|$PWD"',

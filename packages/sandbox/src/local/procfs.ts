@@ -47,6 +47,8 @@ interface ProcStat {
   pgid: number;
   /** Start time in clock ticks since boot: with the PID, it identifies a process across PID reuse. */
   startTime: string;
+  /** CPU niceness, -20 to 19. */
+  nice: number;
 }
 
 export function readStat(pid: number): ProcStat | null {
@@ -58,7 +60,7 @@ export function readStat(pid: number): ProcStat | null {
   const pgid = fields[2];
   const startTime = fields[19];
   if (state === undefined || pgid === undefined || startTime === undefined) return null;
-  return { state, pgid: Number(pgid), startTime };
+  return { state, pgid: Number(pgid), startTime, nice: Number(fields[16]) };
 }
 
 /** Running (not a zombie awaiting its reaper). */

@@ -46,6 +46,12 @@ export interface LocalSandboxProviderOptions {
   healthTimeoutMs?: number;
   /** SIGTERM to SIGKILL grace when stopping. Default 3 s. */
   stopGraceMs?: number;
+  /**
+   * CPU niceness for each sandbox's whole process tree (sandbox-agent, OpenCode, every command the
+   * agent runs). Default 10: an agent churning through a build never makes the studio, which relays
+   * every session's events, wait for a core. 0 runs them at the studio's own priority.
+   */
+  niceness?: number;
   binaries?: AgentBinaries;
   logger?: LocalProviderLogger;
 }
@@ -69,6 +75,7 @@ export class LocalSandboxProvider implements SandboxProvider {
   readonly #binaries: AgentBinaries;
   readonly #healthTimeoutMs: number;
   readonly #stopGraceMs: number;
+  readonly #niceness: number;
   /** Sandboxes this instance started or re-attached to: what `shutdown` ends. */
   readonly #tracked = new Set<string>();
 
@@ -79,6 +86,7 @@ export class LocalSandboxProvider implements SandboxProvider {
     this.#binaries = options.binaries ?? resolveAgentBinaries();
     this.#healthTimeoutMs = options.healthTimeoutMs ?? 30_000;
     this.#stopGraceMs = options.stopGraceMs ?? 3_000;
+    this.#niceness = options.niceness ?? 10;
     const mode = options.confinement ?? "auto";
     if (mode === "none") {
       this.#bwrap = null;
@@ -252,7 +260,13 @@ export class LocalSandboxProvider implements SandboxProvider {
   }
 
   #context(paths: SandboxPaths): ServerContext {
-    return { id: path.basename(paths.dir), paths, binaries: this.#binaries, bwrap: this.#bwrap };
+    return {
+      id: path.basename(paths.dir),
+      paths,
+      binaries: this.#binaries,
+      bwrap: this.#bwrap,
+      niceness: this.#niceness,
+    };
   }
 
   #pathContext(paths: SandboxPaths) {

@@ -22,6 +22,8 @@ export interface ServerContext {
   binaries: AgentBinaries;
   /** Null: run unconfined. */
   bwrap: BwrapLayout | null;
+  /** CPU niceness of the sandbox's process tree; 0: the studio's own. */
+  niceness: number;
 }
 
 /** Directories with programs the agent runs: OpenCode's, and Node's (npm, node for the project). */
@@ -81,6 +83,22 @@ export function serverEnv(
 
 /** argv for a program run in the sandbox: wrapped in bwrap when confined. */
 export function sandboxCommand(context: ServerContext, argv: string[], cwd: string): string[] {
+  return withNiceness(context.niceness, confined(context, argv, cwd));
+}
+
+/**
+ * Through `nice`, which execs the command under the lower priority: set before the command starts,
+ * so every process of the tree inherits it (a priority set after spawning could miss the children
+ * it had already forked). Same PID, so tracking by PID is unchanged.
+ */
+function withNiceness(niceness: number, argv: string[]): string[] {
+  const nice = niceness > 0 ? NICE_PATHS.find((candidate) => existsSync(candidate)) : undefined;
+  return nice ? [nice, "-n", String(niceness), ...argv] : argv;
+}
+
+const NICE_PATHS = ["/usr/bin/nice", "/bin/nice"];
+
+function confined(context: ServerContext, argv: string[], cwd: string): string[] {
   if (!context.bwrap) return argv;
   const readOnly = [path.dirname(context.binaries.sandboxAgent), ...programDirs(context.binaries)];
   const args = bwrapArgs(context.bwrap, {

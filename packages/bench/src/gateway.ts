@@ -3,13 +3,12 @@
 // calls per second, with the ledger checked to hold exactly what the upstream reported. The calls
 // are made from the clients' process, as a sandbox makes them from its own, to the organisation's own
 // OpenAI-compatible endpoint: the scripted provider in a third process.
-import { type ChildProcess, fork } from "node:child_process";
-import path from "node:path";
 import { hashSecret, newId, randomToken } from "@studio/core";
 import type { ScriptedReply } from "@studio/testkit";
 import { type ClientReply, startClientsProcess } from "./clients.ts";
 import type { BenchStack } from "./stack.ts";
 import { percentile, round } from "./stats.ts";
+import { startUpstreamProcess } from "./upstream.ts";
 
 const WARMUP_PAIRS = 50;
 const LATENCY_PAIRS = 1000;
@@ -61,20 +60,6 @@ function added(direct: number[], gateway: number[]): AddedLatency {
   };
 }
 
-/** The scripted provider in a process of its own; resolves with its URL. */
-async function startUpstreamProcess(): Promise<{ url: string; process: ChildProcess }> {
-  const child = fork(path.join(import.meta.dirname, "upstream-process.ts"), {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  child.send(REPLY);
-  const { url } = await new Promise<{ url: string }>((resolve, reject) => {
-    child.once("message", resolve);
-    child.once("exit", (code) => reject(new Error(`the upstream process exited (${code})`)));
-  });
-  return { url, process: child };
-}
-
 async function gatewaySession(stack: BenchStack, upstreamUrl: string) {
   // The organisation's own OpenAI-compatible endpoint: calls go through the gateway to it.
   await stack.client.keys.set.mutate({ provider: "custom", baseUrl: `${upstreamUrl}/v1` });
@@ -106,7 +91,7 @@ async function gatewaySession(stack: BenchStack, upstreamUrl: string) {
 }
 
 export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
-  const upstream = await startUpstreamProcess();
+  const upstream = await startUpstreamProcess({ defaultReply: REPLY });
   const clients = await startClientsProcess();
   let measured: Extract<ClientReply, { kind: "gateway" }>;
   let sessionId: string;
@@ -127,7 +112,7 @@ export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
     measured = await results;
   } finally {
     clients.close();
-    upstream.process.kill();
+    upstream.close();
   }
 
   // Every call through the gateway (warm-up included) was metered. Recording follows each response:

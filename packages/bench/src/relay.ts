@@ -66,7 +66,7 @@ async function relayRound(stack: BenchStack): Promise<RelayRound> {
       agentCursor: row.agentEventCursor,
     });
     const load = round(os.loadavg()[0]!);
-    stack.upstream.enqueue({ steps: [manyChunks(CHUNKS)] });
+    await stack.upstream.enqueue({ steps: [manyChunks(CHUNKS)] });
     await stack.client.sessions.sendMessage.mutate({ sessionId, text: "stream 2000 chunks" });
     const { direct, studio } = await results;
     await stack.client.sessions.stop.mutate({ sessionId });

@@ -1,6 +1,6 @@
 // The real stack for benchmarks: a throwaway PostgreSQL, the studio server in this process, a local
-// sandbox provider and the scripted model server. (Subscribers that time the relay and fan-out run
-// in a process of their own: see clients-process.ts.)
+// sandbox provider and the scripted model server in a process of its own (upstream-process.ts).
+// (Subscribers that time the relay and fan-out run in another: see clients-process.ts.)
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,19 +12,16 @@ import { loadConfig } from "@studio/server/config";
 import { createLogger } from "@studio/server/logger";
 import { createSessionRuntime } from "@studio/server/runtime";
 import { signUpAccount } from "@studio/server/testing";
-import {
-  createTestDatabase,
-  type ScriptedModelServer,
-  startScriptedModelServer,
-  startTestPostgres,
-} from "@studio/testkit";
+import { createTestDatabase, startTestPostgres } from "@studio/testkit";
+import { startUpstreamProcess, type UpstreamProcess } from "./upstream.ts";
 
 export interface BenchStack {
   db: Db;
   databaseUrl: string;
   url: string;
   dataDir: string;
-  upstream: ScriptedModelServer;
+  /** The scripted provider, in a process of its own. */
+  upstream: UpstreamProcess;
   client: StudioClient;
   token: string;
   stop(): Promise<void>;
@@ -33,7 +30,7 @@ export interface BenchStack {
 export async function startStack(): Promise<BenchStack> {
   const postgres = await startTestPostgres();
   const database = await createTestDatabase(postgres.adminUrl);
-  const upstream = await startScriptedModelServer();
+  const upstream = await startUpstreamProcess();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-bench-"));
   const config = loadConfig({
     PORT: "0",
@@ -72,7 +69,7 @@ export async function startStack(): Promise<BenchStack> {
       await runtime.stop();
       await db.$disconnect();
       await database.drop();
-      await upstream.close();
+      upstream.close();
       await postgres.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,11 +1,11 @@
-// The scripted model provider for the gateway benchmark, in a process of its own: a provider is
-// another machine in use, so its work (and the memory of what it received) must not share the
-// studio's event loop and heap. Answers every call with the reply the parent sends at start.
-import { type ScriptedReply, startScriptedModelServer } from "@studio/testkit";
+// The scripted model provider for the benchmarks, in a process of its own: a provider is another
+// machine in use, so its work (streaming thousands of chunks, keeping what it received) must not
+// share the studio's event loop and heap. The parent queues replies over its control endpoint.
+import { type ScriptedModelServerOptions, startScriptedModelServer } from "@studio/testkit";
 
-process.once("message", async (reply: ScriptedReply) => {
-  const server = await startScriptedModelServer({ defaultReply: reply });
-  // The server keeps every request for tests to inspect; nothing here reads them.
+process.once("message", async (options: ScriptedModelServerOptions) => {
+  const server = await startScriptedModelServer({ ...options, control: true });
+  // The server keeps every request for tests to inspect; nothing reads them here.
   setInterval(() => server.requests.splice(0), 200).unref();
   process.send?.({ url: server.url });
 });

@@ -3,9 +3,9 @@
 import path from "node:path";
 import type { Context } from "@studio/api";
 import { type Keyring, SessionEventBus } from "@studio/core";
-import type { Db } from "@studio/db";
+import { type Db, sqlPoolOf } from "@studio/db";
 import { createNotificationListener } from "@studio/db/notifications";
-import { RunnerManager, type SessionRow } from "@studio/runner";
+import { appendQueueOf, RunnerManager, type SessionRow } from "@studio/runner";
 import {
   buildWorkspace,
   E2BSandboxProvider,
@@ -79,6 +79,9 @@ export async function createSessionRuntime({
     onError: (error) => logger.warn({ err: error.message }, "notification connection lost"),
   });
   const bus = new SessionEventBus(listener);
+  const stopAnnouncing = appendQueueOf(sqlPoolOf(db)).onStored((batch, lastSeq) =>
+    bus.announce(batch.sessionId, lastSeq, batch.events),
+  );
   const provider = sandboxProviderFor(config);
   const organizationPolicy = async (organizationId: string) =>
     db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { toolPermissions: true } });
@@ -124,6 +127,7 @@ export async function createSessionRuntime({
     async stop() {
       await manager.stop();
       await provider.shutdown();
+      stopAnnouncing();
       bus.close();
       await listener.close();
     },

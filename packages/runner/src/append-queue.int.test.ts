@@ -82,7 +82,7 @@ describe("the append queue", () => {
     expect(rows.map((row) => Number(row.seq))).toEqual(sessions.map(() => 1));
   });
 
-  it("fails only the session whose batch PostgreSQL refuses, and a session that does not exist", async () => {
+  it("fails only the session whose batch PostgreSQL refuses, and a session that does not exist; announces what it stored", async () => {
     const sessions = await Promise.all(Array.from({ length: 4 }, () => newSession()));
     const { pool } = countingPool();
     const queue = new AppendQueue(pool);
@@ -93,8 +93,16 @@ describe("the append queue", () => {
       source(sessions[3]!, "d"),
       source(newId(), "e"),
     ];
+    const announced: string[] = [];
+    queue.onStored((batch, lastSeq) =>
+      announced.push(`${batch.sessionId}:${lastSeq}:${(batch.events[0] as { text: string }).text}`),
+    );
     for (const { it } of [...first, ...grouped]) queue.request(it);
     await Promise.all([...first, ...grouped].map(({ done }) => done));
+    // Committed batches are announced, each with its last sequence number; refused ones are not.
+    expect(announced.sort()).toEqual(
+      [`${sessions[0]}:1:a`, `${sessions[1]}:1:b`, `${sessions[3]}:1:d`].sort(),
+    );
     expect(first.map(({ outcome }) => outcome.error)).toEqual([null, null]);
     expect(grouped[0]!.outcome.error).toBeInstanceOf(Error);
     expect(grouped[1]!.outcome.error).toBeNull();

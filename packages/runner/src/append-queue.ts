@@ -23,11 +23,29 @@ export interface AppendSource {
   settle(error: Error | null): void;
 }
 
+/** Told of each batch once it is committed, with the sequence number of its last event. */
+export type StoredListener = (batch: AppendBatch, lastSeq: bigint) => void;
+
 export class AppendQueue {
   private readonly waiting: AppendSource[] = [];
   private inFlight = 0;
+  private readonly storedListeners: StoredListener[] = [];
 
   constructor(private readonly pool: SqlPool) {}
+
+  /**
+   * Hands each committed batch to `listener` straight from memory. The replica's event bus uses it
+   * so that subscribers on this replica need not wait for the batch's NOTIFY to come back through
+   * PostgreSQL; the NOTIFY still goes out for the other replicas, and arrives here as a duplicate
+   * that subscribers drop by sequence number.
+   */
+  onStored(listener: StoredListener): () => void {
+    this.storedListeners.push(listener);
+    return () => {
+      const index = this.storedListeners.indexOf(listener);
+      if (index !== -1) this.storedListeners.splice(index, 1);
+    };
+  }
 
   /** `source` has events to store; it asks again only after `settle`. */
   request(source: AppendSource) {
@@ -51,11 +69,21 @@ export class AppendQueue {
     let outcomes: Array<Error | null>;
     try {
       const stored = await appendBatches(this.pool, batches);
+      this.announce(batches, stored);
       outcomes = sources.map((source) => storedOrMissing(stored, source.sessionId));
     } catch (error) {
       outcomes = await this.eachAlone(batches, error as Error);
     }
     for (const [index, source] of sources.entries()) source.settle(outcomes[index]!);
+  }
+
+  private announce(batches: AppendBatch[], stored: Map<string, bigint>) {
+    if (this.storedListeners.length === 0) return;
+    for (const batch of batches) {
+      const lastSeq = stored.get(batch.sessionId);
+      if (lastSeq === undefined) continue;
+      for (const listener of this.storedListeners) listener(batch, lastSeq);
+    }
   }
 
   /**
@@ -68,7 +96,9 @@ export class AppendQueue {
     const outcomes: Array<Error | null> = [];
     for (const batch of batches) {
       try {
-        outcomes.push(storedOrMissing(await appendBatches(this.pool, [batch]), batch.sessionId));
+        const stored = await appendBatches(this.pool, [batch]);
+        this.announce([batch], stored);
+        outcomes.push(storedOrMissing(stored, batch.sessionId));
       } catch (alone) {
         outcomes.push(alone as Error);
       }

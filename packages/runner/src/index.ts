@@ -1,4 +1,5 @@
 export { ProvisioningError } from "./agent-connection.ts";
+export { appendQueueOf, type StoredListener } from "./append-queue.ts";
 export { coalesceChunks } from "./coalesce.ts";
 export { EventWriter } from "./event-writer.ts";
 export type { RunnerLogger } from "./logger.ts";

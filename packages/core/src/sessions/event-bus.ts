@@ -1,7 +1,9 @@
-// Hands each session's notifications to the subscribers of that session on this replica. A
-// notification normally carries its events, so delivering them needs no query; when it does not
+// Hands each session's notifications to the subscribers of that session on this replica. Batches
+// this replica's runners commit are announced straight from memory (`announce`), the rest arrive
+// by NOTIFY. A notification normally carries its events, so delivering them needs no query; when it does not
 // (a large batch, or the LISTEN connection was lost and notifications may be missing) the reader
 // falls back to the table. Either way it delivers by sequence number: no gap, no duplicate.
+import type { StudioEvent } from "@studio/acp/events";
 import type { NotificationListener } from "@studio/db/notifications";
 import { EVENTS_CHANNEL, type EventNotification, parseEventNotification } from "./event-log.ts";
 
@@ -28,6 +30,12 @@ export class SessionEventBus {
         for (const sessionId of this.watchers.keys()) this.publish(sessionId, null);
       }),
     ];
+  }
+
+  /** A batch this replica just committed, delivered from memory ahead of its NOTIFY. */
+  announce(sessionId: string, lastSeq: bigint, events: StudioEvent[]) {
+    if (!this.watchers.has(sessionId)) return;
+    this.publish(sessionId, { sessionId, lastSeq, count: events.length, at: new Date(), events });
   }
 
   publish(sessionId: string, message: BusMessage) {

@@ -106,6 +106,31 @@ describe("the event log", () => {
     ]);
   });
 
+  it("delivers a batch announced from memory once, though its NOTIFY arrives as well", async () => {
+    const sessionId = await newSession();
+    const pool = sqlPoolOf(database.db);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const following = (async () => {
+      for await (const stored of followEvents(database.db, bus, sessionId, 0n, controller.signal))
+        seen.push(`${stored.seq}:${(stored.event as { text: string }).text}`);
+    })();
+    // Every message the bus hands out for the session: three announcements, three NOTIFYs.
+    const messages = bus.watch(sessionId);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const n of [1, 2, 3]) {
+      const events = [chunk(`${n}a`), chunk(`${n}b`)];
+      const lastSeq = (await appendBatches(pool, [{ sessionId, events }])).get(sessionId)!;
+      bus.announce(sessionId, lastSeq, events);
+    }
+    let delivered = 0;
+    while (delivered < 6) delivered += (await messages.next()).length;
+    messages.close();
+    controller.abort();
+    await following;
+    expect(seen).toEqual(["1:1a", "2:1b", "3:2a", "4:2b", "5:3a", "6:3b"]);
+  });
+
   it("appends for several sessions in one statement, each gap-free, with its own cursor", async () => {
     const [first, second] = [await newSession(), await newSession()];
     const pool = sqlPoolOf(database.db);

@@ -54,14 +54,23 @@ function source(sessionId: string, text: string) {
   return { it, outcome, done };
 }
 
-/** The real pool, counting statements. */
+const REFUSED = "refused-by-postgres";
+
+/**
+ * The real pool, counting statements. A batch whose text is REFUSED reaches PostgreSQL with its
+ * payload cut short, which it refuses as any statement it cannot take: the events themselves are
+ * always storable (see serialiseEvent), so the refusal is made on the way.
+ */
 function countingPool(): { pool: SqlPool; statements: () => number } {
   const pool = sqlPoolOf(database.db);
   let statements = 0;
   const counting = {
-    query: (...args: Parameters<SqlPool["query"]>) => {
+    query: (config: { name: string; text: string; values: unknown[][] }) => {
       statements += 1;
-      return (pool.query as (...a: unknown[]) => unknown)(...args);
+      const payloads = config.values[7] as string[];
+      const values = [...config.values];
+      values[7] = payloads.map((payload) => (payload.includes(REFUSED) ? payload.slice(0, -1) : payload));
+      return pool.query({ ...config, values });
     },
   } as unknown as SqlPool;
   return { pool: counting, statements: () => statements };
@@ -88,11 +97,7 @@ describe("the append queue", () => {
     const queue = new AppendQueue(pool);
     // Two statements in flight first, so the rest are grouped.
     const first = [source(sessions[0]!, "a"), source(sessions[1]!, "b")];
-    const grouped = [
-      source(sessions[2]!, "bad \u0000 text"),
-      source(sessions[3]!, "d"),
-      source(newId(), "e"),
-    ];
+    const grouped = [source(sessions[2]!, REFUSED), source(sessions[3]!, "d"), source(newId(), "e")];
     const announced: string[] = [];
     queue.onStored((batch, lastSeq) =>
       announced.push(`${batch.sessionId}:${lastSeq}:${(batch.events[0] as { text: string }).text}`),

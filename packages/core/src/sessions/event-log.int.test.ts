@@ -131,6 +131,13 @@ describe("the event log", () => {
     expect(seen).toEqual(["1:1a", "2:1b", "3:2a", "4:2b", "5:3a", "6:3b"]);
   });
 
+  it("stores agent text holding NUL or half an emoji, which jsonb alone would refuse", async () => {
+    const sessionId = await newSession();
+    await appendBatches(sqlPoolOf(database.db), [{ sessionId, events: [chunk("bin\u0000ary \uD83D cut")] }]);
+    const row = await database.db.sessionEvent.findFirstOrThrow({ where: { sessionId } });
+    expect((row.payload as { text: string }).text).toBe("bin\uFFFDary \uFFFD cut");
+  });
+
   it("appends for several sessions in one statement, each gap-free, with its own cursor", async () => {
     const [first, second] = [await newSession(), await newSession()];
     const pool = sqlPoolOf(database.db);

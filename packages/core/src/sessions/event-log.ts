@@ -57,13 +57,29 @@ const APPEND_SQL = `
       't', floor(extract(epoch from clock_timestamp()) * 1000), 'e', announced::json)::text)::text
   FROM bumped`;
 
+// PostgreSQL's jsonb refuses NUL and unpaired surrogates, and an agent's text can hold either (a
+// tool printing a binary file, a stream cut inside an emoji). Refused, the event would stop the
+// session's log, so they become U+FFFD, as a UTF-8 decoder would write them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is looked for.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// What JSON.stringify writes for them (it escapes both), checked first: almost no event has any.
+const UNSTORABLE_ESCAPE = /\\u0000|\\ud[89a-f]/i;
+
+export function serialiseEvent(event: StudioEvent): string {
+  const json = JSON.stringify(event);
+  if (!UNSTORABLE_ESCAPE.test(json)) return json;
+  return JSON.stringify(event, (_key, value: unknown) =>
+    typeof value === "string" ? value.replace(UNSTORABLE, "\uFFFD") : value,
+  );
+}
+
 function appendParams(batches: AppendBatch[]): unknown[] {
   const params: [string[], number[], Array<string | null>, string[], string[], number[], string[], string[]] =
     [[], [], [], [], [], [], [], []];
   const [sessions, counts, cursors, announced, eventSessions, positions, types, payloads] = params;
   for (const { sessionId, events, agentEventCursor } of batches) {
     if (events.length === 0) throw new Error("appendEvents needs at least one event");
-    const serialised = events.map((event) => JSON.stringify(event));
+    const serialised = events.map(serialiseEvent);
     // Small batches travel inside the notification, so subscribers need no query to deliver them.
     const inline = `[${serialised.join(",")}]`;
     sessions.push(sessionId);

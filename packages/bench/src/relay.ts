@@ -1,13 +1,16 @@
 // Relay: added latency and throughput of the studio's path (sandbox-agent SSE → runner → Postgres
-// → NOTIFY → subscription SSE) against a direct subscriber on sandbox-agent's own SSE, in one run.
+// → subscription SSE) against a direct subscriber on sandbox-agent's own SSE, in one run, split at
+// the runner's commit.
 // Both subscribers live in the clients' process, so they pay the same costs as each other.
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sqlPoolOf } from "@studio/db";
+import { appendQueueOf } from "@studio/runner";
 import { manyChunks } from "@studio/testkit";
 import { startClientsProcess, type TextArrival } from "./clients.ts";
 import { type BenchStack, readySession } from "./stack.ts";
-import { median, percentile, round } from "./stats.ts";
+import { median, now, percentile, round } from "./stats.ts";
 
 const CHUNKS = 2000;
 /** The machine is shared: several rounds, each on a fresh session, and the median of each figure. */
@@ -18,6 +21,12 @@ export interface RelayRound {
   studioEvents: number;
   addedP50Ms: number;
   addedP99Ms: number;
+  /** Where the added time goes: from the direct subscriber's arrival to the runner's commit... */
+  toCommitP50Ms: number;
+  toCommitP99Ms: number;
+  /** ...and from the commit to the studio subscriber's arrival. */
+  afterCommitP50Ms: number;
+  afterCommitP99Ms: number;
   directDurationMs: number;
   studioDurationMs: number;
   throughputRatio: number;
@@ -40,6 +49,10 @@ export async function benchRelay(stack: BenchStack): Promise<RelayResult> {
     studioEvents: middle((round) => round.studioEvents),
     addedP50Ms: middle((round) => round.addedP50Ms),
     addedP99Ms: middle((round) => round.addedP99Ms),
+    toCommitP50Ms: middle((round) => round.toCommitP50Ms),
+    toCommitP99Ms: middle((round) => round.toCommitP99Ms),
+    afterCommitP50Ms: middle((round) => round.afterCommitP50Ms),
+    afterCommitP99Ms: middle((round) => round.afterCommitP99Ms),
     directDurationMs: middle((round) => round.directDurationMs),
     studioDurationMs: middle((round) => round.studioDurationMs),
     throughputRatio: middle((round) => round.throughputRatio),
@@ -66,24 +79,52 @@ async function relayRound(stack: BenchStack): Promise<RelayRound> {
       agentCursor: row.agentEventCursor,
     });
     const load = round(os.loadavg()[0]!);
+    // When each batch of the reply was committed, on the clock the clients' process uses.
+    const commits: TextArrival[] = [];
+    let committedLength = 0;
+    const stopWatching = appendQueueOf(sqlPoolOf(stack.db)).onStored((batch) => {
+      if (batch.sessionId !== sessionId) return;
+      for (const event of batch.events)
+        if (event.type === "agent_message_chunk") committedLength += event.text.length;
+      commits.push({ at: now(), length: committedLength });
+    });
     await stack.upstream.enqueue({ steps: [manyChunks(CHUNKS)] });
     await stack.client.sessions.sendMessage.mutate({ sessionId, text: "stream 2000 chunks" });
     const { direct, studio } = await results;
+    stopWatching();
     await stack.client.sessions.stop.mutate({ sessionId });
-    return { ...measure(direct, studio), load };
+    return { ...measure(direct, studio, commits), load };
   } finally {
     clients.close();
   }
 }
 
-function measure(direct: TextArrival[], studio: TextArrival[]): Omit<RelayRound, "load"> {
-  // For each chunk the direct subscriber saw, when did the studio subscriber have that much text?
-  const added: number[] = [];
+/** For each arrival, the first entry of `later` that had at least as much text (or none). */
+function matching(arrivals: TextArrival[], later: TextArrival[]): Array<TextArrival | undefined> {
   let cursor = 0;
-  for (const arrival of direct) {
-    while (cursor < studio.length && studio[cursor]!.length < arrival.length) cursor++;
-    if (cursor < studio.length) added.push(studio[cursor]!.at - arrival.at);
-  }
+  return arrivals.map((arrival) => {
+    while (cursor < later.length && later[cursor]!.length < arrival.length) cursor++;
+    return later[cursor];
+  });
+}
+
+function measure(direct: TextArrival[], studio: TextArrival[], commits: TextArrival[]): Omit<RelayRound, "load"> {
+  // For each chunk the direct subscriber saw: when was that much text committed, and when did the
+  // studio subscriber have it?
+  const seen = matching(direct, studio);
+  const committed = matching(direct, commits);
+  const added: number[] = [];
+  const toCommit: number[] = [];
+  const afterCommit: number[] = [];
+  direct.forEach((arrival, index) => {
+    const atStudio = seen[index];
+    const atCommit = committed[index];
+    if (atStudio) added.push(atStudio.at - arrival.at);
+    if (atStudio && atCommit) {
+      toCommit.push(atCommit.at - arrival.at);
+      afterCommit.push(atStudio.at - atCommit.at);
+    }
+  });
   const span = (arrivals: TextArrival[]) => arrivals.at(-1)!.at - arrivals[0]!.at;
   const directDuration = span(direct);
   const studioDuration = span(studio);
@@ -92,6 +133,10 @@ function measure(direct: TextArrival[], studio: TextArrival[]): Omit<RelayRound,
     studioEvents: studio.length,
     addedP50Ms: round(percentile(added, 50)),
     addedP99Ms: round(percentile(added, 99)),
+    toCommitP50Ms: round(percentile(toCommit, 50)),
+    toCommitP99Ms: round(percentile(toCommit, 99)),
+    afterCommitP50Ms: round(percentile(afterCommit, 50)),
+    afterCommitP99Ms: round(percentile(afterCommit, 99)),
     directDurationMs: round(directDuration),
     studioDurationMs: round(studioDuration),
     throughputRatio: round(directDuration / studioDuration, 3),

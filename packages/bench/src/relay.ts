@@ -108,7 +108,11 @@ function matching(arrivals: TextArrival[], later: TextArrival[]): Array<TextArri
   });
 }
 
-function measure(direct: TextArrival[], studio: TextArrival[], commits: TextArrival[]): Omit<RelayRound, "load"> {
+function measure(
+  direct: TextArrival[],
+  studio: TextArrival[],
+  commits: TextArrival[],
+): Omit<RelayRound, "load"> {
   // For each chunk the direct subscriber saw: when was that much text committed, and when did the
   // studio subscriber have it?
   const seen = matching(direct, studio);

@@ -29,11 +29,12 @@ const chatBody = (model = "scripted-1") => ({
   messages: [{ role: "user", content: "hi" }],
 });
 
+/** A string body is sent as it is (to send what is not JSON, or not JSON.stringify's). */
 const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${fixture.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
-    body: JSON.stringify(body),
+    body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
 describe("model gateway: pass-through", () => {
@@ -143,20 +144,16 @@ describe("model gateway: pass-through", () => {
       error: { type: "studio_gateway_error", message: "This session may not call grok-4." },
     });
     // A model named twice (a provider might read the other one), or a body that is not JSON.
-    const twice = await fetch(`${fixture.url}/xai/v1/responses`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${xai.token}` },
-      body: '{"model":"grok-4-1-fast","stream":true,"input":"hi","model":"grok-4"}',
-    });
+    const twice = await post(
+      "/xai/v1/responses",
+      xai.token,
+      '{"model":"grok-4-1-fast","stream":true,"input":"hi","model":"grok-4"}',
+    );
     expect(twice.status).toBe(400);
     expect(await twice.json()).toEqual({
       error: { type: "studio_gateway_error", message: "The request must name one model." },
     });
-    const broken = await fetch(`${fixture.url}/xai/v1/responses`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${xai.token}` },
-      body: '{"model":"grok-4-1-fast","input":"hi"',
-    });
+    const broken = await post("/xai/v1/responses", xai.token, '{"model":"grok-4-1-fast","input":"hi"');
     expect(broken.status).toBe(400);
     expect(fixture.upstream.requests.length).toBe(before);
   });

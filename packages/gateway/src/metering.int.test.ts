@@ -1,6 +1,6 @@
 // Metering through the gateway: for each wire format, streaming and not, the ledger holds exactly
 // the usage the upstream reported, priced at the list price, charged only on platform credits.
-import { callCostMicroUsd } from "@studio/core";
+import { callCostMicroUsd, readEvents } from "@studio/core";
 import { listPriceFor, type ModelProvider } from "@studio/models";
 import type { ScriptedReply } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
@@ -175,14 +175,30 @@ describe.each(cases)("metering: $name", (wire) => {
     expect(totals.totalCachedTokens).toBe(200n);
     expect(totals.totalCostMicroUsd).toBe(expectedCost);
     expect(totals.totalCreditsConsumed).toBe(charged);
-    const metered = await database.db.sessionEvent.findFirstOrThrow({
-      where: { sessionId: session.id, type: "metered" },
-    });
-    expect(metered.payload).toMatchObject({
+    // The event written with the ledger entry is a studio event like any other, next in the log.
+    const [metered] = await readEvents(database.db, session.id, 0n);
+    expect(metered?.seq).toBe(1n);
+    expect(metered?.event).toEqual({
+      type: "metered",
+      model: entry.model,
       inputTokens: 1234,
-      costMicroUsd: Number(expectedCost),
+      outputTokens: 321,
+      cachedTokens: 200,
+      reasoningTokens: entry.reasoningTokens,
       estimated: false,
+      costMicroUsd: Number(expectedCost),
+      chargedMicroUsd: Number(charged),
+      totals: {
+        inputTokens: 1234,
+        outputTokens: 321,
+        cachedTokens: 200,
+        costMicroUsd: Number(expectedCost),
+        chargedMicroUsd: Number(charged),
+      },
     });
+    expect(
+      (await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } })).lastEventSeq,
+    ).toBe(1n);
   });
 });
 

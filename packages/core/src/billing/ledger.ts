@@ -2,12 +2,11 @@
 // account row first, so concurrent charges serialise and the balance is exact; the idempotency key
 // is checked under that lock, so a retried request never charges twice.
 
-import type { StudioEvent } from "@studio/acp/events";
 import { type Db, type DbTx, sqlPoolOf } from "@studio/db";
 import type { ModelProvider } from "@studio/models";
-import { appendBatches } from "../sessions/event-log.ts";
 import { type PriceRow, priceFor } from "./prices.ts";
 import { callCostMicroUsd } from "./pricing.ts";
+import { RECORD_CALL_SQL, type RecordedCallRow, recordCallValues } from "./record-call-sql.ts";
 import { type KeySource, paysWithCredits } from "./resolution.ts";
 
 export interface MeteredCall {
@@ -50,18 +49,11 @@ async function alreadyRecorded(tx: DbTx, idempotencyKey: string): Promise<boolea
 
 export const usageIdempotencyKey = (requestId: string) => `usage:${requestId}`;
 
-/**
- * Records one model call: a ledger entry at the price in force, the balance charged when the session
- * is on platform credits and the session's counters, in one statement; then a `metered` event for
- * the live counters on the page (if that append fails, the record above stands and the session row's
- * totals still show it).
- */
 export interface CallingSession {
   organizationId: string;
   userId: string;
   keySource: KeySource;
   upstreamProvider: ModelProvider;
-  budgetMicroUsd: bigint | null;
 }
 
 export interface RecordOptions {
@@ -77,6 +69,12 @@ export interface RecordOptions {
   ) => Promise<PriceRow | null>;
 }
 
+/**
+ * Records one model call in one statement (record-call-sql.ts): a ledger entry at the price in
+ * force, the balance charged when the session is on platform credits, the session's totals, and
+ * the `metered` event carrying them to the page (with `budget_exceeded` when the call crossed the
+ * session's budget). A request id recorded before charges nothing and appends nothing.
+ */
 export async function recordModelCall(
   db: Db,
   call: MeteredCall,
@@ -91,7 +89,6 @@ export async function recordModelCall(
         userId: true,
         keySource: true,
         upstreamProvider: true,
-        budgetMicroUsd: true,
       },
     }));
   const lookUp = options.price ?? ((...args) => priceFor(db, ...args));
@@ -111,35 +108,34 @@ export async function recordModelCall(
   const charged = onCredits ? cost : 0n;
   const idempotencyKey = usageIdempotencyKey(call.requestId);
 
-  let rows: TotalsRow[];
+  let rows: RecordedCallRow[];
   try {
-    const result = await sqlPoolOf(db).query<TotalsRow>({
+    const result = await sqlPoolOf(db).query<RecordedCallRow>({
       name: "studio_record_model_call",
       text: RECORD_CALL_SQL,
-      values: [
-        session.organizationId,
-        charged,
-        session.userId,
-        call.sessionId,
-        cost,
+      values: recordCallValues({
+        organizationId: session.organizationId,
+        chargedMicroUsd: charged,
+        userId: session.userId,
+        sessionId: call.sessionId,
+        costMicroUsd: cost,
         idempotencyKey,
-        session.upstreamProvider,
-        call.model,
-        session.keySource,
-        call.inputTokens,
-        call.outputTokens,
-        call.cachedTokens,
-        call.reasoningTokens,
-        call.estimated,
-        call.upstreamStatus,
-        price?.id ?? null,
-        price?.inputPerMTok ?? null,
-        price?.outputPerMTok ?? null,
-        price?.cachedInputPerMTok ?? null,
+        provider: session.upstreamProvider,
+        model: call.model,
+        keySource: session.keySource,
+        inputTokens: call.inputTokens,
+        outputTokens: call.outputTokens,
+        cachedTokens: call.cachedTokens,
+        reasoningTokens: call.reasoningTokens,
+        estimated: call.estimated,
+        upstreamStatus: call.upstreamStatus,
+        priceId: price?.id ?? null,
+        inputPerMTok: price?.inputPerMTok ?? null,
+        outputPerMTok: price?.outputPerMTok ?? null,
+        cachedInputPerMTok: price?.cachedInputPerMTok ?? null,
         markupBps,
-        // created_at holds UTC wall-clock time, as Prisma writes it.
-        call.at.toISOString(),
-      ],
+        at: call.at.toISOString(),
+      }),
     });
     rows = result.rows;
   } catch (error) {
@@ -154,87 +150,20 @@ export async function recordModelCall(
   }
   const totals = rows[0];
   if (!totals) throw new Error(`session ${call.sessionId} vanished while its call was recorded`);
-  const spent = BigInt(totals.total_cost_micro_usd);
-  const budget = session.budgetMicroUsd;
-  const budgetExceeded = budget !== null && spent >= budget && spent - cost < budget;
-  // The event carries live counters to the page; the ledger row above is the record.
-  const events: StudioEvent[] = [
-    {
-      type: "metered",
-      model: call.model,
-      inputTokens: call.inputTokens,
-      outputTokens: call.outputTokens,
-      cachedTokens: call.cachedTokens,
-      reasoningTokens: call.reasoningTokens,
-      estimated: call.estimated,
-      costMicroUsd: Number(cost),
-      chargedMicroUsd: Number(charged),
-      totals: {
-        inputTokens: Number(totals.total_input_tokens),
-        outputTokens: Number(totals.total_output_tokens),
-        cachedTokens: Number(totals.total_cached_tokens),
-        costMicroUsd: Number(spent),
-        chargedMicroUsd: Number(totals.total_credits_consumed),
-      },
-    },
-  ];
-  if (budgetExceeded && budget !== null)
-    events.push({ type: "budget_exceeded", budgetMicroUsd: Number(budget), spentMicroUsd: Number(spent) });
-  await appendBatches(sqlPoolOf(db), [{ sessionId: call.sessionId, events }]);
   return {
     duplicate: false,
     costMicroUsd: cost,
     chargedMicroUsd: charged,
     balanceAfterMicroUsd: BigInt(totals.balance_after),
     budgetExceeded:
-      budgetExceeded && budget !== null ? { budgetMicroUsd: budget, spentMicroUsd: spent } : null,
+      totals.crossed_budget && totals.budget_micro_usd !== null
+        ? {
+            budgetMicroUsd: BigInt(totals.budget_micro_usd),
+            spentMicroUsd: BigInt(totals.total_cost_micro_usd),
+          }
+        : null,
   };
 }
-
-/** int8 columns arrive from `pg` as decimal strings. */
-interface TotalsRow {
-  balance_after: string;
-  total_input_tokens: string;
-  total_output_tokens: string;
-  total_cached_tokens: string;
-  total_cost_micro_usd: string;
-  total_credits_consumed: string;
-}
-
-// One statement, so a burst of calls never queues for interactive transactions: the account row is
-// locked by its upsert (concurrent charges serialise and see each other's balance), and a request id
-// already in the ledger fails the unique index, rolling the whole statement back. Run through plain
-// `pg` as a prepared statement: every model call pays for it, and Prisma's own cost per query would
-// be most of its CPU (see sqlPoolOf).
-const RECORD_CALL_SQL = `
-  WITH account AS (
-    INSERT INTO credit_accounts (organization_id, balance_micro_usd, updated_at)
-    VALUES ($1, -$2::bigint, now())
-    ON CONFLICT (organization_id) DO UPDATE
-      SET balance_micro_usd = credit_accounts.balance_micro_usd - $2::bigint, updated_at = now()
-    RETURNING balance_micro_usd AS balance_after
-  ), entry AS (
-    INSERT INTO ledger_entries (organization_id, user_id, session_id, kind, amount_micro_usd, cost_micro_usd,
-      balance_after_micro_usd, idempotency_key, provider, model, key_source, input_tokens, output_tokens,
-      cached_tokens, reasoning_tokens, usage_estimated, upstream_status, price_id, input_price_per_mtok,
-      output_price_per_mtok, cached_price_per_mtok, markup_bps, created_at)
-    SELECT $1, $3, $4, 'usage', -$2::bigint, $5::bigint, account.balance_after, $6, $7::model_provider, $8,
-      $9::key_source, $10::int, $11::int, $12::int, $13::int, $14::boolean, $15::int, $16, $17::bigint,
-      $18::bigint, $19::bigint, $20::int, $21::timestamptz AT TIME ZONE 'UTC'
-    FROM account
-    RETURNING balance_after_micro_usd
-  ), totals AS (
-    UPDATE studio_sessions SET
-      total_input_tokens = total_input_tokens + $10::int,
-      total_output_tokens = total_output_tokens + $11::int,
-      total_cached_tokens = total_cached_tokens + $12::int,
-      total_cost_micro_usd = total_cost_micro_usd + $5::bigint,
-      total_credits_consumed = total_credits_consumed + $2::bigint
-    WHERE id = $4 AND EXISTS (SELECT 1 FROM entry)
-    RETURNING total_input_tokens, total_output_tokens, total_cached_tokens, total_cost_micro_usd,
-      total_credits_consumed
-  )
-  SELECT entry.balance_after_micro_usd AS balance_after, totals.* FROM entry, totals`;
 
 /** Postgres' unique_violation, however the driver adapter wraps it. */
 function isUniqueViolation(error: unknown): boolean {

@@ -22,6 +22,17 @@ export interface AppendBatch {
 }
 
 /**
+ * The NOTIFY announcing a stored batch, as SQL over the given expressions (the session id, the
+ * batch's last sequence number and size, and its events as `json` or NULL when too large to carry):
+ * what `parseEventNotification` reads. For the statements that append events.
+ */
+export function notifyBatchSql(sessionId: string, lastSeq: string, count: string, events: string): string {
+  return `pg_notify('${EVENTS_CHANNEL}', json_build_object(
+      's', ${sessionId}, 'q', ${lastSeq}, 'n', ${count},
+      't', floor(extract(epoch from clock_timestamp()) * 1000), 'e', ${events})::text)::text`;
+}
+
+/**
  * The append, one statement for any number of sessions: each session row's `last_event_seq` is
  * bumped under its row lock (taken in id order, so two grouped appends cannot deadlock), so
  * concurrent appends serialise and numbers never repeat or skip; the events are inserted; the
@@ -51,10 +62,7 @@ const APPEND_SQL = `
     JOIN bumped ON bumped.id = e.session_id
     RETURNING seq
   )
-  SELECT id, last_event_seq AS last_seq,
-    pg_notify('${EVENTS_CHANNEL}', json_build_object(
-      's', id, 'q', last_event_seq, 'n', n,
-      't', floor(extract(epoch from clock_timestamp()) * 1000), 'e', announced::json)::text)::text
+  SELECT id, last_event_seq AS last_seq, ${notifyBatchSql("id", "last_event_seq", "n", "announced::json")}
   FROM bumped`;
 
 // PostgreSQL's jsonb refuses NUL and unpaired surrogates, and an agent's text can hold either (a

@@ -1,7 +1,7 @@
 // Keys and credits end to end: a real studio process, real OpenCode in a local sandbox, the gateway
 // in front of the scripted model server standing in for xAI. An organisation key is planted and
 // searched for everywhere it must never appear; a session on platform credits runs out mid-turn.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
@@ -66,11 +66,34 @@ async function raw(
   return JSON.parse(text).result?.data?.json;
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .filter((file) => statSync(file).size < 20 * 1024 * 1024);
+/**
+ * Every file below `dir` with its contents, as it is now. The agent keeps writing (caches, temporary
+ * files): a file or directory that vanishes between listing and reading is skipped, not an error.
+ */
+function filesUnder(dir: string): Array<{ file: string; text: string }> {
+  const files: Array<{ file: string; text: string }> = [];
+  const visit = (at: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch {
+      return; // gone
+    }
+    for (const entry of entries) {
+      const file = path.join(at, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.isFile()) {
+        try {
+          if (statSync(file).size < 20 * 1024 * 1024)
+            files.push({ file, text: readFileSync(file, "latin1") });
+        } catch {
+          // gone
+        }
+      }
+    }
+  };
+  visit(dir);
+  return files;
 }
 
 describe("an organisation key", { timeout: 180_000 }, () => {
@@ -125,7 +148,7 @@ describe("an organisation key", { timeout: 180_000 }, () => {
     const sandboxDir = path.join(dataDir, "sandboxes", row.sandboxId!);
     const files = filesUnder(sandboxDir);
     expect(files.length).toBeGreaterThan(3);
-    for (const file of files) expect(readFileSync(file, "latin1"), file).not.toContain(PLANTED_KEY);
+    for (const { file, text } of files) expect(text, file).not.toContain(PLANTED_KEY);
     const processes = processesUnder(sandboxDir);
     expect(processes.some((p) => p.environ.includes("STUDIO_GATEWAY_TOKEN="))).toBe(true);
     for (const process of processes) expect(process.environ).not.toContain(PLANTED_KEY);

@@ -8,6 +8,7 @@
 //     event (with `budget_exceeded` when this call crossed the budget) is appended and announced
 //     exactly as the event log's own append does it (gap-free sequence, NOTIFY with the batch).
 import { notifyBatchSql } from "../sessions/event-log.ts";
+import type { MeteredCall } from "./ledger.ts";
 
 /** int8 columns arrive from `pg` as decimal strings. */
 export interface RecordedCallRow {
@@ -21,23 +22,25 @@ export interface RecordedCallRow {
   crossed_budget: boolean;
 }
 
-/** The parameters, in order. */
-export interface RecordCallParams {
+/** What the statement needs: the call as metered, and what the ledger decided about it. */
+export type RecordCallParams = Pick<
+  MeteredCall,
+  | "sessionId"
+  | "model"
+  | "inputTokens"
+  | "outputTokens"
+  | "cachedTokens"
+  | "reasoningTokens"
+  | "estimated"
+  | "upstreamStatus"
+> & {
   organizationId: string;
-  chargedMicroUsd: bigint;
   userId: string;
-  sessionId: string;
+  chargedMicroUsd: bigint;
   costMicroUsd: bigint;
   idempotencyKey: string;
   provider: string;
-  model: string;
   keySource: string;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-  estimated: boolean;
-  upstreamStatus: number | null;
   priceId: string | null;
   inputPerMTok: bigint | null;
   outputPerMTok: bigint | null;
@@ -45,8 +48,9 @@ export interface RecordCallParams {
   markupBps: number;
   /** ISO time; created_at holds UTC wall-clock time, as Prisma writes it. */
   at: string;
-}
+};
 
+/** The parameters in the statement's order. */
 export const recordCallValues = (p: RecordCallParams): unknown[] => [
   p.organizationId,
   p.chargedMicroUsd,

@@ -21,6 +21,12 @@ export interface RunnerDeps {
 
 export interface RunnerState {
   connection: AgentConnection | null;
+  /**
+   * Provisioning or re-attaching is over and the session's status says so. Until then prompts wait
+   * in the queue: the agent's connection exists a moment before the session is `ready`, and a turn
+   * started in between would be refused ("the session is still starting").
+   */
+  attached: boolean;
   /** The running turn and the prompt command it completes (null after a takeover found none). */
   turn: { id: string; commandId: bigint | null } | null;
   stopped: boolean;
@@ -37,6 +43,7 @@ export interface RunnerState {
 export function initialRunnerState(): RunnerState {
   return {
     connection: null,
+    attached: false,
     turn: null,
     stopped: false,
     loadingHistory: false,

@@ -85,6 +85,7 @@ export class SessionRunner {
       );
       return;
     }
+    this.state.attached = true;
     this.background(this.drainCommands());
   }
 
@@ -179,7 +180,7 @@ export class SessionRunner {
         this.drainAgain = false;
         if (this.state.stopped || !this.state.connection) return;
         const commands = await claimCommands(this.deps.db, this.sessionId, {
-          prompt: this.state.turn === null,
+          prompt: this.state.turn === null && this.state.attached,
         });
         for (const command of commands) await this.execute(command);
       } while (this.drainAgain);

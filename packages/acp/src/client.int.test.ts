@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Inbox } from "../test/inbox.ts";
 import { isAlive, type SandboxAgentHarness, startSandboxAgent } from "../test/sandbox-agent-harness.ts";
 import { AcpClient, type AcpClientOptions } from "./client.ts";
@@ -198,7 +198,9 @@ describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () 
     ).toBe("First answer.");
 
     expect((await client.prompt(first.sessionId, text("second question"))).stopReason).toBe("end_turn");
-    expect(chunkText(inbox)).toContain("Second answer.");
+    // The prompt's response comes in the POST's body, the chunks on the SSE stream: two connections,
+    // so the last chunks may arrive just after the response.
+    await vi.waitFor(() => expect(chunkText(inbox)).toContain("Second answer."), { timeout: 10_000 });
   });
 
   it("rejects with AgentExitedError when the agent process is killed", async () => {

@@ -8,6 +8,7 @@ import { buildWorkspace } from "../workspace/build.ts";
 import { type ConfinementMode, probeBwrap } from "./confine.ts";
 import { readState, sandboxPaths } from "./layout.ts";
 import { isAlive, readStat, scanSandboxProcesses } from "./procfs.ts";
+import { sessionGroupNiceness } from "./priority.ts";
 import { LocalSandboxProvider } from "./provider.ts";
 
 const roots: string[] = [];
@@ -101,8 +102,15 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
     const echo = await sandboxes.runCommand(handle.id, "echo hi");
     expect(echo).toEqual({ exitCode: 0, stdout: "hi\n", stderr: "" });
     // The whole tree runs below the studio's priority: the server, and what the agent runs.
-    expect(readStat(readState(paths)!.server!.pid)?.nice).toBe(10);
+    const serverPid = readState(paths)!.server!.pid;
+    expect(readStat(serverPid)?.nice).toBe(10);
     expect((await sandboxes.runCommand(handle.id, "nice")).stdout.trim()).toBe("10");
+    // ...and, where the kernel schedules each session as a group, so does the group against ours.
+    if (sessionGroupNiceness(process.pid) !== null) {
+      expect(sessionGroupNiceness(serverPid)).toBe(10);
+      const commandGroup = await sandboxes.runCommand(handle.id, "cat /proc/self/autogroup");
+      expect(commandGroup.stdout).toMatch(/ nice 10$/m);
+    }
     const env = await sandboxes.runCommand(
       handle.id,
       'echo "$HOME|$STUDIO_GATEWAY_TOKEN|$(command -v opencode)|$PWD"',

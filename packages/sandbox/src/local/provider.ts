@@ -155,6 +155,7 @@ export class LocalSandboxProvider implements SandboxProvider {
       cwd,
       env: serverEnv(context, state.env, null),
       timeoutMs: options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      niceness: context.niceness,
     });
   }
 

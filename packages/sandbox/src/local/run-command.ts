@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { CommandResult } from "../types.ts";
+import { lowerSessionGroupPriority } from "./priority.ts";
 import { signalGroup } from "./procfs.ts";
 
 /** Exit code reported for a command that hit its timeout (as coreutils `timeout` does). */
@@ -14,6 +15,8 @@ export interface RunOptions {
   cwd: string;
   env: Record<string, string>;
   timeoutMs: number;
+  /** Niceness of the command's scheduling group (it runs in a session of its own). */
+  niceness: number;
 }
 
 function collector() {
@@ -45,6 +48,7 @@ export function runProcess(options: RunOptions): Promise<CommandResult> {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    if (child.pid) lowerSessionGroupPriority(child.pid, options.niceness);
     const stdout = collector();
     const stderr = collector();
     child.stdout.on("data", stdout.push);

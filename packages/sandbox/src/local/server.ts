@@ -10,6 +10,7 @@ import { type BwrapLayout, bwrapArgs } from "./confine.ts";
 import type { SandboxPaths, ServerRecord } from "./layout.ts";
 import { writableDirs } from "./layout.ts";
 import { freePort } from "./ports.ts";
+import { lowerSessionGroupPriority, withNiceness } from "./priority.ts";
 import { isAlive, readCmdline, readStat, SANDBOX_DIR_ENV, SANDBOX_ID_ENV } from "./procfs.ts";
 import { safeWriteFile } from "./safe-write.ts";
 import { terminate } from "./terminate.ts";
@@ -85,18 +86,6 @@ export function serverEnv(
 export function sandboxCommand(context: ServerContext, argv: string[], cwd: string): string[] {
   return withNiceness(context.niceness, confined(context, argv, cwd));
 }
-
-/**
- * Through `nice`, which execs the command under the lower priority: set before the command starts,
- * so every process of the tree inherits it (a priority set after spawning could miss the children
- * it had already forked). Same PID, so tracking by PID is unchanged.
- */
-function withNiceness(niceness: number, argv: string[]): string[] {
-  const nice = niceness > 0 ? NICE_PATHS.find((candidate) => existsSync(candidate)) : undefined;
-  return nice ? [nice, "-n", String(niceness), ...argv] : argv;
-}
-
-const NICE_PATHS = ["/usr/bin/nice", "/bin/nice"];
 
 function confined(context: ServerContext, argv: string[], cwd: string): string[] {
   if (!context.bwrap) return argv;
@@ -184,6 +173,7 @@ async function startOnce(
   });
   const pid = child.pid;
   if (!pid) throw new AgentServerStartError(`could not spawn ${command}: ${exited ?? "no pid"}`);
+  lowerSessionGroupPriority(pid, context.niceness);
   try {
     await waitForHealth({
       agentUrl: `http://127.0.0.1:${port}`,

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorkspace } from "../workspace/build.ts";
 import { type ConfinementMode, probeBwrap } from "./confine.ts";
 import { readState, sandboxPaths } from "./layout.ts";
-import { isAlive, readStat, scanSandboxProcesses } from "./procfs.ts";
 import { sessionGroupNiceness } from "./priority.ts";
+import { isAlive, readStat, scanSandboxProcesses } from "./procfs.ts";
 import { LocalSandboxProvider } from "./provider.ts";
 
 const roots: string[] = [];

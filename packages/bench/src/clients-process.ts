@@ -1,8 +1,8 @@
 // The benchmark's clients (subscribers, and the sandbox's side of model calls), in a process of their
 // own (started by clients.ts): the studio's process then runs only the studio, as in production
 // where browsers and sandboxes are elsewhere, and the clients' own work does not queue behind the
-// work being measured. The relay's direct and
-// studio subscribers share this process and one SSE reader, so they pay the same costs. Times are
+// work being measured. The relay's direct and studio subscribers share this process and one SSE
+// reader, so they pay the same costs. Times are
 // CLOCK_MONOTONIC (`now()`), the same clock in every process on the machine.
 import { setMaxListeners } from "node:events";
 import type { CallTiming, ClientReply, ClientRequest, DeliveryArrival, TextArrival } from "./clients.ts";
@@ -31,29 +31,37 @@ function subscribe(
   });
 }
 
+/** A direct consumer of the agent's stream (resuming after what the runner already stored). */
+function followAgentText(
+  request: Extract<ClientRequest, { kind: "relay" }>,
+  arrivals: TextArrival[],
+  signal: AbortSignal,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${request.agentToken}` };
+    if (request.agentCursor) headers["last-event-id"] = request.agentCursor;
+    let length = 0;
+    const onMessage = ({ data }: SseMessage) => {
+      const message = JSON.parse(data);
+      const update = message?.params?.update;
+      if (message.method === "session/update" && update?.sessionUpdate === "agent_message_chunk") {
+        length += String(update.content?.text ?? "").length;
+        arrivals.push({ at: now(), length });
+      }
+    };
+    readSse(request.agentUrl, headers, onMessage, signal, resolve).catch(reject);
+  });
+}
+
 async function relay(request: Extract<ClientRequest, { kind: "relay" }>) {
   const direct: TextArrival[] = [];
+  const secondDirect: TextArrival[] = [];
   const studio: TextArrival[] = [];
-  let directLength = 0;
   let studioLength = 0;
   const abort = new AbortController();
   let end: () => void = () => {};
   const ended = new Promise<void>((resolve) => {
     end = resolve;
-  });
-  // A second consumer of the agent's stream, resuming after what the runner already stored.
-  const directOpen = new Promise<void>((resolve, reject) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${request.agentToken}` };
-    if (request.agentCursor) headers["last-event-id"] = request.agentCursor;
-    const onMessage = ({ data }: SseMessage) => {
-      const message = JSON.parse(data);
-      const update = message?.params?.update;
-      if (message.method === "session/update" && update?.sessionUpdate === "agent_message_chunk") {
-        directLength += String(update.content?.text ?? "").length;
-        direct.push({ at: now(), length: directLength });
-      }
-    };
-    readSse(request.agentUrl, headers, onMessage, abort.signal, resolve).catch(reject);
   });
   const studioOpen = subscribe(
     request,
@@ -68,12 +76,18 @@ async function relay(request: Extract<ClientRequest, { kind: "relay" }>) {
     },
     abort.signal,
   );
-  await Promise.all([directOpen, studioOpen]);
+  await Promise.all([
+    followAgentText(request, direct, abort.signal),
+    // An identical second one: how far apart sandbox-agent's own connections are is the floor of
+    // what this comparison can resolve.
+    followAgentText(request, secondDirect, abort.signal),
+    studioOpen,
+  ]);
   send({ kind: "ready" });
   await ended;
-  await new Promise((resolve) => setTimeout(resolve, 200)); // stragglers of the direct stream
+  await new Promise((resolve) => setTimeout(resolve, 200)); // stragglers of the direct streams
   abort.abort();
-  send({ kind: "relay", direct, studio });
+  send({ kind: "relay", direct, secondDirect, studio });
 }
 
 async function fanout(request: Extract<ClientRequest, { kind: "fanout" }>) {

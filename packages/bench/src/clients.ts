@@ -52,7 +52,7 @@ export type ClientRequest =
 export type ClientReply =
   | { kind: "up" }
   | { kind: "ready" }
-  | { kind: "relay"; direct: TextArrival[]; studio: TextArrival[] }
+  | { kind: "relay"; direct: TextArrival[]; secondDirect: TextArrival[]; studio: TextArrival[] }
   | { kind: "fanout"; arrivals: DeliveryArrival[]; cpuSeconds: number }
   | {
       kind: "gateway";

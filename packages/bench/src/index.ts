@@ -107,8 +107,10 @@ Added latency from sandbox-agent's SSE to a studio subscriber (runner → Postgr
 the committed batch handed to this replica's subscribers from memory), against a direct subscriber
 on sandbox-agent's SSE in the same run. Both subscribers run in a process of their own and read
 with the same plain SSE reader (the studio's process runs only the studio, as with browsers); the
-scripted provider runs in another; OpenCode and sandbox-agent run at niceness 10, as the local
-provider starts them. Times are CLOCK_MONOTONIC, one clock for every process. Chunks the runner
+scripted provider runs in another; OpenCode and sandbox-agent run at niceness 10 in a scheduling
+group lowered to 10, as the local provider starts them. A second direct subscriber, identical to the
+first, measures how far apart sandbox-agent serves its own connections: the floor of what the
+comparison can resolve on this machine. Times are CLOCK_MONOTONIC, one clock for every process. Chunks the runner
 coalesces are matched by the length of text received; the split at the runner's commit uses the
 same matching. ${relay.rounds.length} rounds on fresh sessions; the medians, then each round.
 
@@ -117,11 +119,12 @@ same matching. ${relay.rounds.length} rounds on fresh sessions; the medians, the
 | chunks seen directly / studio events | ${relay.directChunks} / ${relay.studioEvents} | |
 | added latency p50 | ${relay.addedP50Ms} ms | |
 | added latency p99 | ${relay.addedP99Ms} ms | < 5 ms: ${ok(relay.addedP99Ms < 5)} |
+| a second direct subscriber's lateness, p50 / p99 (the floor) | ${relay.directSkewP50Ms} ms / ${relay.directSkewP99Ms} ms | |
 | of which before the runner's commit (agent stream → runner → append statement), p50 / p99 | ${relay.toCommitP50Ms} ms / ${relay.toCommitP99Ms} ms | |
 | of which after it (commit → subscription SSE), p50 / p99 | ${relay.afterCommitP50Ms} ms / ${relay.afterCommitP99Ms} ms | |
 | stream duration direct / studio | ${relay.directDurationMs} ms / ${relay.studioDurationMs} ms | |
 | throughput ratio (direct duration ÷ studio duration) | ${relay.throughputRatio} | ≥ 0.9: ${ok(relay.throughputRatio >= 0.9)} |
-| each round: added p50 / p99 (1-minute load average) | ${relay.rounds.map((r) => `${r.addedP50Ms} / ${r.addedP99Ms} ms (${r.load})`).join(", ")} | |
+| each round: added p50 / p99; second direct p99 (1-minute load average) | ${relay.rounds.map((r) => `${r.addedP50Ms} / ${r.addedP99Ms}; ${r.directSkewP99Ms} ms (${r.load})`).join(", ")} | |
 
 ## Fan-out (${fanout.sessions} sessions × ${fanout.subscribersPerSession} subscribers)
 

@@ -21,6 +21,12 @@ export interface RelayRound {
   studioEvents: number;
   addedP50Ms: number;
   addedP99Ms: number;
+  /**
+   * The same comparison between two identical direct subscribers (the second's lateness): how far
+   * apart sandbox-agent serves its own connections, the floor of what "added" can resolve.
+   */
+  directSkewP50Ms: number;
+  directSkewP99Ms: number;
   /** Where the added time goes: from the direct subscriber's arrival to the runner's commit... */
   toCommitP50Ms: number;
   toCommitP99Ms: number;
@@ -49,6 +55,8 @@ export async function benchRelay(stack: BenchStack): Promise<RelayResult> {
     studioEvents: middle((round) => round.studioEvents),
     addedP50Ms: middle((round) => round.addedP50Ms),
     addedP99Ms: middle((round) => round.addedP99Ms),
+    directSkewP50Ms: middle((round) => round.directSkewP50Ms),
+    directSkewP99Ms: middle((round) => round.directSkewP99Ms),
     toCommitP50Ms: middle((round) => round.toCommitP50Ms),
     toCommitP99Ms: middle((round) => round.toCommitP99Ms),
     afterCommitP50Ms: middle((round) => round.afterCommitP50Ms),
@@ -90,10 +98,10 @@ async function relayRound(stack: BenchStack): Promise<RelayRound> {
     });
     await stack.upstream.enqueue({ steps: [manyChunks(CHUNKS)] });
     await stack.client.sessions.sendMessage.mutate({ sessionId, text: "stream 2000 chunks" });
-    const { direct, studio } = await results;
+    const { direct, secondDirect, studio } = await results;
     stopWatching();
     await stack.client.sessions.stop.mutate({ sessionId });
-    return { ...measure(direct, studio, commits), load };
+    return { ...measure(direct, secondDirect, studio, commits), load };
   } finally {
     clients.close();
   }
@@ -108,8 +116,15 @@ function matching(arrivals: TextArrival[], later: TextArrival[]): Array<TextArri
   });
 }
 
+/** How much later `later` had each arrival's text than `arrivals` did. */
+function lateness(arrivals: TextArrival[], later: TextArrival[]): number[] {
+  const seen = matching(arrivals, later);
+  return arrivals.flatMap((arrival, index) => (seen[index] ? [seen[index].at - arrival.at] : []));
+}
+
 function measure(
   direct: TextArrival[],
+  secondDirect: TextArrival[],
   studio: TextArrival[],
   commits: TextArrival[],
 ): Omit<RelayRound, "load"> {
@@ -129,6 +144,7 @@ function measure(
       afterCommit.push(atStudio.at - atCommit.at);
     }
   });
+  const skew = lateness(direct, secondDirect);
   const span = (arrivals: TextArrival[]) => arrivals.at(-1)!.at - arrivals[0]!.at;
   const directDuration = span(direct);
   const studioDuration = span(studio);
@@ -137,6 +153,8 @@ function measure(
     studioEvents: studio.length,
     addedP50Ms: round(percentile(added, 50)),
     addedP99Ms: round(percentile(added, 99)),
+    directSkewP50Ms: round(percentile(skew, 50)),
+    directSkewP99Ms: round(percentile(skew, 99)),
     toCommitP50Ms: round(percentile(toCommit, 50)),
     toCommitP99Ms: round(percentile(toCommit, 99)),
     afterCommitP50Ms: round(percentile(afterCommit, 50)),

@@ -108,11 +108,11 @@ the committed batch handed to this replica's subscribers from memory), against a
 on sandbox-agent's SSE in the same run. Both subscribers run in a process of their own and read
 with the same plain SSE reader (the studio's process runs only the studio, as with browsers); the
 scripted provider runs in another; OpenCode and sandbox-agent run at niceness 10 in a scheduling
-group lowered to 10, as the local provider starts them. A second direct subscriber, identical to the
-first, measures how far apart sandbox-agent serves its own connections: the floor of what the
-comparison can resolve on this machine. Times are CLOCK_MONOTONIC, one clock for every process. Chunks the runner
-coalesces are matched by the length of text received; the split at the runner's commit uses the
-same matching. ${relay.rounds.length} rounds on fresh sessions; the medians, then each round.
+group lowered to 10, as the local provider starts them. A second direct subscriber, identical to
+the first, measures how far apart sandbox-agent serves its own connections: the floor of what the
+comparison can resolve on this machine. Times are CLOCK_MONOTONIC, one clock for every process.
+Chunks the runner coalesces are matched by the length of text received; the split at the runner's
+commit uses the same matching. ${relay.rounds.length} rounds on fresh sessions; the medians, then each round.
 
 | | value | target |
 | --- | --- | --- |

@@ -379,4 +379,35 @@ describe("turns, queue and lifecycle", () => {
     ]);
     expect(state.context).toEqual({ usedTokens: 1200, contextSize: 128000 });
   });
+
+  it("keeps the session's totals from its latest metered model call", () => {
+    const call = (costMicroUsd: number, totalCost: number) => ({
+      type: "metered" as const,
+      model: "grok-4",
+      inputTokens: 100,
+      outputTokens: 20,
+      cachedTokens: 0,
+      reasoningTokens: 0,
+      estimated: false,
+      costMicroUsd,
+      chargedMicroUsd: costMicroUsd,
+      totals: {
+        inputTokens: totalCost * 10,
+        outputTokens: totalCost * 2,
+        cachedTokens: 0,
+        costMicroUsd: totalCost,
+        chargedMicroUsd: totalCost,
+      },
+    });
+    expect(reduceEvents([]).metered).toBeNull();
+    const state = reduceEvents(numbered([call(300, 300), call(450, 750)]));
+    expect(state.metered).toEqual({
+      inputTokens: 7500,
+      outputTokens: 1500,
+      cachedTokens: 0,
+      costMicroUsd: 750,
+      chargedMicroUsd: 750,
+    });
+    expect(state.items).toEqual([]);
+  });
 });

@@ -78,6 +78,9 @@ function apply(d: Draft, e: LiveEvent) {
     case "usage":
       d.context = { usedTokens: e.usedTokens, contextSize: e.contextSize };
       return;
+    case "metered":
+      d.metered = e.totals;
+      return;
     case "turn_started":
       return turnStarted(d, e);
     case "turn_ended":

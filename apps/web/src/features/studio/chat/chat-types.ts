@@ -9,6 +9,9 @@ import type {
 
 export type { PermissionOption, Question, SessionStatus, StudioEvent, ToolCallStatus, ToolContent };
 
+/** A `metered` event's running totals: tokens, and cost and charge in micro-USD. */
+export type MeteredTotals = Extract<StudioEvent, { type: "metered" }>["totals"];
+
 /** A stored event as the `sessions.events` subscription delivers it. */
 export type LiveEvent = StudioEvent & { seq: number; at: Date };
 
@@ -132,6 +135,8 @@ export interface ChatState {
   context: { usedTokens: number; contextSize: number | null } | null;
   /** Tokens the agent reported at the end of each turn, summed. */
   tokens: { input: number; output: number };
+  /** The session's totals after its latest model call metered by the gateway; null before one. */
+  metered: MeteredTotals | null;
   /**
    * Item position by key: `tool:<id>`, `int:<interactionId>` (the permission's own item or the tool
    * item holding it), `user:<messageId>`, `id:<item id>`, and `ptool:<toolCallId>` for a permission
@@ -150,5 +155,6 @@ export const initialChatState: ChatState = {
   openProvisioningId: null,
   context: null,
   tokens: { input: 0, output: 0 },
+  metered: null,
   index: new Map(),
 };

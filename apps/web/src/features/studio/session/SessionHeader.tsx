@@ -27,10 +27,13 @@ import {
   statusLabels,
   statusTones,
 } from "../session-status.ts";
-import { larger, useMeteredTotals } from "./use-metered-totals.ts";
 import type { Connection } from "./use-session-events.ts";
 
 type Session = RouterOutputs["sessions"]["get"];
+
+/** The larger of a row's running total and the log's latest (absent before a metered call). */
+const larger = (row: bigint, live: number | undefined) =>
+  live !== undefined && BigInt(live) > row ? BigInt(live) : row;
 
 /** The metered total when the studio has one, else what the agent reported turn by turn. */
 const maxOf = (metered: bigint, reported: number) => (metered > BigInt(reported) ? metered : reported);
@@ -86,7 +89,7 @@ function ConnectionIndicator({ connection }: { connection: Connection }) {
         aria-hidden="true"
         className={cn(
           "size-2 rounded-full",
-          connection === "live" ? "bg-success-soft-fg" : "animate-pulse bg-warning-soft-fg",
+          connection === "live" ? "bg-success-soft-fg" : "motion-safe:animate-pulse bg-warning-soft-fg",
         )}
       />
       {connectionText[connection]}
@@ -139,7 +142,8 @@ export function SessionHeader({
 }) {
   const live = isLiveStatus(status);
   const context = state.context;
-  const metered = useMeteredTotals(session.id, session.lastEventSeq, live);
+  // The row is refetched now and then, the log is live: whichever is further along.
+  const metered = state.metered;
   const cost = larger(session.totalCostMicroUsd, metered?.costMicroUsd);
   const charged = larger(session.totalCreditsConsumed, metered?.chargedMicroUsd);
   const inputTokens = larger(session.totalInputTokens, metered?.inputTokens);

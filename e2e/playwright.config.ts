@@ -26,6 +26,10 @@ export default defineConfig({
   globalSetup: "./support/global-setup.ts",
   use: {
     baseURL,
+    // The app stops its endless animations (spinners, pulsing dots) for people who ask for less
+    // motion. Headless Chromium paints every frame of them in software, two browsers at a time: a
+    // core's worth of CPU taken from the sandboxes under test, which run at a lower priority.
+    reducedMotion: "reduce",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {

@@ -1,7 +1,12 @@
 import { cn } from "../../lib/cn.ts";
 
 export function Skeleton({ className }: { className?: string }) {
-  return <div aria-hidden="true" className={cn("animate-pulse rounded-md bg-surface-hover", className)} />;
+  return (
+    <div
+      aria-hidden="true"
+      className={cn("motion-safe:animate-pulse rounded-md bg-surface-hover", className)}
+    />
+  );
 }
 
 /** Placeholder rows for a list or table while it loads. */

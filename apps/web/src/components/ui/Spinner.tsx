@@ -4,7 +4,7 @@ import { cn } from "../../lib/cn.ts";
 export function Spinner({ className, label }: { className?: string; label?: string }) {
   return (
     <LoaderCircle
-      className={cn("size-4 shrink-0 animate-spin", className)}
+      className={cn("size-4 shrink-0 motion-safe:animate-spin", className)}
       aria-hidden={label ? undefined : true}
       aria-label={label}
       role={label ? "status" : undefined}

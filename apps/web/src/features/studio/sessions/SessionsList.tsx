@@ -23,9 +23,9 @@ const statusGroups: Record<Exclude<StatusFilter, "all">, SessionStatus[]> = {
 };
 
 const dotColours: Record<SessionStatus, string> = {
-  provisioning: "bg-accent animate-pulse",
+  provisioning: "bg-accent motion-safe:animate-pulse",
   ready: "bg-success-soft-fg",
-  active: "bg-accent animate-pulse",
+  active: "bg-accent motion-safe:animate-pulse",
   idle: "bg-success-soft-fg/60",
   stopped: "bg-fg-subtle",
   error: "bg-danger",

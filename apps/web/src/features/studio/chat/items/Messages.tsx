@@ -58,7 +58,7 @@ export const AssistantMessage = memo(function AssistantMessage({
         <Markdown text={item.text} />
         {streaming ? (
           <span
-            className="ml-0.5 inline-block h-4 w-1.5 animate-pulse rounded-sm bg-accent align-text-bottom"
+            className="ml-0.5 inline-block h-4 w-1.5 motion-safe:animate-pulse rounded-sm bg-accent align-text-bottom"
             aria-hidden="true"
           />
         ) : (

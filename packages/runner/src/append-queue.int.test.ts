@@ -3,6 +3,7 @@
 import type { StudioEvent } from "@studio/acp/events";
 import { type AppendBatch, newId } from "@studio/core";
 import { type SqlPool, sqlPoolOf } from "@studio/db";
+import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { describe, expect, it } from "vitest";
 import { AppendQueue, type AppendSource } from "./append-queue.ts";
@@ -10,28 +11,7 @@ import { AppendQueue, type AppendSource } from "./append-queue.ts";
 const database = useTestDatabase();
 
 async function newSession(): Promise<string> {
-  const userId = newId();
-  const organizationId = newId();
-  await database.db.user.create({
-    data: { id: userId, email: `${userId}@example.com`, name: "Q", passwordHash: "x" },
-  });
-  await database.db.organization.create({ data: { id: organizationId, name: "Q", slug: organizationId } });
-  const session = await database.db.studioSession.create({
-    data: {
-      id: newId(),
-      organizationId,
-      userId,
-      environment: "development",
-      provider: "custom",
-      model: "m",
-      keySource: "platform",
-      upstreamProvider: "custom",
-      upstreamModel: "m",
-      sandboxProvider: "local",
-      idleTimeoutSeconds: 60,
-    },
-  });
-  return session.id;
+  return (await seedSessionRow(database.db)).sessionId;
 }
 
 const chunk = (text: string): StudioEvent => ({ type: "agent_message_chunk", messageId: "m", text });

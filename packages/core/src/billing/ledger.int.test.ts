@@ -1,4 +1,5 @@
 // The ledger under concurrency: exact balances, one entry per request id, replays charge nothing.
+import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { describe, expect, it } from "vitest";
 import { hashSecret } from "../auth/secrets.ts";
@@ -17,39 +18,22 @@ import { seedListPrices } from "./prices.ts";
 const database = useTestDatabase();
 
 async function organizationWithSession(credits: bigint) {
-  const userId = newId();
-  const organizationId = newId();
-  await database.db.user.create({
-    data: { id: userId, email: `${userId}@example.com`, name: "L", passwordHash: "x" },
+  const seeded = await seedSessionRow(database.db, {
+    provider: "anthropic",
+    model: "claude-haiku-4-5",
+    upstreamProvider: "anthropic",
+    upstreamModel: "claude-haiku-4-5",
+    idleTimeoutSeconds: 900,
+    gatewayTokenHash: hashSecret(newId()),
   });
-  await database.db.organization.create({ data: { id: organizationId, name: "L", slug: organizationId } });
-  await changeCredits(
-    database.db,
-    { userId, organizationId },
-    {
-      kind: "grant",
-      amountMicroUsd: credits,
-      reason: "opening balance",
-      requestId: newId(),
-    },
-  );
-  const session = await database.db.studioSession.create({
-    data: {
-      id: newId(),
-      organizationId,
-      userId,
-      environment: "development",
-      provider: "anthropic",
-      model: "claude-haiku-4-5",
-      keySource: "platform",
-      upstreamProvider: "anthropic",
-      upstreamModel: "claude-haiku-4-5",
-      sandboxProvider: "local",
-      idleTimeoutSeconds: 900,
-      gatewayTokenHash: hashSecret(newId()),
-    },
-  });
-  return { userId, organizationId, sessionId: session.id };
+  const grant = {
+    kind: "grant",
+    amountMicroUsd: credits,
+    reason: "opening balance",
+    requestId: newId(),
+  } as const;
+  await changeCredits(database.db, seeded, grant);
+  return seeded;
 }
 
 const call = (sessionId: string, requestId: string, outputTokens: number): MeteredCall => ({

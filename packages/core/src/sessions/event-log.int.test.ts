@@ -3,6 +3,7 @@
 import type { StudioEvent } from "@studio/acp/events";
 import { sqlPoolOf } from "@studio/db";
 import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
+import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../shared/ids.ts";
@@ -25,28 +26,7 @@ afterAll(async () => {
 });
 
 async function newSession(): Promise<string> {
-  const userId = newId();
-  const organizationId = newId();
-  await database.db.user.create({
-    data: { id: userId, email: `${userId}@example.com`, name: "L", passwordHash: "x" },
-  });
-  await database.db.organization.create({ data: { id: organizationId, name: "L", slug: organizationId } });
-  const session = await database.db.studioSession.create({
-    data: {
-      id: newId(),
-      organizationId,
-      userId,
-      environment: "development",
-      provider: "custom",
-      model: "m",
-      keySource: "platform",
-      upstreamProvider: "custom",
-      upstreamModel: "m",
-      sandboxProvider: "local",
-      idleTimeoutSeconds: 60,
-    },
-  });
-  return session.id;
+  return (await seedSessionRow(database.db)).sessionId;
 }
 
 const chunk = (text: string): StudioEvent => ({ type: "agent_message_chunk", messageId: "m", text });

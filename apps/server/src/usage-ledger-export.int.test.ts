@@ -2,13 +2,10 @@
 // are limited in number, and an abandoned download frees its database connection.
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { inertSessionsContext } from "@studio/api/testing";
-import { newKeyring } from "@studio/core";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createStudioServer, type StudioServer } from "./app.ts";
-import { loadConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import type { StudioServer } from "./app.ts";
+import { fetchLedgerCsv, startInertStudio } from "./testing/inert-studio.ts";
 import { signUpAccount, type TestAccount } from "./testing/studio-process.ts";
 
 const database = useTestDatabase();
@@ -35,21 +32,10 @@ function bulkAccount(): Promise<TestAccount> {
   return bulk;
 }
 
-const csv = (account: TestAccount, filter: unknown) =>
-  fetch(`${url}/api/usage/ledger.csv?filter=${encodeURIComponent(JSON.stringify(filter))}`, {
-    headers: { authorization: `Bearer ${account.token}` },
-  });
+const csv = (account: TestAccount, filter: unknown) => fetchLedgerCsv(url, account, filter);
 
 beforeAll(async () => {
-  const config = loadConfig({ PORT: "0", STUDIO_DATA_DIR: "/nonexistent", STUDIO_WEB_DIST: "/nonexistent" });
-  studio = createStudioServer({
-    config,
-    db: database.db,
-    logger: createLogger("silent"),
-    sessions: inertSessionsContext,
-    keyring: newKeyring(),
-  });
-  url = await studio.listen();
+  ({ studio, url } = await startInertStudio(database.db));
 });
 
 afterAll(() => studio.close());

@@ -1,12 +1,10 @@
 // The usage ledger over HTTP: filters and totals against hand-computed sums on a seeded ledger, the
 // CSV export of the same set, 200,000 rows streamed with flat memory, and who may see what.
-import { inertSessionsContext } from "@studio/api/testing";
-import { newId, newKeyring } from "@studio/core";
+import { newId } from "@studio/core";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStudioServer, type StudioServer } from "./app.ts";
-import { loadConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import type { StudioServer } from "./app.ts";
+import { fetchLedgerCsv, startInertStudio } from "./testing/inert-studio.ts";
 import { signUpAccount, type TestAccount } from "./testing/studio-process.ts";
 
 const database = useTestDatabase();
@@ -131,21 +129,10 @@ const trpc = async (account: TestAccount, procedure: string, input: unknown) => 
   return { status: response.status, body: await response.json() };
 };
 
-const csv = (account: TestAccount, filter: unknown) =>
-  fetch(`${url}/api/usage/ledger.csv?filter=${encodeURIComponent(JSON.stringify(filter))}`, {
-    headers: { authorization: `Bearer ${account.token}` },
-  });
+const csv = (account: TestAccount, filter: unknown) => fetchLedgerCsv(url, account, filter);
 
 beforeAll(async () => {
-  const config = loadConfig({ PORT: "0", STUDIO_DATA_DIR: "/nonexistent", STUDIO_WEB_DIST: "/nonexistent" });
-  studio = createStudioServer({
-    config,
-    db: database.db,
-    logger: createLogger("silent"),
-    sessions: inertSessionsContext,
-    keyring: newKeyring(),
-  });
-  url = await studio.listen();
+  ({ studio, url } = await startInertStudio(database.db));
   admin = await signUpAccount(url);
   member = await signUpAccount(url);
   const adminUser = await database.db.user.findUniqueOrThrow({ where: { email: admin.email } });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { type Browser, expect, type Page, type TestInfo } from "@playwright/test";
 
 export interface TestUser {
   name: string;
@@ -67,4 +67,20 @@ export async function createOrganization(page: Page, name: string) {
   await expect(dialog).toBeHidden();
   await expect(organizationSwitcher(page)).toContainText(name);
   return name;
+}
+
+/** Invites a new person as a member through the Members page; returns their signed-in page. */
+export async function addMember(page: Page, browser: Browser, member: TestUser): Promise<Page> {
+  await page.goto("/settings/members");
+  await page.getByLabel("Email address").fill(member.email);
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
+  const guest = await (await browser.newContext()).newPage();
+  await guest.goto("/sign-up");
+  await fillSignUp(guest, member);
+  await expect(guest.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
+  await guest.goto(link);
+  await guest.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(guest.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
+  return guest;
 }

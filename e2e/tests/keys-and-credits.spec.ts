@@ -1,8 +1,8 @@
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { script } from "../support/model-server.ts";
 import { marker, replies, TURN_TIMEOUT, waitUntilReady } from "../support/session.ts";
-import { createOrganization, fillSignUp, newUser, signUp, snap, type TestUser } from "../support/studio.ts";
+import { addMember, createOrganization, newUser, signUp, snap } from "../support/studio.ts";
 
 // Several sign-ups, a second browser context and axe over a long price table: more than the default minute
 // on a busy machine.
@@ -19,22 +19,6 @@ async function everythingOnThePage(page: Page): Promise<string> {
     document.documentElement.outerHTML,
     ...Array.from(document.querySelectorAll("input, textarea"), (field) => field.value),
   ].join("\\n")`);
-}
-
-/** Invites a new person as a member through the Members page; returns their signed-in page. */
-async function addMember(page: Page, browser: Browser, member: TestUser): Promise<Page> {
-  await page.goto("/settings/members");
-  await page.getByLabel("Email address").fill(member.email);
-  await page.getByRole("button", { name: "Invite", exact: true }).click();
-  const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
-  const guest = await (await browser.newContext()).newPage();
-  await guest.goto("/sign-up");
-  await fillSignUp(guest, member);
-  await expect(guest.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
-  await guest.goto(link);
-  await guest.getByRole("button", { name: "Accept invitation" }).click();
-  await expect(guest.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
-  return guest;
 }
 
 /** The balance shown on the page, in micro-USD (exact: "$1,025.50" → 1025500000n). */

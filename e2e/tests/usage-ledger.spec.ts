@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { memberIds, type SeedEntry, seedLedger, seedStoppedSession } from "../support/ledger.ts";
-import { fillSignUp, newUser, personalOrganization, signUp, snap, type TestUser } from "../support/studio.ts";
+import { addMember, newUser, personalOrganization, signUp, snap } from "../support/studio.ts";
 
 // Sign-ups, a second browser context, a CSV download and axe over long tables: more than the default
 // minute on a busy machine.
@@ -94,21 +94,6 @@ function parseCsv(text: string): string[][] {
   }
   if (field || row.length) rows.push([...row, field]);
   return rows;
-}
-
-async function addMember(page: Page, browser: Browser, member: TestUser): Promise<Page> {
-  await page.goto("/settings/members");
-  await page.getByLabel("Email address").fill(member.email);
-  await page.getByRole("button", { name: "Invite", exact: true }).click();
-  const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
-  const guest = await (await browser.newContext()).newPage();
-  await guest.goto("/sign-up");
-  await fillSignUp(guest, member);
-  await expect(guest.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
-  await guest.goto(link);
-  await guest.getByRole("button", { name: "Accept invitation" }).click();
-  await expect(guest.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
-  return guest;
 }
 
 const totals = (page: Page) => ({

@@ -4,6 +4,7 @@ import {
   chooseScriptedModel,
   marker,
   replies,
+  sessionStatus,
   startSession,
   TURN_TIMEOUT,
   waitUntilReady,
@@ -66,6 +67,11 @@ test("the sessions sidebar lists, filters and reopens sessions with their histor
   await expect(replies(page).filter({ hasText: "Development reply." })).toBeVisible({
     timeout: TURN_TIMEOUT,
   });
+  // The list follows the session as its turn ends (well before its 15 s refresh).
+  const sidebar = page.getByRole("complementary", { name: "Sessions" });
+  const links = sidebar.getByRole("navigation", { name: "Sessions" }).getByRole("link");
+  await expect(sessionStatus(page)).toHaveText(/Idle|Ready/);
+  await expect(links.first()).toContainText(/Idle|Ready/, { timeout: 5_000 });
 
   await page.goto("/");
   await chooseScriptedModel(page, "Production");
@@ -73,8 +79,6 @@ test("the sessions sidebar lists, filters and reopens sessions with their histor
   await page.getByRole("button", { name: "Start session" }).click();
   await page.waitForURL(/\/sessions\//);
 
-  const sidebar = page.getByRole("complementary", { name: "Sessions" });
-  const links = sidebar.getByRole("navigation", { name: "Sessions" }).getByRole("link");
   await expect(links).toHaveCount(2);
   await expect(links.first()).toContainText("production work");
   await expect(links.first()).toContainText("Prod");

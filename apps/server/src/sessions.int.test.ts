@@ -1,7 +1,7 @@
 // Live sessions end to end: a real studio process, real PostgreSQL, the real sandbox-agent and
 // OpenCode in a local sandbox, and the scripted model server as the only stand-in (the upstream
 // behind the studio's gateway).
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { StudioClient } from "@studio/client";
@@ -51,6 +51,17 @@ async function startSession() {
   const events = collectEvents(client, session.id);
   await events.waitFor("status_changed", (event) => event.to === "ready", 90_000);
   return { session, events };
+}
+
+/** The directories of the sandboxes made for a session, found by their state files. */
+function sandboxDirsOf(sessionId: string): string[] {
+  const root = path.join(dataDir, "sandboxes");
+  return readdirSync(root)
+    .map((name) => path.join(root, name))
+    .filter((dir) => {
+      const state = path.join(dir, "sandbox.json");
+      return existsSync(state) && JSON.parse(readFileSync(state, "utf8")).sessionId === sessionId;
+    });
 }
 
 async function workspaceOf(sessionId: string): Promise<string> {
@@ -332,6 +343,35 @@ describe("lifecycle", { timeout: 180_000 }, () => {
       events.events.filter((e) => e.type === "user_message").map((e) => (e as { text: string }).text),
     ).toEqual(["remember a word", "what was the word?"]);
     expect(sequenceProblems(events.events)).toBeNull();
+    events.stop();
+  });
+
+  it("stopped while provisioning, it leaves no sandbox behind and stays stopped", async () => {
+    const session = await client.sessions.create.mutate({
+      environment: "development",
+      provider: "custom",
+      model: "scripted-1",
+    });
+    const events = collectEvents(client, session.id);
+    // sandbox-agent is starting: the sandbox exists, the session does not know it yet.
+    await events.waitFor(
+      "provisioning",
+      (event) => event.step === "sandbox.agent-server" && event.state === "started",
+      90_000,
+    );
+    await client.sessions.stop.mutate({ sessionId: session.id });
+    await events.waitFor("status_changed", (event) => event.to === "stopped");
+    const [sandboxDir, ...others] = sandboxDirsOf(session.id);
+    expect(sandboxDir).toBeDefined();
+    expect(others).toEqual([]);
+    await vi.waitFor(() => expect(processesUnder(sandboxDir!)).toEqual([]), { timeout: 20_000 });
+    // Whatever the interrupted provisioning was doing has ended: nothing revives or fails it later.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(processesUnder(sandboxDir!)).toEqual([]);
+    expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("stopped");
+    expect(events.events.filter((event) => event.type === "status_changed").at(-1)).toMatchObject({
+      to: "stopped",
+    });
     events.stop();
   });
 

@@ -20,6 +20,7 @@ export interface ConnectOptions {
   report: (event: StudioEvent) => void;
   /** Called with the client before any ACP request, so its stream has its consumer from the start. */
   onClient: (client: AcpClient) => void;
+  /** The runner is going away: stop creating the sandbox, and close the agent's client. */
   signal?: AbortSignal;
 }
 
@@ -78,6 +79,9 @@ function openClient(
     logger: options.logger,
   });
   options.onClient(client);
+  const close = () => void client.close().catch(() => {});
+  if (options.signal?.aborted) close();
+  else options.signal?.addEventListener("abort", close, { once: true });
   return client;
 }
 
@@ -96,7 +100,13 @@ export async function provisionAgent(
       ...(options.signal ? { signal: options.signal } : {}),
     }),
   );
-  return startAgentSession(options, sandbox, null);
+  try {
+    return await startAgentSession(options, sandbox, null);
+  } catch (error) {
+    // Nothing refers to this sandbox yet, so nothing else would ever end it.
+    await provider.destroy(sandbox.id).catch(() => {});
+    throw error;
+  }
 }
 
 /** An ACP server in an existing sandbox: a new session, or `session/load` of an existing one. */

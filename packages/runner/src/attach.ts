@@ -43,18 +43,29 @@ export async function provision(runner: RunnerContext, session: SessionRow) {
     connection = await provisionAgent(runner.connectOptions(), workspace);
   }
   state.connection = connection;
-  await runner.writer.flushed();
-  await applyTransition(deps.db, sessionId, "provisioned", {
-    reason: "The agent is ready",
-    data: {
-      readyAt: new Date(),
-      lastActivityAt: new Date(),
-      sandboxId: connection.sandbox.id,
-      agentSessionId: connection.agentSessionId,
-      acpServerId: connection.acpServerId,
-      agentEventCursor: null,
-    },
-  });
+  try {
+    await runner.writer.flushed();
+    await applyTransition(deps.db, sessionId, "provisioned", {
+      reason: "The agent is ready",
+      data: {
+        readyAt: new Date(),
+        lastActivityAt: new Date(),
+        sandboxId: connection.sandbox.id,
+        agentSessionId: connection.agentSessionId,
+        acpServerId: connection.acpServerId,
+        agentEventCursor: null,
+      },
+    });
+  } catch (error) {
+    // Stopped meanwhile, say. A new sandbox the session does not refer to would run on unseen; a
+    // resumed one keeps its workspace for the next resume.
+    state.connection = null;
+    await connection.client.close().catch(() => {});
+    await deps.provider
+      .destroy(connection.sandbox.id, { keepWorkspace: session.sandboxId === connection.sandbox.id })
+      .catch(() => {});
+    throw error;
+  }
 }
 
 export async function reattach(runner: RunnerContext, session: SessionRow) {

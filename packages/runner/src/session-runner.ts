@@ -36,6 +36,12 @@ export class SessionRunner {
   private draining = false;
   private drainAgain = false;
   private stopping: Promise<void> | null = null;
+  /**
+   * Aborted at teardown: a provisioning or re-attaching still under way stops (a sandbox being
+   * created is ended, not left running unseen) and closes its agent client.
+   */
+  private readonly attachAbort = new AbortController();
+  private attaching: Promise<void> | null = null;
   private readonly interactionIds = new Map<string, string>();
   private readonly askedQuestions = new Set<string>();
   private readonly log: RunnerLogger;
@@ -76,9 +82,15 @@ export class SessionRunner {
     for (const row of await pendingInteractionsOf(this.deps.db, this.sessionId))
       this.interactionIds.set(row.agentRequestId, row.id);
     try {
-      if (session.status === "provisioning") await provision(this.context, session);
-      else await reattach(this.context, session);
+      this.attaching =
+        session.status === "provisioning"
+          ? provision(this.context, session)
+          : reattach(this.context, session);
+      await this.attaching;
     } catch (error) {
+      // Shut down meanwhile (this replica stopping, or the session stopped): the session is left as
+      // it is, for whoever runs it next; nothing failed.
+      if (this.state.stopped) return;
       await this.fail(
         error instanceof ProvisioningError ? (this.state.failedStep ?? error.label) : null,
         error,
@@ -100,6 +112,7 @@ export class SessionRunner {
         this.writer.push([event]);
       },
       onClient: (client) => this.background(this.consume(client)),
+      signal: this.attachAbort.signal,
     };
   }
 
@@ -282,6 +295,8 @@ export class SessionRunner {
 
   private async teardown(destroy: boolean) {
     this.state.stopped = true;
+    this.attachAbort.abort();
+    await this.attaching?.catch(() => {});
     await this.writer.flushed().catch(() => {});
     const connection = this.state.connection;
     this.state.connection = null;

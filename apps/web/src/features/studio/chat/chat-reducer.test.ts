@@ -2,13 +2,10 @@ import { describe, expect, it } from "vitest";
 import { applyEvents, reduceEvents } from "./chat-reducer.ts";
 import type { ChatItem, StudioEvent, ToolItem } from "./chat-types.ts";
 import { longSession } from "./fixtures/long-session.ts";
-import { numbered, transcriptEvents, turn } from "./test-events.ts";
+import { kinds, numbered, textOf, transcriptEvents, turn } from "./test-events.ts";
 
-const kinds = (items: ChatItem[]) => items.map((item) => item.kind);
 const tool = (items: ChatItem[], toolCallId: string) =>
   items.find((item): item is ToolItem => item.kind === "tool" && item.toolCallId === toolCallId);
-const textOf = (item: ChatItem | undefined) =>
-  item && (item.kind === "assistant" || item.kind === "thinking") ? item.text : undefined;
 
 describe("the recorded OpenCode transcript", () => {
   const events = numbered(transcriptEvents("acp-transcript.jsonl"));
@@ -277,137 +274,5 @@ describe("the long session the list checks use (fixtures/long-session.ts)", () =
       batched = applyEvents(batched, events.slice(start, start + 37));
     }
     expect(batched.items).toEqual(state.items);
-  });
-});
-
-describe("turns, queue and lifecycle", () => {
-  it("holds a message sent during a turn until its own turn starts", () => {
-    const first = turn("first", [{ type: "agent_message_chunk", messageId: "a", text: "Working" }]);
-    const queued: StudioEvent = {
-      type: "user_message",
-      messageId: "m-second",
-      text: "second",
-      authorId: "u1",
-    };
-    // The second message arrives mid-turn; more chunks of the first turn follow it.
-    const events = numbered([
-      ...first.slice(0, 3),
-      queued,
-      { type: "agent_message_chunk", messageId: "a", text: " on it." },
-      ...first.slice(3),
-    ]);
-    const during = reduceEvents(events);
-    expect(textOf(during.items[1])).toBe("Working on it.");
-    expect(during.queued.map((item) => [item.text, item.state])).toEqual([["second", "queued"]]);
-    const next = applyEvents(
-      during,
-      numbered([{ type: "turn_started", turnId: "t2", promptMessageId: "m-second" }], during.lastSeq + 1),
-    );
-    expect(next.queued).toEqual([]);
-    expect(next.items.at(-1)).toMatchObject({ kind: "user", text: "second", state: "sent" });
-    expect(next.turn?.turnId).toBe("t2");
-    expect(next.tokens).toEqual({ input: 10, output: 5 });
-  });
-
-  it("marks queued messages dropped when the turn is cancelled, with a notice", () => {
-    const events = numbered([
-      ...turn("long", [{ type: "agent_message_chunk", messageId: "a", text: "…" }], "cancelled").slice(0, 3),
-      { type: "user_message", messageId: "later", text: "later", authorId: "u1" },
-      {
-        type: "turn_ended",
-        turnId: "t-long",
-        stopReason: "cancelled",
-        inputTokens: null,
-        outputTokens: null,
-      },
-    ]);
-    const state = reduceEvents(events);
-    expect(state.turn).toBeNull();
-    expect(state.tokens).toEqual({ input: 0, output: 0 });
-    expect(state.items.slice(-2)).toMatchObject([
-      { kind: "user", text: "later", state: "dropped" },
-      { kind: "notice", code: "turn_cancelled", level: "info" },
-    ]);
-  });
-
-  it("groups provisioning steps per attempt with their outcome and failure reason", () => {
-    const step = (name: string, state: "started" | "completed" | "failed", detail: string | null = null) =>
-      ({ type: "provisioning", step: name, label: `Step ${name}`, state, detail }) as StudioEvent;
-    const state = reduceEvents(
-      numbered([
-        { type: "status_changed", from: "provisioning", to: "provisioning", reason: "Session created" },
-        step("sandbox", "started"),
-        step("sandbox", "completed"),
-        step("agent", "started"),
-        step("agent", "failed", "opencode exited with code 1"),
-        { type: "status_changed", from: "provisioning", to: "error", reason: "The agent did not start." },
-        { type: "status_changed", from: "error", to: "provisioning", reason: "Resumed" },
-        step("sandbox", "started"),
-        step("sandbox", "completed"),
-        { type: "status_changed", from: "provisioning", to: "ready", reason: null },
-      ]),
-    );
-    expect(kinds(state.items)).toEqual(["provisioning", "notice", "provisioning"]);
-    expect(state.items[0]).toMatchObject({
-      outcome: "failed",
-      reason: "The agent did not start.",
-      steps: [
-        { step: "sandbox", state: "completed" },
-        { step: "agent", state: "failed", detail: "opencode exited with code 1" },
-      ],
-    });
-    expect(state.items[2]).toMatchObject({
-      outcome: "ready",
-      steps: [{ step: "sandbox", state: "completed" }],
-    });
-    expect(state.status).toBe("ready");
-  });
-
-  it("shows errors, notices and the end of the session as notices, and tracks context usage", () => {
-    const state = reduceEvents(
-      numbered([
-        { type: "usage", usedTokens: 1200, contextSize: 128000 },
-        { type: "notice", level: "warning", code: "agent_restarted", message: "The agent restarted." },
-        { type: "error", code: "turn_failed", message: "Upstream said no." },
-        { type: "session_ended", reason: "Stopped by a person" },
-      ]),
-    );
-    expect(state.items.map((item) => item.kind === "notice" && [item.level, item.message])).toEqual([
-      ["warning", "The agent restarted."],
-      ["error", "Upstream said no."],
-      ["info", "Session stopped: Stopped by a person"],
-    ]);
-    expect(state.context).toEqual({ usedTokens: 1200, contextSize: 128000 });
-  });
-
-  it("keeps the session's totals from its latest metered model call", () => {
-    const call = (costMicroUsd: number, totalCost: number) => ({
-      type: "metered" as const,
-      model: "grok-4",
-      inputTokens: 100,
-      outputTokens: 20,
-      cachedTokens: 0,
-      reasoningTokens: 0,
-      estimated: false,
-      costMicroUsd,
-      chargedMicroUsd: costMicroUsd,
-      totals: {
-        inputTokens: totalCost * 10,
-        outputTokens: totalCost * 2,
-        cachedTokens: 0,
-        costMicroUsd: totalCost,
-        chargedMicroUsd: totalCost,
-      },
-    });
-    expect(reduceEvents([]).metered).toBeNull();
-    const state = reduceEvents(numbered([call(300, 300), call(450, 750)]));
-    expect(state.metered).toEqual({
-      inputTokens: 7500,
-      outputTokens: 1500,
-      cachedTokens: 0,
-      costMicroUsd: 750,
-      chargedMicroUsd: 750,
-    });
-    expect(state.items).toEqual([]);
   });
 });

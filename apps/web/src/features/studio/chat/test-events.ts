@@ -2,7 +2,7 @@
 // numbered like the durable log numbers them.
 import { readFileSync } from "node:fs";
 import { normaliseAgentMessage, type StudioEvent } from "@studio/acp";
-import type { LiveEvent } from "./chat-types.ts";
+import type { ChatItem, LiveEvent } from "./chat-types.ts";
 
 export type Transcript =
   | "acp-transcript.jsonl"
@@ -61,3 +61,9 @@ export function turn(
     { type: "turn_ended", turnId: `t-${prompt}`, stopReason, inputTokens: 10, outputTokens: 5 },
   ];
 }
+
+export const kinds = (items: ChatItem[]) => items.map((item) => item.kind);
+
+/** The text of an assistant or thinking block. */
+export const textOf = (item: ChatItem | undefined) =>
+  item && (item.kind === "assistant" || item.kind === "thinking") ? item.text : undefined;

@@ -3,6 +3,7 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createStudioClient } from "@studio/client";
 import { findFreePort } from "@studio/db/postgres";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
@@ -80,21 +81,28 @@ describe("failures", { timeout: 180_000 }, () => {
 });
 
 describe("a server restart", { timeout: 240_000 }, () => {
-  it("re-attaches live sessions: the conversation goes on", async () => {
+  /** A studio of its own data directory, an account on it and a new session. */
+  async function firstStudioWithSession() {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-restart-"));
     const env = {
       DATABASE_URL: database.url,
       STUDIO_DATA_DIR: dataDir,
       CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
-      PORT: String(await findFreePort()),
     };
-    const first = await startStudioProcess(env);
-    const account = await signUpAccount(first.url);
+    const studio = await startStudioProcess({ ...env, PORT: String(await findFreePort()) });
+    const account = await signUpAccount(studio.url);
     const session = await account.client.sessions.create.mutate({
       environment: "development",
       provider: "custom",
       model: "scripted-1",
     });
+    // The same studio again, after `stop`: another port, so the sandbox must learn the new address.
+    const restartOnNewPort = async () => startStudioProcess({ ...env, PORT: String(await findFreePort()) });
+    return { dataDir, first: studio, restartOnNewPort, account, session };
+  }
+
+  it("re-attaches live sessions: the conversation goes on", async () => {
+    const { first, restartOnNewPort, account, session } = await firstStudioWithSession();
     const before = collectEvents(account.client, session.id);
     upstream.enqueue([{ text: "The code word is MARMALADE." }]);
     await account.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "remember this" });
@@ -103,9 +111,8 @@ describe("a server restart", { timeout: 240_000 }, () => {
     await first.stop();
 
     // Back on another port: the sandbox is restarted with the gateway's new address.
-    const second = await startStudioProcess({ ...env, PORT: String(await findFreePort()) });
+    const second = await restartOnNewPort();
     try {
-      const { createStudioClient } = await import("@studio/client");
       const client = createStudioClient({ url: second.url, token: account.token });
       expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle");
       const after = collectEvents(client, session.id, before.events.at(-1)!.seq);
@@ -123,20 +130,7 @@ describe("a server restart", { timeout: 240_000 }, () => {
   });
 
   it("in the middle of provisioning ends the sandbox being created and leaves the session to the next start", async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-restart-"));
-    const env = {
-      DATABASE_URL: database.url,
-      STUDIO_DATA_DIR: dataDir,
-      CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
-      PORT: String(await findFreePort()),
-    };
-    const first = await startStudioProcess(env);
-    const account = await signUpAccount(first.url);
-    const session = await account.client.sessions.create.mutate({
-      environment: "development",
-      provider: "custom",
-      model: "scripted-1",
-    });
+    const { dataDir, first, restartOnNewPort, account, session } = await firstStudioWithSession();
     const events = collectEvents(account.client, session.id);
     // sandbox-agent has been started and is not healthy yet: the sandbox is half made.
     await events.waitFor(
@@ -152,9 +146,8 @@ describe("a server restart", { timeout: 240_000 }, () => {
     const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
     expect(row.status).toBe("provisioning");
 
-    const second = await startStudioProcess({ ...env, PORT: String(await findFreePort()) });
+    const second = await restartOnNewPort();
     try {
-      const { createStudioClient } = await import("@studio/client");
       const client = createStudioClient({ url: second.url, token: account.token });
       await vi.waitFor(
         async () => expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("ready"),

@@ -32,7 +32,7 @@ export async function provision(runner: RunnerContext, session: SessionRow) {
       sessionId,
       env: workspace.env,
       files: workspace.files,
-      ...abortedBy(runner),
+      signal: runner.attachSignal,
     });
     connection = await startAgentSession(
       runner.connectOptions(),
@@ -83,7 +83,7 @@ export async function reattach(runner: RunnerContext, session: SessionRow) {
       sessionId,
       env: workspace.env,
       files: workspace.files,
-      ...abortedBy(runner),
+      signal: runner.attachSignal,
     });
   }
   const resumed = await reattachAgent(
@@ -120,10 +120,4 @@ export async function reattach(runner: RunnerContext, session: SessionRow) {
   });
   if (session.currentTurnId)
     await endTurn(runner, "error", null, null, "The agent restarted; the running turn was interrupted.");
-}
-
-/** The runner's teardown ends a sandbox start under way. */
-function abortedBy(runner: RunnerContext): { signal?: AbortSignal } {
-  const { signal } = runner.connectOptions();
-  return signal ? { signal } : {};
 }

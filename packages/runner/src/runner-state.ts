@@ -62,6 +62,8 @@ export interface RunnerContext {
   readonly writer: EventWriter;
   readonly state: RunnerState;
   connectOptions(): ConnectOptions;
+  /** Aborted when the runner is torn down: ends a sandbox start or an agent connection under way. */
+  readonly attachSignal: AbortSignal;
   /** Passed to startAgentSession: replayed history is skipped until session/load's response. */
   startLoadingHistory(loading: boolean): void;
   drainCommands(): Promise<void>;

@@ -63,6 +63,7 @@ export class SessionRunner {
       writer: this.writer,
       state: this.state,
       connectOptions: () => this.connectOptions(),
+      attachSignal: this.attachAbort.signal,
       startLoadingHistory: (loading) => {
         if (loading) this.state.loadingHistory = true;
       },

@@ -1,5 +1,6 @@
-// The real stack for benchmarks: a throwaway PostgreSQL, the studio server in this process, a local
-// sandbox provider and the scripted model server in a process of its own (upstream-process.ts).
+// The real stack for benchmarks: a throwaway PostgreSQL (durable, as the studio runs it), the
+// studio server in this process, a local sandbox provider and the scripted model server in a
+// process of its own (upstream-process.ts).
 // (Subscribers that time the relay and fan-out run in another: see clients-process.ts.)
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -28,7 +29,7 @@ export interface BenchStack {
 }
 
 export async function startStack(): Promise<BenchStack> {
-  const postgres = await startTestPostgres();
+  const postgres = await startTestPostgres({ durable: true });
   const database = await createTestDatabase(postgres.adminUrl);
   const upstream = await startUpstreamProcess();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-bench-"));

@@ -14,10 +14,18 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-/** A throwaway real PostgreSQL with a migrated template database that tests clone. */
-export async function startTestPostgres(): Promise<TestPostgres> {
+/**
+ * A throwaway real PostgreSQL with a migrated template database that tests clone. Tests skip
+ * durability (fsync, synchronous commit) to save time; `durable` keeps it, as `npm start` and
+ * production run, so benchmarks measure the commits the studio really waits for.
+ */
+export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-test-pg-"));
-  const postgres = await startEmbeddedPostgres({ dataDir, database: TEMPLATE_DATABASE, ephemeral: true });
+  const postgres = await startEmbeddedPostgres({
+    dataDir,
+    database: TEMPLATE_DATABASE,
+    ephemeral: !options.durable,
+  });
   await applyMigrations(postgres.url);
   return {
     adminUrl: postgres.adminUrl,

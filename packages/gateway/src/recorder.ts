@@ -1,12 +1,14 @@
 // Turns a finished (or cut-off) model call into its ledger entry. Recording happens after the
-// response has been streamed, off the sandbox's critical path, and is retried with the same request
-// id if the database hiccups: the ledger is idempotent on it, so a retry never charges twice.
+// response has been streamed, off the sandbox's critical path, calls finishing together are
+// written together, and a write is retried with the same request ids if the database hiccups: the
+// ledger is idempotent on them, so a retry never charges twice.
 import {
   appendEvents,
   formatUsd,
   type MeteredCall,
   markProviderKeyUsed,
-  recordModelCall,
+  type RecordedCall,
+  recordModelCalls,
   stopSession,
 } from "@studio/core";
 import type { Db } from "@studio/db";
@@ -21,6 +23,8 @@ export interface RecorderLogger {
 }
 
 const RECORD_ATTEMPTS = 5;
+/** Calls per statement at most, however many finished while the last one was written. */
+const MAX_BATCH = 200;
 /** One "out of credits" notice per session per minute, however often the agent retries. */
 const NOTICE_INTERVAL_MS = 60_000;
 const KEY_USE_INTERVAL_MS = 60_000;
@@ -39,6 +43,11 @@ export interface PendingCall {
   abandon(): void;
 }
 
+interface QueuedCall {
+  start: CallStart;
+  call: MeteredCall;
+}
+
 const ZERO: MeteredUsage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
 
 export class CallRecorder {
@@ -46,6 +55,8 @@ export class CallRecorder {
   private readonly prices: PriceCache;
   private readonly noticed = new Map<string, number>();
   private readonly keysMarked = new Map<string, number>();
+  private queue: QueuedCall[] = [];
+  private draining = false;
 
   constructor(
     private readonly db: Db,
@@ -75,7 +86,7 @@ export class CallRecorder {
           upstreamStatus: status,
           at: new Date(),
         };
-        this.track(this.record(start, call));
+        this.enqueue({ start, call });
       },
       abandon: () => {
         done = true;
@@ -83,29 +94,42 @@ export class CallRecorder {
     };
   }
 
-  private async record(start: CallStart, call: MeteredCall): Promise<void> {
+  /**
+   * Calls finished while a batch is being written wait for it and form the next one, as the event
+   * log's appends do: a lone call is written at once, a burst costs one statement (and one durable
+   * commit) per batch instead of per call, and nothing waits on a timer.
+   */
+  private enqueue(item: QueuedCall) {
+    this.queue.push(item);
+    if (this.draining) return;
+    this.draining = true;
+    this.track(this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.recordBatch(this.queue.splice(0, MAX_BATCH));
+    this.draining = false;
+  }
+
+  private async recordBatch(batch: QueuedCall[]): Promise<void> {
+    let results: RecordedCall[];
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await recordModelCall(this.db, call, {
-          platformMarkupBps: this.platformMarkupBps,
-          session: start.session,
-          price: this.prices.lookUp,
-        });
-        if (!result.duplicate)
-          this.access.noteCharge(
-            call.sessionId,
-            start.session.organizationId,
-            result.balanceAfterMicroUsd,
-            result.costMicroUsd,
-          );
-        if (start.organizationKey)
-          await this.markKeyUsed(start.session.organizationId, start.organizationKey);
-        if (result.budgetExceeded)
-          await this.stopForBudget(start.session, result.budgetExceeded.budgetMicroUsd);
-        return;
+        results = await recordModelCalls(
+          this.db,
+          batch.map(({ start, call }) => ({ call, session: start.session })),
+          { platformMarkupBps: this.platformMarkupBps, price: this.prices.lookUp },
+        );
+        break;
       } catch (error) {
+        if (batch.length > 1) {
+          // One call that cannot be recorded (its session deleted, say) must not take others with it.
+          for (const item of batch) await this.recordBatch([item]);
+          return;
+        }
         if (attempt >= RECORD_ATTEMPTS) {
           // Never silent: the call happened and was not recorded.
+          const { call } = batch[0]!;
           this.logger.warn(
             { sessionId: call.sessionId, requestId: call.requestId, err: String(error) },
             "metering failed",
@@ -114,6 +138,29 @@ export class CallRecorder {
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
       }
+    }
+    // In the calls' order, so the cached balance ends at the last one's.
+    for (const [index, result] of results.entries()) {
+      const { start, call } = batch[index]!;
+      if (!result.duplicate)
+        this.access.noteCharge(
+          call.sessionId,
+          start.session.organizationId,
+          result.balanceAfterMicroUsd,
+          result.costMicroUsd,
+        );
+    }
+    await Promise.all(results.map((result, index) => this.afterRecorded(batch[index]!.start, result)));
+  }
+
+  /** What follows a recorded call; its failures are logged, never a reason to record it again. */
+  private async afterRecorded(start: CallStart, result: RecordedCall): Promise<void> {
+    try {
+      if (start.organizationKey) await this.markKeyUsed(start.session.organizationId, start.organizationKey);
+      if (result.budgetExceeded)
+        await this.stopForBudget(start.session, result.budgetExceeded.budgetMicroUsd);
+    } catch (error) {
+      this.logger.warn({ sessionId: start.session.id, err: String(error) }, "after metering failed");
     }
   }
 

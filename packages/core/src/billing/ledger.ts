@@ -6,7 +6,12 @@ import { type Db, type DbTx, sqlPoolOf } from "@studio/db";
 import type { ModelProvider } from "@studio/models";
 import { type PriceRow, priceFor } from "./prices.ts";
 import { callCostMicroUsd } from "./pricing.ts";
-import { RECORD_CALL_SQL, type RecordedCallRow, recordCallValues } from "./record-call-sql.ts";
+import {
+  RECORD_CALLS_SQL,
+  type RecordCallParams,
+  type RecordedCallRow,
+  recordCallsValues,
+} from "./record-call-sql.ts";
 import { type KeySource, paysWithCredits } from "./resolution.ts";
 
 export interface MeteredCall {
@@ -56,10 +61,14 @@ export interface CallingSession {
   upstreamProvider: ModelProvider;
 }
 
+/** A call to record, with its session's facts when the caller already has them (the gateway does). */
+export interface CallToRecord {
+  call: MeteredCall;
+  session?: CallingSession;
+}
+
 export interface RecordOptions {
   platformMarkupBps: number;
-  /** The session's facts, when the caller already has them (the gateway does): saves a query. */
-  session?: CallingSession;
   /** Looks the price up; the gateway passes a cached lookup. Default: `priceFor`. */
   price?: (
     organizationId: string,
@@ -69,27 +78,87 @@ export interface RecordOptions {
   ) => Promise<PriceRow | null>;
 }
 
+/** A concurrent duplicate rolls the statement back; run again, it is left out. */
+const DUPLICATE_RACE_ATTEMPTS = 3;
+
 /**
- * Records one model call in one statement (record-call-sql.ts): a ledger entry at the price in
- * force, the balance charged when the session is on platform credits, the session's totals, and
- * the `metered` event carrying them to the page (with `budget_exceeded` when the call crossed the
- * session's budget). A request id recorded before charges nothing and appends nothing.
+ * Records model calls in one statement (record-call-sql.ts), with exactly the effect of recording
+ * them one by one in the order given: for each, a ledger entry at the price in force, the balance
+ * charged when its session is on platform credits, the session's totals, and the `metered` event
+ * carrying them to the page (with `budget_exceeded` after the call that crossed the session's
+ * budget). A request id recorded before charges nothing and appends nothing. Results are in the
+ * calls' order.
  */
+export async function recordModelCalls(
+  db: Db,
+  calls: CallToRecord[],
+  options: RecordOptions,
+): Promise<RecordedCall[]> {
+  const priced = await Promise.all(calls.map((item) => priceCall(db, item, options)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await sqlPoolOf(db).query<RecordedCallRow>({
+        name: "studio_record_model_calls",
+        text: RECORD_CALLS_SQL,
+        values: recordCallsValues(priced.map((p) => p.params)),
+      });
+      const recorded = new Map(result.rows.map((row) => [Number(row.n), row]));
+      return await Promise.all(
+        priced.map(async ({ params }, index): Promise<RecordedCall> => {
+          const row = recorded.get(index + 1);
+          if (!row) return duplicateOf(db, params.organizationId);
+          return {
+            duplicate: false,
+            costMicroUsd: params.costMicroUsd,
+            chargedMicroUsd: params.chargedMicroUsd,
+            balanceAfterMicroUsd: BigInt(row.balance_after),
+            budgetExceeded:
+              row.crossed_budget && row.budget_micro_usd !== null && row.total_cost_micro_usd !== null
+                ? {
+                    budgetMicroUsd: BigInt(row.budget_micro_usd),
+                    spentMicroUsd: BigInt(row.total_cost_micro_usd),
+                  }
+                : null,
+          };
+        }),
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= DUPLICATE_RACE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Records one model call: `recordModelCalls` with a batch of one. */
 export async function recordModelCall(
   db: Db,
   call: MeteredCall,
-  options: RecordOptions,
+  options: RecordOptions & { session?: CallingSession },
 ): Promise<RecordedCall> {
+  const [recorded] = await recordModelCalls(db, [{ call, session: options.session }], options);
+  return recorded!;
+}
+
+async function duplicateOf(db: Db, organizationId: string): Promise<RecordedCall> {
+  return {
+    duplicate: true,
+    costMicroUsd: 0n,
+    chargedMicroUsd: 0n,
+    balanceAfterMicroUsd: await creditBalance(db, organizationId),
+    budgetExceeded: null,
+  };
+}
+
+/** What the ledger decides about a call before writing it: its price, cost and charge. */
+async function priceCall(
+  db: Db,
+  { call, session: known }: CallToRecord,
+  options: RecordOptions,
+): Promise<{ params: RecordCallParams }> {
   const session =
-    options.session ??
+    known ??
     (await db.studioSession.findUniqueOrThrow({
       where: { id: call.sessionId },
-      select: {
-        organizationId: true,
-        userId: true,
-        keySource: true,
-        upstreamProvider: true,
-      },
+      select: { organizationId: true, userId: true, keySource: true, upstreamProvider: true },
     }));
   const lookUp = options.price ?? ((...args) => priceFor(db, ...args));
   const price = await lookUp(session.organizationId, session.upstreamProvider, call.model, call.at);
@@ -105,56 +174,23 @@ export async function recordModelCall(
     cachedTokens: call.cachedTokens,
   };
   const cost = price ? callCostMicroUsd(usage, price, markupBps) : 0n;
-  const charged = onCredits ? cost : 0n;
-  const idempotencyKey = usageIdempotencyKey(call.requestId);
-
-  let rows: RecordedCallRow[];
-  try {
-    const result = await sqlPoolOf(db).query<RecordedCallRow>({
-      name: "studio_record_model_call",
-      text: RECORD_CALL_SQL,
-      values: recordCallValues({
-        ...call,
-        organizationId: session.organizationId,
-        userId: session.userId,
-        chargedMicroUsd: charged,
-        costMicroUsd: cost,
-        idempotencyKey,
-        provider: session.upstreamProvider,
-        keySource: session.keySource,
-        priceId: price?.id ?? null,
-        inputPerMTok: price?.inputPerMTok ?? null,
-        outputPerMTok: price?.outputPerMTok ?? null,
-        cachedInputPerMTok: price?.cachedInputPerMTok ?? null,
-        markupBps,
-        at: call.at.toISOString(),
-      }),
-    });
-    rows = result.rows;
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    return {
-      duplicate: true,
-      costMicroUsd: 0n,
-      chargedMicroUsd: 0n,
-      balanceAfterMicroUsd: await creditBalance(db, session.organizationId),
-      budgetExceeded: null,
-    };
-  }
-  const totals = rows[0];
-  if (!totals) throw new Error(`session ${call.sessionId} vanished while its call was recorded`);
   return {
-    duplicate: false,
-    costMicroUsd: cost,
-    chargedMicroUsd: charged,
-    balanceAfterMicroUsd: BigInt(totals.balance_after),
-    budgetExceeded:
-      totals.crossed_budget && totals.budget_micro_usd !== null
-        ? {
-            budgetMicroUsd: BigInt(totals.budget_micro_usd),
-            spentMicroUsd: BigInt(totals.total_cost_micro_usd),
-          }
-        : null,
+    params: {
+      ...call,
+      organizationId: session.organizationId,
+      userId: session.userId,
+      chargedMicroUsd: onCredits ? cost : 0n,
+      costMicroUsd: cost,
+      idempotencyKey: usageIdempotencyKey(call.requestId),
+      provider: session.upstreamProvider,
+      keySource: session.keySource,
+      priceId: price?.id ?? null,
+      inputPerMTok: price?.inputPerMTok ?? null,
+      outputPerMTok: price?.outputPerMTok ?? null,
+      cachedInputPerMTok: price?.cachedInputPerMTok ?? null,
+      markupBps,
+      at: call.at.toISOString(),
+    },
   };
 }
 

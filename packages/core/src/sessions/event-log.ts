@@ -6,7 +6,7 @@ import type { DbTx, SqlPool } from "@studio/db";
 export const EVENTS_CHANNEL = "studio_session_events";
 
 /** NOTIFY payloads are limited to 8000 bytes; larger batches are announced without their events. */
-const NOTIFY_EVENTS_LIMIT = 7000;
+export const NOTIFY_EVENTS_LIMIT = 7000;
 
 export interface StoredEvent {
   seq: bigint;

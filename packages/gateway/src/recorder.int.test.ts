@@ -1,0 +1,124 @@
+// The recorder batches calls that finish while a write is under way, and one call that cannot be
+// recorded never takes the others of its batch down with it.
+import { EVENTS_CHANNEL, newKeyring, parseEventNotification, seedListPrices } from "@studio/core";
+import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
+import { useTestDatabase } from "@studio/testkit/vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GatewayAccess, type GatewaySession } from "./access.ts";
+import { CallRecorder } from "./recorder.ts";
+import { seedSession } from "./test-support/gateway-fixture.ts";
+
+const database = useTestDatabase();
+const keyring = newKeyring();
+let listener: NotificationListener;
+
+beforeAll(async () => {
+  listener = await createNotificationListener(database.url);
+  await seedListPrices(database.db);
+});
+afterAll(async () => {
+  await listener.close();
+});
+
+// grok-4 list price: $3 in, $15 out per million → 1,000 in + 1,000 out = 18,000 micro-USD.
+const METERED = {
+  reported: { inputTokens: 1000, outputTokens: 1000, cachedTokens: 0, reasoningTokens: 0 },
+  complete: true,
+  model: "grok-4",
+  outputChars: 10,
+};
+
+async function recorderWithSession() {
+  const warnings: string[] = [];
+  const access = new GatewayAccess(database.db, keyring, {});
+  const recorder = new CallRecorder(
+    database.db,
+    access,
+    { warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
+    0,
+  );
+  const seeded = await seedSession(database.db, keyring, {
+    provider: "xai",
+    model: "grok-4",
+    creditsMicroUsd: 1_000_000n,
+  });
+  const session: GatewaySession = {
+    id: seeded.session.id,
+    organizationId: seeded.organizationId,
+    userId: seeded.userId,
+    keySource: "platform",
+    upstreamProvider: "xai",
+    upstreamModel: "grok-4",
+    budgetMicroUsd: null,
+    totalCostMicroUsd: 0n,
+    balanceMicroUsd: 1_000_000n,
+  };
+  const finish = (forSession: GatewaySession, requestId: string) =>
+    recorder
+      .begin({
+        requestId,
+        session: forSession,
+        model: "grok-4",
+        requestBody: Buffer.from("{}"),
+        organizationKey: null,
+      })
+      .finish(200, METERED);
+  return { recorder, session, finish, warnings };
+}
+
+/** Notifications about one session's events: how many events each announced. */
+function announcements(sessionId: string): { counts: number[]; stop: () => void } {
+  const counts: number[] = [];
+  const stop = listener.subscribe(EVENTS_CHANNEL, (payload) => {
+    const notice = parseEventNotification(payload);
+    if (notice?.sessionId === sessionId) counts.push(notice.count);
+  });
+  return { counts, stop };
+}
+
+describe("the call recorder", () => {
+  it("writes calls that finish during a write as one batch, exactly", async () => {
+    const { recorder, session, finish } = await recorderWithSession();
+    const announced = announcements(session.id);
+    finish(session, "first"); // written at once, alone
+    for (let index = 0; index < 5; index++) finish(session, `later-${index}`); // wait for it, together
+    await recorder.settled();
+    await expect.poll(() => announced.counts.length).toBe(2);
+    announced.stop();
+    expect(announced.counts).toEqual([1, 5]);
+
+    const entries = await database.db.ledgerEntry.findMany({
+      where: { sessionId: session.id },
+      orderBy: { id: "asc" },
+    });
+    expect(entries.map((entry) => entry.balanceAfterMicroUsd)).toEqual(
+      Array.from({ length: 6 }, (_, index) => 1_000_000n - 18_000n * BigInt(index + 1)),
+    );
+    const events = await database.db.sessionEvent.findMany({
+      where: { sessionId: session.id },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((event) => Number(event.seq))).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("records the rest of a batch when one of its calls cannot be recorded, and says which failed", async () => {
+    const { recorder, session, finish, warnings } = await recorderWithSession();
+    const gone = { ...session, id: "no-such-session" };
+    finish(session, "before");
+    finish(session, "kept");
+    finish(gone, "lost");
+    finish(session, "also-kept");
+    await recorder.settled();
+    const recorded = await database.db.ledgerEntry.findMany({
+      where: { organizationId: session.organizationId, kind: "usage" },
+      orderBy: { id: "asc" },
+    });
+    expect(recorded.map((entry) => entry.idempotencyKey)).toEqual([
+      "usage:before",
+      "usage:kept",
+      "usage:also-kept",
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^metering failed .*"requestId":"lost"/);
+  }, 20_000);
+});

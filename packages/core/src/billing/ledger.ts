@@ -100,11 +100,11 @@ export async function recordModelCalls(
       const result = await sqlPoolOf(db).query<RecordedCallRow>({
         name: "studio_record_model_calls",
         text: RECORD_CALLS_SQL,
-        values: recordCallsValues(priced.map((p) => p.params)),
+        values: recordCallsValues(priced),
       });
       const recorded = new Map(result.rows.map((row) => [Number(row.n), row]));
       return await Promise.all(
-        priced.map(async ({ params }, index): Promise<RecordedCall> => {
+        priced.map(async (params, index): Promise<RecordedCall> => {
           const row = recorded.get(index + 1);
           if (!row) return duplicateOf(db, params.organizationId);
           return {
@@ -153,7 +153,7 @@ async function priceCall(
   db: Db,
   { call, session: known }: CallToRecord,
   options: RecordOptions,
-): Promise<{ params: RecordCallParams }> {
+): Promise<RecordCallParams> {
   const session =
     known ??
     (await db.studioSession.findUniqueOrThrow({
@@ -175,22 +175,20 @@ async function priceCall(
   };
   const cost = price ? callCostMicroUsd(usage, price, markupBps) : 0n;
   return {
-    params: {
-      ...call,
-      organizationId: session.organizationId,
-      userId: session.userId,
-      chargedMicroUsd: onCredits ? cost : 0n,
-      costMicroUsd: cost,
-      idempotencyKey: usageIdempotencyKey(call.requestId),
-      provider: session.upstreamProvider,
-      keySource: session.keySource,
-      priceId: price?.id ?? null,
-      inputPerMTok: price?.inputPerMTok ?? null,
-      outputPerMTok: price?.outputPerMTok ?? null,
-      cachedInputPerMTok: price?.cachedInputPerMTok ?? null,
-      markupBps,
-      at: call.at.toISOString(),
-    },
+    ...call,
+    organizationId: session.organizationId,
+    userId: session.userId,
+    chargedMicroUsd: onCredits ? cost : 0n,
+    costMicroUsd: cost,
+    idempotencyKey: usageIdempotencyKey(call.requestId),
+    provider: session.upstreamProvider,
+    keySource: session.keySource,
+    priceId: price?.id ?? null,
+    inputPerMTok: price?.inputPerMTok ?? null,
+    outputPerMTok: price?.outputPerMTok ?? null,
+    cachedInputPerMTok: price?.cachedInputPerMTok ?? null,
+    markupBps,
+    at: call.at.toISOString(),
   };
 }
 

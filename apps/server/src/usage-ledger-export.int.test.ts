@@ -86,9 +86,13 @@ describe("CSV export at scale", () => {
     timeout: 300_000,
   }, async () => {
     const bulk = await bulkAccount();
+    // COPYs running now in this file's database: an idle connection still shows its last query, and
+    // other test files share the cluster.
     const copies = async () => {
       const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'COPY (%' AND pid <> pg_backend_pid()`;
+        SELECT count(*) AS n FROM pg_stat_activity
+        WHERE query LIKE 'COPY (%' AND state <> 'idle' AND datname = current_database()
+          AND pid <> pg_backend_pid()`;
       return Number(row?.n);
     };
     // Nobody reads these: each stalls on backpressure with its COPY open.

@@ -14,6 +14,9 @@ const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-
  */
 const UPSTREAM_TIMEOUT_MS = 15 * 60_000;
 
+/** How long the provider's headers wait for its first chunk to leave with it. */
+const HEADERS_ALONE_AFTER_MS = 20;
+
 const upstreamAgent = new Agent({
   keepAliveTimeout: 30_000,
   headersTimeout: UPSTREAM_TIMEOUT_MS,
@@ -47,7 +50,9 @@ export function forwardCall(call: UpstreamCall, res: ServerResponse, hooks: Forw
   let status = 0;
   let settled = false;
   let controller: Dispatcher.DispatchController | null = null;
+  let headersAlone: NodeJS.Timeout | undefined;
   const settle = () => {
+    clearTimeout(headersAlone);
     meter();
     if (settled || status === 0) return;
     settled = true;
@@ -96,12 +101,15 @@ export function forwardCall(call: UpstreamCall, res: ServerResponse, hooks: Forw
           if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) forwarded[name] = value;
         }
         res.writeHead(statusCode, forwarded);
-        // The headers go out with the first chunk when it is already here, or on their own at once.
-        setImmediate(() => {
-          if (!res.headersSent && !res.destroyed) res.flushHeaders();
-        });
+        // The headers leave with the first chunk, in one write, when it comes soon; a provider
+        // slow to say anything (a model thinking) has its headers passed on alone, so the sandbox
+        // knows its call was taken. (`res.headersSent` is true from here on: it means written.)
+        headersAlone = setTimeout(() => {
+          if (!res.destroyed) res.flushHeaders();
+        }, HEADERS_ALONE_AFTER_MS);
       },
       onResponseData(paused, chunk) {
+        clearTimeout(headersAlone);
         if (!corked) {
           corked = true;
           res.cork();

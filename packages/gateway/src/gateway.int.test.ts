@@ -30,11 +30,18 @@ const chatBody = (model = "scripted-1") => ({
 });
 
 /** A string body is sent as it is (to send what is not JSON, or not JSON.stringify's). */
-const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
+const post = (
+  path: string,
+  token: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+) =>
   fetch(`${fixture.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
+    signal,
   });
 
 describe("model gateway: pass-through", () => {
@@ -194,6 +201,28 @@ describe("model gateway: pass-through", () => {
     });
     const reader = response.body!.getReader();
     await reader.read();
+    controller.abort();
+    await expect.poll(() => fixture.upstream.requests.at(-1)?.aborted).toBe(true);
+  });
+
+  it("passes the provider's headers on while its model has not said anything yet", async () => {
+    // Google's stream opens with headers alone; then the model thinks (here: for ever).
+    const { token } = await seedSession(database.db, fixture.keyring, {
+      provider: "google",
+      model: "gemini-2.5-pro",
+      creditsMicroUsd: 1_000_000n,
+    });
+    fixture.upstream.enqueue([{ hang: true }]);
+    const controller = new AbortController();
+    const response = await post(
+      "/google/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse",
+      token,
+      { contents: [{ role: "user", parts: [{ text: "hi" }] }] },
+      {},
+      controller.signal,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
     controller.abort();
     await expect.poll(() => fixture.upstream.requests.at(-1)?.aborted).toBe(true);
   });

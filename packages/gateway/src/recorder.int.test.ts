@@ -1,5 +1,8 @@
-// The recorder batches calls that finish while a write is under way, and one call that cannot be
-// recorded never takes the others of its batch down with it.
+// The recorder batches calls that finish while a write is under way or soon after it, writes a call
+// after a quiet spell at once, and one call that cannot be recorded never takes the others of its
+// batch down with it.
+
+import { setTimeout as sleep } from "node:timers/promises";
 import { EVENTS_CHANNEL, newKeyring, parseEventNotification, seedListPrices } from "@studio/core";
 import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
 import { useTestDatabase } from "@studio/testkit/vitest";
@@ -28,7 +31,7 @@ const METERED = {
   outputChars: 10,
 };
 
-async function recorderWithSession() {
+async function recorderWithSession(minWriteIntervalMs?: number) {
   const warnings: string[] = [];
   const access = new GatewayAccess(database.db, keyring, {});
   const recorder = new CallRecorder(
@@ -36,6 +39,7 @@ async function recorderWithSession() {
     access,
     { warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
     0,
+    minWriteIntervalMs,
   );
   const seeded = await seedSession(database.db, keyring, {
     provider: "xai",
@@ -99,6 +103,30 @@ describe("the call recorder", () => {
       orderBy: { seq: "asc" },
     });
     expect(events.map((event) => Number(event.seq))).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("writes calls that finish soon after a write together, and a call after a quiet spell at once", async () => {
+    const interval = 1_500;
+    const { recorder, session, finish } = await recorderWithSession(interval);
+    const announced = announcements(session.id);
+    finish(session, "lone");
+    await recorder.settled();
+    // Both finish within the interval of the first write, at different moments: one statement.
+    finish(session, "soon");
+    await sleep(30);
+    finish(session, "a-little-later");
+    await recorder.settled();
+    await sleep(interval);
+    // After a quiet spell the next call does not wait: a call finishing during its write is not in it.
+    finish(session, "after-quiet");
+    await sleep(30);
+    finish(session, "next");
+    await recorder.settled();
+    const announcedCalls = () => announced.counts.reduce((sum, count) => sum + count, 0);
+    await expect.poll(announcedCalls, { timeout: 10_000 }).toBe(5);
+    announced.stop();
+    expect(announced.counts).toEqual([1, 2, 1, 1]);
+    expect(await database.db.ledgerEntry.count({ where: { sessionId: session.id } })).toBe(5);
   });
 
   it("records the rest of a batch when one of its calls cannot be recorded, and says which failed", async () => {

@@ -1,7 +1,8 @@
 // Turns a finished (or cut-off) model call into its ledger entry. Recording happens after the
-// response has been streamed, off the sandbox's critical path, calls finishing together are
+// response has been streamed, off the sandbox's critical path, calls finishing close together are
 // written together, and a write is retried with the same request ids if the database hiccups: the
 // ledger is idempotent on them, so a retry never charges twice.
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   appendEvents,
   formatUsd,
@@ -25,6 +26,12 @@ export interface RecorderLogger {
 const RECORD_ATTEMPTS = 5;
 /** Calls per statement at most, however many finished while the last one was written. */
 const MAX_BATCH = 200;
+/**
+ * Statements start at least this far apart; calls that finish in between go in the next one. Each
+ * statement costs a durable commit and a notification whatever it carries, so under steady traffic
+ * this turns one per call into one per interval, while a call after a quiet spell is written at once.
+ */
+const MIN_WRITE_INTERVAL_MS = 20;
 /** One "out of credits" notice per session per minute, however often the agent retries. */
 const NOTICE_INTERVAL_MS = 60_000;
 const KEY_USE_INTERVAL_MS = 60_000;
@@ -57,12 +64,14 @@ export class CallRecorder {
   private readonly keysMarked = new Map<string, number>();
   private queue: QueuedCall[] = [];
   private draining = false;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: Db,
     private readonly access: GatewayAccess,
     private readonly logger: RecorderLogger,
     private readonly platformMarkupBps: number,
+    private readonly minWriteIntervalMs = MIN_WRITE_INTERVAL_MS,
   ) {
     this.prices = new PriceCache(db);
   }
@@ -95,9 +104,9 @@ export class CallRecorder {
   }
 
   /**
-   * Calls finished while a batch is being written wait for it and form the next one, as the event
-   * log's appends do: a lone call is written at once, a burst costs one statement (and one durable
-   * commit) per batch instead of per call, and nothing waits on a timer.
+   * Calls finished while a batch is being written, or within MIN_WRITE_INTERVAL_MS of the last
+   * write's start, wait and form the next batch: a lone call is written at once, steady traffic costs
+   * one statement (and one durable commit) per interval instead of one per call.
    */
   private enqueue(item: QueuedCall) {
     this.queue.push(item);
@@ -107,7 +116,12 @@ export class CallRecorder {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) await this.recordBatch(this.queue.splice(0, MAX_BATCH));
+    while (this.queue.length > 0) {
+      const wait = this.lastWriteAt + this.minWriteIntervalMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      this.lastWriteAt = performance.now();
+      await this.recordBatch(this.queue.splice(0, MAX_BATCH));
+    }
     this.draining = false;
   }
 

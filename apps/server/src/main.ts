@@ -1,5 +1,12 @@
 // `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the studio on one
 // origin. Ctrl-C (or SIGTERM) stops everything this process started.
+//
+// Run it as `node --import tsx src/main.ts`, never through the `tsx` command: that one runs the
+// script in a child process and, on SIGINT/SIGTERM, SIGKILLs the child unless the child reports the
+// signal back within 30 ms (twice: again after relaying the signal itself). A signal to the whole
+// process group (Ctrl-C, Playwright, systemd) reaches both at once; the first report can arrive
+// before tsx waits for it, and a studio busy for a moment then misses the second window: it is
+// killed in the middle of its shutdown, its sandboxes left running with nobody to end them.
 import path from "node:path";
 import { seedListPrices } from "@studio/core";
 import { createDb } from "@studio/db";
@@ -10,6 +17,10 @@ import { loadConfig } from "./config.ts";
 import { loadKeyring } from "./keyring.ts";
 import { createLogger } from "./logger.ts";
 import { createSessionRuntime } from "./runtime.ts";
+import { ignoreLostOutput, settleWithin } from "./shutdown.ts";
+
+// Whoever reads our output (a terminal, pnpm's parent, Playwright) may be gone before we are.
+ignoreLostOutput();
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
@@ -68,16 +79,25 @@ process.on("unhandledRejection", (reason) => {
   );
 });
 
+/** Steps that wait on the database or on clients: bounded, since either may be gone already. */
+const STEP_MS = 5_000;
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "stopping");
-  await studio.close();
-  await studio.gateway.settled();
+  // A signal to the whole process group has reached the embedded PostgreSQL too, which now refuses
+  // new connections: no step may hold up the ones after it, and `runtime.stop` ends the sandboxes
+  // whatever the database does. PostgreSQL is stopped last, once nothing needs it.
+  await settleWithin(logger, "http server", () => studio.close(), STEP_MS);
+  await settleWithin(logger, "gateway", () => studio.gateway.settled(), STEP_MS);
   await runtime.stop();
-  await db.$disconnect();
-  await postgres?.stop().catch(() => {});
+  await settleWithin(logger, "database client", () => db.$disconnect(), STEP_MS);
+  if (postgres) {
+    const cluster = postgres;
+    await settleWithin(logger, "embedded PostgreSQL", () => cluster.stop(), 3 * STEP_MS);
+  }
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

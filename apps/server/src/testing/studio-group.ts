@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { processGroup } from "./processes.ts";
+import { studioStarted } from "./studio-process.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..", "..");
 
@@ -36,17 +37,7 @@ export async function startStudioGroup(env: Record<string, string>): Promise<Stu
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", STUDIO_WEB_DIST: "/nonexistent", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const output: string[] = [];
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /Studio is running at (\S+)/.exec(output.join(""));
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`studio exited with ${code}:\n${output.join("")}`)));
-  });
+  const { url, output, exited } = await studioStarted(child);
   return {
     url,
     child,

@@ -16,24 +16,31 @@ export interface StudioProcess {
   kill(): Promise<void>;
 }
 
+/** Collects a studio child's output until it says where it listens; rejects if it exits first. */
+export async function studioStarted(
+  child: ChildProcess,
+): Promise<{ url: string; output: string[]; exited: Promise<void> }> {
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = /Studio is running at (\S+)/.exec(output.join(""));
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`studio exited with ${code}:\n${output.join("")}`)));
+  });
+  return { url, output, exited };
+}
+
 export async function startStudioProcess(env: Record<string, string>): Promise<StudioProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: serverDir,
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", STUDIO_WEB_DIST: "/nonexistent", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const output: string[] = [];
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /Studio is running at (\S+)/.exec(output.join(""));
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`studio exited with ${code}:\n${output.join("")}`)));
-  });
+  const { url, output, exited } = await studioStarted(child);
   return {
     url,
     child,

@@ -8,21 +8,29 @@ export interface ProcessInfo {
   environ: string;
 }
 
-/** Processes whose command line or environment lies inside a directory (a sandbox's). */
-export function processesUnder(dir: string): ProcessInfo[] {
-  const found: ProcessInfo[] = [];
+/** Each process `describe` keeps (it returns undefined to skip one), read through /proc. */
+function eachProcess<T>(describe: (pid: number) => T | undefined): T[] {
+  const found: T[] = [];
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
-      if (cmdline.includes(dir) || environ.includes(dir)) found.push({ pid, cmdline, environ });
+      const described = describe(pid);
+      if (described !== undefined) found.push(described);
     } catch {
       // the process ended while we looked
     }
   }
   return found;
+}
+
+/** Processes whose command line or environment lies inside a directory (a sandbox's). */
+export function processesUnder(dir: string): ProcessInfo[] {
+  return eachProcess((pid) => {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+    const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+    return cmdline.includes(dir) || environ.includes(dir) ? { pid, cmdline, environ } : undefined;
+  });
 }
 
 /** Test cleanup: SIGKILLs whatever still runs inside a directory, so a failed test leaves nothing. */
@@ -44,19 +52,11 @@ export interface GroupMember {
 
 /** The live processes of a process group (zombies, which have no command line, left out). */
 export function processGroup(pgid: number): GroupMember[] {
-  const members: GroupMember[] = [];
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // Fields after the command name, which is in parentheses and may hold spaces: state ppid pgrp.
-      const [, ppid, group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
-      if (Number(group) === pgid && cmdline) members.push({ pid, ppid: Number(ppid), cmdline });
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return members;
+  return eachProcess((pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces: state ppid pgrp.
+    const [, ppid, group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+    return Number(group) === pgid && cmdline ? { pid, ppid: Number(ppid), cmdline } : undefined;
+  });
 }

@@ -2,10 +2,10 @@
 // start`) starts it: `pnpm --filter @studio/server start` under `sh`, leading a process group of its
 // own with the studio and its embedded PostgreSQL inside, output piped to the parent. Playwright
 // stops it with a signal to the whole group, then stops reading the pipes when it exits.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { processGroup } from "./processes.ts";
-import { studioStarted } from "./studio-process.ts";
+import { launchStudio } from "./studio-process.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..", "..");
 
@@ -31,13 +31,12 @@ function studioPid(pgid: number): number {
 }
 
 export async function startStudioGroup(env: Record<string, string>): Promise<StudioGroup> {
-  const child = spawn("sh", ["-c", "pnpm --filter @studio/server start"], {
-    cwd: repoRoot,
-    detached: true,
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", STUDIO_WEB_DIST: "/nonexistent", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const { url, output, exited } = await studioStarted(child);
+  const { child, url, output, exited } = await launchStudio(
+    "sh",
+    ["-c", "pnpm --filter @studio/server start"],
+    { cwd: repoRoot, detached: true },
+    env,
+  );
   return {
     url,
     child,

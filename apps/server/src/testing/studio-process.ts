@@ -16,10 +16,21 @@ export interface StudioProcess {
   kill(): Promise<void>;
 }
 
-/** Collects a studio child's output until it says where it listens; rejects if it exits first. */
-export async function studioStarted(
-  child: ChildProcess,
-): Promise<{ url: string; output: string[]; exited: Promise<void> }> {
+/**
+ * Spawns a studio (on a free port, without the web app) and collects its output until it says where
+ * it listens; rejects if it exits first.
+ */
+export async function launchStudio(
+  command: string,
+  args: string[],
+  options: { cwd: string; detached?: boolean },
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: string[]; exited: Promise<void> }> {
+  const child = spawn(command, args, {
+    ...options,
+    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", STUDIO_WEB_DIST: "/nonexistent", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -31,16 +42,16 @@ export async function studioStarted(
     child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     child.once("exit", (code) => reject(new Error(`studio exited with ${code}:\n${output.join("")}`)));
   });
-  return { url, output, exited };
+  return { child, url, output, exited };
 }
 
 export async function startStudioProcess(env: Record<string, string>): Promise<StudioProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: serverDir,
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", STUDIO_WEB_DIST: "/nonexistent", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const { url, output, exited } = await studioStarted(child);
+  const { child, url, output, exited } = await launchStudio(
+    process.execPath,
+    ["--import", "tsx", "src/main.ts"],
+    { cwd: serverDir },
+    env,
+  );
   return {
     url,
     child,

@@ -5,7 +5,14 @@
 // reader, so they pay the same costs. Times are
 // CLOCK_MONOTONIC (`now()`), the same clock in every process on the machine.
 import { setMaxListeners } from "node:events";
-import type { CallTiming, ClientReply, ClientRequest, DeliveryArrival, TextArrival } from "./clients.ts";
+import type {
+  CallTiming,
+  ClientReply,
+  ClientRequest,
+  DeliveryArrival,
+  GatewayRound,
+  TextArrival,
+} from "./clients.ts";
 import { readSse, type SseMessage, studioEventsUrl } from "./sse.ts";
 import { now } from "./stats.ts";
 
@@ -186,29 +193,44 @@ async function callsPerSecond(total: number, concurrency: number, call: () => Pr
   return total / ((now() - started) / 1000);
 }
 
-/** Direct and gateway calls alternating (so drift hits both alike), then sustained calls each way. */
+/** The three ways of making the same call. */
+const CALL_PATHS = ["direct", "bareProxy", "gateway"] as const;
+
+/** The paths in a random order (Fisher–Yates). */
+function shuffledPaths() {
+  const order = [...CALL_PATHS];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/**
+ * Rounds of one call each way, in a random order each round: drift, and whatever a call leaves
+ * behind in the studio for the next one (its metering, its ledger write), fall on every path alike.
+ * Then sustained calls each way.
+ */
 async function gateway(request: Extract<ClientRequest, { kind: "gateway" }>) {
   send({ kind: "ready" });
-  const { directUrl, gatewayUrl, token } = request;
-  for (let i = 0; i < request.warmupPairs; i++) {
-    await timedCall(directUrl, token);
-    await timedCall(gatewayUrl, token);
-  }
-  const pairs: { direct: CallTiming; gateway: CallTiming }[] = [];
-  for (let i = 0; i < request.pairs; i++) {
-    const directFirst = i % 2 === 0;
-    const a = await timedCall(directFirst ? directUrl : gatewayUrl, token);
-    const b = await timedCall(directFirst ? gatewayUrl : directUrl, token);
-    pairs.push(directFirst ? { direct: a, gateway: b } : { direct: b, gateway: a });
-  }
+  const { token } = request;
+  const urls = { direct: request.directUrl, bareProxy: request.bareProxyUrl, gateway: request.gatewayUrl };
+  const round = async () => {
+    const timings: Partial<GatewayRound> = {};
+    for (const path of shuffledPaths()) timings[path] = await timedCall(urls[path], token);
+    return timings as GatewayRound;
+  };
+  for (let i = 0; i < request.warmupRounds; i++) await round();
+  const rounds: GatewayRound[] = [];
+  for (let i = 0; i < request.rounds; i++) rounds.push(await round());
   const { sustainedCalls, concurrency } = request;
   const directCallsPerSecond = await callsPerSecond(sustainedCalls, concurrency, () =>
-    timedCall(directUrl, token),
+    timedCall(urls.direct, token),
   );
   const gatewayCallsPerSecond = await callsPerSecond(sustainedCalls, concurrency, () =>
-    timedCall(gatewayUrl, token),
+    timedCall(urls.gateway, token),
   );
-  send({ kind: "gateway", pairs, directCallsPerSecond, gatewayCallsPerSecond });
+  send({ kind: "gateway", rounds, directCallsPerSecond, gatewayCallsPerSecond });
 }
 
 process.on("message", (request: ClientRequest) => {

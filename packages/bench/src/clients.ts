@@ -15,6 +15,13 @@ export interface CallTiming {
   total: number;
 }
 
+/** One call each way: to the provider directly, through a bare proxy, through the gateway. */
+export interface GatewayRound {
+  direct: CallTiming;
+  bareProxy: CallTiming;
+  gateway: CallTiming;
+}
+
 /** [index of the session, the event's `usedTokens` (its number), when it arrived]. */
 export type DeliveryArrival = [number, number, number];
 
@@ -35,9 +42,11 @@ export type ClientRequest =
   | (Studio & {
       kind: "gateway";
       directUrl: string;
+      /** A pass-through proxy in the studio's process with nothing of the gateway but its transport. */
+      bareProxyUrl: string;
       gatewayUrl: string;
-      warmupPairs: number;
-      pairs: number;
+      warmupRounds: number;
+      rounds: number;
       sustainedCalls: number;
       concurrency: number;
     })
@@ -56,7 +65,7 @@ export type ClientReply =
   | { kind: "fanout"; arrivals: DeliveryArrival[]; cpuSeconds: number }
   | {
       kind: "gateway";
-      pairs: { direct: CallTiming; gateway: CallTiming }[];
+      rounds: GatewayRound[];
       directCallsPerSecond: number;
       gatewayCallsPerSecond: number;
     }

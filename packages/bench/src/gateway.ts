@@ -1,17 +1,19 @@
 // Gateway: the latency the studio's model gateway adds to a call (time to first byte and total)
-// against calling the scripted upstream directly, alternating in one run; then sustained metered
-// calls per second, with the ledger checked to hold exactly what the upstream reported. The calls
-// are made from the clients' process, as a sandbox makes them from its own, to the organisation's own
+// against calling the scripted upstream directly, in one run, with a bare proxy in the studio's
+// process taking the same calls as the floor (bare-proxy.ts); then sustained metered calls per
+// second, with the ledger checked to hold exactly what the upstream reported. The calls are made
+// from the clients' process, as a sandbox makes them from its own, to the organisation's own
 // OpenAI-compatible endpoint: the scripted provider in a third process.
 import { hashSecret, newId, randomToken } from "@studio/core";
 import type { ScriptedReply } from "@studio/testkit";
-import { type ClientReply, startClientsProcess } from "./clients.ts";
+import { startBareProxy } from "./bare-proxy.ts";
+import { type ClientReply, type GatewayRound, startClientsProcess } from "./clients.ts";
 import type { BenchStack } from "./stack.ts";
 import { percentile, round } from "./stats.ts";
 import { startUpstreamProcess } from "./upstream.ts";
 
-const WARMUP_PAIRS = 50;
-const LATENCY_PAIRS = 1000;
+const WARMUP_ROUNDS = 50;
+const LATENCY_ROUNDS = 1000;
 const SUSTAINED_CALLS = 3000;
 const CONCURRENCY = 16;
 const USAGE = { inputTokens: 1200, outputTokens: 80, cachedTokens: 300, reasoningTokens: 0 };
@@ -20,22 +22,24 @@ const REPLY: ScriptedReply = {
   usage: USAGE,
 };
 
-/** Percentiles of one measure (time to first byte, or total) for both paths. */
+/** Percentiles of one measure (time to first byte, or total) on each path. */
 export interface AddedLatency {
   directP50Ms: number;
+  bareProxyP50Ms: number;
   gatewayP50Ms: number;
   directP99Ms: number;
+  bareProxyP99Ms: number;
   gatewayP99Ms: number;
   /** Gateway percentile minus direct percentile: what the gateway adds to the distribution. */
   addedP50Ms: number;
   addedP99Ms: number;
-  /** Percentiles of the per-pair differences (each pair: one call each way, back to back). */
-  pairedP50Ms: number;
-  pairedP99Ms: number;
+  /** The same for the bare proxy: the floor any proxy in the studio's process starts from. */
+  bareProxyAddedP50Ms: number;
+  bareProxyAddedP99Ms: number;
 }
 
 export interface GatewayResult {
-  pairs: number;
+  rounds: number;
   ttfb: AddedLatency;
   total: AddedLatency;
   sustainedCalls: number;
@@ -45,18 +49,26 @@ export interface GatewayResult {
   ledgerExact: boolean;
 }
 
-function added(direct: number[], gateway: number[]): AddedLatency {
-  const ms = (values: number[], p: number) => round(percentile(values, p), 3);
-  const paired = gateway.map((value, index) => value - direct[index]!);
+function added(rounds: GatewayRound[], measure: "ttfb" | "total"): AddedLatency {
+  const at = (path: keyof GatewayRound, p: number) =>
+    percentile(
+      rounds.map((call) => call[path][measure]),
+      p,
+    );
+  const ms = (value: number) => round(value, 3);
+  const [direct50, bare50, gateway50] = [at("direct", 50), at("bareProxy", 50), at("gateway", 50)];
+  const [direct99, bare99, gateway99] = [at("direct", 99), at("bareProxy", 99), at("gateway", 99)];
   return {
-    directP50Ms: ms(direct, 50),
-    gatewayP50Ms: ms(gateway, 50),
-    directP99Ms: ms(direct, 99),
-    gatewayP99Ms: ms(gateway, 99),
-    addedP50Ms: round(percentile(gateway, 50) - percentile(direct, 50), 3),
-    addedP99Ms: round(percentile(gateway, 99) - percentile(direct, 99), 3),
-    pairedP50Ms: ms(paired, 50),
-    pairedP99Ms: ms(paired, 99),
+    directP50Ms: ms(direct50),
+    bareProxyP50Ms: ms(bare50),
+    gatewayP50Ms: ms(gateway50),
+    directP99Ms: ms(direct99),
+    bareProxyP99Ms: ms(bare99),
+    gatewayP99Ms: ms(gateway99),
+    addedP50Ms: ms(gateway50 - direct50),
+    addedP99Ms: ms(gateway99 - direct99),
+    bareProxyAddedP50Ms: ms(bare50 - direct50),
+    bareProxyAddedP99Ms: ms(bare99 - direct99),
   };
 }
 
@@ -92,6 +104,7 @@ async function gatewaySession(stack: BenchStack, upstreamUrl: string) {
 
 export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
   const upstream = await startUpstreamProcess({ defaultReply: REPLY });
+  const bareProxy = await startBareProxy(upstream.url);
   const clients = await startClientsProcess();
   let measured: Extract<ClientReply, { kind: "gateway" }>;
   let sessionId: string;
@@ -103,21 +116,23 @@ export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
       url: stack.url,
       token: session.token,
       directUrl: `${upstream.url}/v1/chat/completions`,
+      bareProxyUrl: `${bareProxy.url}/v1/chat/completions`,
       gatewayUrl: `${stack.url}/api/llm/custom/chat/completions`,
-      warmupPairs: WARMUP_PAIRS,
-      pairs: LATENCY_PAIRS,
+      warmupRounds: WARMUP_ROUNDS,
+      rounds: LATENCY_ROUNDS,
       sustainedCalls: SUSTAINED_CALLS,
       concurrency: CONCURRENCY,
     });
     measured = await results;
   } finally {
     clients.close();
+    bareProxy.close();
     upstream.close();
   }
 
   // Every call through the gateway (warm-up included) was metered. Recording follows each response:
   // wait for the last entries, then check the sums exactly.
-  const calls = WARMUP_PAIRS + LATENCY_PAIRS + SUSTAINED_CALLS;
+  const calls = WARMUP_ROUNDS + LATENCY_ROUNDS + SUSTAINED_CALLS;
   const deadline = Date.now() + 60_000;
   while ((await stack.db.ledgerEntry.count({ where: { sessionId } })) < calls && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -133,17 +148,11 @@ export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
     sums._sum.outputTokens === calls * USAGE.outputTokens &&
     sums._sum.cachedTokens === calls * USAGE.cachedTokens;
 
-  const { pairs } = measured;
+  const { rounds } = measured;
   return {
-    pairs: pairs.length,
-    ttfb: added(
-      pairs.map((pair) => pair.direct.ttfb),
-      pairs.map((pair) => pair.gateway.ttfb),
-    ),
-    total: added(
-      pairs.map((pair) => pair.direct.total),
-      pairs.map((pair) => pair.gateway.total),
-    ),
+    rounds: rounds.length,
+    ttfb: added(rounds, "ttfb"),
+    total: added(rounds, "total"),
     sustainedCalls: SUSTAINED_CALLS,
     concurrency: CONCURRENCY,
     callsPerSecond: round(measured.gatewayCallsPerSecond, 1),

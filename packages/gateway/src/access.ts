@@ -5,7 +5,12 @@
 import { hashSecret, type Keyring, openProviderKey } from "@studio/core";
 import type { Db } from "@studio/db";
 import type { ModelProvider } from "@studio/models";
-import { DEFAULT_UPSTREAM_URLS, type GatewayProvider, type UpstreamConfig } from "./upstreams.ts";
+import {
+  DEFAULT_UPSTREAM_URLS,
+  type GatewayProvider,
+  type Upstream,
+  type UpstreamConfig,
+} from "./upstreams.ts";
 
 export interface GatewaySession {
   id: string;
@@ -140,7 +145,12 @@ export class GatewayAccess {
     for (const [key, entry] of this.sessions) if (entry.value?.id === sessionId) this.sessions.delete(key);
   }
 
-  async upstreamFor(session: GatewaySession): Promise<UpstreamResult> {
+  /**
+   * Where a session's calls go and with which key. Synchronous while the organisation's key is
+   * cached, so a call's request leaves before anything else queued on the event loop runs; a
+   * promise only when the key must be read.
+   */
+  upstreamFor(session: GatewaySession): UpstreamResult | Promise<UpstreamResult> {
     const provider = session.upstreamProvider;
     const platform = this.platform[provider];
     if (session.keySource === "platform") {
@@ -152,28 +162,13 @@ export class GatewayAccess {
       };
     }
     const owner: GatewayProvider = session.keySource === "openrouter" ? "openrouter" : provider;
-    const key = await this.organizationKey(session.organizationId, owner);
-    if (!key)
-      return {
-        ok: false,
-        status: 401,
-        message: `The organisation's ${owner} key was removed. Add it again or start a new session.`,
-      };
-    const baseUrl =
-      owner === "custom"
-        ? key.baseUrl
-        : (platform?.baseUrl ?? DEFAULT_UPSTREAM_URLS[owner as keyof typeof DEFAULT_UPSTREAM_URLS]);
-    if (!baseUrl) return { ok: false, status: 503, message: "The endpoint for this key is not known." };
-    return { ok: true, upstream: { baseUrl, apiKey: key.apiKey || null, organizationKey: owner } };
-  }
-
-  private async organizationKey(organizationId: string, provider: GatewayProvider) {
-    const cacheKey = `${organizationId}:${provider}`;
+    const cacheKey = `${session.organizationId}:${owner}`;
     const cached = this.keys.get(cacheKey);
-    if (cached && cached.expiresAt > Date.now()) return cached.value;
-    const value = await openProviderKey(this.db, this.keyring, organizationId, provider);
-    this.keys.set(cacheKey, { value, expiresAt: Date.now() + KEY_TTL_MS });
-    return value;
+    if (cached && cached.expiresAt > Date.now()) return organizationUpstream(owner, platform, cached.value);
+    return openProviderKey(this.db, this.keyring, session.organizationId, owner).then((key) => {
+      this.keys.set(cacheKey, { value: key, expiresAt: Date.now() + KEY_TTL_MS });
+      return organizationUpstream(owner, platform, key);
+    });
   }
 
   /** A key set or deleted on this replica takes effect at once here (other replicas within KEY_TTL_MS). */
@@ -185,4 +180,24 @@ export class GatewayAccess {
     const now = Date.now();
     for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
   }
+}
+
+/** The upstream of a call made with an organisation's own key (null: the key was removed). */
+function organizationUpstream(
+  owner: GatewayProvider,
+  platform: Upstream | undefined,
+  key: { apiKey: string; baseUrl: string | null } | null,
+): UpstreamResult {
+  if (!key)
+    return {
+      ok: false,
+      status: 401,
+      message: `The organisation's ${owner} key was removed. Add it again or start a new session.`,
+    };
+  const baseUrl =
+    owner === "custom"
+      ? key.baseUrl
+      : (platform?.baseUrl ?? DEFAULT_UPSTREAM_URLS[owner as keyof typeof DEFAULT_UPSTREAM_URLS]);
+  if (!baseUrl) return { ok: false, status: 503, message: "The endpoint for this key is not known." };
+  return { ok: true, upstream: { baseUrl, apiKey: key.apiKey || null, organizationKey: owner } };
 }

@@ -15,11 +15,12 @@ import {
   memberValue,
   type RootMembers,
   rootMembers,
+  type UsageMeter,
   type WireFormat,
   wireFormatFor,
   withUsageRequested,
 } from "./metering/index.ts";
-import { CallRecorder, type RecorderLogger } from "./recorder.ts";
+import { CallRecorder, type PendingCall, type RecorderLogger } from "./recorder.ts";
 import {
   callerToken,
   type GatewayProvider,
@@ -142,7 +143,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const model = requestedModel(format, path, received, root);
     if (!model) return fail(res, 400, "The request must name one model.");
     if (!modelAllowed(session, model)) return fail(res, 403, `This session may not call ${model}.`);
-    const resolved = await access.upstreamFor(session);
+    const pending = access.upstreamFor(session);
+    const resolved = pending instanceof Promise ? await pending : pending;
     if (!resolved.ok) return fail(res, resolved.status, resolved.message);
     const { upstream } = resolved;
     const body = withUsageRequested(format, session.upstreamProvider, received, root) ?? received;
@@ -164,31 +166,34 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
 
     const requestId = randomUUID();
-    const call = recorder.begin({
-      requestId,
-      session,
-      model,
-      requestBody: received,
-      organizationKey: upstream.organizationKey,
-    });
-    let meter: ReturnType<typeof createUsageMeter> | null = null;
+    // Only what the request needs comes before it leaves; the meter is made once the answer's first
+    // chunk has been passed on, and the call's bookkeeping starts after the request is on its way.
+    let contentType: string | undefined;
+    let meter: UsageMeter | null = null;
+    const meterOf = () => (meter ??= createUsageMeter(format, contentType));
+    let call: PendingCall | null = null;
     forwardCall({ url: target, method: req.method ?? "POST", headers, body }, res, {
       responseHeaders: { [REQUEST_ID_HEADER]: requestId },
-      onResponse: (contentType) => {
-        meter = createUsageMeter(format, contentType);
+      onResponse: (type) => {
+        contentType = type;
       },
-      onChunk: (chunk) => meter?.push(chunk),
-      onSettled: (status) => {
-        if (meter) call.finish(status, meter.result());
-      },
+      onChunk: (chunk) => meterOf().push(chunk),
+      onSettled: (status) => call?.finish(status, meterOf().result()),
       onUnreachable: (error) => {
         options.logger.warn(
           { sessionId: session.id, provider, err: error.message },
           "gateway upstream failed",
         );
-        call.abandon();
+        call?.abandon();
         fail(res, 502, "The model provider could not be reached.");
       },
+    });
+    call = recorder.begin({
+      requestId,
+      session,
+      model,
+      requestBody: received,
+      organizationKey: upstream.organizationKey,
     });
   }
 

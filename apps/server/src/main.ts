@@ -1,5 +1,6 @@
 // `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the studio on one
-// origin. Ctrl-C (or SIGTERM) stops everything this process started.
+// origin. Ctrl-C, SIGTERM, or closing the terminal it runs in (SIGHUP) stops everything this process
+// started.
 //
 // Run it as `node --import tsx src/main.ts`, never through the `tsx` command: that one runs the
 // script in a child process and, on SIGINT/SIGTERM, SIGKILLs the child unless the child reports the
@@ -100,5 +101,7 @@ async function shutdown(signal: string) {
   }
   process.exit(0);
 }
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+// SIGHUP is a closed terminal (or an SSH session gone): Node would exit at once, leaving the
+// sandboxes, which run in sessions of their own, with nobody to end them.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+  process.on(signal, () => void shutdown(signal));

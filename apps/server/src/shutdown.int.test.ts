@@ -101,6 +101,12 @@ describe("a signal to the studio's process group", { timeout: 360_000 }, () => {
     await waitUntilNothingRunsIn(dataDir);
   });
 
+  it("SIGHUP (its terminal closed) ends every sandbox", async () => {
+    const { dataDir, studio } = await studioWithReadySessions(1);
+    await studio.signalGroup("SIGHUP", { busyMs: 300 });
+    await waitUntilNothingRunsIn(dataDir);
+  });
+
   it("with its PostgreSQL already gone, ends every sandbox and exits", async () => {
     const { dataDir, studio } = await studioWithReadySessions(2);
     // The database went first (a crash, or its own shutdown already over): every step that needs

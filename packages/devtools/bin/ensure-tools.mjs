@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Makes a fresh clone runnable: pnpm, the workspace's dependencies and (with --browser) Debian's
-// Chromium for Playwright. Uses only Node's standard library because nothing else is installed yet.
+// Makes a fresh clone runnable: pnpm, the workspace's dependencies, bubblewrap (which confines local
+// sandboxes) and, with --browser (the tests, the benchmarks), Debian's Chromium for Playwright.
+// Uses only Node's standard library because nothing else is installed yet.
 import { execSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -36,10 +37,33 @@ if (stale) {
   writeFileSync(marker, new Date().toISOString());
 }
 
-if (wantBrowser && !existsSync("/usr/bin/chromium")) {
-  console.log("[setup] installing Debian's chromium for Playwright");
-  const sudo = process.getuid?.() === 0 ? "" : "sudo ";
-  run(
-    `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`,
-  );
+// Debian packages: what the tests need must be there (the local provider's confinement tests run
+// only where bwrap does); for `npm start` bubblewrap is installed when that needs no password, and
+// otherwise the studio runs its local sandboxes unconfined and says so.
+const missing = (packages) => packages.filter(([, path]) => !existsSync(path)).map(([name]) => name);
+const asRoot = process.getuid?.() === 0;
+const canSudo = () => {
+  try {
+    execSync("sudo -n true", { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const wanted = missing([
+  ["bubblewrap", "/usr/bin/bwrap"],
+  ...(wantBrowser ? [["chromium", "/usr/bin/chromium"]] : []),
+]);
+if (wanted.length > 0) {
+  if (wantBrowser || asRoot || canSudo()) {
+    console.log(`[setup] installing Debian's ${wanted.join(" and ")}`);
+    const sudo = asRoot ? "" : "sudo ";
+    run(
+      `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${wanted.join(" ")}`,
+    );
+  } else {
+    console.log(
+      "[setup] bubblewrap is not installed (sudo apt-get install bubblewrap): local sandboxes will run unconfined",
+    );
+  }
 }

@@ -90,6 +90,12 @@ export async function createSessionRuntime({
     bus.announce(batch.sessionId, lastSeq, batch.events),
   );
   const provider = sandboxProviderFor(config);
+  if (provider instanceof LocalSandboxProvider && provider.confinement.mode === "none") {
+    logger.warn(
+      { reason: provider.confinement.reason },
+      "local sandboxes run unconfined: the agent can read what the studio's user can",
+    );
+  }
   const log = logger.child({ component: "shutdown" });
   const organizationPolicy = async (organizationId: string) =>
     db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { toolPermissions: true } });

@@ -261,6 +261,13 @@ export class SessionRunner {
 
   private async fail(step: string | null, error: unknown) {
     const reason = error instanceof Error ? error.message : String(error);
+    // A runner already being ended (the studio shutting down, the session stopped) sees its agent
+    // and sandbox go away, or a restart refused by a provider that has shut down: that is not the
+    // session failing. Its status stays as it is, and the next start carries it on.
+    if (this.state.stopped) {
+      this.log.info({ sessionId: this.sessionId, step, err: reason }, "not recorded as a failure: stopping");
+      return;
+    }
     this.log.warn({ sessionId: this.sessionId, step, err: reason }, "session failed");
     await this.writer.flushed().catch(() => {});
     await this.deps.db

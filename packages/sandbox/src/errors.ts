@@ -15,6 +15,14 @@ export class SandboxNotRunningError extends Error {
   }
 }
 
+/** The provider was shut down (the studio is stopping): no sandbox of it starts again. */
+export class SandboxProviderShutDownError extends Error {
+  override readonly name = "SandboxProviderShutDownError";
+  constructor() {
+    super("the sandbox provider has shut down: no sandbox starts after that");
+  }
+}
+
 /** Reports a provisioning step around `run`, including its failure. */
 export async function step<T>(
   onStep: ((step: ProvisioningStep) => void) | undefined,

@@ -200,6 +200,25 @@ describe("local provider across studio restarts", () => {
     await expect(first.connect(handle.id)).rejects.toThrow(/not found/);
   }, 60_000);
 
+  it("once shut down, lets nothing start: a restart under way ends what it started, creations are refused", async () => {
+    const root = newRoot();
+    const sandboxes = provider(root);
+    const handle = await sandboxes.create(createOptions("session-5"));
+    // A runner restarting its agent as the studio stops: the shutdown lands while the old server
+    // is being stopped, before the new one starts.
+    const restarting = sandboxes.restartAgentServer(handle.id);
+    await sandboxes.shutdown();
+    await expect(restarting).rejects.toThrow(/shut down/);
+    expect(processesOf(root, handle.id)).toEqual([]);
+    expect(await sandboxes.health(handle.id)).toBe(false);
+    await expect(sandboxes.create(createOptions("session-6"))).rejects.toThrow(/shut down/);
+    await expect(sandboxes.resume(handle.id, createOptions("session-5"))).rejects.toThrow(/shut down/);
+    await expect(sandboxes.connect(handle.id)).rejects.toThrow(/shut down/);
+    expect(scanSandboxProcesses(root).size).toBe(0);
+    // The workspace is kept for the next start to resume.
+    expect(existsSync(sandboxPaths(root, handle.id).workspace)).toBe(true);
+  }, 120_000);
+
   it("reapOrphans ends sandboxes a crashed instance left, keeping live sessions", async () => {
     const root = newRoot();
     const crashed = provider(root);

@@ -5,7 +5,12 @@ import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { checkHealth, opencodeAuthHeaders } from "../agent-server.ts";
 import { type AgentBinaries, resolveAgentBinaries } from "../binaries.ts";
-import { SandboxNotFoundError, SandboxNotRunningError, step } from "../errors.ts";
+import {
+  SandboxNotFoundError,
+  SandboxNotRunningError,
+  SandboxProviderShutDownError,
+  step,
+} from "../errors.ts";
 import { resolveFiles, resolveSandboxPath } from "../files.ts";
 import type {
   CommandResult,
@@ -23,6 +28,7 @@ import {
   newSandboxId,
   readState,
   type SandboxPaths,
+  type ServerRecord,
   sandboxPaths,
   writableDirs,
   writeState,
@@ -78,6 +84,14 @@ export class LocalSandboxProvider implements SandboxProvider {
   readonly #niceness: number;
   /** Sandboxes this instance started or re-attached to: what `shutdown` ends. */
   readonly #tracked = new Set<string>();
+  /**
+   * Set by `shutdown`: from then on no agent server starts, and one that was starting is ended as
+   * soon as it is up (a runner restarting its agent as the studio stops would otherwise leave it
+   * running with nobody to end it).
+   */
+  #shutDown = false;
+  /** Creations and restarts under way: `shutdown` waits for them to end what they started. */
+  readonly #starting = new Set<Promise<unknown>>();
 
   constructor(options: LocalSandboxProviderOptions) {
     mkdirSync(options.rootDir, { recursive: true, mode: 0o700 });
@@ -101,7 +115,11 @@ export class LocalSandboxProvider implements SandboxProvider {
     }
   }
 
-  async create(options: CreateSandboxOptions): Promise<SandboxHandle> {
+  create(options: CreateSandboxOptions): Promise<SandboxHandle> {
+    return this.#underWay(() => this.#create(options));
+  }
+
+  async #create(options: CreateSandboxOptions): Promise<SandboxHandle> {
     const id = newSandboxId();
     const paths = sandboxPaths(this.rootDir, id);
     const state: LocalSandboxState = {
@@ -122,10 +140,7 @@ export class LocalSandboxProvider implements SandboxProvider {
       await step(options.onStep, "files", "Writing workspace files", () => this.#write(paths, options.files));
       options.signal?.throwIfAborted();
       state.server = await step(options.onStep, "agent-server", "Starting sandbox-agent", () =>
-        startServer(this.#context(paths), state.env, {
-          healthTimeoutMs: this.#healthTimeoutMs,
-          signal: options.signal,
-        }),
+        this.#startServer(paths, state, options.signal),
       );
       writeState(paths, state);
       return this.#handle(paths, state);
@@ -136,6 +151,7 @@ export class LocalSandboxProvider implements SandboxProvider {
   }
 
   async connect(sandboxId: string): Promise<SandboxHandle> {
+    if (this.#shutDown) throw new SandboxProviderShutDownError();
     const { paths, state } = this.#require(sandboxId);
     if (!state.server || !isOurServer(state.server)) throw new SandboxNotRunningError(sandboxId);
     this.#tracked.add(sandboxId);
@@ -171,9 +187,11 @@ export class LocalSandboxProvider implements SandboxProvider {
     return checkHealth(`http://127.0.0.1:${server.port}`, server.token);
   }
 
-  async restartAgentServer(sandboxId: string): Promise<SandboxHandle> {
-    const { paths, state } = this.#require(sandboxId);
-    return this.#restart(paths, state);
+  restartAgentServer(sandboxId: string): Promise<SandboxHandle> {
+    return this.#underWay(() => {
+      const { paths, state } = this.#require(sandboxId);
+      return this.#restart(paths, state);
+    });
   }
 
   async destroy(sandboxId: string, options: { keepWorkspace?: boolean } = {}): Promise<void> {
@@ -191,7 +209,14 @@ export class LocalSandboxProvider implements SandboxProvider {
     return false; // a local process cannot be frozen and brought back across a studio restart
   }
 
-  async resume(
+  resume(
+    sandboxId: string,
+    options: Omit<CreateSandboxOptions, "files"> & { files?: WorkspaceFile[] },
+  ): Promise<SandboxHandle> {
+    return this.#underWay(() => this.#resume(sandboxId, options));
+  }
+
+  async #resume(
     sandboxId: string,
     options: Omit<CreateSandboxOptions, "files"> & { files?: WorkspaceFile[] },
   ): Promise<SandboxHandle> {
@@ -223,14 +248,17 @@ export class LocalSandboxProvider implements SandboxProvider {
   }
 
   async shutdown(): Promise<void> {
+    this.#shutDown = true;
     const ids = [...this.#tracked];
     this.#tracked.clear();
-    await Promise.all(
-      ids.map((id) => {
+    await Promise.all([
+      ...ids.map((id) => {
         const paths = sandboxPaths(this.rootDir, id);
         return this.#stop(paths, readState(paths));
       }),
-    );
+      // Each ends what it started once it sees the shutdown; only their settling matters here.
+      ...[...this.#starting].map((operation) => operation.catch(() => {})),
+    ]);
   }
 
   /**
@@ -287,13 +315,38 @@ export class LocalSandboxProvider implements SandboxProvider {
     signal?: AbortSignal,
   ): Promise<SandboxHandle> {
     await this.#stop(paths, state);
-    state.server = await startServer(this.#context(paths), state.env, {
-      healthTimeoutMs: this.#healthTimeoutMs,
-      signal,
-    });
+    state.server = await this.#startServer(paths, state, signal);
     writeState(paths, state);
     this.#tracked.add(state.id);
     return this.#handle(paths, state);
+  }
+
+  /** Starts the sandbox's sandbox-agent, unless the provider has shut down (then, once up, ends it). */
+  async #startServer(
+    paths: SandboxPaths,
+    state: LocalSandboxState,
+    signal?: AbortSignal,
+  ): Promise<ServerRecord> {
+    if (this.#shutDown) throw new SandboxProviderShutDownError();
+    const server = await startServer(this.#context(paths), state.env, {
+      healthTimeoutMs: this.#healthTimeoutMs,
+      signal,
+    });
+    if (this.#shutDown) {
+      await this.#stop(paths, { ...state, server });
+      throw new SandboxProviderShutDownError();
+    }
+    return server;
+  }
+
+  /** Runs a creation or restart, known to `shutdown` until it has settled. */
+  #underWay<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#shutDown) return Promise.reject(new SandboxProviderShutDownError());
+    const running = operation();
+    this.#starting.add(running);
+    const forget = () => this.#starting.delete(running);
+    running.then(forget, forget);
+    return running;
   }
 
   #stop(paths: SandboxPaths, state: LocalSandboxState | null, known: number[] = []): Promise<void> {

@@ -53,7 +53,7 @@ export function platformProvidersOf(config: Config): ReadonlySet<string> {
   );
 }
 
-function sandboxProviderFor(config: Config): SandboxProvider {
+function sandboxProviderFor(config: Config, logger: AppLogger): SandboxProvider {
   if (config.sandboxProvider === "e2b") {
     // Every E2B port is public: a sandbox reaches the gateway only at a public URL.
     if (config.keyDelivery === "gateway" && !config.gatewayPublicUrl) {
@@ -71,6 +71,7 @@ function sandboxProviderFor(config: Config): SandboxProvider {
     rootDir: path.join(config.dataDir, "sandboxes"),
     niceness: config.localSandboxNiceness,
     binaries: config.opencodeBin ? { ...binaries, opencode: config.opencodeBin } : binaries,
+    logger: { warn: (message, details) => logger.warn(details ?? {}, message) },
   });
 }
 
@@ -89,13 +90,7 @@ export async function createSessionRuntime({
   const stopAnnouncing = appendQueueOf(sqlPoolOf(db)).onStored((batch, lastSeq) =>
     bus.announce(batch.sessionId, lastSeq, batch.events),
   );
-  const provider = sandboxProviderFor(config);
-  if (provider instanceof LocalSandboxProvider && provider.confinement.mode === "none") {
-    logger.warn(
-      { reason: provider.confinement.reason },
-      "local sandboxes run unconfined: the agent can read what the studio's user can",
-    );
-  }
+  const provider = sandboxProviderFor(config, logger);
   const log = logger.child({ component: "shutdown" });
   const organizationPolicy = async (organizationId: string) =>
     db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { toolPermissions: true } });

@@ -109,7 +109,11 @@ export class LocalSandboxProvider implements SandboxProvider {
       const probe = probeBwrap();
       if (!probe.layout && mode === "bwrap")
         throw new Error(`confinement required but unavailable: ${probe.reason}`);
-      if (!probe.layout) options.logger?.warn("local sandboxes run unconfined", { reason: probe.reason });
+      if (!probe.layout)
+        options.logger?.warn(
+          "local sandboxes run unconfined: the agent can read what the studio's user can",
+          { reason: probe.reason },
+        );
       this.#bwrap = probe.layout;
       this.confinement = { mode: probe.layout ? "bwrap" : "none", reason: probe.reason };
     }
@@ -188,7 +192,7 @@ export class LocalSandboxProvider implements SandboxProvider {
   }
 
   restartAgentServer(sandboxId: string): Promise<SandboxHandle> {
-    return this.#underWay(() => {
+    return this.#underWay(async () => {
       const { paths, state } = this.#require(sandboxId);
       return this.#restart(paths, state);
     });

@@ -42,6 +42,10 @@ export async function copyCsvOut(db: Db, query: Prisma.Sql): Promise<Readable> {
   const client = new pg.Client(sqlPoolOf(db).options);
   await client.connect();
   try {
+    // A download is paced by its reader and may stall for minutes; parallel workers would sit idle
+    // that long, taken from the cluster's small shared set (8 by default: four stalled exports held
+    // seven). The export is bound by the reader, not the scan, so one process serves it.
+    await client.query("SET max_parallel_workers_per_gather = 0");
     const stream = client.query(copyTo(statement));
     let closed = false;
     const close = () => {

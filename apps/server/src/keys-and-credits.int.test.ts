@@ -4,6 +4,7 @@
 import { type Dirent, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { changeOrganizationCredits } from "@studio/core";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -162,12 +163,21 @@ describe("platform credits", { timeout: 180_000 }, () => {
     const account = await signUpAccount(studio.url);
     const { client } = account;
     // grok-4 at $3 in / $15 out per million: 10,000 in + 1,000 out costs 45,000 micro-USD.
-    await client.billing.changeCredits.mutate({
-      kind: "grant",
-      amountUsd: "0.04",
-      reason: "trial",
-      requestId: "trial-0001",
+    // Granted as the studio's platform admin would (platform.int.test.ts covers who may).
+    const { userId, organizationId } = await database.db.membership.findFirstOrThrow({
+      where: { user: { email: account.email } },
     });
+    await changeOrganizationCredits(
+      database.db,
+      { userId, platformAdmin: true },
+      {
+        organizationId,
+        kind: "grant",
+        amountUsd: 40_000n,
+        reason: "trial",
+        requestId: "trial-0001",
+      },
+    );
     const session = await client.sessions.create.mutate({
       environment: "development",
       provider: "xai",
@@ -200,7 +210,7 @@ describe("platform credits", { timeout: 180_000 }, () => {
     });
 
     const answered = upstream.requests.slice(before).filter((request) => request.path === "/v1/responses");
-    const organizationId = session.organizationId;
+    expect(session.organizationId).toBe(organizationId);
     const usage = await database.db.ledgerEntry.findMany({ where: { organizationId, kind: "usage" } });
     // One entry per call the provider answered, never more.
     expect(usage.length).toBe(answered.length);

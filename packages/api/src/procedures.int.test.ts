@@ -63,15 +63,23 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "keys.remove": (c) => c.keys.remove({ provider: "nope" as never }),
   "keys.test": (c) => c.keys.test({ provider: "" as never }),
   "billing.balance": NO_INPUT,
-  "billing.changeCredits": (c) =>
-    c.billing.changeCredits({ kind: "grant", amountUsd: "1.2345678", reason: "x", requestId: "short" }),
   "billing.prices": NO_INPUT,
   "usage.entries": (c) => c.usage.entries({ filter: { scope: "everyone" as never }, limit: 10 }),
   "usage.totals": (c) =>
     c.usage.totals({ filter: { from: new Date("2026-02-01"), to: new Date("2026-01-01") } }),
   "usage.summary": (c) => c.usage.summary({ filter: {}, groupBy: "week" as never }),
-  "billing.setPrice": (c) =>
-    c.billing.setPrice({
+  "platform.organizations": (c) => c.platform.organizations({ search: "x".repeat(101) }),
+  "platform.changeCredits": (c) =>
+    c.platform.changeCredits({
+      organizationId: "o",
+      kind: "grant",
+      amountUsd: "1.2345678",
+      reason: "x",
+      requestId: "short",
+    }),
+  "platform.setPrice": (c) =>
+    c.platform.setPrice({
+      organizationId: "o",
       provider: "xai",
       model: "",
       inputPerMTok: "-1",
@@ -94,6 +102,7 @@ describe("every procedure", () => {
   let mallory: TestUser;
 
   beforeAll(async () => {
+    // The studio's first account: its platform admin (see platform.int.test.ts).
     alice = await signUpUser(database.db, "Alice");
     mallory = await signUpUser(database.db, "Mallory");
   });
@@ -125,7 +134,8 @@ describe("every procedure", () => {
       const pending = await aliceCaller.invitations.create({ email: "carol@example.com", role: "member" });
       invitationId = pending.invitation.id;
       tokenId = (await aliceCaller.apiTokens.create({ name: "ci", expiresInDays: null })).summary.id;
-      await aliceCaller.billing.changeCredits({
+      await aliceCaller.platform.changeCredits({
+        organizationId: alice.personalOrganizationId,
         kind: "grant",
         amountUsd: "10",
         reason: "sessions in these tests",
@@ -174,7 +184,8 @@ describe("every procedure", () => {
       await expectCode(bobCaller.keys.remove({ provider: "anthropic" }), "FORBIDDEN");
       await expectCode(bobCaller.keys.test({ provider: "anthropic" }), "FORBIDDEN");
       await expectCode(
-        bobCaller.billing.changeCredits({
+        bobCaller.platform.changeCredits({
+          organizationId: alice.personalOrganizationId,
           kind: "grant",
           amountUsd: "1000",
           reason: "for me",
@@ -183,7 +194,8 @@ describe("every procedure", () => {
         "FORBIDDEN",
       );
       await expectCode(
-        bobCaller.billing.setPrice({
+        bobCaller.platform.setPrice({
+          organizationId: alice.personalOrganizationId,
           provider: "xai",
           model: "grok-4",
           inputPerMTok: "0",
@@ -289,6 +301,7 @@ describe("every procedure", () => {
       await expectCode(anon.apiTokens.list(), "UNAUTHORIZED");
       await expectCode(anon.keys.list(), "UNAUTHORIZED");
       await expectCode(anon.billing.balance(), "UNAUTHORIZED");
+      await expectCode(anon.platform.organizations({}), "UNAUTHORIZED");
       await expectCode(anon.invitations.accept({ token: "a".repeat(32) }), "UNAUTHORIZED");
       await expectCode(anon.auth.signOutEverywhere(), "UNAUTHORIZED");
       expect(await anon.auth.me()).toBeNull();

@@ -5,6 +5,7 @@ import { invitationsRouter } from "./routers/invitations.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { membersRouter } from "./routers/members.ts";
 import { organizationsRouter } from "./routers/organizations.ts";
+import { platformRouter } from "./routers/platform.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
 import { usageRouter } from "./routers/usage.ts";
 import { createCallerFactory, router } from "./trpc.ts";
@@ -19,6 +20,7 @@ export const appRouter = router({
   keys: keysRouter,
   billing: billingRouter,
   usage: usageRouter,
+  platform: platformRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -121,3 +121,14 @@ const requireBrowserSession = t.middleware(({ ctx, next }) => {
 
 export const browserSessionProcedure = authedProcedure.use(requireBrowserSession);
 export const orgBrowserSessionProcedure = orgProcedure.use(requireBrowserSession);
+
+/**
+ * Platform admins, in a browser session: they act across organisations, on the platform's money, so
+ * an API token (made for one organisation) cannot carry that power.
+ */
+export const platformProcedure = browserSessionProcedure.use(({ ctx, next }) => {
+  if (!ctx.user.platformAdmin) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only the studio's platform admins can do that." });
+  }
+  return next({ ctx: { platformActor: { userId: ctx.user.id, platformAdmin: true } } });
+});

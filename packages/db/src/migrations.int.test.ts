@@ -86,4 +86,30 @@ describe("migrations", () => {
       await database.drop();
     }
   });
+
+  it("make an existing studio's oldest account its platform admin, and no one else", async () => {
+    const database = await createEmptyDatabase();
+    try {
+      const all = readMigrations();
+      const at = all.findIndex((migration) => migration.name.endsWith("_platform_admins"));
+      expect(at).toBeGreaterThan(0);
+      await applyMigrations(database.url, all.slice(0, at));
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        await client.query(`
+          INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES
+            ('later', 'later@example.com', 'Later', 'x', now(), now()),
+            ('founder', 'founder@example.com', 'Founder', 'x', now() - interval '1 day', now()),
+            ('latest', 'latest@example.com', 'Latest', 'x', now() + interval '1 day', now())`);
+        await applyMigrations(database.url, all);
+        const { rows } = await client.query("SELECT id FROM users WHERE platform_admin ORDER BY id");
+        expect(rows).toEqual([{ id: "founder" }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
 });

@@ -214,7 +214,7 @@ export class CallRecorder {
           level: "warning",
           code: "out_of_credits",
           message:
-            "Out of platform credits: the agent's model calls are refused. Ask an admin to add credits, or add your own provider key.",
+            "Out of platform credits: the agent's model calls are refused. Ask a platform admin for credits, or add your own provider key.",
         },
       ]).then(
         () => {},

@@ -5,11 +5,9 @@
 //
 // With the embedded database, stop the studio first (its PostgreSQL holds the data directory).
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { parseKeyring, resealAllProviderKeys, withNewMasterKey, writeKeyringFile } from "@studio/core";
-import { createDb } from "@studio/db";
-import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
 import { loadConfig } from "../config.ts";
+import { withStudioDatabase } from "./studio-database.ts";
 
 const config = loadConfig();
 if (config.masterKey.kind !== "file") {
@@ -21,14 +19,7 @@ if (config.masterKey.kind !== "file") {
 const file = config.masterKey.path;
 const current = parseKeyring(readFileSync(file, "utf8"), file);
 
-let postgres: EmbeddedPostgresHandle | null = null;
-let databaseUrl = config.databaseUrl;
-if (!databaseUrl) {
-  postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, "postgres") });
-  databaseUrl = postgres.url;
-}
-const db = createDb(databaseUrl);
-try {
+await withStudioDatabase(config, async (db) => {
   const rotated = withNewMasterKey(current);
   writeKeyringFile(file, rotated);
   const count = await resealAllProviderKeys(db, rotated);
@@ -38,7 +29,4 @@ try {
   console.log(
     `Re-sealed ${count} provider key(s) under master key version ${rotated.current}; ${file} now holds only that key.`,
   );
-} finally {
-  await db.$disconnect();
-  await postgres?.stop();
-}
+});

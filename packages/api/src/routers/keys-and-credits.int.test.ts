@@ -4,14 +4,18 @@ import { seedListPrices } from "@studio/core";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signUpUser } from "../testing/callers.ts";
+import { signUpUser, type TestUser } from "../testing/callers.ts";
 
 const database = useTestDatabase();
 const ANTHROPIC_KEY = "sk-ant-PLANTED-router-key-9876";
 const OPENROUTER_KEY = "sk-or-PLANTED-router-key-5432";
 
+// The studio's first account, so its platform admin: it grants credits and sets prices.
+let operator: Awaited<ReturnType<TestUser["caller"]>>;
+
 beforeAll(async () => {
   await seedListPrices(database.db);
+  operator = await (await signUpUser(database.db, "Operator")).caller();
 });
 
 async function caught(promise: Promise<unknown>) {
@@ -36,13 +40,14 @@ describe("session creation resolves its key: own key, then OpenRouter key, then 
     const refused = await caught(caller.sessions.create(session("xai", "grok-4-1-fast")));
     expect(refused.code).toBe("PAYMENT_REQUIRED");
     expect(refused.message).toBe(
-      "Out of platform credits (balance $0.000000). Ask an admin to add credits, or add your own provider key.",
+      "Out of platform credits (balance $0.000000). Ask a platform admin for credits, or add your own provider key.",
     );
     expect(
       await database.db.studioSession.count({ where: { organizationId: alice.personalOrganizationId } }),
     ).toBe(0);
 
-    await caller.billing.changeCredits({
+    await operator.platform.changeCredits({
+      organizationId: alice.personalOrganizationId,
       kind: "grant",
       amountUsd: "5",
       reason: "trial",
@@ -56,7 +61,8 @@ describe("session creation resolves its key: own key, then OpenRouter key, then 
     });
 
     // Sending a message checks again.
-    await caller.billing.changeCredits({
+    await operator.platform.changeCredits({
+      organizationId: alice.personalOrganizationId,
       kind: "adjustment",
       amountUsd: "-5",
       reason: "spent",
@@ -106,7 +112,8 @@ describe("the catalogue", () => {
     });
 
     await caller.keys.set({ provider: "anthropic", apiKey: ANTHROPIC_KEY });
-    await caller.billing.changeCredits({
+    await operator.platform.changeCredits({
+      organizationId: cy.personalOrganizationId,
       kind: "grant",
       amountUsd: "1",
       reason: "trial",
@@ -149,7 +156,7 @@ describe("keys", () => {
 });
 
 describe("prices", () => {
-  it("are seeded for the catalogue, and an admin's price applies from its date with the history kept", async () => {
+  it("are seeded for the catalogue, and a platform admin's price for an organisation applies from its date with the history kept", async () => {
     const eve = await signUpUser(database.db, "Eve");
     const caller = await eve.caller();
     const before = await caller.billing.prices();
@@ -157,9 +164,18 @@ describe("prices", () => {
       (p) => p.provider === "xai" && p.model === "grok-4" && p.organizationId === null,
     );
     expect(list).toMatchObject({ inputPerMTok: 3_000_000n, outputPerMTok: 15_000_000n });
-    await caller.billing.setPrice({
-      provider: "xai",
+    const grok4 = {
+      organizationId: eve.personalOrganizationId,
+      provider: "xai" as const,
       model: "grok-4",
+    };
+    // Eve owns her organisation, but what her platform credits pay is not hers to set.
+    const own = await caught(
+      caller.platform.setPrice({ ...grok4, inputPerMTok: "0", outputPerMTok: "0", cachedInputPerMTok: "0" }),
+    );
+    expect(own.code).toBe("FORBIDDEN");
+    await operator.platform.setPrice({
+      ...grok4,
       inputPerMTok: "2500000",
       outputPerMTok: "12000000",
       cachedInputPerMTok: "500000",
@@ -171,10 +187,14 @@ describe("prices", () => {
       [2_500_000n, "org"],
       [3_000_000n, "list"],
     ]);
+    // Another organisation still pays the list price.
+    const operatorPrices = (await operator.billing.prices()).filter(
+      (p) => p.provider === "xai" && p.model === "grok-4",
+    );
+    expect(operatorPrices.map((p) => p.organizationId)).toEqual([null]);
     const past = await caught(
-      caller.billing.setPrice({
-        provider: "xai",
-        model: "grok-4",
+      operator.platform.setPrice({
+        ...grok4,
         inputPerMTok: "1",
         outputPerMTok: "1",
         cachedInputPerMTok: "1",

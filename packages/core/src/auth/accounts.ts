@@ -23,8 +23,9 @@ export async function signUp(db: Db, input: SignUpInput): Promise<{ user: Accoun
   if (existing) throw new AppError("CONFLICT", "An account with this email already exists. Sign in instead.");
   try {
     return await db.$transaction(async (tx) => {
+      const platformAdmin = await isFirstAccount(tx);
       const user = await tx.user.create({
-        data: { id: newId(), email: input.email, name: input.name, passwordHash },
+        data: { id: newId(), email: input.email, name: input.name, passwordHash, platformAdmin },
         select: accountSelect,
       });
       const organization = await createPersonalOrganization(tx, user);
@@ -37,6 +38,21 @@ export async function signUp(db: Db, input: SignUpInput): Promise<{ user: Accoun
     throw error;
   }
 }
+
+/**
+ * Whether the account being created is the studio's first, which makes its owner a platform admin:
+ * whoever sets a studio up runs it. Once any account exists this is one indexed read; before that,
+ * sign-ups queue on a lock so two at once cannot both be first.
+ */
+async function isFirstAccount(tx: DbTx): Promise<boolean> {
+  const anyAccount = () => tx.user.findFirst({ select: { id: true } });
+  if (await anyAccount()) return false;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK})`;
+  return !(await anyAccount());
+}
+
+/** An arbitrary advisory-lock key of its own (no other lock in the studio uses it). */
+const FIRST_ACCOUNT_LOCK = 7_148_215_901n;
 
 /** Checks the password under the per-account and per-address throttle. */
 export async function signIn(

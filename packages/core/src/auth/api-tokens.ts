@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "../shared/clock.ts";
 import { notFound } from "../shared/errors.ts";
 import { newId, randomToken } from "../shared/ids.ts";
 import { hashSecret, secretMatches } from "./secrets.ts";
+import { type SessionUser, sessionUserSelect } from "./sessions.ts";
 
 const TOKEN_PATTERN = /^st_([a-z2-7]{24})_([a-z2-7]{32})$/;
 // Writing last-used on every call would turn reads into writes; a minute's precision is enough.
@@ -68,7 +69,7 @@ export interface ValidApiToken {
   id: string;
   userId: string;
   organizationId: string;
-  user: { id: string; email: string; name: string };
+  user: SessionUser;
 }
 
 export async function validateApiToken(
@@ -89,7 +90,7 @@ export async function validateApiToken(
       expiresAt: true,
       revokedAt: true,
       lastUsedAt: true,
-      user: { select: { id: true, email: true, name: true } },
+      user: { select: sessionUserSelect },
     },
   });
   if (!row || !secretMatches(secret, row.secretHash) || row.revokedAt) return null;

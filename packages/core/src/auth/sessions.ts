@@ -13,7 +13,12 @@ export interface SessionUser {
   id: string;
   email: string;
   name: string;
+  /** Runs the studio: grants platform credits and sets prices for any organisation. */
+  platformAdmin: boolean;
 }
+
+/** What a request knows about the person behind its cookie or token. */
+export const sessionUserSelect = { id: true, email: true, name: true, platformAdmin: true } as const;
 
 export interface ValidSession {
   id: string;
@@ -69,7 +74,7 @@ export async function validateSessionToken(
       userId: true,
       activeOrganizationId: true,
       expiresAt: true,
-      user: { select: { id: true, email: true, name: true } },
+      user: { select: sessionUserSelect },
     },
   });
   if (!row || !secretMatches(secret, row.secretHash)) return null;

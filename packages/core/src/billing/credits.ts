@@ -1,10 +1,10 @@
-// Credit management by people: the balance any member may see, grants and adjustments by owners
-// and admins with a reason, each a ledger entry.
+// Credit management by people: the balance any member may see; grants and adjustments, each a ledger
+// entry with its reason, by platform admins only. Credits pay for the platform's keys, so an
+// organisation's own owners must not be able to add them.
 import type { Db, DbTx } from "@studio/db";
 import { z } from "zod";
-import { isManager } from "../orgs/roles.ts";
-import type { Role } from "../orgs/schemas.ts";
-import { AppError, forbidden } from "../shared/errors.ts";
+import { assertPlatformAdmin, type PlatformActor } from "../platform/actor.ts";
+import { AppError, notFound } from "../shared/errors.ts";
 import { changeCredits, creditBalance } from "./ledger.ts";
 import { parseUsd } from "./pricing.ts";
 
@@ -25,6 +25,7 @@ const usdAmount = z
   });
 
 export const changeCreditsInput = z.object({
+  organizationId: z.string().min(1).max(64),
   kind: z.enum(["grant", "adjustment"]),
   /** USD as text (exact: never a float), e.g. "25.00"; an adjustment may be negative. */
   amountUsd: usdAmount,
@@ -34,23 +35,26 @@ export const changeCreditsInput = z.object({
 });
 export type ChangeCreditsInput = z.infer<typeof changeCreditsInput>;
 
-export interface CreditActor {
-  userId: string;
-  organizationId: string;
-  role: Role;
-}
-
-export async function changeOrganizationCredits(db: Db, actor: CreditActor, input: ChangeCreditsInput) {
-  if (!isManager(actor.role)) throw forbidden("Only owners and admins grant or adjust credits.");
+export async function changeOrganizationCredits(db: Db, actor: PlatformActor, input: ChangeCreditsInput) {
+  assertPlatformAdmin(actor, "grant or adjust credits");
   if (input.kind === "grant" && input.amountUsd <= 0n)
     throw new AppError("BAD_REQUEST", "A grant adds credits: enter an amount above zero.");
   if (input.amountUsd === 0n) throw new AppError("BAD_REQUEST", "An adjustment of zero changes nothing.");
-  return changeCredits(db, actor, {
-    kind: input.kind,
-    amountMicroUsd: input.amountUsd,
-    reason: input.reason,
-    requestId: input.requestId,
+  const organization = await db.organization.findUnique({
+    where: { id: input.organizationId },
+    select: { id: true },
   });
+  if (!organization) throw notFound("Organisation");
+  return changeCredits(
+    db,
+    { userId: actor.userId, organizationId: organization.id },
+    {
+      kind: input.kind,
+      amountMicroUsd: input.amountUsd,
+      reason: input.reason,
+      requestId: input.requestId,
+    },
+  );
 }
 
 export async function organizationBalance(db: DbTx, organizationId: string) {

@@ -106,24 +106,26 @@ describe("ledger", () => {
     });
   });
 
-  it("takes grants and adjustments from owners and admins only, once per request id, with a reason", async () => {
+  it("takes grants and adjustments from platform admins only, once per request id, with a reason", async () => {
     const { userId, organizationId } = await organizationWithSession(0n);
-    const admin = { userId, organizationId, role: "admin" as const };
+    const operator = { userId, platformAdmin: true };
     const grant = {
+      organizationId,
       kind: "grant" as const,
       amountUsd: 25_500_000n,
       reason: "Pilot budget",
       requestId: "grant-0001",
     };
-    expect(await changeOrganizationCredits(database.db, admin, grant)).toEqual({
+    expect(await changeOrganizationCredits(database.db, operator, grant)).toEqual({
       balanceMicroUsd: 25_500_000n,
       duplicate: false,
     });
-    expect(await changeOrganizationCredits(database.db, admin, grant)).toEqual({
+    expect(await changeOrganizationCredits(database.db, operator, grant)).toEqual({
       balanceMicroUsd: 25_500_000n,
       duplicate: true,
     });
-    await changeOrganizationCredits(database.db, admin, {
+    await changeOrganizationCredits(database.db, operator, {
+      organizationId,
       kind: "adjustment",
       amountUsd: -500_000n,
       reason: "Refunded outage",
@@ -132,16 +134,24 @@ describe("ledger", () => {
     expect(
       (await database.db.creditAccount.findUniqueOrThrow({ where: { organizationId } })).balanceMicroUsd,
     ).toBe(25_000_000n);
+    // The organisation's own owner, not a platform admin, cannot add credits to it.
     await expect(
       changeOrganizationCredits(
         database.db,
-        { ...admin, role: "member" },
+        { userId, platformAdmin: false },
         { ...grant, requestId: "grant-0002" },
       ),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(
-      changeOrganizationCredits(database.db, admin, { ...grant, amountUsd: -1n, requestId: "grant-0003" }),
+      changeOrganizationCredits(database.db, operator, { ...grant, amountUsd: -1n, requestId: "grant-0003" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      changeOrganizationCredits(database.db, operator, {
+        ...grant,
+        organizationId: "no-such-organisation",
+        requestId: "grant-0004",
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     const entries = await database.db.ledgerEntry.findMany({
       where: { organizationId },
       orderBy: { id: "asc" },

@@ -1,13 +1,13 @@
-// Model prices with history. The platform's list prices (no organisation) are seeded at boot; an
-// organisation's admins add their own rows, which win for that organisation from their effective
-// date. Rows are never edited: a change is a newer row, so every ledger entry's price stays on record.
+// Model prices with history. The platform's list prices (no organisation) are seeded at boot;
+// platform admins add an organisation's own rows, which win for it from their effective date
+// (organisations' admins cannot: the price decides what platform credits pay). Rows are never
+// edited: a change is a newer row, so every ledger entry's price stays on record.
 import type { Db, DbTx } from "@studio/db";
 import { LIST_PRICES_EFFECTIVE_FROM, listPrices, type ModelProvider } from "@studio/models";
 import { z } from "zod";
-import { isManager } from "../orgs/roles.ts";
-import type { Role } from "../orgs/schemas.ts";
+import { assertPlatformAdmin, type PlatformActor } from "../platform/actor.ts";
 import { modelProviderSchema } from "../sessions/schemas.ts";
-import { AppError, forbidden } from "../shared/errors.ts";
+import { AppError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 
 export interface PriceRow {
@@ -60,6 +60,7 @@ const perMTok = z
   .transform((value) => BigInt(value));
 
 export const setPriceInput = z.object({
+  organizationId: z.string().min(1).max(64),
   provider: modelProviderSchema,
   model: z.string().trim().min(1).max(120),
   inputPerMTok: perMTok,
@@ -70,21 +71,15 @@ export const setPriceInput = z.object({
 });
 export type SetPriceInput = z.infer<typeof setPriceInput>;
 
-export interface PriceActor {
-  userId: string;
-  organizationId: string;
-  role: Role;
-}
-
 const PAST_TOLERANCE_MS = 60_000;
 
 export async function setOrganizationPrice(
   db: DbTx,
-  actor: PriceActor,
+  actor: PlatformActor,
   input: SetPriceInput,
   now = new Date(),
 ) {
-  if (!isManager(actor.role)) throw forbidden("Only owners and admins change prices.");
+  assertPlatformAdmin(actor, "change prices");
   const effectiveFrom = input.effectiveFrom ?? now;
   if (effectiveFrom.getTime() < now.getTime() - PAST_TOLERANCE_MS)
     throw new AppError(
@@ -96,7 +91,7 @@ export async function setOrganizationPrice(
   return db.modelPrice.create({
     data: {
       id: newId(),
-      organizationId: actor.organizationId,
+      organizationId: input.organizationId,
       provider: input.provider,
       model: input.model,
       inputPerMTok: input.inputPerMTok,

@@ -16,7 +16,7 @@ import { AppError } from "../shared/errors.ts";
 export const outOfCredits = (balance: bigint) =>
   new AppError(
     "PAYMENT_REQUIRED",
-    `Out of platform credits (balance ${formatUsd(balance)}). Ask an admin to add credits, or add your own provider key.`,
+    `Out of platform credits (balance ${formatUsd(balance)}). Ask a platform admin for credits, or add your own provider key.`,
   );
 
 export async function assertCreditsAvailable(db: DbTx, organizationId: string): Promise<void> {

@@ -1,0 +1,127 @@
+// Platform admins: the studio's first account is one; only they see every organisation and grant
+// credits or set prices, for any organisation, and only from a browser session. An organisation's
+// own owner cannot add credits to it: credits spend the platform's keys.
+import { rowCounts } from "@studio/testkit";
+import { useTestDatabase } from "@studio/testkit/vitest";
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { signUpUser, type TestUser, tokenCaller } from "../testing/callers.ts";
+
+const database = useTestDatabase();
+
+async function codeOf(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  return (error as TRPCError).code;
+}
+
+const grant = (organizationId: string, requestId: string, amountUsd = "10") => ({
+  organizationId,
+  kind: "grant" as const,
+  amountUsd,
+  reason: "trial credits",
+  requestId,
+});
+
+describe("platform admins", () => {
+  let operators: TestUser[];
+  let operator: TestUser;
+  let owner: TestUser;
+
+  beforeAll(async () => {
+    // Four people sign up at once on a new studio: exactly one of them is first.
+    operators = await Promise.all(["Ann", "Ben", "Cat", "Dan"].map((name) => signUpUser(database.db, name)));
+    owner = await signUpUser(database.db, "Olive Owner");
+  });
+
+  it("the first account of a studio is one, even when several sign up at once; later ones are not", async () => {
+    const flags = await Promise.all(
+      operators.map(async (user) => (await (await user.caller()).auth.me())?.user.platformAdmin),
+    );
+    expect(flags.filter(Boolean)).toHaveLength(1);
+    operator = operators[flags.indexOf(true)]!;
+    expect((await (await owner.caller()).auth.me())?.user.platformAdmin).toBe(false);
+    expect(await database.db.user.count({ where: { platformAdmin: true } })).toBe(1);
+  });
+
+  it("an organisation's owner cannot grant it credits, set its prices or see other organisations", async () => {
+    const caller = await owner.caller();
+    const before = await rowCounts(database.db);
+    expect(
+      await codeOf(caller.platform.changeCredits(grant(owner.personalOrganizationId, "own-grant"))),
+    ).toBe("FORBIDDEN");
+    expect(
+      await codeOf(
+        caller.platform.setPrice({
+          organizationId: owner.personalOrganizationId,
+          provider: "xai",
+          model: "grok-4",
+          inputPerMTok: "0",
+          outputPerMTok: "0",
+          cachedInputPerMTok: "0",
+        }),
+      ),
+    ).toBe("FORBIDDEN");
+    expect(await codeOf(caller.platform.organizations({}))).toBe("FORBIDDEN");
+    expect(await rowCounts(database.db)).toEqual(before);
+    expect((await caller.billing.balance()).balanceMicroUsd).toBe(0n);
+  });
+
+  it("grant credits to an organisation they are not a member of, recorded as theirs", async () => {
+    const caller = await operator.caller();
+    expect(await caller.platform.changeCredits(grant(owner.personalOrganizationId, "olive-0001"))).toEqual({
+      balanceMicroUsd: 10_000_000n,
+      duplicate: false,
+    });
+    expect((await (await owner.caller()).billing.balance()).balanceMicroUsd).toBe(10_000_000n);
+    const entry = await database.db.ledgerEntry.findFirstOrThrow({
+      where: { organizationId: owner.personalOrganizationId, kind: "grant", amountMicroUsd: 10_000_000n },
+    });
+    expect(entry).toMatchObject({ createdById: operator.id, reason: "trial credits" });
+    expect(await codeOf(caller.platform.changeCredits(grant("no-such-organisation", "nowhere-0001")))).toBe(
+      "NOT_FOUND",
+    );
+  });
+
+  it("list every organisation with its owners, members and balance; search by name or owner email; page by name", async () => {
+    const caller = await operator.caller();
+    const all = await caller.platform.organizations({});
+    expect(all.nextCursor).toBeNull();
+    expect(all.organizations).toHaveLength(5);
+    const olive = all.organizations.find((org) => org.id === owner.personalOrganizationId);
+    expect(olive).toMatchObject({
+      personal: true,
+      members: 1,
+      owners: [{ name: "Olive Owner", email: owner.email }],
+      balanceMicroUsd: 10_000_000n,
+    });
+
+    const byEmail = await caller.platform.organizations({ search: owner.email.toUpperCase() });
+    expect(byEmail.organizations.map((org) => org.id)).toEqual([owner.personalOrganizationId]);
+    const byName = await caller.platform.organizations({ search: "olive" });
+    expect(byName.organizations.map((org) => org.id)).toEqual([owner.personalOrganizationId]);
+    expect((await caller.platform.organizations({ search: "nobody-by-this-name" })).organizations).toEqual(
+      [],
+    );
+
+    const [first, second] = all.organizations;
+    const next = await caller.platform.organizations({ cursor: { name: first!.name, id: first!.id } });
+    expect(next.organizations[0]?.id).toBe(second!.id);
+    expect(next.organizations).toHaveLength(4);
+  });
+
+  it("act from a browser session only: their API token cannot", async () => {
+    const created = await (await operator.caller()).apiTokens.create({
+      name: "automation",
+      expiresInDays: null,
+    });
+    const caller = await tokenCaller(database.db, created.token);
+    expect(await codeOf(caller.platform.organizations({}))).toBe("FORBIDDEN");
+    expect(
+      await codeOf(caller.platform.changeCredits(grant(owner.personalOrganizationId, "token-0001"))),
+    ).toBe("FORBIDDEN");
+  });
+});

@@ -1,6 +1,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { type ReceivedRequest, receivedRequests, script, scriptedLeft } from "../support/model-server.ts";
+import { makePlatformAdmin } from "../support/platform.ts";
 import {
   composer,
   conversation,
@@ -53,7 +54,11 @@ async function creditsUsed(page: Page): Promise<bigint> {
 test("a session on platform credits runs out: the gateway refuses with 402, the chat says so, nothing is charged twice", async ({
   page,
 }, testInfo) => {
-  await signUp(page, newUser("runout"));
+  // The studio's platform admin, who alone can add credits, runs a session on them.
+  const operator = newUser("runout");
+  await signUp(page, operator);
+  await makePlatformAdmin(operator.email);
+  await page.reload();
 
   // No credits yet: the platform offers Anthropic, but this organisation cannot pay for it.
   const provider = page.getByLabel("Provider");
@@ -121,7 +126,7 @@ test("a session on platform credits runs out: the gateway refuses with 402, the 
     .filter({ hasText: /^Out of platform credits/ })
     .last();
   await expect(notice).toBeVisible({ timeout: TURN_TIMEOUT });
-  await expect(notice).toContainText("Ask an admin to add credits, or add your own provider key.");
+  await expect(notice).toContainText("Ask a platform admin for credits, or add your own provider key.");
   await waitForTurnEnd(page);
   expect(await scriptedLeft(tag), "the refused follow-up reached the model server").toBe(1);
   await snap(page, testInfo, "out-of-credits-notice");
@@ -143,7 +148,7 @@ test("a session on platform credits runs out: the gateway refuses with 402, the 
   await composer(page).press("Enter");
   const refusal = page.getByRole("alert").filter({ hasText: /^Out of platform credits \(balance / });
   await expect(refusal).toHaveText(
-    `Out of platform credits (balance -$0.${(used - GRANT).toString().padStart(6, "0")}). Ask an admin to add credits, or add your own provider key.`,
+    `Out of platform credits (balance -$0.${(used - GRANT).toString().padStart(6, "0")}). Ask a platform admin for credits, or add your own provider key.`,
   );
   await expect(composer(page)).toBeEnabled();
   await expect(composer(page)).toHaveValue(retry);

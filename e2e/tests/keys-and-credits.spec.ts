@@ -1,6 +1,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { script } from "../support/model-server.ts";
+import { makePlatformAdmin } from "../support/platform.ts";
 import { marker, replies, TURN_TIMEOUT, waitUntilReady } from "../support/session.ts";
 import { addMember, createOrganization, newUser, signUp, snap } from "../support/studio.ts";
 
@@ -119,10 +120,21 @@ test("an admin adds, tests and replaces a provider key; a member cannot manage k
   await member.context().close();
 });
 
-test("an admin grants credits with a reason and sets an organisation price", async ({ page }, testInfo) => {
+test("a platform admin grants credits with a reason and sets an organisation price; an owner cannot", async ({
+  page,
+}, testInfo) => {
   const admin = newUser("credits");
   await signUp(page, admin);
+  // Owning the organisation is not enough: credits spend the platform's keys.
   await page.goto("/settings/billing");
+  await expect(page.getByTestId("credit-balance")).toBeVisible();
+  await expect(page.getByText("The studio's platform admins add credits.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Grant or adjust" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Edit price/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "All organisations" })).toHaveCount(0);
+
+  await makePlatformAdmin(admin.email);
+  await page.reload();
   await expect(page.getByTestId("credit-balance")).toBeVisible();
   const before = await shownBalance(page);
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { expect, type Page, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { memberIds, type SeedEntry, seedLedger, seedStoppedSession } from "../support/ledger.ts";
+import { makePlatformAdmin } from "../support/platform.ts";
 import { addMember, newUser, personalOrganization, signUp, snap } from "../support/studio.ts";
 
 // Sign-ups, a second browser context, a CSV download and axe over long tables: more than the default
@@ -113,6 +114,8 @@ test("an admin filters the ledger, opens a session from it, exports it and grant
 }, testInfo) => {
   const admin = newUser("ledger");
   await signUp(page, admin);
+  // The grant at the end needs the studio's platform admin; the ledger views need only the owner.
+  await makePlatformAdmin(admin.email);
   const { userId, organizationId } = await memberIds(admin.email, personalOrganization(admin));
   const title = `Ledger walkthrough ${admin.name.split(" ")[1]}`;
   const sessionId = await seedStoppedSession(organizationId, userId, title);

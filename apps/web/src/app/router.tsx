@@ -22,6 +22,13 @@ const BillingPage = lazy(() =>
   import("../features/billing/BillingPage.tsx").then((module) => ({ default: module.BillingPage })),
 );
 
+// Only platform admins ever open this one.
+const PlatformOrganizationsPage = lazy(() =>
+  import("../features/platform/PlatformOrganizationsPage.tsx").then((module) => ({
+    default: module.PlatformOrganizationsPage,
+  })),
+);
+
 // The usage ledger carries its chart, tables and the billing cards: its own chunk too.
 const UsagePage = lazy(() =>
   import("../features/usage/UsagePage.tsx").then((module) => ({ default: module.UsagePage })),
@@ -81,6 +88,14 @@ export function AppRoutes() {
               }
             />
             <Route path="api-tokens" element={<ApiTokensPage />} />
+            <Route
+              path="platform"
+              element={
+                <Suspense fallback={<PageSpinner label="Loading organisations" />}>
+                  <PlatformOrganizationsPage />
+                </Suspense>
+              }
+            />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -8,10 +8,14 @@ import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { Skeleton } from "../../components/ui/Skeleton.tsx";
 import { formatUsd } from "../../lib/money.ts";
 import { useTRPC } from "../../lib/trpc.ts";
+import { useSession } from "../auth/session.tsx";
 import { CreditsDialog } from "./CreditsDialog.tsx";
 
-export function BalanceCard({ manager }: { manager: boolean }) {
+/** The active organisation's credits; the studio's platform admins can change them from here. */
+export function BalanceCard() {
   const trpc = useTRPC();
+  const { user, activeOrganization } = useSession();
+  const canChange = user.platformAdmin && activeOrganization !== null;
   const balance = useQuery(trpc.billing.balance.queryOptions());
   const [changing, setChanging] = useState(false);
   const low = balance.data ? balance.data.balanceMicroUsd < balance.data.minimumToStartMicroUsd : false;
@@ -23,7 +27,7 @@ export function BalanceCard({ manager }: { manager: boolean }) {
         title="Platform credits"
         description="What sessions without a key of the organisation's own are paid from."
         actions={
-          manager ? (
+          canChange ? (
             <Button variant="secondary" icon={<Plus />} onClick={() => setChanging(true)}>
               Grant or adjust
             </Button>
@@ -62,12 +66,17 @@ export function BalanceCard({ manager }: { manager: boolean }) {
             <p className="text-[13px] text-fg-muted">
               A session on platform credits needs at least {formatUsd(balance.data.minimumToStartMicroUsd)} to
               start; each model call is charged as it happens.
-              {manager ? null : " Owners and admins add credits."}
+              {canChange ? null : " The studio's platform admins add credits."}
             </p>
           </div>
         </CardBody>
       )}
-      {manager ? <CreditsDialog open={changing} onClose={() => setChanging(false)} /> : null}
+      {canChange ? (
+        <CreditsDialog
+          organization={changing ? activeOrganization : null}
+          onClose={() => setChanging(false)}
+        />
+      ) : null}
     </Card>
   );
 }

@@ -6,7 +6,6 @@ import { Card, CardHeader } from "../../components/ui/Card.tsx";
 import { EmptyState } from "../../components/ui/EmptyState.tsx";
 import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { SkeletonRows } from "../../components/ui/Skeleton.tsx";
-import { isManager } from "../../lib/roles.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { useSession } from "../auth/session.tsx";
 import { BalanceCard } from "./BalanceCard.tsx";
@@ -14,9 +13,13 @@ import { EditPriceDialog, type PriceTarget } from "./EditPriceDialog.tsx";
 import { PriceTable } from "./PriceTable.tsx";
 import { groupPrices, type ModelPrices } from "./prices.ts";
 
-/** Also shown on the usage page, beside the ledger it prices. */
-export function PricesCard({ manager }: { manager: boolean }) {
+/**
+ * Also shown on the usage page, beside the ledger it prices. Platform admins set the active
+ * organisation's own prices here: they decide what its platform credits pay.
+ */
+export function PricesCard() {
   const trpc = useTRPC();
+  const manager = useSession().user.platformAdmin;
   const prices = useQuery(trpc.billing.prices.queryOptions());
   // Only for display names; the table works from ids alone when the catalogue is not there.
   const catalog = useQuery(trpc.sessions.catalog.queryOptions());
@@ -40,7 +43,7 @@ export function PricesCard({ manager }: { manager: boolean }) {
         title="Model prices"
         description={
           manager
-            ? "USD per million tokens. Model calls are charged at the price in force when they happen; set your organisation's own price to override the platform list price."
+            ? "USD per million tokens. Model calls are charged at the price in force when they happen; as a platform admin you can set this organisation's own price over the list price."
             : "USD per million tokens. Model calls are charged at the price in force when they happen."
         }
         actions={
@@ -76,12 +79,10 @@ export function PricesCard({ manager }: { manager: boolean }) {
 }
 
 export function BillingPage() {
-  const { activeOrganization } = useSession();
-  const manager = activeOrganization ? isManager(activeOrganization.role) : false;
   return (
     <div className="space-y-6">
-      <BalanceCard manager={manager} />
-      <PricesCard manager={manager} />
+      <BalanceCard />
+      <PricesCard />
     </div>
   );
 }

@@ -28,7 +28,14 @@ function newRequestId(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-export function CreditsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+/** Grants or adjusts one organisation's platform credits (platform admins only); open while `organization` is set. */
+export function CreditsDialog({
+  organization,
+  onClose,
+}: {
+  organization: { id: string; name: string } | null;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -36,7 +43,7 @@ export function CreditsDialog({ open, onClose }: { open: boolean; onClose: () =>
   const requestId = useRef(newRequestId());
   const [kind, setKind] = useState<Kind>("grant");
   const change = useMutation(
-    trpc.billing.changeCredits.mutationOptions({
+    trpc.platform.changeCredits.mutationOptions({
       onSuccess: async (result) => {
         // Availability in the config bar depends on the balance too, and the change is a new
         // ledger entry the usage page lists and sums.
@@ -44,11 +51,12 @@ export function CreditsDialog({ open, onClose }: { open: boolean; onClose: () =>
           queryClient.invalidateQueries({ queryKey: trpc.billing.balance.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.sessions.catalog.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.usage.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.platform.organizations.pathKey() }),
         ]);
         toast.show(
           result.duplicate
             ? "That change was already applied."
-            : `Balance is now ${formatUsd(result.balanceMicroUsd)}.`,
+            : `Balance of ${organization?.name ?? "the organisation"} is now ${formatUsd(result.balanceMicroUsd)}.`,
         );
         close();
       },
@@ -64,9 +72,10 @@ export function CreditsDialog({ open, onClose }: { open: boolean; onClose: () =>
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (change.isPending) return;
+    if (change.isPending || !organization) return;
     const form = new FormData(event.currentTarget);
     change.mutate({
+      organizationId: organization.id,
       kind,
       amountUsd: String(form.get("amountUsd") ?? ""),
       reason: String(form.get("reason") ?? ""),
@@ -77,11 +86,11 @@ export function CreditsDialog({ open, onClose }: { open: boolean; onClose: () =>
   const { message, fieldErrors } = describeError(change.error, ["kind", "amountUsd", "reason"]);
   return (
     <Dialog
-      open={open}
+      open={organization !== null}
       onClose={close}
       dismissible={!change.isPending}
       title="Grant or adjust credits"
-      description="Platform credits pay for sessions that run without a key of the organisation's own."
+      description={`Platform credits of ${organization?.name ?? "the organisation"}: they pay for its sessions that run without a key of its own.`}
       footer={
         <>
           <Button variant="secondary" onClick={close} disabled={change.isPending}>

@@ -9,6 +9,7 @@ import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError, type FieldErrors, firstError } from "../../lib/errors.ts";
 import { parseUsd, usdInputValue } from "../../lib/money.ts";
 import { useTRPC } from "../../lib/trpc.ts";
+import { useSession } from "../auth/session.tsx";
 import { localDateTimeValue, type ModelPrices } from "./prices.ts";
 
 const priceFields = [
@@ -39,6 +40,7 @@ export function EditPriceDialog({
   onClose: () => void;
 }) {
   const trpc = useTRPC();
+  const { activeOrganization } = useSession();
   const queryClient = useQueryClient();
   const toast = useToast();
   const formId = useId();
@@ -46,7 +48,7 @@ export function EditPriceDialog({
   const endpoint = target === "endpoint";
   const entry = target === "endpoint" ? null : target;
   const save = useMutation(
-    trpc.billing.setPrice.mutationOptions({
+    trpc.platform.setPrice.mutationOptions({
       onSuccess: async (saved, input) => {
         await queryClient.invalidateQueries({ queryKey: trpc.billing.prices.queryKey() });
         const name = endpoint ? input.model : modelLabel;
@@ -68,7 +70,7 @@ export function EditPriceDialog({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (save.isPending || !target) return;
+    if (save.isPending || !target || !activeOrganization) return;
     const form = new FormData(event.currentTarget);
     const errors: FieldErrors = {};
     const values: Record<string, string> = {};
@@ -83,6 +85,7 @@ export function EditPriceDialog({
     setLocalErrors(errors);
     if (Object.keys(errors).length > 0) return;
     save.mutate({
+      organizationId: activeOrganization.id,
       provider: entry ? entry.provider : "custom",
       model,
       inputPerMTok: values.inputPerMTok!,

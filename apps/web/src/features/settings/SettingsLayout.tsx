@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from "react-router";
 import { PageHeader } from "../../components/ui/PageHeader.tsx";
 import { cn } from "../../lib/cn.ts";
+import { useSession } from "../auth/session.tsx";
 
 const tabs = [
   { to: "/settings/profile", label: "Profile" },
@@ -11,7 +12,12 @@ const tabs = [
   { to: "/settings/api-tokens", label: "API tokens" },
 ];
 
+/** The studio as a whole, for its platform admins only. */
+const platformTabs = [{ to: "/settings/platform", label: "All organisations" }];
+
 export function SettingsLayout() {
+  const { user } = useSession();
+  const shown = user.platformAdmin ? [...tabs, ...platformTabs] : tabs;
   return (
     <div className="space-y-6">
       <PageHeader
@@ -20,7 +26,7 @@ export function SettingsLayout() {
       />
       <nav aria-label="Settings" className="-mx-4 overflow-x-auto border-b border-line px-4 sm:mx-0 sm:px-0">
         <ul className="flex gap-1">
-          {tabs.map((tab) => (
+          {shown.map((tab) => (
             <li key={tab.to}>
               <NavLink
                 to={tab.to}

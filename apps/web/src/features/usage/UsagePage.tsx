@@ -101,7 +101,7 @@ export function UsagePage() {
         }
       />
 
-      {organization ? <BalanceCard manager={manager} /> : null}
+      {organization ? <BalanceCard /> : null}
 
       <UsageFilters
         view={view}
@@ -141,7 +141,7 @@ export function UsagePage() {
         </Alert>
       )}
 
-      {organization ? <PricesCard manager={manager} /> : null}
+      {organization ? <PricesCard /> : null}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { Input, Select } from "../../../components/ui/Input.tsx";
 import { cn } from "../../../lib/cn.ts";
 import { errorCode } from "../../../lib/errors.ts";
 import { useTRPC } from "../../../lib/trpc.ts";
+import { useSession } from "../../auth/session.tsx";
 import { keySourceDescription, keySourceLabel, paysWithCredits } from "../session-status.ts";
 import {
   type Catalog,
@@ -16,7 +17,7 @@ import {
   choiceAccess,
   choiceProblem,
   type Environment,
-  fixLinks,
+  fixLink,
   modelName,
   modelOptionLabel,
   modelsByTier,
@@ -81,6 +82,7 @@ function AccessNote({
   provider: CatalogProvider | undefined;
   choice: SessionChoice;
 }) {
+  const { platformAdmin } = useSession().user;
   const access = choiceAccess(catalog, choice);
   const problem = choiceProblem(catalog, choice);
   if (!provider) return null;
@@ -103,7 +105,7 @@ function AccessNote({
     );
   }
   if (access && !access.available) {
-    const fix = fixLinks[access.fix];
+    const fix = fixLink(access.fix, platformAdmin);
     return (
       <Alert tone="warning" title={`${subject} can't be used now`}>
         <p>{access.reason}</p>

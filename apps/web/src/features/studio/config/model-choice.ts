@@ -83,11 +83,14 @@ export function choiceProblem(catalog: Catalog, choice: SessionChoice): string |
   return null;
 }
 
-/** Where the person can make an unavailable model usable. */
-export const fixLinks: Record<AccessFix, { to: string; label: string }> = {
-  keys: { to: "/settings/keys", label: "Set up provider keys" },
-  credits: { to: "/settings/billing", label: "Add platform credits" },
-};
+/**
+ * Where the person can make an unavailable model usable. Only platform admins add credits; anyone
+ * else sees the balance there and who to ask.
+ */
+export function fixLink(fix: AccessFix, platformAdmin: boolean): { to: string; label: string } {
+  if (fix === "keys") return { to: "/settings/keys", label: "Set up provider keys" };
+  return { to: "/settings/billing", label: platformAdmin ? "Add platform credits" : "See platform credits" };
+}
 
 /**
  * An option's text: the model's name, and whether it can run now (a <select> shows text only). When

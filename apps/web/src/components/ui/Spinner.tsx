@@ -20,3 +20,12 @@ export function PageSpinner({ label = "Loading" }: { label?: string }) {
     </div>
   );
 }
+
+/** For a card's header while it refetches with its previous data still shown. */
+export function UpdatingNote() {
+  return (
+    <span className="flex items-center gap-1.5 text-xs text-fg-muted">
+      <Spinner /> Updating…
+    </span>
+  );
+}

@@ -1,5 +1,6 @@
 import { Badge } from "../../components/ui/Badge.tsx";
 import { Button } from "../../components/ui/Button.tsx";
+import { ACTIONS_COLUMN, type TableColumn, TableHead } from "../../components/ui/Table.tsx";
 import { formatDate, formatDateTime, formatRelative } from "../../lib/format.ts";
 import type { ApiToken } from "./ApiTokensPage.tsx";
 
@@ -26,6 +27,15 @@ function When({ date, empty }: { date: Date | null; empty: string }) {
   );
 }
 
+const TOKEN_COLUMNS: TableColumn[] = [
+  { label: "Name" },
+  { label: "Created", from: "sm" },
+  { label: "Last used", from: "md" },
+  { label: "Expires", from: "md" },
+  { label: "Status" },
+  ACTIONS_COLUMN,
+];
+
 export function ApiTokensTable({
   tokens,
   onRevoke,
@@ -37,28 +47,7 @@ export function ApiTokensTable({
   return (
     <div className="relative overflow-x-auto">
       <table className="w-full text-left text-[13px]">
-        <thead className="text-xs text-fg-muted">
-          <tr className="border-b border-line">
-            <th scope="col" className="py-2.5 pr-3 pl-4 font-medium sm:pl-5">
-              Name
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 font-medium sm:table-cell">
-              Created
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">
-              Last used
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">
-              Expires
-            </th>
-            <th scope="col" className="px-3 py-2.5 font-medium">
-              Status
-            </th>
-            <th scope="col" className="py-2.5 pr-4 pl-3 text-right font-medium sm:pr-5">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={TOKEN_COLUMNS} />
         <tbody className="divide-y divide-line">
           {tokens.map((token) => {
             const status = tokenStatus(token, now);

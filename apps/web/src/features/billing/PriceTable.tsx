@@ -2,6 +2,7 @@ import { ChevronDown, Pencil } from "lucide-react";
 import { Fragment, useState } from "react";
 import { Badge } from "../../components/ui/Badge.tsx";
 import { Button } from "../../components/ui/Button.tsx";
+import { ACTIONS_COLUMN, type TableColumn, TableHead } from "../../components/ui/Table.tsx";
 import { cn } from "../../lib/cn.ts";
 import { formatDate, formatDateTime } from "../../lib/format.ts";
 import { formatUsd } from "../../lib/money.ts";
@@ -12,6 +13,16 @@ import {
   type PriceProvider,
   pricesByProvider,
 } from "./prices.ts";
+
+const PRICE_COLUMNS: TableColumn[] = [
+  { label: "Model" },
+  { label: "Input", align: "right" },
+  { label: "Output", align: "right" },
+  { label: "Cached input", align: "right", from: "sm" },
+  { label: "Effective", from: "lg" },
+  { label: "Source", from: "md" },
+  { ...ACTIONS_COLUMN, from: "sm" },
+];
 
 export const providerLabels: Record<PriceProvider, string> = {
   xai: "xAI",
@@ -168,31 +179,7 @@ export function PriceTable({
     <div className="relative overflow-x-auto">
       <table className="w-full text-left text-[13px]">
         <caption className="sr-only">Model prices in USD per million tokens</caption>
-        <thead className="text-xs text-fg-muted">
-          <tr className="border-b border-line">
-            <th scope="col" className="py-2.5 pr-3 pl-4 font-medium sm:pl-5">
-              Model
-            </th>
-            <th scope="col" className="px-3 py-2.5 text-right font-medium">
-              Input
-            </th>
-            <th scope="col" className="px-3 py-2.5 text-right font-medium">
-              Output
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 text-right font-medium sm:table-cell">
-              Cached input
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 font-medium lg:table-cell">
-              Effective
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">
-              Source
-            </th>
-            <th scope="col" className="hidden py-2.5 pr-4 pl-3 text-right font-medium sm:table-cell sm:pr-5">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={PRICE_COLUMNS} />
         {pricesByProvider(models).map((group) => (
           <tbody key={group.provider} className="border-b border-line last:border-b-0">
             <tr className="bg-surface-muted/60">

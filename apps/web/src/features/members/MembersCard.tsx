@@ -10,6 +10,7 @@ import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { Select } from "../../components/ui/Input.tsx";
 import { SkeletonRows } from "../../components/ui/Skeleton.tsx";
 import { Spinner } from "../../components/ui/Spinner.tsx";
+import { ACTIONS_COLUMN, type TableColumn, TableHead } from "../../components/ui/Table.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError } from "../../lib/errors.ts";
 import { formatDate, type Role, roleLabel } from "../../lib/format.ts";
@@ -21,6 +22,13 @@ import { RemoveMemberDialog } from "./RemoveMemberDialog.tsx";
 export type Member = RouterOutputs["members"]["list"][number];
 
 const roleTone = { owner: "accent", admin: "neutral", member: "neutral" } as const;
+
+const MEMBER_COLUMNS: TableColumn[] = [
+  { label: "Member" },
+  { label: "Role" },
+  { label: "Joined", from: "md" },
+  ACTIONS_COLUMN,
+];
 
 export function MembersCard() {
   const trpc = useTRPC();
@@ -53,22 +61,7 @@ export function MembersCard() {
       ) : (
         <div className="relative overflow-x-auto">
           <table className="w-full text-left text-[13px]">
-            <thead className="text-xs text-fg-muted">
-              <tr className="border-b border-line">
-                <th scope="col" className="py-2.5 pr-3 pl-4 font-medium sm:pl-5">
-                  Member
-                </th>
-                <th scope="col" className="px-3 py-2.5 font-medium">
-                  Role
-                </th>
-                <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">
-                  Joined
-                </th>
-                <th scope="col" className="py-2.5 pr-4 pl-3 text-right font-medium sm:pr-5">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={MEMBER_COLUMNS} />
             <tbody className="divide-y divide-line">
               {members.data.map((member) => (
                 <MemberRow

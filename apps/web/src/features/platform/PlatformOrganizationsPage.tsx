@@ -7,8 +7,10 @@ import { Card, CardHeader } from "../../components/ui/Card.tsx";
 import { EmptyState } from "../../components/ui/EmptyState.tsx";
 import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { Input } from "../../components/ui/Input.tsx";
+import { LoadMoreButton, LoadMoreError } from "../../components/ui/LoadMore.tsx";
 import { SkeletonRows } from "../../components/ui/Skeleton.tsx";
-import { Spinner } from "../../components/ui/Spinner.tsx";
+import { UpdatingNote } from "../../components/ui/Spinner.tsx";
+import { ACTIONS_COLUMN, type TableColumn, TableHead } from "../../components/ui/Table.tsx";
 import { formatDate } from "../../lib/format.ts";
 import { formatUsd } from "../../lib/money.ts";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
@@ -16,6 +18,15 @@ import { useSession } from "../auth/session.tsx";
 import { CreditsDialog } from "../billing/CreditsDialog.tsx";
 
 type PlatformOrganization = RouterOutputs["platform"]["organizations"]["organizations"][number];
+
+const ORGANIZATION_COLUMNS: TableColumn[] = [
+  { label: "Organisation" },
+  { label: "Owners", from: "md" },
+  { label: "Members", align: "right", from: "sm" },
+  { label: "Credits", align: "right" },
+  { label: "Created", from: "lg" },
+  ACTIONS_COLUMN,
+];
 
 /**
  * Every organisation on the studio, for its platform admins: find one by name or an owner's email
@@ -57,13 +68,7 @@ function OrganizationsCard() {
         id="platform-organizations-heading"
         title="All organisations"
         description="Every organisation on this studio, with the platform credits its sessions draw on."
-        actions={
-          updating ? (
-            <span className="flex items-center gap-1.5 text-xs text-fg-muted">
-              <Spinner /> Updating…
-            </span>
-          ) : null
-        }
+        actions={updating ? <UpdatingNote /> : null}
       />
       <div className="border-b border-line px-4 py-4 sm:px-5">
         <div className="relative max-w-sm">
@@ -101,21 +106,10 @@ function OrganizationsCard() {
           <OrganizationsTable organizations={organizations} onGrant={setGranting} />
           {list.hasNextPage ? (
             <div className="flex justify-end rounded-b-xl border-t border-line bg-surface-muted/60 px-5 py-3">
-              <Button
-                variant="secondary"
-                size="sm"
-                pending={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
-              >
-                Load more
-              </Button>
+              <LoadMoreButton list={list} />
             </div>
           ) : null}
-          {list.isFetchNextPageError ? (
-            <p role="alert" className="px-5 pb-3 text-[13px] text-danger-soft-fg">
-              Couldn't load more organisations. Try again.
-            </p>
-          ) : null}
+          <LoadMoreError list={list} what="organisations" />
         </>
       )}
       <CreditsDialog organization={granting} onClose={() => setGranting(null)} />
@@ -133,28 +127,7 @@ function OrganizationsTable({
   return (
     <div className="relative overflow-x-auto">
       <table className="w-full text-left text-[13px]">
-        <thead className="text-xs text-fg-muted">
-          <tr className="border-b border-line">
-            <th scope="col" className="py-2.5 pr-3 pl-4 font-medium sm:pl-5">
-              Organisation
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">
-              Owners
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 text-right font-medium sm:table-cell">
-              Members
-            </th>
-            <th scope="col" className="px-3 py-2.5 text-right font-medium">
-              Credits
-            </th>
-            <th scope="col" className="hidden px-3 py-2.5 font-medium lg:table-cell">
-              Created
-            </th>
-            <th scope="col" className="py-2.5 pr-4 pl-3 text-right font-medium sm:pr-5">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={ORGANIZATION_COLUMNS} />
         <tbody className="divide-y divide-line">
           {organizations.map((organization) => (
             <tr key={organization.id} data-testid="platform-organization">

@@ -3,13 +3,13 @@ import { Funnel, ReceiptText } from "lucide-react";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { Badge, type BadgeTone } from "../../components/ui/Badge.tsx";
-import { Button } from "../../components/ui/Button.tsx";
 import { Card, CardHeader } from "../../components/ui/Card.tsx";
 import { EmptyState } from "../../components/ui/EmptyState.tsx";
 import { ErrorState } from "../../components/ui/ErrorState.tsx";
+import { LoadMoreButton, LoadMoreError } from "../../components/ui/LoadMore.tsx";
 import { ScrollArea } from "../../components/ui/ScrollArea.tsx";
 import { SkeletonRows } from "../../components/ui/Skeleton.tsx";
-import { Spinner } from "../../components/ui/Spinner.tsx";
+import { UpdatingNote } from "../../components/ui/Spinner.tsx";
 import { cn } from "../../lib/cn.ts";
 import { formatUsd } from "../../lib/money.ts";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
@@ -322,13 +322,7 @@ export function EntriesCard({
         id="usage-entries-heading"
         title="Entries"
         description="Every model call, grant, adjustment and refund, newest first."
-        actions={
-          updating ? (
-            <span className="flex items-center gap-1.5 text-xs text-fg-muted">
-              <Spinner /> Updating…
-            </span>
-          ) : null
-        }
+        actions={updating ? <UpdatingNote /> : null}
       />
       {list.isPending ? (
         <SkeletonRows label="Loading entries" rows={5} />
@@ -353,22 +347,9 @@ export function EntriesCard({
               Showing {formatCount(entries.length)}
               {total !== undefined ? ` of ${formatCount(total)}` : ""} {total === 1n ? "entry" : "entries"}
             </p>
-            {list.hasNextPage ? (
-              <Button
-                variant="secondary"
-                size="sm"
-                pending={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            ) : null}
+            <LoadMoreButton list={list} />
           </div>
-          {list.isFetchNextPageError ? (
-            <p role="alert" className="px-5 pb-3 text-[13px] text-danger-soft-fg">
-              Couldn't load more entries. Try again.
-            </p>
-          ) : null}
+          <LoadMoreError list={list} what="entries" />
         </>
       )}
     </Card>

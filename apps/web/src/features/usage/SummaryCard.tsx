@@ -8,7 +8,7 @@ import { Field } from "../../components/ui/Field.tsx";
 import { Select } from "../../components/ui/Input.tsx";
 import { ScrollArea } from "../../components/ui/ScrollArea.tsx";
 import { Skeleton, SkeletonRows } from "../../components/ui/Skeleton.tsx";
-import { Spinner } from "../../components/ui/Spinner.tsx";
+import { UpdatingNote } from "../../components/ui/Spinner.tsx";
 import { formatUsd } from "../../lib/money.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { type SummaryRow, stackByModel, sumDays } from "./chart-data.ts";
@@ -135,13 +135,7 @@ export function SummaryCard({
         id="usage-summary-heading"
         title="Summary"
         description="Cost is what model calls cost at the prices in force, whichever key paid; grants and free endpoints cost nothing."
-        actions={
-          updating ? (
-            <span className="flex items-center gap-1.5 text-xs text-fg-muted">
-              <Spinner /> Updating…
-            </span>
-          ) : null
-        }
+        actions={updating ? <UpdatingNote /> : null}
       />
       <CardBody className="space-y-3 border-b border-line">
         <h3 id="usage-chart-title" className="text-[13px] font-medium text-fg">

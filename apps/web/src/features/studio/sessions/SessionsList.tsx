@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link, NavLink } from "react-router";
 import { Badge } from "../../../components/ui/Badge.tsx";
 import { Button, buttonClasses } from "../../../components/ui/Button.tsx";
+import { LoadMoreButton } from "../../../components/ui/LoadMore.tsx";
 import { Skeleton } from "../../../components/ui/Skeleton.tsx";
 import { cn } from "../../../lib/cn.ts";
 import { describeError } from "../../../lib/errors.ts";
@@ -162,15 +163,7 @@ export function SessionsList({ onNavigate }: { onNavigate?: () => void }) {
         )}
         {list.hasNextPage ? (
           <div className="px-1.5 pt-2">
-            <Button
-              size="sm"
-              variant="ghost"
-              className="w-full"
-              pending={list.isFetchingNextPage}
-              onClick={() => void list.fetchNextPage()}
-            >
-              Load more
-            </Button>
+            <LoadMoreButton list={list} variant="ghost" className="w-full" />
           </div>
         ) : null}
       </nav>

@@ -38,8 +38,46 @@ export function sqlPoolOf(db: Db): SqlPool {
 
 /**
  * An error PostgreSQL reported for a statement, which it then rolled back (so running it again
- * cannot store anything twice), as opposed to a lost connection (it may or may not have committed).
+ * cannot store anything twice), as opposed to a lost connection (it may or may not have committed)
+ * or a server that is not taking work: PostgreSQL reports those in the same form, by SQLSTATE
+ * class (connection, operator intervention such as a shutdown, resources, authorisation, a
+ * database that is gone), and they say nothing about the statement.
  */
 export function isStatementError(error: unknown): boolean {
-  return error instanceof pg.DatabaseError;
+  if (!(error instanceof pg.DatabaseError)) return false;
+  const sqlState = error.code ?? "";
+  return !SERVER_NOT_WORKING.some((prefix) => sqlState.startsWith(prefix));
+}
+
+const SERVER_NOT_WORKING = ["08", "57", "53", "28", "3D"];
+
+const NO_ROUTE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+const LOST_CONNECTION =
+  /Connection terminated|Connection ended unexpectedly|connection error|timeout exceeded when trying to connect/i;
+/** Prisma's codes for a database it cannot reach or that closed the connection. */
+const PRISMA_UNREACHABLE = new Set(["P1001", "P1002", "P1017"]);
+
+/**
+ * The database could not be reached or dropped the connection: nothing about the work itself, and
+ * the same work may succeed once it is back. Looks through `cause`, where Prisma and its driver
+ * adapter keep the original error.
+ */
+export function isConnectionError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof pg.DatabaseError)
+      return SERVER_NOT_WORKING.some((prefix) => (current as pg.DatabaseError).code?.startsWith(prefix));
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === "string" && (NO_ROUTE.has(code) || PRISMA_UNREACHABLE.has(code))) return true;
+    if (typeof message === "string" && LOST_CONNECTION.test(message)) return true;
+    current = cause;
+  }
+  return false;
 }

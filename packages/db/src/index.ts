@@ -3,6 +3,7 @@ export {
   createDb,
   type Db,
   type DbTx,
+  isConnectionError,
   isStatementError,
   type SqlPool,
   sqlPoolOf,

@@ -1,14 +1,16 @@
 // The recorder batches calls that finish while a write is under way or soon after it, writes a call
-// after a quiet spell at once, and one call that cannot be recorded never takes the others of its
-// batch down with it.
+// after a quiet spell at once, one call that cannot be recorded never takes the others of its batch
+// down with it, and calls made while the database is away are written once it is back.
 
 import { setTimeout as sleep } from "node:timers/promises";
 import { EVENTS_CHANNEL, newKeyring, parseEventNotification, seedListPrices } from "@studio/core";
+import { createDb, type Db } from "@studio/db";
 import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
 import { CallRecorder } from "./recorder.ts";
+import { startCuttableProxy } from "./test-support/cuttable-proxy.ts";
 import { seedSession } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
@@ -31,11 +33,12 @@ const METERED = {
   outputChars: 10,
 };
 
-async function recorderWithSession(minWriteIntervalMs?: number) {
+/** A recorder writing through `db` (the test's database unless given), and a session with credits. */
+async function recorderWithSession(minWriteIntervalMs?: number, db: Db = database.db) {
   const warnings: string[] = [];
-  const access = new GatewayAccess(database.db, keyring, {});
+  const access = new GatewayAccess(db, keyring, {});
   const recorder = new CallRecorder(
-    database.db,
+    db,
     access,
     { warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
     0,
@@ -149,4 +152,39 @@ describe("the call recorder", () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^metering failed .*"requestId":"lost"/);
   }, 20_000);
+
+  it("waits for a database that is away, then writes the calls that waited for it as one statement", async () => {
+    const proxy = await startCuttableProxy(database.url);
+    const db = createDb(proxy.url, { maxConnections: 2 });
+    try {
+      const { recorder, session, finish, warnings } = await recorderWithSession(undefined, db);
+      // Prisma connects the pool lazily, and with it the handler for errors of idle connections.
+      await db.$queryRaw`SELECT 1`;
+      const announced = announcements(session.id);
+      proxy.cut();
+      // Request ids are unique across the ledger: these are this test's own.
+      finish(session, "away-first"); // written at once, alone: it meets the outage
+      for (let index = 0; index < 4; index++) finish(session, `away-queued-${index}`);
+      // Longer than the 3 s a call used to be retried for before it was given up.
+      await sleep(4_000);
+      expect(await database.db.ledgerEntry.count({ where: { sessionId: session.id } })).toBe(0);
+      proxy.restore();
+      await recorder.settled();
+      await expect.poll(() => announced.counts.length, { timeout: 10_000 }).toBe(2);
+      announced.stop();
+      expect(announced.counts).toEqual([1, 4]);
+      expect(warnings).toEqual([]);
+      const entries = await database.db.ledgerEntry.findMany({
+        where: { sessionId: session.id },
+        orderBy: { id: "asc" },
+      });
+      expect(entries.map((entry) => entry.idempotencyKey)).toEqual([
+        "usage:away-first",
+        ...Array.from({ length: 4 }, (_, index) => `usage:away-queued-${index}`),
+      ]);
+    } finally {
+      await db.$disconnect();
+      await proxy.close();
+    }
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
 // Turns a finished (or cut-off) model call into its ledger entry. Recording happens after the
 // response has been streamed, off the sandbox's critical path, calls finishing close together are
-// written together, and a write is retried with the same request ids if the database hiccups: the
-// ledger is idempotent on them, so a retry never charges twice.
+// written together, and a write is retried with the same request ids while the database is away:
+// the ledger is idempotent on them, so a retry never charges twice.
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   appendEvents,
@@ -12,7 +12,7 @@ import {
   recordModelCalls,
   stopSession,
 } from "@studio/core";
-import type { Db } from "@studio/db";
+import { type Db, isConnectionError } from "@studio/db";
 import type { GatewayAccess, GatewaySession } from "./access.ts";
 import { estimateUsage, type MeteredUsage, type UsageMeter } from "./metering/index.ts";
 import { PriceCache } from "./price-cache.ts";
@@ -23,7 +23,15 @@ export interface RecorderLogger {
   error?(details: object, message: string): void;
 }
 
+/** Tries of a call PostgreSQL refuses (a deadlock may pass; a deleted session will not). */
 const RECORD_ATTEMPTS = 5;
+/**
+ * How long a batch waits for a database that is away (restarting, failing over, unreachable)
+ * before its calls are given up. They are only in memory: giving up sooner loses calls that
+ * happened, and a batch keeps accumulating nothing while it waits (later calls queue behind it).
+ */
+const DATABASE_PATIENCE_MS = 120_000;
+const RETRY_DELAY_MAX_MS = 5_000;
 /** Calls per statement at most, however many finished while the last one was written. */
 const MAX_BATCH = 200;
 /**
@@ -72,6 +80,7 @@ export class CallRecorder {
     private readonly logger: RecorderLogger,
     private readonly platformMarkupBps: number,
     private readonly minWriteIntervalMs = MIN_WRITE_INTERVAL_MS,
+    private readonly databasePatienceMs = DATABASE_PATIENCE_MS,
   ) {
     this.prices = new PriceCache(db);
   }
@@ -127,6 +136,8 @@ export class CallRecorder {
 
   private async recordBatch(batch: QueuedCall[]): Promise<void> {
     let results: RecordedCall[];
+    const started = performance.now();
+    let refusals = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         results = await recordModelCalls(
@@ -136,21 +147,26 @@ export class CallRecorder {
         );
         break;
       } catch (error) {
-        if (batch.length > 1) {
-          // One call that cannot be recorded (its session deleted, say) must not take others with it.
+        const away = isConnectionError(error);
+        if (!away && batch.length > 1) {
+          // PostgreSQL refused the statement because of one of its calls (its session deleted,
+          // say) and rolled it back: that call must not take the others with it.
           for (const item of batch) await this.recordBatch([item]);
           return;
         }
-        if (attempt >= RECORD_ATTEMPTS) {
-          // Never silent: the call happened and was not recorded.
-          const { call } = batch[0]!;
-          this.logger.warn(
-            { sessionId: call.sessionId, requestId: call.requestId, err: String(error) },
-            "metering failed",
-          );
+        if (!away) refusals += 1;
+        const waited = performance.now() - started;
+        if (refusals >= RECORD_ATTEMPTS || waited >= this.databasePatienceMs) {
+          // Never silent: these calls happened and were not recorded.
+          for (const { call } of batch)
+            this.logger.warn(
+              { sessionId: call.sessionId, requestId: call.requestId, err: String(error) },
+              "metering failed",
+            );
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+        // A database that is away gets the whole batch again, as one statement, once it is back.
+        await sleep(Math.min(100 * 2 ** attempt, RETRY_DELAY_MAX_MS));
       }
     }
     // In the calls' order, so the cached balance ends at the last one's.

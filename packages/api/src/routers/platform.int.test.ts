@@ -86,7 +86,35 @@ describe("platform admins", () => {
     );
   });
 
-  it("list every organisation with its owners, members and balance; search by name or owner email; page by name", async () => {
+  it("list every organisation with its owners, members, balance and platform spend; search by name or owner email; page by name", async () => {
+    // Olive's platform-credit charges: two in the last 30 days count, an older one and a call on
+    // her own key do not.
+    const day = 86_400_000;
+    const charge = (
+      key: string,
+      amountMicroUsd: bigint,
+      daysAgo: number,
+      keySource: "platform" | "direct" = "platform",
+    ) =>
+      database.db.ledgerEntry.create({
+        data: {
+          organizationId: owner.personalOrganizationId,
+          userId: owner.id,
+          kind: "usage",
+          amountMicroUsd,
+          costMicroUsd: -amountMicroUsd,
+          balanceAfterMicroUsd: 0n,
+          idempotencyKey: key,
+          provider: "xai",
+          model: "grok-4",
+          keySource,
+          createdAt: new Date(Date.now() - daysAgo * day),
+        },
+      });
+    await charge("spend-today", -1_000_000n, 0);
+    await charge("spend-last-week", -500_000n, 7);
+    await charge("spend-long-ago", -9_000_000n, 45);
+    await charge("own-key", 0n, 1, "direct");
     const caller = await operator.caller();
     const all = await caller.platform.organizations({});
     expect(all.nextCursor).toBeNull();
@@ -97,7 +125,11 @@ describe("platform admins", () => {
       members: 1,
       owners: [{ name: "Olive Owner", email: owner.email }],
       balanceMicroUsd: 10_000_000n,
+      platformSpendMicroUsd: 1_500_000n,
     });
+    expect(
+      all.organizations.find((org) => org.id !== owner.personalOrganizationId)?.platformSpendMicroUsd,
+    ).toBe(0n);
 
     const byEmail = await caller.platform.organizations({ search: owner.email.toUpperCase() });
     expect(byEmail.organizations.map((org) => org.id)).toEqual([owner.personalOrganizationId]);

@@ -17,6 +17,7 @@ const platformOrganizationOutput = z.object({
   members: z.number().int(),
   owners: z.object({ name: z.string(), email: z.string() }).array(),
   balanceMicroUsd: z.bigint(),
+  platformSpendMicroUsd: z.bigint(),
 });
 
 /** The studio as a whole: what its platform admins do across organisations. */

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { assertPlatformAdmin, type PlatformActor } from "./actor.ts";
 
 export const PLATFORM_ORGANIZATIONS_PAGE = 50;
+/** The period an organisation's use of platform credits is shown for, in days up to today. */
+export const PLATFORM_SPEND_DAYS = 30;
 
 export const listPlatformOrganizationsInput = z.object({
   /** Part of the organisation's name or of an owner's email, any case. */
@@ -22,6 +24,8 @@ export interface PlatformOrganization {
   members: number;
   owners: { name: string; email: string }[];
   balanceMicroUsd: bigint;
+  /** Charged to its platform credits over the last PLATFORM_SPEND_DAYS days (UTC), today included. */
+  platformSpendMicroUsd: bigint;
 }
 
 export async function listPlatformOrganizations(
@@ -65,6 +69,10 @@ export async function listPlatformOrganizations(
     },
   });
   const page = rows.slice(0, PLATFORM_ORGANIZATIONS_PAGE);
+  const spend = await platformSpend(
+    db,
+    page.map((row) => row.id),
+  );
   const last = page.at(-1);
   return {
     nextCursor: rows.length > page.length && last ? { name: last.name, id: last.id } : null,
@@ -76,6 +84,26 @@ export async function listPlatformOrganizations(
       members: row._count.memberships,
       owners: row.memberships.map((membership) => membership.user),
       balanceMicroUsd: row.creditAccount?.balanceMicroUsd ?? 0n,
+      platformSpendMicroUsd: spend.get(row.id) ?? 0n,
     })),
   };
+}
+
+/** From the daily totals the ledger keeps, so a page costs one small query however many calls. */
+async function platformSpend(db: DbTx, organizationIds: string[]): Promise<Map<string, bigint>> {
+  if (organizationIds.length === 0) return new Map();
+  const today = new Date(new Date().toISOString().slice(0, 10));
+  const since = new Date(today.getTime() - (PLATFORM_SPEND_DAYS - 1) * 86_400_000);
+  const sums = await db.ledgerDailyTotal.groupBy({
+    by: ["organizationId"],
+    where: {
+      organizationId: { in: organizationIds },
+      kind: "usage",
+      keySource: "platform",
+      day: { gte: since },
+    },
+    _sum: { amountMicroUsd: true },
+  });
+  // Charges are negative amounts; what was spent is their opposite.
+  return new Map(sums.map((sum) => [sum.organizationId, -(sum._sum.amountMicroUsd ?? 0n)]));
 }

@@ -22,7 +22,7 @@ export function TableHead({ columns }: { columns: TableColumn[] }) {
             key={index}
             scope="col"
             className={cn(
-              "py-2.5 font-medium",
+              "py-2.5 font-medium whitespace-nowrap",
               index === 0 ? "pr-3 pl-4 sm:pl-5" : index === columns.length - 1 ? "pr-4 pl-3 sm:pr-5" : "px-3",
               column.align === "right" && "text-right",
               column.from && shownFrom[column.from],

@@ -11,7 +11,6 @@ import { LoadMoreButton, LoadMoreError } from "../../components/ui/LoadMore.tsx"
 import { SkeletonRows } from "../../components/ui/Skeleton.tsx";
 import { UpdatingNote } from "../../components/ui/Spinner.tsx";
 import { ACTIONS_COLUMN, type TableColumn, TableHead } from "../../components/ui/Table.tsx";
-import { formatDate } from "../../lib/format.ts";
 import { formatUsd } from "../../lib/money.ts";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
 import { useSession } from "../auth/session.tsx";
@@ -24,7 +23,7 @@ const ORGANIZATION_COLUMNS: TableColumn[] = [
   { label: "Owners", from: "md" },
   { label: "Members", align: "right", from: "sm" },
   { label: "Credits", align: "right" },
-  { label: "Created", from: "lg" },
+  { label: "Last 30 days", align: "right", from: "sm" },
   ACTIONS_COLUMN,
 ];
 
@@ -67,7 +66,7 @@ function OrganizationsCard() {
       <CardHeader
         id="platform-organizations-heading"
         title="All organisations"
-        description="Every organisation on this studio, with the platform credits its sessions draw on."
+        description="Every organisation on this studio: the platform credits its sessions draw on, and what they used in the last 30 days."
         actions={updating ? <UpdatingNote /> : null}
       />
       <div className="border-b border-line px-4 py-4 sm:px-5">
@@ -133,12 +132,20 @@ function OrganizationsTable({
             <tr key={organization.id} data-testid="platform-organization">
               <td className="py-3 pr-3 pl-4 sm:pl-5">
                 <div className="flex min-w-0 items-center gap-2">
-                  <span className="truncate font-medium text-fg">{organization.name}</span>
+                  <span className="max-w-64 truncate font-medium text-fg" title={organization.name}>
+                    {organization.name}
+                  </span>
                   {organization.personal ? <Badge>Personal</Badge> : null}
                 </div>
               </td>
               <td className="hidden px-3 py-3 text-fg-muted md:table-cell">
-                {organization.owners.map((owner) => owner.email).join(", ") || "—"}
+                {organization.owners.length === 0
+                  ? "—"
+                  : organization.owners.map((owner) => (
+                      <span key={owner.email} title={owner.name} className="block max-w-56 truncate">
+                        {owner.email}
+                      </span>
+                    ))}
               </td>
               <td className="hidden px-3 py-3 text-right tabular-nums sm:table-cell">
                 {organization.members}
@@ -148,8 +155,8 @@ function OrganizationsTable({
               >
                 {formatUsd(organization.balanceMicroUsd)}
               </td>
-              <td className="hidden px-3 py-3 text-fg-muted lg:table-cell">
-                {formatDate(organization.createdAt)}
+              <td className="hidden px-3 py-3 text-right font-mono text-fg-muted tabular-nums sm:table-cell">
+                {formatUsd(organization.platformSpendMicroUsd)}
               </td>
               <td className="py-3 pr-4 pl-3 text-right sm:pr-5">
                 <Button

@@ -13,6 +13,20 @@ process.env.STUDIO_E2E_DATA_DIR ??= path.join(os.tmpdir(), `studio-e2e-${Date.no
 const dataDir = process.env.STUDIO_E2E_DATA_DIR;
 
 export const baseURL = `http://localhost:${port}`;
+/** A second studio, started with SIGN_UPS=invitation, for the tests of that policy. */
+const invitationOnlyPort = Number(process.env.STUDIO_E2E_INVITATION_PORT ?? 3219);
+export const invitationOnlyURL = `http://localhost:${invitationOnlyPort}`;
+
+const serverProcess = {
+  command: "pnpm --filter @studio/server start",
+  cwd: repoRoot,
+  reuseExistingServer: false,
+  timeout: 120_000,
+  stdout: "pipe",
+  stderr: "pipe",
+  // SIGTERM lets the server stop its embedded PostgreSQL instead of orphaning it.
+  gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+} as const;
 
 export default defineConfig({
   testDir: "./tests",
@@ -50,26 +64,31 @@ export default defineConfig({
     { name: "setup", testMatch: /\.setup\.ts$/, use: { ...devices["Desktop Chrome"] } },
     { name: "chromium", dependencies: ["setup"], use: { ...devices["Desktop Chrome"] } },
   ],
-  webServer: {
-    command: "pnpm --filter @studio/server start",
-    cwd: repoRoot,
-    url: `http://127.0.0.1:${port}/api/health`,
-    env: {
-      PORT: String(port),
-      STUDIO_DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
-      // Sessions use the "custom" provider, answered by the scripted model server (global setup).
-      CUSTOM_OPENAI_BASE_URL: `${modelServerUrl}/v1`,
-      CUSTOM_OPENAI_API_KEY: "sk-e2e-scripted",
-      XAI_BASE_URL: `${modelServerUrl}`,
-      ANTHROPIC_BASE_URL: modelServerUrl,
-      ANTHROPIC_API_KEY: "sk-e2e-scripted",
+  webServer: [
+    {
+      ...serverProcess,
+      url: `http://127.0.0.1:${port}/api/health`,
+      env: {
+        PORT: String(port),
+        STUDIO_DATA_DIR: dataDir,
+        LOG_LEVEL: "warn",
+        // Sessions use the "custom" provider, answered by the scripted model server (global setup).
+        CUSTOM_OPENAI_BASE_URL: `${modelServerUrl}/v1`,
+        CUSTOM_OPENAI_API_KEY: "sk-e2e-scripted",
+        XAI_BASE_URL: `${modelServerUrl}`,
+        ANTHROPIC_BASE_URL: modelServerUrl,
+        ANTHROPIC_API_KEY: "sk-e2e-scripted",
+      },
     },
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    // SIGTERM lets the server stop its embedded PostgreSQL instead of orphaning it.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-  },
+    {
+      ...serverProcess,
+      url: `http://127.0.0.1:${invitationOnlyPort}/api/health`,
+      env: {
+        PORT: String(invitationOnlyPort),
+        STUDIO_DATA_DIR: `${dataDir}-invitation-only`,
+        LOG_LEVEL: "warn",
+        SIGN_UPS: "invitation",
+      },
+    },
+  ],
 });

@@ -4,7 +4,13 @@ import { loadConfig } from "./config.ts";
 describe("configuration", () => {
   it("has working defaults for `npm start`", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: null, secureCookies: false, publicUrl: null });
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: null,
+      secureCookies: false,
+      publicUrl: null,
+      signUps: "open",
+    });
     expect(config.dataDir).toMatch(/\.data$/);
   });
 
@@ -16,5 +22,10 @@ describe("configuration", () => {
 
   it("names every invalid variable", () => {
     expect(() => loadConfig({ PORT: "http", PUBLIC_URL: "not a url" })).toThrow(/PORT[\s\S]*PUBLIC_URL/);
+    expect(() => loadConfig({ SIGN_UPS: "closed" })).toThrow(/SIGN_UPS/);
+  });
+
+  it("takes accounts by invitation only when SIGN_UPS says so", () => {
+    expect(loadConfig({ SIGN_UPS: "invitation" }).signUps).toBe("invitation");
   });
 });

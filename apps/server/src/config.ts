@@ -1,5 +1,6 @@
 // The one module that reads process.env. Everything else receives a typed Config.
 import path from "node:path";
+import type { SignUpPolicy } from "@studio/core";
 import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from "@studio/gateway";
 import { z } from "zod";
 
@@ -48,6 +49,8 @@ const envSchema = z.object({
   STUDIO_MASTER_KEY_FILE: z.string().optional(),
   /** Platform margin on calls paid with platform credits, in basis points (1000 = 10 %). */
   CREDITS_MARKUP_BPS: z.coerce.number().int().min(0).max(100_000).default(0),
+  /** Who may create an account: anyone, or only people with a pending invitation. */
+  SIGN_UPS: z.enum(["open", "invitation"]).default("open"),
 });
 
 export interface Config {
@@ -80,6 +83,8 @@ export interface Config {
   /** Where provider keys' master key comes from. */
   masterKey: { kind: "value"; base64: string } | { kind: "file"; path: string };
   creditsMarkupBps: number;
+  /** "invitation": after the first account, only people invited to an organisation can sign up. */
+  signUps: SignUpPolicy;
 }
 
 function upstreamsFrom(e: z.infer<typeof envSchema>): Config["upstreams"] {
@@ -140,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           path: path.resolve(e.STUDIO_MASTER_KEY_FILE ?? path.join(e.STUDIO_DATA_DIR, "master-keys.json")),
         },
     creditsMarkupBps: e.CREDITS_MARKUP_BPS,
+    signUps: e.SIGN_UPS,
   };
 }

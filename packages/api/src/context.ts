@@ -3,6 +3,7 @@ import type {
   Keyring,
   SessionEventBus,
   SessionRuntimeSettings,
+  SignUpPolicy,
   ValidApiToken,
   ValidSession,
 } from "@studio/core";
@@ -39,6 +40,8 @@ export interface Context {
   logger: Logger;
   /** The studio's own origin, e.g. http://localhost:3000, for links it hands out. */
   publicUrl: string;
+  /** Who may create an account (SIGN_UPS). */
+  signUps: SignUpPolicy;
   /** Live sessions: where new events are announced, and how sandboxes are made. */
   sessions: {
     bus: SessionEventBus;

@@ -20,6 +20,7 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "auth.signUp": (c) => c.auth.signUp({ name: "", email: "not-an-email", password: "short" }),
   "auth.signIn": (c) => c.auth.signIn({ email: "nope", password: "" }),
   "auth.signOut": NO_INPUT,
+  "auth.signUpPolicy": NO_INPUT,
   "auth.signOutEverywhere": NO_INPUT,
   "auth.me": NO_INPUT,
   "auth.account": NO_INPUT,

@@ -72,6 +72,7 @@ export async function createRequestContext(
     db: deps.db,
     auth: await authenticate(req, res, deps),
     publicUrl: deps.publicUrl,
+    signUps: deps.config.signUps,
     logger: deps.logger,
     sessions: deps.sessions,
     keys: deps.keys,

@@ -10,6 +10,7 @@ import {
   signInInput,
   signUp,
   signUpInput,
+  studioHasAccounts,
   updateProfile,
   updateProfileInput,
 } from "@studio/core";
@@ -22,12 +23,22 @@ export const authRouter = router({
     .input(signUpInput)
     .output(accountOutput)
     .mutation(async ({ ctx, input }) => {
-      const { user, organizationId } = await signUp(ctx.db, input);
+      const { user, organizationId } = await signUp(ctx.db, input, ctx.signUps);
       const session = await createAuthSession(ctx.db, user.id, organizationId, ctx.request);
       ctx.cookies.set(session.token, session.expiresAt);
       ctx.logger.info({ userId: user.id }, "account created");
       return user;
     }),
+
+  /**
+   * Whether anyone may sign up now, or only people invited: the sign-up page says so before the
+   * form. A studio without accounts yet takes its first one whatever the policy.
+   */
+  signUpPolicy: publicProcedure
+    .output(z.object({ signUps: z.enum(["open", "invitation"]) }))
+    .query(async ({ ctx }) => ({
+      signUps: ctx.signUps === "invitation" && (await studioHasAccounts(ctx.db)) ? "invitation" : "open",
+    })),
 
   signIn: publicProcedure
     .input(signInInput)

@@ -43,6 +43,12 @@ export const testKeysContext: Context["keys"] = {
 };
 
 let sessionsForTests: Context["sessions"] = inertSessionsContext;
+let signUpsForTests: Context["signUps"] = "open";
+
+/** Tests of the invitation-only policy make the callers they create use it. */
+export function useSignUpPolicy(policy: Context["signUps"]) {
+  signUpsForTests = policy;
+}
 
 /** Tests that follow events give callers a bus on a real LISTEN connection. */
 export function useSessionsContext(sessions: Context["sessions"]) {
@@ -55,6 +61,7 @@ export function testContext(db: Db, auth: Context["auth"], overrides: Partial<Co
     db,
     auth,
     publicUrl: "http://studio.test",
+    signUps: signUpsForTests,
     sessions: sessionsForTests,
     keys: testKeysContext,
     logger: silentLogger,

@@ -16,11 +16,24 @@ export interface Account {
 
 const accountSelect = { id: true, email: true, name: true, createdAt: true } as const;
 
+/** Who may create an account: anyone, or (after the studio's first account) only people invited. */
+export type SignUpPolicy = "open" | "invitation";
+
 /** Creates the user and their personal organisation (owner). The caller opens the auth session. */
-export async function signUp(db: Db, input: SignUpInput): Promise<{ user: Account; organizationId: string }> {
+export async function signUp(
+  db: Db,
+  input: SignUpInput,
+  policy: SignUpPolicy = "open",
+  clock: Clock = systemClock,
+): Promise<{ user: Account; organizationId: string }> {
   const passwordHash = await hashPassword(input.password);
   const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) throw new AppError("CONFLICT", "An account with this email already exists. Sign in instead.");
+  if (policy === "invitation" && !(await invitedOrFirst(db, input.email, clock)))
+    throw new AppError(
+      "FORBIDDEN",
+      "New accounts on this studio need an invitation. Ask someone in your organisation to invite this email address.",
+    );
   try {
     return await db.$transaction(async (tx) => {
       const platformAdmin = await isFirstAccount(tx);
@@ -39,16 +52,29 @@ export async function signUp(db: Db, input: SignUpInput): Promise<{ user: Accoun
   }
 }
 
+/** A pending invitation to any organisation for this address, or no account yet (whoever sets the studio up). */
+async function invitedOrFirst(db: DbTx, email: string, clock: Clock): Promise<boolean> {
+  const invitation = await db.invitation.findFirst({
+    where: { email, acceptedAt: null, revokedAt: null, expiresAt: { gt: clock.now() } },
+    select: { id: true },
+  });
+  if (invitation) return true;
+  return !(await studioHasAccounts(db));
+}
+
+export async function studioHasAccounts(db: DbTx): Promise<boolean> {
+  return (await db.user.findFirst({ select: { id: true } })) !== null;
+}
+
 /**
  * Whether the account being created is the studio's first, which makes its owner a platform admin:
  * whoever sets a studio up runs it. Once any account exists this is one indexed read; before that,
  * sign-ups queue on a lock so two at once cannot both be first.
  */
 async function isFirstAccount(tx: DbTx): Promise<boolean> {
-  const anyAccount = () => tx.user.findFirst({ select: { id: true } });
-  if (await anyAccount()) return false;
+  if (await studioHasAccounts(tx)) return false;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK})`;
-  return !(await anyAccount());
+  return !(await studioHasAccounts(tx));
 }
 
 /** An arbitrary advisory-lock key of its own (no other lock in the studio uses it). */

@@ -17,6 +17,9 @@ export function SignUpPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
   const me = useQuery(trpc.auth.me.queryOptions());
+  // Told before the form is filled in, not after: a studio that takes accounts by invitation only.
+  const policy = useQuery(trpc.auth.signUpPolicy.queryOptions());
+  const invitationOnly = policy.data?.signUps === "invitation";
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
       onSuccess: () => {
@@ -63,6 +66,13 @@ export function SignUpPage() {
       }
     >
       <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label="Create account">
+        {invitationOnly && !message ? (
+          <Alert tone="info" title="Accounts here are by invitation">
+            {forInvitation
+              ? "Use the email address your invitation was sent to."
+              : "Ask someone in your organisation to invite you, then open the link in the invitation."}
+          </Alert>
+        ) : null}
         {message ? <Alert>{message}</Alert> : null}
         <Field label="Name" error={firstError(fieldErrors, "name")}>
           <Input name="name" autoComplete="name" required />

@@ -9,7 +9,7 @@ import { type ScriptedModelServer, startScriptedModelServer } from "@studio/test
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { processesUnder } from "./testing/processes.ts";
-import { collectEvents, sequenceProblems } from "./testing/session-events.ts";
+import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
 import { signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
 const database = useTestDatabase();
@@ -157,5 +157,48 @@ describe("a server restart", { timeout: 240_000 }, () => {
       await second.stop();
     }
     expect(processesUnder(path.join(dataDir, "sandboxes"))).toEqual([]);
+  });
+
+  it("while the agent is being restarted leaves the session to the next start instead of failing it", async () => {
+    const { dataDir, first, restartOnNewPort, account, session } = await firstStudioWithSession();
+    const sandboxes = path.join(dataDir, "sandboxes");
+    await vi.waitFor(
+      async () =>
+        expect((await account.client.sessions.get.query({ sessionId: session.id })).status).toBe("ready"),
+      { timeout: 120_000, interval: 250 },
+    );
+    // The sandbox-agent server dies; the runner's watchdog notices and starts a new one, and the
+    // studio is told to stop while that restart is under way. What fails then is the studio
+    // stopping, not the session.
+    // The binary itself, not the wrappers that start it (bubblewrap, the niceness launcher).
+    const server = processesUnder(sandboxes).find((found) => {
+      const [binary, command] = found.cmdline.split(" ");
+      return binary?.endsWith("/sandbox-agent") && command === "server";
+    });
+    expect(server, "the session's sandbox-agent server").toBeDefined();
+    process.kill(server!.pid, "SIGKILL");
+    await vi.waitFor(
+      () => expect(first.output.join("")).toContain("the sandbox's agent server stopped answering"),
+      { timeout: 60_000, interval: 20 },
+    );
+    await first.stop();
+
+    expect(processesUnder(sandboxes)).toEqual([]);
+    const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
+    expect(row.status).toBe("ready");
+    expect(row.errorReason).toBeNull();
+
+    const second = await restartOnNewPort();
+    try {
+      const client = createStudioClient({ url: second.url, token: account.token });
+      const events = collectEvents(client, session.id);
+      upstream.enqueue([{ text: "Back after the restart." }]);
+      await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "still there?" });
+      await events.waitFor("turn_ended", undefined, 90_000);
+      expect(agentText(events.events)).toContain("Back after the restart.");
+      events.stop();
+    } finally {
+      await second.stop();
+    }
   });
 });

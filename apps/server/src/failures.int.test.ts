@@ -1,6 +1,6 @@
 // Provisioning that cannot succeed ends in a truthful error state, with the step that failed.
 // Its own file: its own database, so no healthy replica picks the session up.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createStudioClient } from "@studio/client";
@@ -8,7 +8,7 @@ import { findFreePort } from "@studio/db/postgres";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { processesUnder } from "./testing/processes.ts";
+import { killProcessesUnder, processesUnder } from "./testing/processes.ts";
 import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
 import { signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
@@ -19,13 +19,25 @@ beforeAll(async () => {
   upstream = await startScriptedModelServer();
 });
 
+/** Each test's data directory: whatever still runs there (a studio, its sandboxes) is killed afterwards, pass or fail. */
+const dataDirs: string[] = [];
+function newDataDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dataDirs.push(dir);
+  return dir;
+}
+
 afterAll(async () => {
+  for (const dir of dataDirs) {
+    killProcessesUnder(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
   await upstream?.close();
 });
 
 describe("failures", { timeout: 180_000 }, () => {
   it("a sandbox whose agent cannot start ends in error with the step that failed", async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-broken-"));
+    const dataDir = newDataDir("studio-broken-");
     const broken = await startStudioProcess({
       DATABASE_URL: database.url,
       STUDIO_DATA_DIR: dataDir,
@@ -83,7 +95,7 @@ describe("failures", { timeout: 180_000 }, () => {
 describe("a server restart", { timeout: 240_000 }, () => {
   /** A studio of its own data directory, an account on it and a new session. */
   async function firstStudioWithSession() {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-restart-"));
+    const dataDir = newDataDir("studio-restart-");
     const env = {
       DATABASE_URL: database.url,
       STUDIO_DATA_DIR: dataDir,

@@ -138,6 +138,9 @@ describe("platform admins", () => {
     expect((await caller.platform.organizations({ search: "nobody-by-this-name" })).organizations).toEqual(
       [],
     );
+    // Typed text, not a pattern: LIKE's wildcards match only themselves.
+    expect((await caller.platform.organizations({ search: "%" })).organizations).toEqual([]);
+    expect((await caller.platform.organizations({ search: "_" })).organizations).toEqual([]);
 
     const [first, second] = all.organizations;
     const next = await caller.platform.organizations({ cursor: { name: first!.name, id: first!.id } });

@@ -35,7 +35,8 @@ export async function listPlatformOrganizations(
 ): Promise<{ organizations: PlatformOrganization[]; nextCursor: { name: string; id: string } | null }> {
   assertPlatformAdmin(actor, "see every organisation");
   const { search, cursor } = listPlatformOrganizationsInput.parse(input);
-  const contains = { contains: search, mode: "insensitive" as const };
+  // Prisma passes `contains` to LIKE as it is: its wildcards (and the escape) are typed text here.
+  const contains = { contains: search.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" as const };
   const matching = search
     ? [
         {

@@ -32,8 +32,13 @@ afterAll(async () => {
 async function waitForStatus(client: StudioClient, sessionIds: string[], status: string) {
   await vi.waitFor(
     async () => {
-      for (const sessionId of sessionIds)
-        expect((await client.sessions.get.query({ sessionId })).status).toBe(status);
+      for (const sessionId of sessionIds) {
+        const session = await client.sessions.get.query({ sessionId });
+        // A session that failed says why, so a failure here names its cause.
+        expect(session.status, `${sessionId}: ${session.errorStep ?? ""} ${session.errorReason ?? ""}`).toBe(
+          status,
+        );
+      }
     },
     { timeout: 120_000, interval: 250 },
   );

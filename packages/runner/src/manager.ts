@@ -22,6 +22,8 @@ export class RunnerManager {
   private readonly tickMs: number;
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
+  private stopping = false;
+  private currentTick: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly log: RunnerLogger;
 
@@ -77,9 +79,16 @@ export class RunnerManager {
     }
   }
 
-  private async tick() {
-    if (this.ticking) return;
+  private tick(): Promise<void> {
+    if (this.ticking || this.stopping) return this.currentTick ?? Promise.resolve();
     this.ticking = true;
+    this.currentTick = this.runTick().finally(() => {
+      this.ticking = false;
+    });
+    return this.currentTick;
+  }
+
+  private async runTick() {
     try {
       const { db } = this.options;
       const held = await renewLeases(db, this.runnerId, [...this.runners.keys()], this.leaseMs);
@@ -94,6 +103,8 @@ export class RunnerManager {
           await runner.shutdown({ destroy: row?.status === "stopped" || row?.status === "error" });
         }
       }
+      // Stopping: claiming now would start runners after the others were told to stop.
+      if (this.stopping) return;
       for (const claimed of await claimExpiredLeases(db, this.runnerId, this.leaseMs, 20)) {
         const previous = this.runners.get(claimed.id);
         if (previous && !previous.isStopped) continue;
@@ -111,8 +122,6 @@ export class RunnerManager {
       }
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, "runner tick failed");
-    } finally {
-      this.ticking = false;
     }
   }
 
@@ -159,8 +168,13 @@ export class RunnerManager {
    * (or the next start) re-attaches at once.
    */
   async stop() {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
+    // A tick under way may be claiming sessions: its runners must be among those stopped, and it
+    // must not claim back the leases handed back below (their runners would start on a provider
+    // that has shut down, and record the sessions as failed).
+    await this.currentTick;
     await Promise.all([...this.runners.values()].map((runner) => runner.shutdown({ destroy: false })));
     this.runners.clear();
     await releaseLeases(this.options.db, this.runnerId).catch(() => {});

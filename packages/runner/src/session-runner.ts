@@ -13,6 +13,7 @@ import {
   type QueuedCommand,
   requeueUnfinishedCommands,
 } from "@studio/core";
+import { SandboxProviderShutDownError } from "@studio/sandbox";
 import { type ConnectOptions, ProvisioningError } from "./agent-connection.ts";
 import { checkAgentHealth, onAgentExited } from "./agent-recovery.ts";
 import { provision, reattach } from "./attach.ts";
@@ -263,8 +264,9 @@ export class SessionRunner {
     const reason = error instanceof Error ? error.message : String(error);
     // A runner already being ended (the studio shutting down, the session stopped) sees its agent
     // and sandbox go away, or a restart refused by a provider that has shut down: that is not the
-    // session failing. Its status stays as it is, and the next start carries it on.
-    if (this.state.stopped) {
+    // session failing. Its status stays as it is, and the next start carries it on. A provider
+    // that has shut down means this replica is stopping, whether or not this runner was told yet.
+    if (this.state.stopped || error instanceof SandboxProviderShutDownError) {
       this.log.info({ sessionId: this.sessionId, step, err: reason }, "not recorded as a failure: stopping");
       return;
     }

@@ -44,9 +44,7 @@ export function sqlPoolOf(db: Db): SqlPool {
  * database that is gone), and they say nothing about the statement.
  */
 export function isStatementError(error: unknown): boolean {
-  if (!(error instanceof pg.DatabaseError)) return false;
-  const sqlState = error.code ?? "";
-  return !SERVER_NOT_WORKING.some((prefix) => sqlState.startsWith(prefix));
+  return error instanceof pg.DatabaseError && !isConnectionError(error);
 }
 
 const SERVER_NOT_WORKING = ["08", "57", "53", "28", "3D"];

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FormatHandler, RequestContext } from "./formats/common.ts";
-import { collect, type Plan } from "./script.ts";
+import { type Action, collect, type Plan } from "./script.ts";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
@@ -17,6 +17,26 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Resolves once the server has received a title request. */
+export type TitleSeen = Promise<void>;
+
+/** Waits out a delay or an awaited title, whichever the action is; false for other actions. */
+async function pause(action: Action, signal: AbortSignal, titleSeen: TitleSeen): Promise<boolean> {
+  if (action.kind === "delay") await sleep(action.ms, undefined, { signal });
+  else if (action.kind === "awaitTitle") {
+    const timeout = new AbortController();
+    const onAbort = () => timeout.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      await Promise.race([titleSeen, sleep(action.ms, undefined, { signal: timeout.signal })]);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      timeout.abort();
+    }
+  } else return false;
+  return true;
+}
+
 /** Plays a plan as a streamed response. Returns early (silently) when the client goes away. */
 async function stream(
   res: ServerResponse,
@@ -24,6 +44,7 @@ async function stream(
   handler: FormatHandler,
   ctx: RequestContext,
   plan: Plan,
+  titleSeen: TitleSeen,
 ): Promise<void> {
   const encoder = handler.createEncoder(ctx);
   const write = async (data: string) => {
@@ -51,10 +72,8 @@ async function stream(
 
   for (const action of plan.actions) {
     if (signal.aborted) return;
+    if (await pause(action, signal, titleSeen)) continue;
     switch (action.kind) {
-      case "delay":
-        await sleep(action.ms, undefined, { signal });
-        break;
       case "hang":
         await open();
         await untilAborted(signal);
@@ -95,9 +114,10 @@ async function respondWhole(
   handler: FormatHandler,
   ctx: RequestContext,
   plan: Plan,
+  titleSeen: TitleSeen,
 ): Promise<void> {
   for (const action of plan.actions) {
-    if (action.kind === "delay") await sleep(action.ms, undefined, { signal });
+    await pause(action, signal, titleSeen);
     if (action.kind === "hang") return untilAborted(signal);
     if (action.kind === "error") {
       return sendJson(res, action.status, action.body ?? handler.errorBody(action.status, action.message));
@@ -113,10 +133,11 @@ export async function playReply(
   ctx: RequestContext,
   plan: Plan,
   streamed: boolean,
+  titleSeen: TitleSeen,
 ): Promise<void> {
   try {
-    if (streamed) await stream(res, signal, handler, ctx, plan);
-    else await respondWhole(res, signal, handler, ctx, plan);
+    if (streamed) await stream(res, signal, handler, ctx, plan, titleSeen);
+    else await respondWhole(res, signal, handler, ctx, plan, titleSeen);
   } catch (error) {
     // A client that disconnects mid-delay or mid-drain is an expected part of cancel tests.
     if (!signal.aborted) throw error;

@@ -60,8 +60,16 @@ async function expectTitleAnsweredAside(format: WireFormat) {
   expect(server.queued).toBe(0);
 }
 
+// OpenCode asks for the title beside the first turn without waiting for it, and `opencode run` exits
+// when the turn ends: each turn's first reply waits for the title request so that it is always sent.
+const AWAIT_TITLE = { awaitTitleMs: 30_000 };
+
 async function textTurn(format: WireFormat) {
-  server.enqueue([{ reasoning: "The user wants a greeting." }, { text: "Hello from the scripted model!" }]);
+  server.enqueue([
+    AWAIT_TITLE,
+    { reasoning: "The user wants a greeting." },
+    { text: "Hello from the scripted model!" },
+  ]);
   run = await runOpencode({ format, serverUrl: server.url, prompt: "Say hello" });
   expect(run.exitCode).toBe(0);
   expect(partsOf("text").map((p) => p.text)).toEqual(["Hello from the scripted model!"]);
@@ -78,6 +86,7 @@ async function toolTurn(format: WireFormat, withReasoning: boolean) {
   const command = "echo tool-ran > marker.txt && echo wrote-marker";
   server.enqueue(
     [
+      AWAIT_TITLE,
       ...(withReasoning ? [{ reasoning: "I should write the marker file." }] : []),
       { text: "Writing the marker." },
       { toolCall: { id: callId, name: "bash", arguments: { command, description: "Write a marker file" } } },

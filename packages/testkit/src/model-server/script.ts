@@ -21,6 +21,7 @@ export type Action =
   | { kind: "text"; chunks: string[] }
   | { kind: "toolCalls"; calls: PlannedToolCall[] }
   | { kind: "delay"; ms: number }
+  | { kind: "awaitTitle"; ms: number }
   | { kind: "hang" }
   | { kind: "error"; status: number; body: unknown; message: string };
 
@@ -89,6 +90,7 @@ function stepToAction(step: ScriptStep): Action {
     return { kind: "toolCalls", calls: calls.map(planToolCall) };
   }
   if ("delayMs" in step) return { kind: "delay", ms: step.delayMs };
+  if ("awaitTitleMs" in step) return { kind: "awaitTitle", ms: step.awaitTitleMs };
   if ("hang" in step) return { kind: "hang" };
   const { status, body, message } = step.error;
   return { kind: "error", status, body, message: message ?? `Scripted upstream error ${status}` };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ScriptedModelServer, startScriptedModelServer } from "./index.ts";
-import { json, post, requestBodies, sseJson } from "./test-support/http.ts";
+import { json, post, requestBodies, sseJson, TITLE_SYSTEM } from "./test-support/http.ts";
 
 let server: ScriptedModelServer;
 
@@ -131,6 +131,41 @@ describe("timing: delays, hangs, aborts", () => {
     server.enqueue([{ delayMs: 50 }, { text: "late" }]);
     const res = await post(`${server.url}/v1/chat/completions`, requestBodies.chat());
     expect(chatText(await res.text())).toBe("late");
+  });
+
+  it("holds a reply until a title request arrives, or for at most the time it was given", async () => {
+    server.enqueue([{ awaitTitleMs: 60_000 }, { text: "after the title" }], [
+      { awaitTitleMs: 30 },
+      { text: "no title needed twice" },
+    ]);
+    let answered = false;
+    const held = post(`${server.url}/v1/chat/completions`, requestBodies.chat()).then(async (res) => {
+      answered = true;
+      return chatText(await res.text());
+    });
+    await server.waitForRequests(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(false);
+    const titleBody = requestBodies.chat({
+      messages: [
+        { role: "system", content: TITLE_SYSTEM },
+        { role: "user", content: "say hello" },
+      ],
+      tools: [],
+    });
+    await (await post(`${server.url}/v1/chat/completions`, titleBody)).text();
+    expect(await held).toBe("after the title");
+    // Once a title has arrived, a later wait for one ends at once.
+    const later = await post(`${server.url}/v1/chat/completions`, requestBodies.chat());
+    expect(chatText(await later.text())).toBe("no title needed twice");
+    expect(server.requests.map((r) => r.isTitle)).toEqual([false, true, false]);
+  });
+
+  it("gives up waiting for a title after the time it was given", async () => {
+    server.enqueue([{ awaitTitleMs: 30 }, { text: "went on alone" }]);
+    const res = await post(`${server.url}/v1/chat/completions`, requestBodies.chat());
+    expect(chatText(await res.text())).toBe("went on alone");
+    expect(server.requests.some((r) => r.isTitle)).toBe(false);
   });
 
   it("waitForRequests counts main requests only and resolves at once when already reached", async () => {

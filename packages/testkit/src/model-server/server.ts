@@ -76,6 +76,10 @@ export async function startScriptedModelServer(
   const requests: RecordedRequest[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   let mainCount = 0;
+  let noteTitle = () => {};
+  const titleSeen = new Promise<void>((resolve) => {
+    noteTitle = resolve;
+  });
   let control: ScriptControl | undefined;
 
   const noteMainRequest = () => {
@@ -115,6 +119,7 @@ export async function startScriptedModelServer(
     };
     requests.push(record);
     if (handler && !isTitle) noteMainRequest();
+    if (isTitle) noteTitle();
 
     // What a "test key" button calls: listing models (OpenRouter: the key's own record) costs nothing.
     if (!handler && req.method === "GET" && /\/(models|key)$/.test(url.pathname)) {
@@ -141,7 +146,7 @@ export async function startScriptedModelServer(
       : (control?.pick(record) ?? queue.shift() ?? options.defaultReply ?? DEFAULT_REPLY);
     const plan = planReply(reply, Buffer.byteLength(rawBody));
     const ctx = { body, url, model: record.model ?? "scripted", options };
-    await playReply(res, abort.signal, handler, ctx, plan, record.stream);
+    await playReply(res, abort.signal, handler, ctx, plan, record.stream, titleSeen);
   };
 
   const http = createServer((req, res) => {

@@ -30,6 +30,12 @@ export type ScriptStep =
   | { reasoning: string | string[]; chunkSize?: number }
   | { toolCall: ScriptedToolCall | ScriptedToolCall[] }
   | { delayMs: number }
+  /**
+   * Holds the reply until the server has received a title request, for at most this long. OpenCode
+   * asks for a title alongside the first turn without waiting for it, and `opencode run` exits once
+   * the turn is over: a fast turn can end before the title request is sent.
+   */
+  | { awaitTitleMs: number }
   /** Keeps the response open without data until the client disconnects (or the server closes). */
   | { hang: true }
   /**

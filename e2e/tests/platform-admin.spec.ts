@@ -59,3 +59,54 @@ test("a platform admin finds an organisation by its owner's email and grants it 
   await expect(tenant.getByText("For platform admins")).toBeVisible();
   await tenant.context().close();
 });
+
+test("a platform admin changes a list price, and every organisation without its own is charged it", async ({
+  page,
+  browser,
+}, testInfo) => {
+  const owner = newUser("listed");
+  const tenant = await (await browser.newContext()).newPage();
+  await signUp(tenant, owner);
+
+  const operator = newUser("pricer");
+  await signUp(page, operator);
+  await makePlatformAdmin(operator.email);
+  await page.goto("/settings");
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "List prices" }).click();
+  await expect(page).toHaveURL(/\/settings\/list-prices$/);
+  await expect(page.getByRole("heading", { name: "List prices" })).toBeVisible();
+
+  // No other test prices Gemini 2.5 Pro, so nothing else is charged differently for this change.
+  const table = page.getByRole("table", { name: "Model prices in USD per million tokens" });
+  const gemini = table.getByRole("row", { name: /^Gemini 2\.5 Pro/ });
+  await expect(gemini).toContainText("Platform list price");
+  await gemini.getByRole("button", { name: "Edit price for Gemini 2.5 Pro" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit list price: Gemini 2.5 Pro" });
+  await expect(edit).toContainText("every organisation without its own price");
+  await edit.getByLabel("Input", { exact: true }).fill("1.75");
+  await edit.getByLabel("Output").fill("11.5");
+  await edit.getByLabel("Cached input").fill("0.175");
+  await edit.getByRole("button", { name: "Save price" }).click();
+  await expect(edit).toBeHidden();
+  await expect(page.getByText("New price for Gemini 2.5 Pro in force.")).toBeVisible();
+  await expect(gemini).toContainText("$1.75");
+  await expect(gemini).toContainText("$11.50");
+  await gemini.getByRole("button", { name: "History for Gemini 2.5 Pro" }).click();
+  // The price it replaces stays on record.
+  const history = page.getByRole("table", { name: "Price history for Gemini 2.5 Pro" });
+  await expect(history).toContainText("$1.25");
+  await expect(history).toContainText("(in force)");
+  await snap(page, testInfo, "platform-list-prices");
+  await expectNoSeriousA11yViolations(page, "list prices");
+
+  // The tenant is charged the new list price, and cannot change it.
+  await tenant.goto("/settings/billing");
+  const seen = tenant
+    .getByRole("table", { name: "Model prices in USD per million tokens" })
+    .getByRole("row", { name: /^Gemini 2\.5 Pro/ });
+  await expect(seen).toContainText("$1.75");
+  await expect(seen).toContainText("Platform list price");
+  await tenant.goto("/settings/list-prices");
+  await expect(tenant.getByText("For platform admins")).toBeVisible();
+  await tenant.context().close();
+});

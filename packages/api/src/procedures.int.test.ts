@@ -78,6 +78,7 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
       reason: "x",
       requestId: "short",
     }),
+  "platform.listPrices": NO_INPUT,
   "platform.setPrice": (c) =>
     c.platform.setPrice({
       organizationId: "o",
@@ -194,6 +195,18 @@ describe("every procedure", () => {
         }),
         "FORBIDDEN",
       );
+      await expectCode(bobCaller.platform.listPrices(), "FORBIDDEN");
+      await expectCode(
+        bobCaller.platform.setPrice({
+          organizationId: null,
+          provider: "xai",
+          model: "grok-4",
+          inputPerMTok: "0",
+          outputPerMTok: "0",
+          cachedInputPerMTok: "0",
+        }),
+        "FORBIDDEN",
+      );
       await expectCode(
         bobCaller.platform.setPrice({
           organizationId: alice.personalOrganizationId,
@@ -303,6 +316,7 @@ describe("every procedure", () => {
       await expectCode(anon.keys.list(), "UNAUTHORIZED");
       await expectCode(anon.billing.balance(), "UNAUTHORIZED");
       await expectCode(anon.platform.organizations({}), "UNAUTHORIZED");
+      await expectCode(anon.platform.listPrices(), "UNAUTHORIZED");
       await expectCode(anon.invitations.accept({ token: "a".repeat(32) }), "UNAUTHORIZED");
       await expectCode(anon.auth.signOutEverywhere(), "UNAUTHORIZED");
       expect(await anon.auth.me()).toBeNull();

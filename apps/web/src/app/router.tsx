@@ -22,10 +22,15 @@ const BillingPage = lazy(() =>
   import("../features/billing/BillingPage.tsx").then((module) => ({ default: module.BillingPage })),
 );
 
-// Only platform admins ever open this one.
+// Only platform admins ever open these.
 const PlatformOrganizationsPage = lazy(() =>
   import("../features/platform/PlatformOrganizationsPage.tsx").then((module) => ({
     default: module.PlatformOrganizationsPage,
+  })),
+);
+const PlatformPricesPage = lazy(() =>
+  import("../features/platform/PlatformPricesPage.tsx").then((module) => ({
+    default: module.PlatformPricesPage,
   })),
 );
 
@@ -93,6 +98,14 @@ export function AppRoutes() {
               element={
                 <Suspense fallback={<PageSpinner label="Loading organisations" />}>
                   <PlatformOrganizationsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="list-prices"
+              element={
+                <Suspense fallback={<PageSpinner label="Loading list prices" />}>
+                  <PlatformPricesPage />
                 </Suspense>
               }
             />

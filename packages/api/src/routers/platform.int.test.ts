@@ -66,6 +66,19 @@ describe("platform admins", () => {
       ),
     ).toBe("FORBIDDEN");
     expect(await codeOf(caller.platform.organizations({}))).toBe("FORBIDDEN");
+    expect(await codeOf(caller.platform.listPrices())).toBe("FORBIDDEN");
+    expect(
+      await codeOf(
+        caller.platform.setPrice({
+          organizationId: null,
+          provider: "xai",
+          model: "grok-4",
+          inputPerMTok: "0",
+          outputPerMTok: "0",
+          cachedInputPerMTok: "0",
+        }),
+      ),
+    ).toBe("FORBIDDEN");
     expect(await rowCounts(database.db)).toEqual(before);
     expect((await caller.billing.balance()).balanceMicroUsd).toBe(0n);
   });
@@ -146,6 +159,30 @@ describe("platform admins", () => {
     const next = await caller.platform.organizations({ cursor: { name: first!.name, id: first!.id } });
     expect(next.organizations[0]?.id).toBe(second!.id);
     expect(next.organizations).toHaveLength(4);
+  });
+
+  it("set a list price that every organisation without its own sees, and list the list prices alone", async () => {
+    const caller = await operator.caller();
+    const listPrice = {
+      organizationId: null,
+      provider: "custom" as const,
+      model: "house-llama",
+      inputPerMTok: "400000",
+      outputPerMTok: "800000",
+      cachedInputPerMTok: "0",
+    };
+    const saved = await caller.platform.setPrice(listPrice);
+    await caller.platform.setPrice({ ...listPrice, organizationId: operator.personalOrganizationId });
+    expect(
+      (await (await owner.caller()).billing.prices())
+        .filter((price) => price.model === "house-llama")
+        .map((price) => [price.id, price.organizationId]),
+    ).toEqual([[saved.id, null]]);
+    const listed = (await caller.platform.listPrices()).filter((price) => price.model === "house-llama");
+    expect(listed.map((price) => [price.id, price.inputPerMTok])).toEqual([[saved.id, 400_000n]]);
+    expect(
+      await codeOf(caller.platform.setPrice({ ...listPrice, organizationId: "no-such-organisation" })),
+    ).toBe("NOT_FOUND");
   });
 
   it("act from a browser session only: their API token cannot", async () => {

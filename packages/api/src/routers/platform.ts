@@ -1,12 +1,14 @@
 import {
   changeCreditsInput,
   changeOrganizationCredits,
+  listListPrices,
   listPlatformOrganizations,
   listPlatformOrganizationsInput,
-  setOrganizationPrice,
+  setModelPrice,
   setPriceInput,
 } from "@studio/core";
 import { z } from "zod";
+import { priceOutput } from "../outputs.ts";
 import { platformProcedure, router } from "../trpc.ts";
 
 const platformOrganizationOutput = z.object({
@@ -38,12 +40,20 @@ export const platformRouter = router({
     .output(z.object({ balanceMicroUsd: z.bigint(), duplicate: z.boolean() }))
     .mutation(({ ctx, input }) => changeOrganizationCredits(ctx.db, ctx.platformActor, input)),
 
-  /** An organisation's own price from its effective date on; the previous one stays in the history. */
+  /** The list prices every organisation without its own price pays, with their history. */
+  listPrices: platformProcedure
+    .output(priceOutput.array())
+    .query(({ ctx }) => listListPrices(ctx.db, ctx.platformActor)),
+
+  /**
+   * A list price (no organisation) or an organisation's own price, from its effective date on; the
+   * previous one stays in the history.
+   */
   setPrice: platformProcedure
     .input(setPriceInput)
     .output(z.object({ id: z.string(), effectiveFrom: z.date() }))
     .mutation(async ({ ctx, input }) => {
-      const price = await setOrganizationPrice(ctx.db, ctx.platformActor, input);
+      const price = await setModelPrice(ctx.db, ctx.platformActor, input);
       return { id: price.id, effectiveFrom: price.effectiveFrom };
     }),
 });

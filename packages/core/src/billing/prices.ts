@@ -1,7 +1,8 @@
-// Model prices with history. The platform's list prices (no organisation) are seeded at boot;
-// platform admins add an organisation's own rows, which win for it from their effective date
-// (organisations' admins cannot: the price decides what platform credits pay). Rows are never
-// edited: a change is a newer row, so every ledger entry's price stays on record.
+// Model prices with history. The platform's list prices (no organisation) are seeded at boot from
+// the code's catalogue; platform admins add newer list rows (a provider changed its prices, a model
+// of the studio's own endpoint needs one) and an organisation's own rows, which win for it from their
+// effective date. Organisations' admins cannot: the price decides what platform credits pay. Rows
+// are never edited: a change is a newer row, so every ledger entry's price stays on record.
 import type { Db, DbTx } from "@studio/db";
 import { LIST_PRICES_EFFECTIVE_FROM, listPrices, type ModelProvider } from "@studio/models";
 import { z } from "zod";
@@ -60,7 +61,8 @@ const perMTok = z
   .transform((value) => BigInt(value));
 
 export const setPriceInput = z.object({
-  organizationId: z.string().min(1).max(64),
+  /** Null sets the platform's list price, which every organisation without its own price pays. */
+  organizationId: z.string().min(1).max(64).nullable(),
   provider: modelProviderSchema,
   model: z.string().trim().min(1).max(120),
   inputPerMTok: perMTok,
@@ -73,12 +75,7 @@ export type SetPriceInput = z.infer<typeof setPriceInput>;
 
 const PAST_TOLERANCE_MS = 60_000;
 
-export async function setOrganizationPrice(
-  db: DbTx,
-  actor: PlatformActor,
-  input: SetPriceInput,
-  now = new Date(),
-) {
+export async function setModelPrice(db: DbTx, actor: PlatformActor, input: SetPriceInput, now = new Date()) {
   assertPlatformAdmin(actor, "change prices");
   const effectiveFrom = input.effectiveFrom ?? now;
   if (effectiveFrom.getTime() < now.getTime() - PAST_TOLERANCE_MS)
@@ -88,6 +85,11 @@ export async function setOrganizationPrice(
     );
   if (input.cachedInputPerMTok > input.inputPerMTok)
     throw new AppError("BAD_REQUEST", "Cached input cannot cost more than input.");
+  if (
+    input.organizationId !== null &&
+    !(await db.organization.findUnique({ where: { id: input.organizationId }, select: { id: true } }))
+  )
+    throw new AppError("NOT_FOUND", "No such organisation.");
   return db.modelPrice.create({
     data: {
       id: newId(),
@@ -104,10 +106,16 @@ export async function setOrganizationPrice(
   });
 }
 
-/** Every price row the organisation sees (the platform's and its own), newest first per model. */
-export async function listPriceHistory(db: Db | DbTx, organizationId: string) {
+/**
+ * Every price row the organisation sees (the platform's and its own), newest first per model;
+ * with no organisation, the platform's list prices alone.
+ */
+export async function listPriceHistory(db: Db | DbTx, organizationId: string | null) {
   return db.modelPrice.findMany({
-    where: { OR: [{ organizationId: null }, { organizationId }] },
+    where:
+      organizationId === null
+        ? { organizationId: null }
+        : { OR: [{ organizationId: null }, { organizationId }] },
     orderBy: [{ provider: "asc" }, { model: "asc" }, { effectiveFrom: "desc" }],
     select: {
       ...priceSelect,
@@ -119,4 +127,10 @@ export async function listPriceHistory(db: Db | DbTx, organizationId: string) {
       createdBy: { select: { name: true } },
     },
   });
+}
+
+/** The platform's list prices with their history, for the platform admins who set them. */
+export async function listListPrices(db: Db | DbTx, actor: PlatformActor) {
+  assertPlatformAdmin(actor, "manage list prices");
+  return listPriceHistory(db, null);
 }

@@ -9,7 +9,6 @@ import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError, type FieldErrors, firstError } from "../../lib/errors.ts";
 import { parseUsd, usdInputValue } from "../../lib/money.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
 import { localDateTimeValue, type ModelPrices } from "./prices.ts";
 
 const priceFields = [
@@ -25,22 +24,34 @@ function toMicros(text: string): string | null {
 }
 
 /**
- * A model's price from now or a later date. `"endpoint"` prices a model of the organisation's
- * OpenAI-compatible endpoint: those have no list price, so their calls cost nothing until one is set.
+ * A model's price from now or a later date. `"endpoint"` prices a model of an OpenAI-compatible
+ * endpoint: those have no list price, so their calls cost nothing until one is set.
  */
 export type PriceTarget = ModelPrices | "endpoint";
 
+function describeTarget(endpoint: boolean, list: boolean): string {
+  if (endpoint)
+    return list
+      ? "Models on OpenAI-compatible endpoints have no list price. Set one so their calls are costed for every organisation without its own."
+      : "Models on your OpenAI-compatible endpoint have no list price. Set one so their calls are costed.";
+  return list
+    ? "The new list price applies from its effective date to every organisation without its own price for this model. Earlier charges keep the price they used."
+    : "Your organisation's price replaces the platform list price from its effective date. Earlier charges keep the price they used.";
+}
+
+/** `organizationId` null sets the platform's list price. */
 export function EditPriceDialog({
   target,
+  organizationId,
   modelLabel,
   onClose,
 }: {
   target: PriceTarget | null;
+  organizationId: string | null;
   modelLabel: string;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
-  const { activeOrganization } = useSession();
   const queryClient = useQueryClient();
   const toast = useToast();
   const formId = useId();
@@ -50,7 +61,10 @@ export function EditPriceDialog({
   const save = useMutation(
     trpc.platform.setPrice.mutationOptions({
       onSuccess: async (saved, input) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.billing.prices.queryKey() });
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.billing.prices.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.platform.listPrices.queryKey() }),
+        ]);
         const name = endpoint ? input.model : modelLabel;
         toast.show(
           saved.effectiveFrom.getTime() > Date.now() + 60_000
@@ -70,7 +84,7 @@ export function EditPriceDialog({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (save.isPending || !target || !activeOrganization) return;
+    if (save.isPending || !target) return;
     const form = new FormData(event.currentTarget);
     const errors: FieldErrors = {};
     const values: Record<string, string> = {};
@@ -85,7 +99,7 @@ export function EditPriceDialog({
     setLocalErrors(errors);
     if (Object.keys(errors).length > 0) return;
     save.mutate({
-      organizationId: activeOrganization.id,
+      organizationId,
       provider: entry ? entry.provider : "custom",
       model,
       inputPerMTok: values.inputPerMTok!,
@@ -106,12 +120,12 @@ export function EditPriceDialog({
       open={target !== null}
       onClose={close}
       dismissible={!save.isPending}
-      title={endpoint ? "Price an endpoint model" : `Edit price: ${modelLabel}`}
-      description={
+      title={
         endpoint
-          ? "Models on your OpenAI-compatible endpoint have no list price. Set one so their calls are costed."
-          : "Your organisation's price replaces the platform list price from its effective date. Earlier charges keep the price they used."
+          ? "Price an endpoint model"
+          : `${organizationId === null ? "Edit list price" : "Edit price"}: ${modelLabel}`
       }
+      description={describeTarget(endpoint, organizationId === null)}
       footer={
         <>
           <Button variant="secondary" onClick={close} disabled={save.isPending}>

@@ -13,8 +13,8 @@ import { UpdatingNote } from "../../components/ui/Spinner.tsx";
 import { ACTIONS_COLUMN, type TableColumn, TableHead } from "../../components/ui/Table.tsx";
 import { formatUsd } from "../../lib/money.ts";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
 import { CreditsDialog } from "../billing/CreditsDialog.tsx";
+import { PlatformAdminsOnly } from "./PlatformAdminsOnly.tsx";
 
 type PlatformOrganization = RouterOutputs["platform"]["organizations"]["organizations"][number];
 
@@ -32,18 +32,11 @@ const ORGANIZATION_COLUMNS: TableColumn[] = [
  * and grant or adjust its platform credits. Nothing of an organisation's work is shown here.
  */
 export function PlatformOrganizationsPage() {
-  const { user } = useSession();
-  if (!user.platformAdmin)
-    return (
-      <Card>
-        <EmptyState
-          icon={Building2}
-          title="For platform admins"
-          description="Only the studio's platform admins see every organisation and grant platform credits."
-        />
-      </Card>
-    );
-  return <OrganizationsCard />;
+  return (
+    <PlatformAdminsOnly what="see every organisation and grant platform credits">
+      <OrganizationsCard />
+    </PlatformAdminsOnly>
+  );
 }
 
 function OrganizationsCard() {

@@ -13,7 +13,10 @@ const tabs = [
 ];
 
 /** The studio as a whole, for its platform admins only. */
-const platformTabs = [{ to: "/settings/platform", label: "All organisations" }];
+const platformTabs = [
+  { to: "/settings/platform", label: "All organisations" },
+  { to: "/settings/list-prices", label: "List prices" },
+];
 
 export function SettingsLayout() {
   const { user } = useSession();

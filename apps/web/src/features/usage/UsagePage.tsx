@@ -9,7 +9,7 @@ import { isManager } from "../../lib/roles.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { useSession } from "../auth/session.tsx";
 import { BalanceCard } from "../billing/BalanceCard.tsx";
-import { PricesCard } from "../billing/BillingPage.tsx";
+import { PricesCard } from "../billing/PricesCard.tsx";
 import { EntriesCard } from "./EntriesCard.tsx";
 import { SummaryCard } from "./SummaryCard.tsx";
 import { TotalsCard } from "./TotalsCard.tsx";

@@ -1,7 +1,6 @@
 // The studio over real HTTP: cookies, the origin check, error shapes, health, the SPA fallback, the
 // typed Node client with an API token, and logs that never carry a secret.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { inertSessionsContext } from "@studio/api/testing";
@@ -9,18 +8,20 @@ import { createStudioClient, TRPCClientError } from "@studio/client";
 import { newKeyring } from "@studio/core";
 import { createDb } from "@studio/db";
 import { useTestDatabase } from "@studio/testkit/vitest";
+import { useTempDirs } from "@studio/testkit/vitest/temp-dirs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStudioServer, type StudioServer } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
+const newTempDir = useTempDirs();
 const database = useTestDatabase();
 let studio: StudioServer;
 let url: string;
 const logLines: string[] = [];
 
 function testConfig() {
-  const webDist = mkdtempSync(path.join(os.tmpdir(), "studio-web-"));
+  const webDist = newTempDir("studio-web-");
   writeFileSync(path.join(webDist, "index.html"), "<!doctype html><title>Studio</title><div id=root></div>");
   return loadConfig({ PORT: "0", STUDIO_WEB_DIST: webDist, LOG_LEVEL: "debug" });
 }

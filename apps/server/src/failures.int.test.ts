@@ -1,17 +1,17 @@
 // Provisioning that cannot succeed ends in a truthful error state, with the step that failed.
 // Its own file: its own database, so no healthy replica picks the session up.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { createStudioClient } from "@studio/client";
 import { findFreePort } from "@studio/db/postgres";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { killProcessesUnder, processesUnder } from "./testing/processes.ts";
+import { useDataDirs } from "./testing/data-dirs.ts";
+import { processesUnder } from "./testing/processes.ts";
 import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
 import { signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
+const newDataDir = useDataDirs();
 const database = useTestDatabase();
 let upstream: ScriptedModelServer;
 
@@ -19,19 +19,7 @@ beforeAll(async () => {
   upstream = await startScriptedModelServer();
 });
 
-/** Each test's data directory: whatever still runs there (a studio, its sandboxes) is killed afterwards, pass or fail. */
-const dataDirs: string[] = [];
-function newDataDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  dataDirs.push(dir);
-  return dir;
-}
-
 afterAll(async () => {
-  for (const dir of dataDirs) {
-    killProcessesUnder(dir);
-    rmSync(dir, { recursive: true, force: true });
-  }
   await upstream?.close();
 });
 

@@ -1,13 +1,13 @@
 // Keys and credits end to end: a real studio process, real OpenCode in a local sandbox, the gateway
 // in front of the scripted model server standing in for xAI. An organisation key is planted and
 // searched for everywhere it must never appear; a session on platform credits runs out mid-turn.
-import { type Dirent, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import os from "node:os";
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { changeOrganizationCredits } from "@studio/core";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { useDataDirs } from "./testing/data-dirs.ts";
 import { processesUnder } from "./testing/processes.ts";
 import { collectEvents } from "./testing/session-events.ts";
 import {
@@ -17,6 +17,7 @@ import {
   type TestAccount,
 } from "./testing/studio-process.ts";
 
+const newDataDir = useDataDirs();
 const database = useTestDatabase();
 const PLATFORM_KEY = "xai-platform-key-0123456789";
 const PLANTED_KEY = "xai-PLANTED-org-key-7f3a9c1e5b";
@@ -26,7 +27,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   upstream = await startScriptedModelServer({ expectedKey: [PLATFORM_KEY, PLANTED_KEY] });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-keys-"));
+  dataDir = newDataDir("studio-keys-");
   studio = await startStudioProcess({
     DATABASE_URL: database.url,
     STUDIO_DATA_DIR: dataDir,

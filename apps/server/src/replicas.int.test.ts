@@ -1,16 +1,15 @@
 // Two studio replicas on one database: commands and subscribers on different replicas, and a
 // replica killed mid-turn with the other taking the session over, nothing lost.
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { findFreePort } from "@studio/db/postgres";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { useDataDirs } from "./testing/data-dirs.ts";
 import { type FailoverProxy, startFailoverProxy } from "./testing/failover-proxy.ts";
 import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
 import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
+const newDataDir = useDataDirs();
 const database = useTestDatabase();
 let upstream: ScriptedModelServer;
 let proxy: FailoverProxy;
@@ -24,7 +23,7 @@ beforeAll(async () => {
   proxy = await startFailoverProxy(proxyPort, [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`]);
   env = {
     DATABASE_URL: database.url,
-    STUDIO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "studio-replicas-")),
+    STUDIO_DATA_DIR: newDataDir("studio-replicas-"),
     CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
     GATEWAY_PUBLIC_URL: proxy.url,
     SESSION_LEASE_SECONDS: "3",

@@ -1,17 +1,18 @@
 // Live sessions end to end: a real studio process, real PostgreSQL, the real sandbox-agent and
 // OpenCode in a local sandbox, and the scripted model server as the only stand-in (the upstream
 // behind the studio's gateway).
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { StudioClient } from "@studio/client";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { useDataDirs } from "./testing/data-dirs.ts";
 import { processesUnder } from "./testing/processes.ts";
 import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
 import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
+const newDataDir = useDataDirs();
 const database = useTestDatabase();
 let upstream: ScriptedModelServer;
 let studio: StudioProcess;
@@ -20,7 +21,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   upstream = await startScriptedModelServer();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-sessions-"));
+  dataDir = newDataDir("studio-sessions-");
   studio = await startStudioProcess({
     DATABASE_URL: database.url,
     STUDIO_DATA_DIR: dataDir,

@@ -2,30 +2,25 @@
 // as Ctrl-C does in a terminal and as systemd does: the signal also reaches the wrappers the studio
 // runs under (sh, pnpm) and its embedded PostgreSQL, and nobody reads its output afterwards. Every
 // sandbox it started must still end, and the sessions must be there for the next start.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createStudioClient, type StudioClient } from "@studio/client";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { killProcessesUnder, processesUnder } from "./testing/processes.ts";
+import { useDataDirs } from "./testing/data-dirs.ts";
+import { processesUnder } from "./testing/processes.ts";
 import { agentText, collectEvents } from "./testing/session-events.ts";
 import { startStudioGroup } from "./testing/studio-group.ts";
 import { signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
+const newDataDir = useDataDirs();
 let upstream: ScriptedModelServer;
-/** Each test's data directory: whatever still runs there is killed afterwards, pass or fail. */
-const dataDirs: string[] = [];
 
 beforeAll(async () => {
   upstream = await startScriptedModelServer();
 });
 
 afterAll(async () => {
-  for (const dir of dataDirs) {
-    killProcessesUnder(dir);
-    rmSync(dir, { recursive: true, force: true });
-  }
   await upstream?.close();
 });
 
@@ -47,8 +42,7 @@ async function waitForStatus(client: StudioClient, sessionIds: string[], status:
 /** A studio started as Playwright starts it, with `count` sessions whose sandboxes are ready. */
 async function studioWithReadySessions(count: number) {
   // No DATABASE_URL: the studio starts its embedded PostgreSQL, inside the group, as it does there.
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-group-"));
-  dataDirs.push(dataDir);
+  const dataDir = newDataDir("studio-group-");
   const env = { STUDIO_DATA_DIR: dataDir, CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1` };
   const studio = await startStudioGroup(env);
   const account = await signUpAccount(studio.url);

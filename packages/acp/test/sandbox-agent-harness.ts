@@ -81,6 +81,9 @@ export async function startSandboxAgent(options: HarnessOptions): Promise<Sandbo
     XDG_DATA_HOME: dataHome,
     XDG_CACHE_HOME: join(home, ".cache"),
     XDG_STATE_HOME: join(home, ".local/state"),
+    // OpenCode (a Bun binary) unpacks a 5 MB native library into TMPDIR at each start and leaves
+    // it there: inside the root, it goes with the root.
+    TMPDIR: root,
     SANDBOX_AGENT_REQUIRE_PREINSTALL: "1",
     SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS: String(options.acpRequestTimeoutMs ?? 24 * 60 * 60 * 1000),
     OPENCODE_DISABLE_MODELS_FETCH: "1",

@@ -48,6 +48,8 @@ async function bareProvision(): Promise<number> {
           HOME: dir,
           XDG_DATA_HOME: path.join(dir, "data"),
           XDG_CONFIG_HOME: path.join(dir, "config"),
+          // OpenCode leaves the native library it unpacks at start in TMPDIR.
+          TMPDIR: dir,
           SANDBOX_AGENT_REQUIRE_PREINSTALL: "1",
           OPENCODE_DISABLE_MODELS_FETCH: "1",
         },

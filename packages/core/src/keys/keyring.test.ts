@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { useTempDirs } from "@studio/testkit/vitest/temp-dirs";
 import { describe, expect, it } from "vitest";
 import {
   keyringFromKey,
@@ -15,6 +15,7 @@ import {
 } from "./keyring.ts";
 
 const SECRET = "sk-ant-PLANTED-secret-value-1234";
+const newTempDir = useTempDirs();
 
 describe("sealing provider keys", () => {
   it("round-trips, with a fresh nonce every time and no plaintext in the ciphertext", () => {
@@ -56,7 +57,7 @@ describe("sealing provider keys", () => {
 
 describe("the keyring file", () => {
   it("is created once, private to its owner, and read back identically", () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "keyring-")), "nested", "master-keys.json");
+    const file = path.join(newTempDir("keyring-"), "nested", "master-keys.json");
     const created = loadOrCreateKeyringFile(file);
     expect(created.created).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -66,7 +67,7 @@ describe("the keyring file", () => {
   });
 
   it("follows the file when another process rotates it", () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "keyring-")), "master-keys.json");
+    const file = path.join(newTempDir("keyring-"), "master-keys.json");
     const { keyring } = loadOrCreateKeyringFile(file);
     const rotated = withNewMasterKey(keyring);
     writeKeyringFile(file, rotated);

@@ -33,6 +33,8 @@ async function opencode(options: BuildWorkspaceOptions, args: string[]): Promise
     XDG_DATA_HOME: path.join(dir, "data"),
     XDG_CACHE_HOME: path.join(dir, "cache"),
     XDG_STATE_HOME: path.join(dir, "state"),
+    // OpenCode leaves the native library it unpacks at start in TMPDIR.
+    TMPDIR: dir,
     ...bundle.env,
   };
   const { stdout } = await run(resolveAgentBinaries().opencode, args, {

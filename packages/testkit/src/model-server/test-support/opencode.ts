@@ -79,6 +79,9 @@ export async function runOpencode(opts: {
     XDG_DATA_HOME: join(root, "data"),
     XDG_CACHE_HOME: join(root, "cache"),
     XDG_STATE_HOME: join(root, "state"),
+    // OpenCode (a Bun binary) unpacks a 5 MB native library into TMPDIR at each start and leaves
+    // it there: inside the root, it goes with the root.
+    TMPDIR: root,
     OPENCODE_DISABLE_MODELS_FETCH: "1",
     FAKE_KEY: "scripted-key",
   };

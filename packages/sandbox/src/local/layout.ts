@@ -11,7 +11,7 @@
 // Under bwrap only workspace/, home/, xdg/ and tmp/ are visible to the agent, so it cannot edit
 // sandbox.json to make the studio signal some other PID or run some other binary.
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { OPENCODE_LAUNCHER_PATH } from "../workspace/launcher.ts";
 
@@ -65,6 +65,28 @@ export function createSandboxDirs(paths: SandboxPaths): void {
   ]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
+}
+
+/**
+ * What a stopped sandbox need not keep: caches and temporary files, made again by the next start.
+ * Most of a sandbox's 100 MB is here: OpenCode installs its plugin package (about 60 MB) into its
+ * config directory at every start and unpacks a 5 MB native library into TMPDIR, and npm caches
+ * the downloads. The workspace, HOME otherwise and OpenCode's data (its sessions) stay.
+ */
+export function disposableDirs(paths: SandboxPaths): string[] {
+  return [
+    paths.tmp,
+    paths.xdgCache,
+    path.join(paths.home, ".npm"),
+    path.join(paths.xdgConfig, "opencode", "node_modules"),
+  ];
+}
+
+/** Empties the disposable directories of a sandbox that is not running. */
+export function freeDisposableDirs(paths: SandboxPaths): void {
+  // rm removes a symlink the agent may have put in their place, never what it points to.
+  for (const dir of disposableDirs(paths)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [paths.tmp, paths.xdgCache]) mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 /** Sandbox ids are directory names: keep them to a safe alphabet. */

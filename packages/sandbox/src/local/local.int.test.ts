@@ -1,6 +1,16 @@
 // Runs the real sandbox-agent and OpenCode binaries. Every sandbox and temp dir is removed in
 // afterAll; each test also checks that the processes it started are gone.
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,8 +163,30 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
   it("keeps the workspace across destroy({ keepWorkspace }) and resume, with the new env", async () => {
     const handle = await sandboxes.create(createOptions("session-2"));
     expect((await sandboxes.runCommand(handle.id, "echo kept > note.txt")).exitCode).toBe(0);
+    // Caches and temporary files, as OpenCode and npm leave them; OpenCode's own data is kept.
+    const paths = sandboxPaths(root, handle.id);
+    const disposable = [
+      path.join(paths.tmp, ".unpacked-native.so"),
+      path.join(paths.xdgCache, "opencode", "models.json"),
+      path.join(paths.home, ".npm", "_cacache", "index"),
+      path.join(paths.xdgConfig, "opencode", "node_modules", "@opencode-ai", "plugin", "index.js"),
+    ];
+    const kept = [path.join(paths.xdgData, "opencode", "session.db"), path.join(paths.home, ".gitconfig")];
+    for (const file of [...disposable, ...kept]) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, "x");
+    }
+    // A link the agent left there is removed, not followed.
+    const outside = mkdtempSync(path.join(tmpdir(), "outside-sandbox-"));
+    writeFileSync(path.join(outside, "precious.txt"), "x");
+    symlinkSync(outside, path.join(paths.tmp, "escape"));
     await sandboxes.destroy(handle.id, { keepWorkspace: true });
     expect(processesOf(root, handle.id)).toEqual([]);
+    expect(disposable.filter((file) => existsSync(file))).toEqual([]);
+    expect(existsSync(path.join(outside, "precious.txt"))).toBe(true);
+    rmSync(outside, { recursive: true });
+    expect(kept.filter((file) => existsSync(file))).toEqual(kept);
+    expect(readFileSync(path.join(paths.workspace, "note.txt"), "utf8")).toBe("kept\n");
     expect(await sandboxes.list()).toContainEqual({
       id: handle.id,
       sessionId: "session-2",

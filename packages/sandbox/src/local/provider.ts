@@ -1,7 +1,7 @@
 // The `local` provider: each sandbox is a directory on this machine and sandbox-agent runs as a
 // local process with the studio user's rights (optionally confined by bwrap). For one user or a
 // trusted team; E2B is the multi-tenant choice.
-import { mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { checkHealth, opencodeAuthHeaders } from "../agent-server.ts";
 import { type AgentBinaries, resolveAgentBinaries } from "../binaries.ts";
@@ -23,6 +23,7 @@ import type {
 import { type BwrapLayout, type ConfinementMode, probeBwrap } from "./confine.ts";
 import {
   createSandboxDirs,
+  freeDisposableDirs,
   isSandboxId,
   type LocalSandboxState,
   newSandboxId,
@@ -204,6 +205,7 @@ export class LocalSandboxProvider implements SandboxProvider {
     await this.#stop(paths, readState(paths));
     this.#tracked.delete(sandboxId);
     if (!options.keepWorkspace) rmSync(paths.dir, { recursive: true, force: true });
+    else if (existsSync(paths.dir)) freeDisposableDirs(paths);
   }
 
   /** Local sandboxes have no TTL. */

@@ -79,7 +79,8 @@ test("a platform admin changes a list price, and every organisation without its 
   // No other test prices Gemini 2.5 Pro, so nothing else is charged differently for this change.
   const table = page.getByRole("table", { name: "Model prices in USD per million tokens" });
   const gemini = table.getByRole("row", { name: /^Gemini 2\.5 Pro/ });
-  await expect(gemini).toContainText("Platform list price");
+  // Every row is a list price here: no column says so.
+  await expect(table.getByRole("columnheader", { name: "Source" })).toHaveCount(0);
   await gemini.getByRole("button", { name: "Edit price for Gemini 2.5 Pro" }).click();
   const edit = page.getByRole("dialog", { name: "Edit list price: Gemini 2.5 Pro" });
   await expect(edit).toContainText("every organisation without its own price");
@@ -96,6 +97,7 @@ test("a platform admin changes a list price, and every organisation without its 
   const history = page.getByRole("table", { name: "Price history for Gemini 2.5 Pro" });
   await expect(history).toContainText("$1.25");
   await expect(history).toContainText("(in force)");
+  await expect(history).toContainText(`Platform, by ${operator.name}`);
   await snap(page, testInfo, "platform-list-prices");
   await expectNoSeriousA11yViolations(page, "list prices");
 

@@ -14,13 +14,14 @@ import {
   pricesByProvider,
 } from "./prices.ts";
 
+const SOURCE_COLUMN: TableColumn = { label: "Source", from: "md" };
 const PRICE_COLUMNS: TableColumn[] = [
   { label: "Model" },
   { label: "Input", align: "right" },
   { label: "Output", align: "right" },
   { label: "Cached input", align: "right", from: "sm" },
   { label: "Effective", from: "lg" },
-  { label: "Source", from: "md" },
+  SOURCE_COLUMN,
   { ...ACTIONS_COLUMN, from: "sm" },
 ];
 
@@ -104,9 +105,9 @@ function History({ entry, label, now }: { entry: ModelPrices; label: string; now
               {formatUsd(price.cachedInputPerMTok)}
             </td>
             <td className="hidden py-1.5 pl-3 sm:table-cell">
-              {isOrganizationPrice(price)
-                ? `Organisation${price.createdBy ? `, by ${price.createdBy.name}` : ""}`
-                : "Platform"}
+              {isOrganizationPrice(price) ? "Organisation" : "Platform"}
+              {/* Seeded list prices have no author: they came with the studio. */}
+              {price.createdBy ? `, by ${price.createdBy.name}` : ""}
             </td>
           </tr>
         ))}
@@ -153,19 +154,21 @@ function RowActions({
   );
 }
 
-const COLUMNS = 7;
-
+/** `listOnly`: every row is a list price, so no column says so. */
 export function PriceTable({
   models,
   modelLabel,
   manager,
   onEdit,
+  listOnly = false,
 }: {
   models: ModelPrices[];
   modelLabel: (entry: Pick<ModelPrices, "provider" | "model">) => string;
   manager: boolean;
   onEdit: (entry: ModelPrices) => void;
+  listOnly?: boolean;
 }) {
+  const columns = listOnly ? PRICE_COLUMNS.filter((column) => column !== SOURCE_COLUMN) : PRICE_COLUMNS;
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const now = new Date();
   const toggle = (key: string) =>
@@ -179,13 +182,13 @@ export function PriceTable({
     <div className="relative overflow-x-auto">
       <table className="w-full text-left text-[13px]">
         <caption className="sr-only">Model prices in USD per million tokens</caption>
-        <TableHead columns={PRICE_COLUMNS} />
+        <TableHead columns={columns} />
         {pricesByProvider(models).map((group) => (
           <tbody key={group.provider} className="border-b border-line last:border-b-0">
             <tr className="bg-surface-muted/60">
               <th
                 scope="colgroup"
-                colSpan={COLUMNS}
+                colSpan={columns.length}
                 className="py-2 pr-3 pl-4 text-xs font-semibold text-fg-muted sm:pl-5"
               >
                 {providerLabels[group.provider]}
@@ -219,7 +222,7 @@ export function PriceTable({
                           <span>
                             From <Effective date={current.effectiveFrom} />
                           </span>
-                          <Source price={current} />
+                          {listOnly ? null : <Source price={current} />}
                         </span>
                       ) : null}
                       {entry.scheduled.length > 0 ? (
@@ -244,16 +247,18 @@ export function PriceTable({
                     <td className="hidden px-3 py-3 align-top text-fg-muted lg:table-cell">
                       {current ? <Effective date={current.effectiveFrom} /> : "Not in force yet"}
                     </td>
-                    <td className="hidden px-3 py-3 align-top md:table-cell">
-                      {current ? <Source price={current} /> : null}
-                    </td>
+                    {listOnly ? null : (
+                      <td className="hidden px-3 py-3 align-top md:table-cell">
+                        {current ? <Source price={current} /> : null}
+                      </td>
+                    )}
                     <td className="hidden py-2.5 pr-4 pl-3 text-right align-top sm:table-cell sm:pr-5">
                       <RowActions {...actions} />
                     </td>
                   </tr>
                   {expanded ? (
                     <tr id={historyId}>
-                      <td colSpan={COLUMNS} className="bg-surface-muted/40 px-4 pt-1 pb-3 sm:px-5">
+                      <td colSpan={columns.length} className="bg-surface-muted/40 px-4 pt-1 pb-3 sm:px-5">
                         <History entry={entry} label={label} now={now} />
                       </td>
                     </tr>

@@ -90,7 +90,13 @@ export function PricesCard({ scope = "organization" }: { scope?: PriceScope }) {
           description="The platform's list prices appear here once the studio has loaded them."
         />
       ) : (
-        <PriceTable models={models} modelLabel={modelLabel} manager={manager} onEdit={setEditing} />
+        <PriceTable
+          models={models}
+          modelLabel={modelLabel}
+          manager={manager}
+          onEdit={setEditing}
+          listOnly={scope === "list"}
+        />
       )}
       {manager && (scope === "list" || organizationId) ? (
         <EditPriceDialog

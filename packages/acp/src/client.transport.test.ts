@@ -275,6 +275,33 @@ describe("AcpClient transport", () => {
     expect(await take(1)).toEqual([]);
   });
 
+  it("close() says nothing alarming when the server went away first, and warns otherwise", async () => {
+    const logged: { level: string; message: string }[] = [];
+    const record = (level: string) => (_fields: unknown, message: string) => logged.push({ level, message });
+    const logger = {
+      debug: record("debug"),
+      info: record("info"),
+      warn: record("warn"),
+      error: record("error"),
+    };
+    makeClient({ logger });
+    fake.onPost = ({ body, res }) => answerJson(res, 200, reply(body.id as number, {}));
+    await client.initialize();
+    // The sandbox ended before the runner closed its client: the connection closes unanswered.
+    fake.onDelete = (res) => res.socket?.destroy();
+    await client.close();
+    expect(fake.deletes).toHaveLength(1);
+    expect(logged.filter((entry) => entry.message.startsWith("acp: DELETE"))).toEqual([
+      { level: "debug", message: "acp: DELETE found the server gone" },
+    ]);
+
+    // A failure that is not the server being gone still warns.
+    logged.length = 0;
+    makeClient({ logger, baseUrl: fake.baseUrl.replace("http://", "http://user:pass@") });
+    await client.close();
+    expect(logged).toEqual([{ level: "warn", message: "acp: DELETE failed" }]);
+  });
+
   it("reconnects after the server refused the stream with a 5xx, with backoff", async () => {
     makeClient({ lastEventId: 0 });
     let refusals = 0;

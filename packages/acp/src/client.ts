@@ -27,6 +27,8 @@ export type { AcpClientOptions, RequestOptions } from "./types.ts";
 
 /** Errors that prove a POST never reached the server, so no SSE copy will ever come. */
 const NOT_DELIVERED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/** A DELETE failing with these met no server: the connection was refused, or closed unanswered. */
+const SERVER_GONE = new Set(["ECONNREFUSED", "ECONNRESET", "UND_ERR_SOCKET"]);
 
 export class AcpClient {
   readonly serverId: string;
@@ -187,7 +189,11 @@ export class AcpClient {
       await response.body?.cancel();
     } catch (error) {
       // Expected in 0.4.2: DELETE only returns once the agent is gone; aborting it closes stdin.
-      if (!abort.aborted) this.#log.warn({ err: error }, "acp: DELETE failed");
+      if (abort.aborted) return;
+      // A server that is gone (its sandbox ended first, as at shutdown) took the agent with it.
+      const code = (error as { cause?: { code?: string } })?.cause?.code;
+      if (code && SERVER_GONE.has(code)) this.#log.debug({ code }, "acp: DELETE found the server gone");
+      else this.#log.warn({ err: error }, "acp: DELETE failed");
     }
   }
 

@@ -34,6 +34,8 @@ export class FakeTransport {
   onPost: (post: RecordedPost) => void = (post) => post.res.writeHead(202).end();
   /** Answers each SSE GET; the default opens the stream and keeps it open. */
   onStream: (connection: SseConnection) => void = (connection) => openStream(connection.res);
+  /** Answers each DELETE; the default never does, like sandbox-agent 0.4.2 while the agent lives. */
+  onDelete: (res: ServerResponse) => void = () => {};
   #server: Server;
   #waiters: (() => void)[] = [];
 
@@ -74,7 +76,8 @@ export class FakeTransport {
       return;
     }
     if (req.method === "DELETE") {
-      this.deletes.push(res); // never answered, like sandbox-agent 0.4.2 while the agent lives
+      this.deletes.push(res);
+      this.onDelete(res);
       this.#wake();
       return;
     }

@@ -11,6 +11,7 @@ import {
 import { resolveFiles } from "../files.ts";
 import type { CommandResult, SandboxHandle, WorkspaceFile } from "../types.ts";
 import { buildOpencodeLauncher, launcherPathForHome } from "../workspace/launcher.ts";
+import { skipPluginInstallFiles } from "../workspace/plugin-install.ts";
 import {
   chmodCommand,
   E2B_AGENT_FILE,
@@ -122,6 +123,7 @@ export async function startAgent(
       mode: 0o755,
     },
     { path: E2B_AGENT_FILE, content: `${JSON.stringify(record, null, 2)}\n`, mode: 0o600 },
+    ...skipPluginInstallFiles(`${E2B_HOME}/.config/opencode`),
   ]);
   await sandbox.commands.run(startServerCommand(record.agentPort), {
     background: true,

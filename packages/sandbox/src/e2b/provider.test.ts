@@ -82,6 +82,11 @@ describe("E2BSandboxProvider.create", () => {
     expect(sandbox.fs.has("/home/user/workspace/AGENTS.md")).toBe(true);
     expect(sandbox.fs.get(E2B_ENV_FILE)).toContain("export STUDIO_GATEWAY_TOKEN='gw-session-token'");
     expect(sandbox.fs.get(LAUNCHER)).toContain("acp --port 4096 --hostname '127.0.0.1'");
+    // OpenCode's global config says its plugin package is there, so it downloads nothing at start.
+    expect(sandbox.fs.has("/home/user/.config/opencode/node_modules/.studio")).toBe(true);
+    expect(JSON.parse(sandbox.fs.get("/home/user/.config/opencode/package.json")!).dependencies).toEqual({
+      "@opencode-ai/plugin": "*",
+    });
     expect(JSON.parse(sandbox.fs.get(E2B_AGENT_FILE)!)).toMatchObject({
       sessionId: "sess-1",
       token: handle.agentToken,

@@ -69,9 +69,9 @@ export function createSandboxDirs(paths: SandboxPaths): void {
 
 /**
  * What a stopped sandbox need not keep: caches and temporary files, made again by the next start.
- * Most of a sandbox's 100 MB is here: OpenCode installs its plugin package (about 60 MB) into its
- * config directory at every start and unpacks a 5 MB native library into TMPDIR, and npm caches
- * the downloads. The workspace, HOME otherwise and OpenCode's data (its sessions) stay.
+ * OpenCode unpacks a 5 MB native library into TMPDIR at every start; npm caches what the agent
+ * downloads; and a sandbox from before `skipPluginInstallFiles` holds OpenCode's plugin package
+ * (about 60 MB). The workspace, HOME otherwise and OpenCode's data (its sessions) stay.
  */
 export function disposableDirs(paths: SandboxPaths): string[] {
   return [

@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -148,10 +149,23 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
     expect(await authorised.json()).toEqual([]);
     expect((await fetch(questions)).status).toBe(401);
 
+    // OpenCode has loaded its config (the API answered) and installs nothing into it: its plugin
+    // package would be 60 MB per sandbox. Without the studio's files an install begins within a
+    // second of the config loading (npm's cache appears in HOME at 0-0.6 s here); a busy machine
+    // may begin later and let a regression through, never fail a good run.
+    const globalConfig = path.join(paths.xdgConfig, "opencode");
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(existsSync(path.join(paths.home, ".npm"))).toBe(false);
+
     const server = readState(paths)!.server!;
     const before = processesOf(root, handle.id);
     expect(before).toContain(server.pid);
     expect(before.length).toBeGreaterThanOrEqual(2); // sandbox-agent (or bwrap) and opencode
+
+    expect(readdirSync(path.join(globalConfig, "node_modules"))).toEqual([".studio"]);
+    expect(JSON.parse(readFileSync(path.join(globalConfig, "package-lock.json"), "utf8")).packages).toEqual({
+      "": { dependencies: { "@opencode-ai/plugin": "*" } },
+    });
 
     await sandboxes.destroy(handle.id);
     for (const pid of before) expect(isAlive(pid)).toBe(false);

@@ -6,6 +6,7 @@ import path from "node:path";
 import { AgentServerStartError, newSecret, OPENCODE_USERNAME, waitForHealth } from "../agent-server.ts";
 import type { AgentBinaries } from "../binaries.ts";
 import { buildOpencodeLauncher } from "../workspace/launcher.ts";
+import { skipPluginInstallFiles } from "../workspace/plugin-install.ts";
 import { type BwrapLayout, bwrapArgs } from "./confine.ts";
 import type { SandboxPaths, ServerRecord } from "./layout.ts";
 import { writableDirs } from "./layout.ts";
@@ -109,6 +110,9 @@ function writeSupportFiles(context: ServerContext, opencodePort: number): void {
   const allowed = writableDirs(paths);
   const launcher = buildOpencodeLauncher({ port: opencodePort, opencodeBinary: context.binaries.opencode });
   safeWriteFile(paths.launcher, launcher, 0o755, allowed);
+  for (const file of skipPluginInstallFiles(path.join(paths.xdgConfig, "opencode"))) {
+    safeWriteFile(file.path, file.content, 0o644, allowed);
+  }
   const profile = path.join(paths.home, ".profile");
   // Keep a profile the sandbox already has (resumed workspace).
   if (!existsSync(profile)) safeWriteFile(profile, PROFILE, 0o644, allowed);

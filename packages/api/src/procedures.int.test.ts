@@ -6,7 +6,7 @@ import { useTestDatabase } from "@studio/testkit/vitest";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "./router.ts";
-import { anonymousCaller, signUpUser, type TestUser } from "./testing/callers.ts";
+import { anonymousCaller, freeGrok4Price, signUpUser, type TestUser } from "./testing/callers.ts";
 
 const database = useTestDatabase();
 
@@ -196,26 +196,9 @@ describe("every procedure", () => {
         "FORBIDDEN",
       );
       await expectCode(bobCaller.platform.listPrices(), "FORBIDDEN");
+      await expectCode(bobCaller.platform.setPrice(freeGrok4Price(null)), "FORBIDDEN");
       await expectCode(
-        bobCaller.platform.setPrice({
-          organizationId: null,
-          provider: "xai",
-          model: "grok-4",
-          inputPerMTok: "0",
-          outputPerMTok: "0",
-          cachedInputPerMTok: "0",
-        }),
-        "FORBIDDEN",
-      );
-      await expectCode(
-        bobCaller.platform.setPrice({
-          organizationId: alice.personalOrganizationId,
-          provider: "xai",
-          model: "grok-4",
-          inputPerMTok: "0",
-          outputPerMTok: "0",
-          cachedInputPerMTok: "0",
-        }),
+        bobCaller.platform.setPrice(freeGrok4Price(alice.personalOrganizationId)),
         "FORBIDDEN",
       );
       expect(await rowCounts(database.db)).toEqual(before);

@@ -5,7 +5,7 @@ import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signUpUser, type TestUser, tokenCaller } from "../testing/callers.ts";
+import { freeGrok4Price, signUpUser, type TestUser, tokenCaller } from "../testing/callers.ts";
 
 const database = useTestDatabase();
 
@@ -53,32 +53,12 @@ describe("platform admins", () => {
     expect(
       await codeOf(caller.platform.changeCredits(grant(owner.personalOrganizationId, "own-grant"))),
     ).toBe("FORBIDDEN");
-    expect(
-      await codeOf(
-        caller.platform.setPrice({
-          organizationId: owner.personalOrganizationId,
-          provider: "xai",
-          model: "grok-4",
-          inputPerMTok: "0",
-          outputPerMTok: "0",
-          cachedInputPerMTok: "0",
-        }),
-      ),
-    ).toBe("FORBIDDEN");
+    expect(await codeOf(caller.platform.setPrice(freeGrok4Price(owner.personalOrganizationId)))).toBe(
+      "FORBIDDEN",
+    );
     expect(await codeOf(caller.platform.organizations({}))).toBe("FORBIDDEN");
     expect(await codeOf(caller.platform.listPrices())).toBe("FORBIDDEN");
-    expect(
-      await codeOf(
-        caller.platform.setPrice({
-          organizationId: null,
-          provider: "xai",
-          model: "grok-4",
-          inputPerMTok: "0",
-          outputPerMTok: "0",
-          cachedInputPerMTok: "0",
-        }),
-      ),
-    ).toBe("FORBIDDEN");
+    expect(await codeOf(caller.platform.setPrice(freeGrok4Price(null)))).toBe("FORBIDDEN");
     expect(await rowCounts(database.db)).toEqual(before);
     expect((await caller.billing.balance()).balanceMicroUsd).toBe(0n);
   });

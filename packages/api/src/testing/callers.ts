@@ -134,3 +134,18 @@ export async function anotherSession(db: Db, userId: string, organizationId: str
   const { token } = await createAuthSession(db, userId, organizationId);
   return token;
 }
+
+/**
+ * What someone who must not set prices tries: Grok 4 for free, for an organisation or (null) as
+ * the list price.
+ */
+export function freeGrok4Price(organizationId: string | null) {
+  return {
+    organizationId,
+    provider: "xai" as const,
+    model: "grok-4",
+    inputPerMTok: "0",
+    outputPerMTok: "0",
+    cachedInputPerMTok: "0",
+  };
+}

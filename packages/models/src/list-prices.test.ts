@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CATALOG, getCatalogProvider } from "./catalog.ts";
-import { listPriceFor, listPrices } from "./list-prices.ts";
+import { isPriceableModel, listPriceFor, listPrices } from "./list-prices.ts";
 import { openRouterModelFor } from "./openrouter.ts";
 
 const pickable = CATALOG.flatMap((provider) =>
@@ -49,5 +49,17 @@ describe("OpenRouter names", () => {
     expect(openRouterModelFor("openrouter", "openai/o3")).toBe("openai/o3");
     expect(openRouterModelFor("xai", "grok-4-1-fast")).toBe("x-ai/grok-4.1-fast");
     expect(openRouterModelFor("custom", "llama3")).toBeNull();
+  });
+});
+
+describe("priceable models", () => {
+  it("are the ones the gateway can meter: catalogue, small, listed and OpenRouter names; any for endpoints", () => {
+    expect(isPriceableModel("anthropic", "claude-sonnet-4-6")).toBe(true);
+    expect(isPriceableModel("xai", "grok-3")).toBe(true);
+    expect(isPriceableModel("openrouter", "x-ai/grok-4.1-fast")).toBe(true);
+    expect(isPriceableModel("custom", "whatever-the-endpoint-serves")).toBe(true);
+    expect(isPriceableModel("xai", "grok-99")).toBe(false);
+    expect(isPriceableModel("openrouter", "x-ai/grok-99")).toBe(false);
+    expect(isPriceableModel("anthropic", "claude-sonnet-4.6")).toBe(false);
   });
 });

@@ -2,7 +2,8 @@
 // so $3.00 per million tokens is 3_000_000). Seeded as the platform's price rows at boot; an admin's
 // edit adds a newer row instead of changing these. Cached input is the price of prompt tokens served
 // from the provider's cache (Anthropic: cache reads). Keyed `<provider>/<model id>`.
-import type { ModelProvider } from "./catalog.ts";
+import { findCatalogModel, getCatalogProvider, type ModelProvider } from "./catalog.ts";
+import { isOpenRouterNameOfCatalogModel } from "./openrouter.ts";
 
 export interface TokenPrices {
   inputPerMTok: number;
@@ -76,4 +77,18 @@ export function listPrices(): ListPrice[] {
 
 export function listPriceFor(provider: ModelProvider, model: string): TokenPrices | undefined {
   return LIST_PRICES[`${provider}/${model}`];
+}
+
+/**
+ * Whether the gateway can ever meter a call to this upstream model, so that a price for it means
+ * something: any model of a provider that takes free-form names (an OpenAI-compatible endpoint),
+ * else a catalogue model, the provider's small model (titles), one with a list price, or
+ * OpenRouter's name for a catalogue model.
+ */
+export function isPriceableModel(provider: ModelProvider, model: string): boolean {
+  const catalog = getCatalogProvider(provider);
+  if (catalog.freeformModels) return true;
+  if (findCatalogModel(provider, model) || catalog.smallModel === model || listPriceFor(provider, model))
+    return true;
+  return provider === "openrouter" && isOpenRouterNameOfCatalogModel(model);
 }

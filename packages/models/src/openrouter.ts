@@ -26,3 +26,8 @@ export function openRouterModelFor(provider: ModelProvider, model: string): stri
   if (provider === "openrouter") return model;
   return OPENROUTER_NAMES[`${provider}/${model}`] ?? null;
 }
+
+/** Whether a model name is OpenRouter's name for one of the catalogue's models. */
+export function isOpenRouterNameOfCatalogModel(model: string): boolean {
+  return Object.values(OPENROUTER_NAMES).includes(model);
+}

@@ -82,7 +82,7 @@ describe("list prices", () => {
     operator = { userId: plain.userId, platformAdmin: true };
   });
 
-  it("can be set by platform admins only; nothing is written otherwise", async () => {
+  it("can be set by platform admins only, for models sessions can use; nothing is written otherwise", async () => {
     const before = await rowCounts(database.db);
     const refused = await setModelPrice(
       database.db,
@@ -97,6 +97,10 @@ describe("list prices", () => {
     await expect(
       setModelPrice(database.db, operator, price("no-such-organisation", 1n)),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // A model no session can use: a price for it would charge nothing and only confuse.
+    await expect(
+      setModelPrice(database.db, operator, { ...price(null, 1n), model: "claude-sonnet-9" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("claude-sonnet-9") });
     expect(await rowCounts(database.db)).toEqual(before);
   });
 

@@ -4,7 +4,13 @@
 // effective date. Organisations' admins cannot: the price decides what platform credits pay. Rows
 // are never edited: a change is a newer row, so every ledger entry's price stays on record.
 import type { Db, DbTx } from "@studio/db";
-import { LIST_PRICES_EFFECTIVE_FROM, listPrices, type ModelProvider } from "@studio/models";
+import {
+  getCatalogProvider,
+  isPriceableModel,
+  LIST_PRICES_EFFECTIVE_FROM,
+  listPrices,
+  type ModelProvider,
+} from "@studio/models";
 import { z } from "zod";
 import { assertPlatformAdmin, type PlatformActor } from "../platform/actor.ts";
 import { modelProviderSchema } from "../sessions/schemas.ts";
@@ -85,6 +91,11 @@ export async function setModelPrice(db: DbTx, actor: PlatformActor, input: SetPr
     );
   if (input.cachedInputPerMTok > input.inputPerMTok)
     throw new AppError("BAD_REQUEST", "Cached input cannot cost more than input.");
+  if (!isPriceableModel(input.provider, input.model))
+    throw new AppError(
+      "BAD_REQUEST",
+      `${input.model} is not a model of ${getCatalogProvider(input.provider).name} in this studio: no call to it is ever charged.`,
+    );
   if (
     input.organizationId !== null &&
     !(await db.organization.findUnique({ where: { id: input.organizationId }, select: { id: true } }))

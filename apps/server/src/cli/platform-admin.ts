@@ -3,7 +3,7 @@
 // this is how the operator, at the studio's machine, names others. Nothing in the API can do it,
 // so no account can raise itself.
 //
-// With the embedded database, stop the studio first (its PostgreSQL holds the data directory).
+// Beside a running studio on the embedded database, it uses that studio's PostgreSQL.
 import { AppError, setPlatformAdmin } from "@studio/core";
 import { loadConfig } from "../config.ts";
 import { withStudioDatabase } from "./studio-database.ts";

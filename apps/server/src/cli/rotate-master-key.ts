@@ -3,7 +3,7 @@
 // transaction, then keys no row uses any more are dropped from the file. Running studios pick the
 // new key up from the file on their next use of a re-sealed key.
 //
-// With the embedded database, stop the studio first (its PostgreSQL holds the data directory).
+// Beside a running studio on the embedded database, it uses that studio's PostgreSQL.
 import { readFileSync } from "node:fs";
 import { parseKeyring, resealAllProviderKeys, withNewMasterKey, writeKeyringFile } from "@studio/core";
 import { loadConfig } from "../config.ts";

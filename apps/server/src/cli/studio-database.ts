@@ -1,11 +1,15 @@
 // The studio's database for a command run beside it: `DATABASE_URL`, or the embedded PostgreSQL in
-// its data directory (which only one process can hold: stop the studio first). Pending migrations
-// are applied first, as the studio would at its next start, so a command run right after an upgrade
-// sees the schema it was written for.
+// its data directory: the running studio's cluster when it runs, else one started for the command.
+// Pending migrations are applied first, as the studio would at its next start, so a command run
+// right after an upgrade sees the schema it was written for.
 import path from "node:path";
 import { createDb, type Db } from "@studio/db";
 import { applyMigrations } from "@studio/db/migrate";
-import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
+import {
+  type EmbeddedPostgresHandle,
+  runningEmbeddedPostgresUrl,
+  startEmbeddedPostgres,
+} from "@studio/db/postgres";
 import type { Config } from "../config.ts";
 
 export async function withStudioDatabase<T>(
@@ -13,9 +17,10 @@ export async function withStudioDatabase<T>(
   use: (db: Db) => Promise<T>,
 ): Promise<T> {
   let postgres: EmbeddedPostgresHandle | null = null;
-  let databaseUrl = config.databaseUrl;
+  const clusterDir = path.join(config.dataDir, "postgres");
+  let databaseUrl = config.databaseUrl ?? runningEmbeddedPostgresUrl(clusterDir);
   if (!databaseUrl) {
-    postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, "postgres") });
+    postgres = await startEmbeddedPostgres({ dataDir: clusterDir });
     databaseUrl = postgres.url;
   }
   try {

@@ -22,7 +22,10 @@ const current = parseKeyring(readFileSync(file, "utf8"), file);
 await withStudioDatabase(config, async (db) => {
   const rotated = withNewMasterKey(current);
   writeKeyringFile(file, rotated);
-  const count = await resealAllProviderKeys(db, rotated);
+  // A running studio seals a key saved from now on under the new key (it re-reads the file first).
+  // One saved while the file was being written is still under the old key: the second pass, while
+  // the file still holds the old key, re-seals it.
+  const count = (await resealAllProviderKeys(db, rotated)) + (await resealAllProviderKeys(db, rotated));
   const newest = rotated.keys.get(rotated.current);
   if (newest)
     writeKeyringFile(file, { current: rotated.current, keys: new Map([[rotated.current, newest]]) });

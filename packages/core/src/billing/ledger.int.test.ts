@@ -1,20 +1,27 @@
 // The ledger under concurrency: exact balances, one entry per request id, replays charge nothing.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
+import { useTempDirs } from "@studio/testkit/vitest/temp-dirs";
 import { describe, expect, it } from "vitest";
 import { hashSecret } from "../auth/secrets.ts";
 import {
+  loadOrCreateKeyringFile,
   newKeyring,
   openProviderKey,
+  parseKeyring,
   resealAllProviderKeys,
   setProviderKey,
   withNewMasterKey,
+  writeKeyringFile,
 } from "../keys/index.ts";
 import { newId } from "../shared/ids.ts";
 import { changeOrganizationCredits } from "./credits.ts";
 import { changeCredits, type MeteredCall, recordModelCall } from "./ledger.ts";
 import { seedListPrices } from "./prices.ts";
 
+const newTempDir = useTempDirs();
 const database = useTestDatabase();
 
 async function organizationWithSession(credits: bigint) {
@@ -188,6 +195,31 @@ describe("master key rotation", () => {
       apiKey: "sk-ant-PLANTED-one-1111",
       baseUrl: null,
     });
+  });
+
+  it("leaves a running studio sealing the keys it saves under the new master key", async () => {
+    // The studio's keyring, read from its file at start.
+    const file = path.join(newTempDir("keyring-"), "master-keys.json");
+    const studio = loadOrCreateKeyringFile(file).keyring;
+    const { userId, organizationId } = await organizationWithSession(0n);
+    const owner = { userId, organizationId, role: "owner" as const };
+    await setProviderKey(database.db, studio, owner, { provider: "google", apiKey: "AIza-PLANTED-before" });
+    // `keys:rotate`, beside it: the new key into the file, re-seal, the old key out of the file.
+    const rotated = withNewMasterKey(parseKeyring(readFileSync(file, "utf8"), file));
+    writeKeyringFile(file, rotated);
+    await resealAllProviderKeys(database.db, rotated);
+    writeKeyringFile(file, { current: 2, keys: new Map([[2, rotated.keys.get(2)!]]) });
+    // The studio saves a key before it has opened any re-sealed one.
+    await setProviderKey(database.db, studio, owner, { provider: "xai", apiKey: "xai-PLANTED-after" });
+    const fromFile = parseKeyring(readFileSync(file, "utf8"), file);
+    for (const [provider, apiKey] of [
+      ["google", "AIza-PLANTED-before"],
+      ["xai", "xai-PLANTED-after"],
+    ] as const) {
+      expect(await openProviderKey(database.db, fromFile, organizationId, provider)).toMatchObject({
+        apiKey,
+      });
+    }
   });
 
   it("changes nothing when a row cannot be opened", async () => {

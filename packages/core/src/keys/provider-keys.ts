@@ -53,6 +53,9 @@ export async function setProviderKey(
 ) {
   assertCanManageKeys(actor);
   const secret = input.apiKey ?? "";
+  // Under the newest master key, even right after `keys:rotate` ran beside this studio: the old
+  // key is about to leave the keyring file, and a key sealed under it could never be opened.
+  keyring.reload?.();
   const sealed = sealSecret(keyring, secret, sealContext(actor.organizationId, input.provider));
   const fields = {
     ...sealed,
@@ -121,8 +124,8 @@ export async function markProviderKeyUsed(
 }
 
 /**
- * Re-seals every stored key under the keyring's current master key, in one transaction: either all
- * rows move to the new version or none do. Returns how many rows were re-sealed.
+ * Re-seals every stored key not yet under the keyring's current master key, in one transaction:
+ * either all of them move to the new version or none do. Returns how many rows were re-sealed.
  */
 export async function resealAllProviderKeys(
   db: { $transaction<T>(fn: (tx: DbTx) => Promise<T>, options?: { timeout?: number }): Promise<T> },
@@ -130,7 +133,10 @@ export async function resealAllProviderKeys(
 ): Promise<number> {
   return db.$transaction(
     async (tx) => {
+      // Rows already under the current key stay as they are, so a second pass re-seals only the
+      // keys a running studio saved under the old one meanwhile.
       const rows = await tx.providerKey.findMany({
+        where: { keyVersion: { not: keyring.current } },
         select: {
           id: true,
           organizationId: true,

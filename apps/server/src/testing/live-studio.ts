@@ -1,0 +1,101 @@
+// Test support: a live studio for a test file. A real studio process on the file's own database,
+// its local sandboxes running the real sandbox-agent and OpenCode, and the scripted model server
+// as the only stand-in (the upstream behind the studio's gateway). One account's typed client.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { StudioClient } from "@studio/client";
+import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
+import { useTestDatabase } from "@studio/testkit/vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { useDataDirs } from "./data-dirs.ts";
+import { collectEvents } from "./session-events.ts";
+import { type StudioProcess, signUpAccount, startStudioProcess } from "./studio-process.ts";
+
+export interface LiveStudio {
+  readonly database: ReturnType<typeof useTestDatabase>;
+  readonly upstream: ScriptedModelServer;
+  readonly client: StudioClient;
+  readonly dataDir: string;
+  /** A new session on the scripted model, once it is ready, with its events being collected. */
+  startSession(): Promise<{
+    session: { id: string };
+    events: ReturnType<typeof collectEvents>;
+  }>;
+  /** The directories of the sandboxes made for a session, found by their state files. */
+  sandboxDirsOf(sessionId: string): string[];
+  /** The session's sandbox workspace. */
+  workspaceOf(sessionId: string): Promise<string>;
+}
+
+/** Call at the top of a test file: registers the hooks that start and stop the studio. */
+export function useLiveStudio(): LiveStudio {
+  const newDataDir = useDataDirs();
+  const database = useTestDatabase();
+  let upstream: ScriptedModelServer;
+  let studio: StudioProcess;
+  let client: StudioClient;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    upstream = await startScriptedModelServer();
+    dataDir = newDataDir("studio-sessions-");
+    studio = await startStudioProcess({
+      DATABASE_URL: database.url,
+      STUDIO_DATA_DIR: dataDir,
+      CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+      CUSTOM_OPENAI_API_KEY: "sk-platform-test",
+    });
+    client = (await signUpAccount(studio.url)).client;
+  }, 120_000);
+
+  afterEach((context) => {
+    // A failing test shows what the studio process said.
+    if (context.task.result?.state === "fail") console.log(studio.output.join("").slice(-6000));
+    // A reply left in the queue would answer the next test's prompt: each test uses exactly its own.
+    expect(upstream.queued, "scripted replies left unused").toBe(0);
+  });
+
+  afterAll(async () => {
+    await studio?.stop();
+    await upstream?.close();
+  });
+
+  return {
+    database,
+    get upstream() {
+      return upstream;
+    },
+    get client() {
+      return client;
+    },
+    get dataDir() {
+      return dataDir;
+    },
+    async startSession() {
+      const session = await client.sessions.create.mutate({
+        environment: "development",
+        provider: "custom",
+        model: "scripted-1",
+      });
+      const events = collectEvents(client, session.id);
+      await events.waitFor("status_changed", (event) => event.to === "ready", 90_000);
+      return { session, events };
+    },
+    sandboxDirsOf(sessionId) {
+      const root = path.join(dataDir, "sandboxes");
+      return readdirSync(root)
+        .map((name) => path.join(root, name))
+        .filter((dir) => {
+          const state = path.join(dir, "sandbox.json");
+          return existsSync(state) && JSON.parse(readFileSync(state, "utf8")).sessionId === sessionId;
+        });
+    },
+    async workspaceOf(sessionId) {
+      const row = await database.db.studioSession.findUniqueOrThrow({
+        where: { id: sessionId },
+        select: { sandboxId: true },
+      });
+      return path.join(dataDir, "sandboxes", row.sandboxId!, "workspace");
+    },
+  };
+}

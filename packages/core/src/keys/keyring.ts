@@ -75,7 +75,8 @@ export function writeKeyringFile(file: string, keyring: Keyring): void {
 
 /**
  * Reads the keyring file, creating one with a new key on first run. The keyring it returns follows
- * the file: a rotation done by `keys:rotate` is picked up the first time a row needs the new key.
+ * the file: a rotation done by `keys:rotate` is picked up before the next seal, or the first time a
+ * row needs the new key.
  */
 export function loadOrCreateKeyringFile(file: string): { keyring: Keyring; created: boolean } {
   const created = !existsSync(file);
@@ -100,6 +101,9 @@ export function keyringFromKey(base64: string): Keyring {
  * organisation's or provider's row fails to open instead of being used there.
  */
 export function sealSecret(keyring: Keyring, plaintext: string, context: string): SealedSecret {
+  // Under the newest master key, even right after `keys:rotate` ran beside this process: the old
+  // key is about to leave the keyring file, and a secret sealed under it could never be opened.
+  keyring.reload?.();
   const key = keyring.keys.get(keyring.current);
   if (!key) throw new Error("the current master key is missing from the keyring");
   const nonce = randomBytes(NONCE_BYTES);

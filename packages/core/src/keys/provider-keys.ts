@@ -53,9 +53,6 @@ export async function setProviderKey(
 ) {
   assertCanManageKeys(actor);
   const secret = input.apiKey ?? "";
-  // Under the newest master key, even right after `keys:rotate` ran beside this studio: the old
-  // key is about to leave the keyring file, and a key sealed under it could never be opened.
-  keyring.reload?.();
   const sealed = sealSecret(keyring, secret, sealContext(actor.organizationId, input.provider));
   const fields = {
     ...sealed,

@@ -24,15 +24,10 @@ export type TitleSeen = Promise<void>;
 async function pause(action: Action, signal: AbortSignal, titleSeen: TitleSeen): Promise<boolean> {
   if (action.kind === "delay") await sleep(action.ms, undefined, { signal });
   else if (action.kind === "awaitTitle") {
-    const timeout = new AbortController();
-    const onAbort = () => timeout.abort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      await Promise.race([titleSeen, sleep(action.ms, undefined, { signal: timeout.signal })]);
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-      timeout.abort();
-    }
+    // The timer ends with the wait, whichever way it ends.
+    const waited = new AbortController();
+    const timer = sleep(action.ms, undefined, { signal: AbortSignal.any([signal, waited.signal]) });
+    await Promise.race([titleSeen, timer]).finally(() => waited.abort());
   } else return false;
   return true;
 }

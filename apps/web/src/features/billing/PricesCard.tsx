@@ -18,20 +18,13 @@ import { groupPrices, type ModelPrices } from "./prices.ts";
  */
 export type PriceScope = "organization" | "list";
 
-const LIST_DESCRIPTION =
-  "USD per million tokens, charged to every organisation that has no price of its own for the model. A change applies from its effective date; earlier calls keep the price they were charged.";
-
-const descriptions = {
-  organization: {
-    reader: "USD per million tokens. Model calls are charged at the price in force when they happen.",
-    manager:
-      "USD per million tokens. Model calls are charged at the price in force when they happen; as a platform admin you can set this organisation's own price over the list price.",
-  },
-  list: {
-    reader: LIST_DESCRIPTION,
-    manager: LIST_DESCRIPTION,
-  },
-} as const;
+function describeScope(scope: PriceScope, manager: boolean): string {
+  if (scope === "list")
+    return "USD per million tokens, charged to every organisation that has no price of its own for the model. A change applies from its effective date; earlier calls keep the price they were charged.";
+  return manager
+    ? "USD per million tokens. Model calls are charged at the price in force when they happen; as a platform admin you can set this organisation's own price over the list price."
+    : "USD per million tokens. Model calls are charged at the price in force when they happen.";
+}
 
 function usePrices(scope: PriceScope) {
   const trpc = useTRPC();
@@ -70,7 +63,7 @@ export function PricesCard({ scope = "organization" }: { scope?: PriceScope }) {
       <CardHeader
         id={`prices-heading-${scope}`}
         title={scope === "list" ? "List prices" : "Model prices"}
-        description={descriptions[scope][manager ? "manager" : "reader"]}
+        description={describeScope(scope, manager)}
         actions={
           manager ? (
             <Button variant="secondary" icon={<Plus />} onClick={() => setEditing("endpoint")}>

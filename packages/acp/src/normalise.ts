@@ -11,6 +11,7 @@ import {
 } from "./events.ts";
 import { classify } from "./jsonrpc.ts";
 import { blockText, int, isRecord, str, toolContent, toolLocations, toolStatus } from "./tool-content.ts";
+import { relativiseEvent, workspaceRelativiser } from "./workspace-paths.ts";
 
 export interface NormaliseContext {
   /**
@@ -26,11 +27,24 @@ export interface NormaliseContext {
   askedQuestionIds?: ReadonlySet<string>;
   /** SSE id of the message, used as the id of a replayed user message that has none. */
   eventId?: string;
+  /**
+   * The sandbox's workspace (the ACP session's cwd). Paths inside it are shown relative to it in
+   * everything but message text, so nobody sees where the sandbox lives; without it paths stay as
+   * the agent sent them.
+   */
+  workspaceDir?: string;
 }
 
 const PERMISSION_KINDS = new Set<string>(["allow_once", "allow_always", "reject_once", "reject_always"]);
 
 export function normaliseAgentMessage(message: unknown, context: NormaliseContext): StudioEvent[] {
+  const events = eventsOf(message, context);
+  if (events.length === 0 || context.workspaceDir === undefined) return events;
+  const relative = workspaceRelativiser(context.workspaceDir);
+  return events.map((event) => relativiseEvent(event, relative));
+}
+
+function eventsOf(message: unknown, context: NormaliseContext): StudioEvent[] {
   const kind = classify(message);
   if (kind !== "notification" && kind !== "request") return []; // responses: see normalisePromptResult
   const { method, params, id } = message as { method: string; params?: unknown; id?: unknown };

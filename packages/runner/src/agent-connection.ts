@@ -18,8 +18,11 @@ export interface ConnectOptions {
   sessionId: string;
   logger: RunnerLogger;
   report: (event: StudioEvent) => void;
-  /** Called with the client before any ACP request, so its stream has its consumer from the start. */
-  onClient: (client: AcpClient) => void;
+  /**
+   * Called with the client (and the sandbox it talks to) before any ACP request, so its stream has
+   * its consumer from the start.
+   */
+  onClient: (client: AcpClient, sandbox: SandboxHandle) => void;
   /** The runner is going away: stop creating the sandbox, and close the agent's client. */
   signal?: AbortSignal;
 }
@@ -78,7 +81,7 @@ function openClient(
     lastEventId,
     logger: options.logger,
   });
-  options.onClient(client);
+  options.onClient(client, sandbox);
   const close = () => void client.close().catch(() => {});
   if (options.signal?.aborted) close();
   else options.signal?.addEventListener("abort", close, { once: true });

@@ -113,19 +113,21 @@ export class SessionRunner {
         if (event.type === "provisioning" && event.state === "failed") this.state.failedStep ??= event.label;
         this.writer.push([event]);
       },
-      onClient: (client) => this.background(this.consume(client)),
+      // The stream can deliver messages before the connection is stored (a re-attach replays what
+      // came after the cursor), so the workspace comes with the client, not from the connection.
+      onClient: (client, sandbox) => this.background(this.consume(client, sandbox.workspaceDir)),
       signal: this.attachAbort.signal,
     };
   }
 
   // ───────────────────────── the agent's stream ─────────────────────────
 
-  private async consume(client: AcpClient) {
+  private async consume(client: AcpClient, workspaceDir: string) {
     try {
       for await (const inbound of client.messages()) {
         const replaced = this.state.connection !== null && this.state.connection.client !== client;
         if (this.state.stopped || replaced) break;
-        await this.onInbound(inbound);
+        await this.onInbound(inbound, workspaceDir);
       }
     } catch (error) {
       if (!this.state.stopped)
@@ -133,7 +135,7 @@ export class SessionRunner {
     }
   }
 
-  private async onInbound(inbound: AcpInbound) {
+  private async onInbound(inbound: AcpInbound, workspaceDir: string) {
     if (inbound.type === "agent_exited") {
       await onAgentExited(this.context);
       return;
@@ -160,6 +162,8 @@ export class SessionRunner {
       interactionIdFor: (key) => this.interactionIdFor(`${serverId}:${key}`),
       askedQuestionIds: this.askedQuestions,
       eventId: inbound.eventId,
+      // Paths in the workspace are shown relative to it: nobody sees where the sandbox lives.
+      workspaceDir,
     });
     await recordAgentInteractions(
       this.deps.db,

@@ -53,7 +53,18 @@ export function platformProvidersOf(config: Config): ReadonlySet<string> {
   );
 }
 
-function sandboxProviderFor(config: Config, logger: AppLogger): SandboxProvider {
+/**
+ * The studio's ports a local sandbox with a network of its own may reach: the gateway's, when
+ * sandboxes reach it on this machine's loopback (the default GATEWAY_PUBLIC_URL). Any other
+ * gateway address is reached like the internet.
+ */
+export function loopbackPortsOf(url: string): number[] {
+  const { hostname, port, protocol } = new URL(url);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(hostname) && !hostname.startsWith("127.")) return [];
+  return [Number(port || (protocol === "https:" ? 443 : 80))];
+}
+
+function sandboxProviderFor(config: Config, logger: AppLogger, gatewayUrl: () => string): SandboxProvider {
   if (config.sandboxProvider === "e2b") {
     // Every E2B port is public: a sandbox reaches the gateway only at a public URL.
     if (config.keyDelivery === "gateway" && !config.gatewayPublicUrl) {
@@ -72,6 +83,7 @@ function sandboxProviderFor(config: Config, logger: AppLogger): SandboxProvider 
     niceness: config.localSandboxNiceness,
     binaries: config.opencodeBin ? { ...binaries, opencode: config.opencodeBin } : binaries,
     logger: { warn: (message, details) => logger.warn(details ?? {}, message) },
+    studioPorts: () => loopbackPortsOf(gatewayUrl()),
   });
 }
 
@@ -90,7 +102,7 @@ export async function createSessionRuntime({
   const stopAnnouncing = appendQueueOf(sqlPoolOf(db)).onStored((batch, lastSeq) =>
     bus.announce(batch.sessionId, lastSeq, batch.events),
   );
-  const provider = sandboxProviderFor(config, logger);
+  const provider = sandboxProviderFor(config, logger, gatewayUrl);
   const log = logger.child({ component: "shutdown" });
   const organizationPolicy = async (organizationId: string) =>
     db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { toolPermissions: true } });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Makes a fresh clone runnable: pnpm, the workspace's dependencies, bubblewrap (which confines local
-// sandboxes) and, with --browser (the tests, the benchmarks), Debian's Chromium for Playwright.
+// Makes a fresh clone runnable: pnpm, the workspace's dependencies, bubblewrap and passt (pasta:
+// bubblewrap confines local sandboxes' files, pasta gives each a network of its own) and, with --browser (the tests, the benchmarks), Debian's Chromium for Playwright.
 // Uses only Node's standard library because nothing else is installed yet.
 import { execSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -52,6 +52,7 @@ const canSudo = () => {
 };
 const wanted = missing([
   ["bubblewrap", "/usr/bin/bwrap"],
+  ["passt", "/usr/bin/pasta"],
   ...(wantBrowser ? [["chromium", "/usr/bin/chromium"]] : []),
 ]);
 if (wanted.length > 0) {
@@ -63,7 +64,7 @@ if (wanted.length > 0) {
     );
   } else {
     console.log(
-      "[setup] bubblewrap is not installed (sudo apt-get install bubblewrap): local sandboxes will run unconfined",
+      `[setup] ${wanted.join(" and ")} not installed (sudo apt-get install ${wanted.join(" ")}): local sandboxes will run unconfined or share the host's network`,
     );
   }
 }

@@ -3,8 +3,8 @@
 // usual /bin, /lib symlinks, a short allow-list of /etc, the npm binaries it needs (read-only), its
 // own sandbox subdirectories (read-write, at their real paths so the ACP cwd is the same inside and
 // out), a private /tmp, /proc of its own PID namespace and a minimal /dev. Not the studio's files,
-// other sandboxes, the state file or /home. The network is NOT confined (it must reach the
-// gateway). See README.md for what this does and does not protect.
+// other sandboxes, the state file or /home. The network is confined apart (`network.ts`): bwrap
+// only unshares it. See README.md for what this does and does not protect.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, lstatSync, readlinkSync } from "node:fs";
 import path from "node:path";
@@ -65,6 +65,8 @@ export interface BwrapOptions {
   /** Bound at /tmp. */
   tmpDir: string;
   cwd: string;
+  /** A network namespace of its own (connected by pasta, `network.ts`), else the host's network. */
+  isolateNetwork?: boolean;
 }
 
 /** The bwrap argument vector (before `--` and the command). Pure; unit-tested. */
@@ -89,6 +91,7 @@ export function bwrapArgs(layout: BwrapLayout, options: BwrapOptions): string[] 
     "--unshare-ipc",
     "--unshare-uts",
     "--unshare-cgroup-try",
+    ...(options.isolateNetwork ? ["--unshare-net"] : []),
     "--hostname",
     "sandbox",
     "--cap-drop",

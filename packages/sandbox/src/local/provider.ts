@@ -20,7 +20,7 @@ import type {
   SandboxProvider,
   WorkspaceFile,
 } from "../types.ts";
-import { type BwrapLayout, type ConfinementMode, probeBwrap } from "./confine.ts";
+import { type BwrapLayout, bwrapArgs, type ConfinementMode, probeBwrap } from "./confine.ts";
 import {
   createSandboxDirs,
   freeDisposableDirs,
@@ -34,6 +34,7 @@ import {
   writableDirs,
   writeState,
 } from "./layout.ts";
+import { type NetworkLayout, type NetworkProbe, probeNetwork } from "./network.ts";
 import { scanSandboxProcesses } from "./procfs.ts";
 import { runProcess } from "./run-command.ts";
 import { safeWriteFile } from "./safe-write.ts";
@@ -61,6 +62,17 @@ export interface LocalSandboxProviderOptions {
   niceness?: number;
   binaries?: AgentBinaries;
   logger?: LocalProviderLogger;
+  /**
+   * `auto` (default): each confined sandbox gets a network namespace of its own when pasta works
+   * here, else shares the host's network (with a warning). `own`: required. `host`: off.
+   */
+  network?: "auto" | "own" | "host";
+  /**
+   * The studio's ports on the host's loopback that sandboxes reach (its model gateway, from
+   * GATEWAY_PUBLIC_URL), read at each start (the studio may listen on a port chosen at start).
+   * With a network of their own, nothing else on the host's loopback is reachable from a sandbox.
+   */
+  studioPorts?: () => number[];
 }
 
 export interface ReapedSandbox {
@@ -78,7 +90,11 @@ export class LocalSandboxProvider implements SandboxProvider {
   readonly rootDir: string;
   /** What is in force, and why bwrap is not (when it is not). */
   readonly confinement: { mode: "bwrap" | "none"; reason: string | null };
+  /** Whether sandboxes have a network namespace of their own, and why not (when not). */
+  readonly network: { mode: "own" | "host"; reason: string | null };
   readonly #bwrap: BwrapLayout | null;
+  readonly #network: NetworkLayout | null;
+  readonly #studioPorts: () => number[];
   readonly #binaries: AgentBinaries;
   readonly #healthTimeoutMs: number;
   readonly #stopGraceMs: number;
@@ -118,6 +134,35 @@ export class LocalSandboxProvider implements SandboxProvider {
       this.#bwrap = probe.layout;
       this.confinement = { mode: probe.layout ? "bwrap" : "none", reason: probe.reason };
     }
+    this.#studioPorts = options.studioPorts ?? (() => []);
+    const network = this.#probeNetwork(options.network ?? "auto");
+    if (!network.layout && options.network === "own")
+      throw new Error(`a network of their own for sandboxes is unavailable: ${network.reason}`);
+    if (!network.layout && options.network !== "host")
+      options.logger?.warn(
+        "local sandboxes share the host's network: an agent can reach every service on this machine's loopback",
+        { reason: network.reason },
+      );
+    this.#network = network.layout;
+    this.network = { mode: network.layout ? "own" : "host", reason: network.reason };
+  }
+
+  #probeNetwork(mode: "auto" | "own" | "host"): NetworkProbe {
+    if (mode === "host") return { layout: null, reason: "disabled by configuration" };
+    const bwrap = this.#bwrap;
+    if (!bwrap) return { layout: null, reason: "it needs bwrap confinement" };
+    return probeNetwork((command) => [
+      bwrap.bwrap,
+      ...bwrapArgs(bwrap, {
+        writable: [],
+        readOnly: [],
+        tmpDir: "/tmp",
+        cwd: "/",
+        isolateNetwork: true,
+      }),
+      "--",
+      ...command,
+    ]);
   }
 
   create(options: CreateSandboxOptions): Promise<SandboxHandle> {
@@ -300,6 +345,7 @@ export class LocalSandboxProvider implements SandboxProvider {
       paths,
       binaries: this.#binaries,
       bwrap: this.#bwrap,
+      network: this.#network ? { layout: this.#network, studioPorts: this.#studioPorts() } : null,
       niceness: this.#niceness,
     };
   }

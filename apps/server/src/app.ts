@@ -57,12 +57,14 @@ export function createStudioServer({
     db,
     keyring,
     upstreams: config.upstreams,
+    tenantPrivateNetwork: config.tenantPrivateNetwork,
     logger,
     platformMarkupBps: config.creditsMarkupBps,
   });
   const keys: Context["keys"] = {
     keyring,
-    probe: (provider, key) => probeKey(provider, key, config.upstreams),
+    privateNetwork: config.tenantPrivateNetwork,
+    probe: (provider, key) => probeKey(provider, key, config.upstreams, config.tenantPrivateNetwork),
     changed: (organizationId) => gateway.access.forgetKeys(organizationId),
   };
 

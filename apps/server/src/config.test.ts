@@ -28,4 +28,23 @@ describe("configuration", () => {
   it("takes accounts by invitation only when SIGN_UPS says so", () => {
     expect(loadConfig({ SIGN_UPS: "invitation" }).signUps).toBe("invitation");
   });
+
+  it("lets organisations' endpoints reach private addresses only on a studio that only its own machine reaches", () => {
+    const policy = (env: NodeJS.ProcessEnv) => loadConfig(env).tenantPrivateNetwork;
+    // `npm start`: loopback, so Ollama on localhost works.
+    expect(policy({})).toBe("allow");
+    expect(policy({ HOST: "localhost", PUBLIC_URL: "http://localhost:3000" })).toBe("allow");
+    expect(policy({ HOST: "::1", PUBLIC_URL: "http://[::1]:3000" })).toBe("allow");
+    expect(policy({ HOST: "127.0.0.2", PUBLIC_URL: "http://studio.localhost:3000" })).toBe("allow");
+    // Reachable by others: on every interface, or behind a proxy at a public origin.
+    expect(policy({ HOST: "0.0.0.0" })).toBe("deny");
+    expect(policy({ HOST: "::" })).toBe("deny");
+    expect(policy({ HOST: "192.168.1.20" })).toBe("deny");
+    expect(policy({ PUBLIC_URL: "https://studio.example.com" })).toBe("deny");
+    expect(policy({ HOST: "0.0.0.0", PUBLIC_URL: "http://localhost:3000" })).toBe("deny");
+    // The operator decides either way.
+    expect(policy({ HOST: "0.0.0.0", TENANT_PRIVATE_NETWORK: "allow" })).toBe("allow");
+    expect(policy({ TENANT_PRIVATE_NETWORK: "deny" })).toBe("deny");
+    expect(() => loadConfig({ TENANT_PRIVATE_NETWORK: "yes" })).toThrow(/TENANT_PRIVATE_NETWORK/);
+  });
 });

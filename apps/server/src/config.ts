@@ -1,6 +1,6 @@
 // The one module that reads process.env. Everything else receives a typed Config.
 import path from "node:path";
-import type { SignUpPolicy } from "@studio/core";
+import { type PrivateNetworkPolicy, type SignUpPolicy, specialAddressKind } from "@studio/core";
 import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from "@studio/gateway";
 import { z } from "zod";
 
@@ -51,6 +51,11 @@ const envSchema = z.object({
   CREDITS_MARKUP_BPS: z.coerce.number().int().min(0).max(100_000).default(0),
   /** Who may create an account: anyone, or only people with a pending invitation. */
   SIGN_UPS: z.enum(["open", "invitation"]).default("open"),
+  /**
+   * Whether organisations' own endpoint URLs may reach loopback, private, link-local and other
+   * special addresses. Default: allowed only for a studio nobody else can reach (see below).
+   */
+  TENANT_PRIVATE_NETWORK: z.enum(["allow", "deny"]).optional(),
 });
 
 export interface Config {
@@ -85,6 +90,8 @@ export interface Config {
   creditsMarkupBps: number;
   /** "invitation": after the first account, only people invited to an organisation can sign up. */
   signUps: SignUpPolicy;
+  /** Whether organisations' own endpoints may be on loopback, private or link-local addresses. */
+  tenantPrivateNetwork: PrivateNetworkPolicy;
 }
 
 function upstreamsFrom(e: z.infer<typeof envSchema>): Config["upstreams"] {
@@ -108,6 +115,19 @@ function upstreamsFrom(e: z.infer<typeof envSchema>): Config["upstreams"] {
     upstreams.custom = { baseUrl: e.CUSTOM_OPENAI_BASE_URL, apiKey: e.CUSTOM_OPENAI_API_KEY ?? null };
   }
   return upstreams;
+}
+
+const isLoopbackHost = (host: string) =>
+  host === "localhost" || host.endsWith(".localhost") || specialAddressKind(host) === "loopback";
+
+/**
+ * A studio that listens on loopback only and is reached at a loopback origin is one person's
+ * (`npm start`, with Ollama on localhost the usual custom endpoint): their own machine is theirs to
+ * reach. Anything reachable by others, where strangers may own organisations, keeps them out.
+ */
+function defaultTenantPrivateNetwork(e: z.infer<typeof envSchema>): PrivateNetworkPolicy {
+  const publicHostLoopback = !e.PUBLIC_URL || isLoopbackHost(new URL(e.PUBLIC_URL).hostname);
+  return isLoopbackHost(e.HOST) && publicHostLoopback ? "allow" : "deny";
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -146,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         },
     creditsMarkupBps: e.CREDITS_MARKUP_BPS,
     signUps: e.SIGN_UPS,
+    tenantPrivateNetwork: e.TENANT_PRIVATE_NETWORK ?? defaultTenantPrivateNetwork(e),
   };
 }

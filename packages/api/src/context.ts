@@ -1,6 +1,7 @@
 import type {
   KeyProvider,
   Keyring,
+  PrivateNetworkPolicy,
   SessionEventBus,
   SessionRuntimeSettings,
   SignUpPolicy,
@@ -50,6 +51,8 @@ export interface Context {
   /** Organisation keys: the keyring that seals them, and the provider call that tests one. */
   keys: {
     keyring: Keyring;
+    /** Whether an organisation's endpoint may be on a private or loopback address (TENANT_PRIVATE_NETWORK). */
+    privateNetwork: PrivateNetworkPolicy;
     probe(
       provider: KeyProvider,
       key: { apiKey: string; baseUrl: string | null },

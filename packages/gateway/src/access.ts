@@ -2,7 +2,7 @@
 // credit balance), and the upstream URL and key its calls use. Both are read on every model call, so
 // they are cached for a moment; a charge recorded here updates the cached balance at once, so an
 // organisation that just ran out is refused on its very next call through this replica.
-import { hashSecret, type Keyring, openProviderKey } from "@studio/core";
+import { endpointUrlProblem, hashSecret, type Keyring, openProviderKey } from "@studio/core";
 import type { Db } from "@studio/db";
 import type { ModelProvider } from "@studio/models";
 import {
@@ -29,6 +29,11 @@ export interface ResolvedUpstream {
   apiKey: string | null;
   /** Which organisation key was used, to mark it used; null for platform keys. */
   organizationKey: GatewayProvider | null;
+  /**
+   * The URL is an organisation's own (its custom endpoint), not one the operator configured: its
+   * connections go through the TENANT_PRIVATE_NETWORK checks.
+   */
+  tenantSupplied: boolean;
 }
 
 export type UpstreamResult =
@@ -158,7 +163,12 @@ export class GatewayAccess {
         return { ok: false, status: 503, message: `The platform no longer offers ${provider}.` };
       return {
         ok: true,
-        upstream: { baseUrl: platform.baseUrl, apiKey: platform.apiKey, organizationKey: null },
+        upstream: {
+          baseUrl: platform.baseUrl,
+          apiKey: platform.apiKey,
+          organizationKey: null,
+          tenantSupplied: false,
+        },
       };
     }
     const owner: GatewayProvider = session.keySource === "openrouter" ? "openrouter" : provider;
@@ -199,5 +209,13 @@ function organizationUpstream(
       ? key.baseUrl
       : (platform?.baseUrl ?? DEFAULT_UPSTREAM_URLS[owner as keyof typeof DEFAULT_UPSTREAM_URLS]);
   if (!baseUrl) return { ok: false, status: 503, message: "The endpoint for this key is not known." };
-  return { ok: true, upstream: { baseUrl, apiKey: key.apiKey || null, organizationKey: owner } };
+  const tenantSupplied = owner === "custom";
+  // Rows saved before the form was checked: a query string would swallow the API path.
+  const problem = tenantSupplied ? endpointUrlProblem(baseUrl) : null;
+  if (problem)
+    return { ok: false, status: 403, message: `${problem} Change it in Settings → Provider keys.` };
+  return {
+    ok: true,
+    upstream: { baseUrl, apiKey: key.apiKey || null, organizationKey: owner, tenantSupplied },
+  };
 }

@@ -3,7 +3,7 @@
 // aborts it. undici's dispatcher is the client: it keeps connections to each provider alive and
 // costs a fraction of `http.request` per call, which is most of what the gateway adds.
 import type { ServerResponse } from "node:http";
-import { Agent, type Dispatcher } from "undici";
+import { Agent, type buildConnector, type Dispatcher } from "undici";
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are the gateway's own business, not the provider's.
 const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
@@ -17,17 +17,36 @@ const UPSTREAM_TIMEOUT_MS = 15 * 60_000;
 /** How long the provider's headers wait for its first chunk to leave with it. */
 const HEADERS_ALONE_AFTER_MS = 20;
 
-const upstreamAgent = new Agent({
-  keepAliveTimeout: 30_000,
-  headersTimeout: UPSTREAM_TIMEOUT_MS,
-  bodyTimeout: UPSTREAM_TIMEOUT_MS,
-});
+/** A client for model calls; `connect` replaces how it opens connections (see tenant-network.ts). */
+export function newUpstreamAgent(connect?: buildConnector.connector): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    headersTimeout: UPSTREAM_TIMEOUT_MS,
+    bodyTimeout: UPSTREAM_TIMEOUT_MS,
+    ...(connect ? { connect } : {}),
+  });
+}
+
+const upstreamAgent = newUpstreamAgent();
+
+/**
+ * The provider answered with a redirect. It is not followed (it could point anywhere, a private
+ * address included) nor passed on (the sandbox's client would follow it).
+ */
+export class UpstreamRedirectError extends Error {
+  override name = "UpstreamRedirectError";
+  constructor(readonly status: number) {
+    super(`The model provider answered with a redirect (HTTP ${status}), which the studio does not follow.`);
+  }
+}
 
 export interface UpstreamCall {
   url: URL;
   method: string;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** The client to send it with; by default one for the platform's own upstreams. */
+  dispatcher?: Dispatcher;
 }
 
 export interface ForwardHooks {
@@ -42,7 +61,10 @@ export interface ForwardHooks {
    * after it began. Not called when the provider could not be reached at all.
    */
   onSettled(status: number): void;
-  /** The provider could not be reached (nothing was sent to the sandbox yet). */
+  /**
+   * The provider could not be reached, or answered with a redirect (UpstreamRedirectError);
+   * nothing was sent to the sandbox yet.
+   */
   onUnreachable(error: Error): void;
 }
 
@@ -79,7 +101,7 @@ export function forwardCall(call: UpstreamCall, res: ServerResponse, hooks: Forw
     meter();
   };
 
-  upstreamAgent.dispatch(
+  (call.dispatcher ?? upstreamAgent).dispatch(
     {
       origin: call.url.origin,
       path: `${call.url.pathname}${call.url.search}`,
@@ -92,7 +114,10 @@ export function forwardCall(call: UpstreamCall, res: ServerResponse, hooks: Forw
         controller = started;
         if (res.destroyed) started.abort(new Error("the sandbox hung up"));
       },
-      onResponseStart(_controller, statusCode, headers) {
+      onResponseStart(started, statusCode, headers) {
+        // Aborted with the status still 0, so onResponseError reports it as unreachable.
+        if (statusCode >= 300 && statusCode < 400)
+          return started.abort(new UpstreamRedirectError(statusCode));
         status = statusCode;
         const contentType = headers["content-type"];
         hooks.onResponse(Array.isArray(contentType) ? contentType[0] : contentType);

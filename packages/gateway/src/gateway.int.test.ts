@@ -231,7 +231,7 @@ describe("model gateway: pass-through", () => {
 describe("test key", () => {
   it("reports success for a key the provider accepts and the provider's error otherwise, never the key", async () => {
     const upstreams = { openai: { baseUrl: fixture.upstream.url, apiKey: null } };
-    expect(await probeKey("openai", { apiKey: ORG_KEY }, upstreams)).toEqual({
+    expect(await probeKey("openai", { apiKey: ORG_KEY }, upstreams, "allow")).toEqual({
       ok: true,
       message: "The provider accepted the key (HTTP 200).",
     });
@@ -239,9 +239,10 @@ describe("test key", () => {
       "anthropic",
       { apiKey: "sk-ant-WRONG-key-123456" },
       { anthropic: upstreams.openai },
+      "allow",
     );
     expect(bad).toEqual({ ok: false, status: 401, message: "HTTP 401: Invalid API key provided." });
-    const custom = await probeKey("custom", { apiKey: "", baseUrl: "http://127.0.0.1:9/v1" }, {});
+    const custom = await probeKey("custom", { apiKey: "", baseUrl: "http://127.0.0.1:9/v1" }, {}, "allow");
     expect(custom).toMatchObject({ ok: false, status: null, message: "The provider could not be reached." });
   });
 });

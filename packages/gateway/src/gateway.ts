@@ -4,11 +4,11 @@
 // reading its usage, and records one ledger entry per call. Provider keys never enter a sandbox.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Keyring, paysWithCredits } from "@studio/core";
+import { type Keyring, type PrivateNetworkPolicy, paysWithCredits } from "@studio/core";
 import type { Db } from "@studio/db";
 import { getCatalogProvider } from "@studio/models";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
-import { forwardCall } from "./forward.ts";
+import { forwardCall, UpstreamRedirectError } from "./forward.ts";
 import {
   createUsageMeter,
   memberCount,
@@ -21,6 +21,7 @@ import {
   withUsageRequested,
 } from "./metering/index.ts";
 import { CallRecorder, type PendingCall, type RecorderLogger } from "./recorder.ts";
+import { newGuardedAgent, RefusedAddressError } from "./tenant-network.ts";
 import {
   callerToken,
   type GatewayProvider,
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   db: Db;
   keyring: Keyring;
   upstreams: UpstreamConfig;
+  /** Whether organisations' own endpoints may reach loopback, private and link-local addresses. */
+  tenantPrivateNetwork: PrivateNetworkPolicy;
   logger: RecorderLogger;
   /** Platform margin on calls paid with platform credits, in basis points. */
   platformMarkupBps?: number;
@@ -117,6 +120,8 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const access = new GatewayAccess(options.db, options.keyring, options.upstreams);
   const recorder = new CallRecorder(options.db, access, options.logger, options.platformMarkupBps ?? 0);
+  // Organisations' own endpoints; the platform's upstreams are the operator's and not checked.
+  const guardedAgent = options.tenantPrivateNetwork === "deny" ? newGuardedAgent() : null;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://gateway");
@@ -172,7 +177,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     let meter: UsageMeter | null = null;
     const meterOf = () => (meter ??= createUsageMeter(format, contentType));
     let call: PendingCall | null = null;
-    forwardCall({ url: target, method: req.method ?? "POST", headers, body }, res, {
+    const dispatcher = upstream.tenantSupplied && guardedAgent ? { dispatcher: guardedAgent } : {};
+    forwardCall({ url: target, method: req.method ?? "POST", headers, body, ...dispatcher }, res, {
       responseHeaders: { [REQUEST_ID_HEADER]: requestId },
       onResponse: (type) => {
         contentType = type;
@@ -185,6 +191,10 @@ export function createGateway(options: GatewayOptions): Gateway {
           "gateway upstream failed",
         );
         call?.abandon();
+        // Refused by TENANT_PRIVATE_NETWORK: a 4xx, so the agent shows why rather than retrying.
+        if (error instanceof RefusedAddressError)
+          return fail(res, 403, `${error.message} Change it in Settings → Provider keys.`);
+        if (error instanceof UpstreamRedirectError) return fail(res, 502, error.message);
         fail(res, 502, "The model provider could not be reached.");
       },
     });

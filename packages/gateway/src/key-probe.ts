@@ -1,5 +1,8 @@
 // "Test key": the cheapest call that proves a key works. Listing models (or, for OpenRouter, reading
 // the key's own record) costs nothing and needs a valid key on every provider.
+import { endpointUrlProblem, type PrivateNetworkPolicy } from "@studio/core";
+import { Agent, fetch } from "undici";
+import { newGuardedAgent, RefusedAddressError } from "./tenant-network.ts";
 import type { GatewayProvider, UpstreamConfig } from "./upstreams.ts";
 import { DEFAULT_UPSTREAM_URLS, upstreamAuthHeaders } from "./upstreams.ts";
 
@@ -14,6 +17,15 @@ const PROBE_PATHS: Record<GatewayProvider, string> = {
 };
 
 const TIMEOUT_MS = 15_000;
+
+const platformAgent = new Agent();
+/** Made when first needed: only a custom endpoint under TENANT_PRIVATE_NETWORK=deny uses it. */
+let guardedAgent: Agent | null = null;
+function agentFor(tenantSupplied: boolean, privateNetwork: PrivateNetworkPolicy): Agent {
+  if (!tenantSupplied || privateNetwork === "allow") return platformAgent;
+  guardedAgent ??= newGuardedAgent();
+  return guardedAgent;
+}
 
 export type ProbeResult =
   | { ok: true; message: string }
@@ -38,13 +50,16 @@ export async function probeKey(
   provider: GatewayProvider,
   key: { apiKey: string; baseUrl?: string | null },
   upstreams: UpstreamConfig,
+  /** TENANT_PRIVATE_NETWORK: applies to the custom endpoint, the one URL an organisation supplies. */
+  privateNetwork: PrivateNetworkPolicy,
 ): Promise<ProbeResult> {
-  const base =
-    provider === "custom"
-      ? key.baseUrl
-      : (upstreams[provider]?.baseUrl ??
-        DEFAULT_UPSTREAM_URLS[provider as keyof typeof DEFAULT_UPSTREAM_URLS]);
+  const tenantSupplied = provider === "custom";
+  const base = tenantSupplied
+    ? key.baseUrl
+    : (upstreams[provider]?.baseUrl ?? DEFAULT_UPSTREAM_URLS[provider as keyof typeof DEFAULT_UPSTREAM_URLS]);
   if (!base) return { ok: false, status: null, message: "No endpoint URL is set." };
+  const problem = tenantSupplied ? endpointUrlProblem(base) : null;
+  if (problem) return { ok: false, status: null, message: problem };
   const headers: Record<string, string> = {
     accept: "application/json",
     ...upstreamAuthHeaders(provider, key.apiKey || null),
@@ -54,9 +69,17 @@ export async function probeKey(
     const response = await fetch(`${base.replace(/\/+$/, "")}${PROBE_PATHS[provider]}`, {
       headers,
       signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: "error",
+      // Not followed: a redirect could lead anywhere, a private address included.
+      redirect: "manual",
+      dispatcher: agentFor(tenantSupplied, privateNetwork),
     });
     const body = await response.text();
+    if (response.status >= 300 && response.status < 400)
+      return {
+        ok: false,
+        status: response.status,
+        message: `The provider answered with a redirect (HTTP ${response.status}), which the studio does not follow.`,
+      };
     if (response.ok) return { ok: true, message: `The provider accepted the key (HTTP ${response.status}).` };
     const reason = providerMessage(body) ?? response.statusText ?? "no reason given";
     return {
@@ -65,6 +88,8 @@ export async function probeKey(
       message: redact(`HTTP ${response.status}: ${reason}`, key.apiKey),
     };
   } catch (error) {
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (cause instanceof RefusedAddressError) return { ok: false, status: null, message: cause.message };
     const timedOut = error instanceof Error && error.name === "TimeoutError";
     return {
       ok: false,

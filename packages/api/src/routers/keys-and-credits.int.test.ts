@@ -1,10 +1,11 @@
 // Keys, credits and prices through the API: what a session resolves to, what the catalogue says,
 // 402 when platform credits are too low, and keys that never come back out.
-import { seedListPrices } from "@studio/core";
+import { seedListPrices, validateSessionToken } from "@studio/core";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signUpUser, type TestUser } from "../testing/callers.ts";
+import { createCaller } from "../router.ts";
+import { signUpUser, type TestUser, testContext } from "../testing/callers.ts";
 
 const database = useTestDatabase();
 const ANTHROPIC_KEY = "sk-ant-PLANTED-router-key-9876";
@@ -152,6 +153,30 @@ describe("keys", () => {
     expect(await caller.keys.test({ provider: "anthropic" })).toEqual({ ok: true, message: "accepted" });
     await caller.keys.remove({ provider: "anthropic" });
     expect((await caller.keys.list()).map((key) => key.provider)).toEqual(["custom"]);
+  });
+
+  it("refuse a custom endpoint with a query string, fragment or credentials, and (under deny) a private address", async () => {
+    const erin = await signUpUser(database.db, "Erin");
+    const caller = await erin.caller();
+    for (const [baseUrl, reason] of [
+      ["http://127.0.0.1:8080/admin?x=", "cannot have a query string"],
+      ["http://models.example.com/v1#top", "cannot have a fragment"],
+      ["http://me:secret@models.example.com/v1", "no user name or password"],
+    ] as const) {
+      const error = await caught(caller.keys.set({ provider: "custom", baseUrl }));
+      expect(error.code).toBe("BAD_REQUEST");
+      expect(error.message).toContain(reason);
+    }
+    // The studio's TENANT_PRIVATE_NETWORK=deny, as the server passes it in.
+    const session = await validateSessionToken(database.db, erin.sessionToken);
+    const { context } = testContext(database.db, { kind: "session", session: session! });
+    const denying = createCaller({ ...context, keys: { ...context.keys, privateNetwork: "deny" } });
+    const error = await caught(denying.keys.set({ provider: "custom", baseUrl: "http://10.0.0.5:8000/v1" }));
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.message).toBe(
+      "The endpoint is a private address (10.0.0.5), which this studio does not allow.",
+    );
+    expect(await caller.keys.list()).toEqual([]);
   });
 });
 

@@ -21,7 +21,9 @@ export const keysRouter = router({
     .input(setProviderKeyInput)
     .output(providerKeyOutput)
     .mutation(async ({ ctx, input }) => {
-      const saved = await setProviderKey(ctx.db, ctx.keys.keyring, ctx.actor, input);
+      const saved = await setProviderKey(ctx.db, ctx.keys.keyring, ctx.actor, input, {
+        privateNetwork: ctx.keys.privateNetwork,
+      });
       ctx.keys.changed(ctx.actor.organizationId);
       ctx.logger.info(
         { organizationId: ctx.actor.organizationId, provider: input.provider },

@@ -35,6 +35,7 @@ export const inertSessionsContext: Context["sessions"] = {
 /** Keys sealed under a keyring made for the test run; "testing" a key succeeds when it starts with "good". */
 export const testKeysContext: Context["keys"] = {
   keyring: newKeyring(),
+  privateNetwork: "allow",
   probe: async (_provider, key) =>
     key.apiKey.startsWith("good")
       ? { ok: true, message: "accepted" }

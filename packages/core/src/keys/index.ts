@@ -1,3 +1,5 @@
 export * from "./keyring.ts";
 export * from "./provider-keys.ts";
 export * from "./schemas.ts";
+export * from "./special-addresses.ts";
+export * from "./tenant-endpoint.ts";

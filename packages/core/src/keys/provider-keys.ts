@@ -7,6 +7,8 @@ import { forbidden, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { type Keyring, openSecret, sealSecret } from "./keyring.ts";
 import type { KeyProvider, SetProviderKeyInput } from "./schemas.ts";
+import type { PrivateNetworkPolicy } from "./special-addresses.ts";
+import { assertTenantEndpointAllowed, type ResolveHost } from "./tenant-endpoint.ts";
 
 export interface KeyManager {
   userId: string;
@@ -44,14 +46,28 @@ export async function listProviderKeys(db: DbTx, actor: KeyManager) {
   });
 }
 
-/** Sets or replaces the organisation's key for one provider. */
+export interface EndpointRules {
+  /** The studio's TENANT_PRIVATE_NETWORK. */
+  privateNetwork: PrivateNetworkPolicy;
+  /** Tests resolve names without DNS. */
+  resolve?: ResolveHost;
+}
+
+/**
+ * Sets or replaces the organisation's key for one provider. A custom endpoint's URL is always
+ * checked for its form; its address only when `endpoint` rules are given (the API always gives
+ * them; the gateway checks every connection regardless).
+ */
 export async function setProviderKey(
   db: DbTx,
   keyring: Keyring,
   actor: KeyManager,
   input: SetProviderKeyInput,
+  endpoint: EndpointRules = { privateNetwork: "allow" },
 ) {
   assertCanManageKeys(actor);
+  if (input.provider === "custom")
+    await assertTenantEndpointAllowed(input.baseUrl, endpoint.privateNetwork, endpoint.resolve);
   const secret = input.apiKey ?? "";
   const sealed = sealSecret(keyring, secret, sealContext(actor.organizationId, input.provider));
   const fields = {

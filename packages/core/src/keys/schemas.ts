@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { endpointUrlProblem } from "./tenant-endpoint.ts";
 
 /** Providers an organisation can hold a key for: the four direct ones, OpenRouter, and a custom endpoint. */
 export const keyProviderSchema = z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
@@ -17,8 +18,16 @@ export const setProviderKeyInput = z.discriminatedUnion("provider", [
     provider: z.literal("custom"),
     /** The OpenAI-compatible endpoint, usually ending in /v1 (Ollama, vLLM, LM Studio). */
     baseUrl: z
-      .url({ protocol: /^https?$/, error: "Use an http(s) URL, e.g. http://localhost:11434/v1." })
-      .max(500),
+      .url({
+        protocol: /^https?$/,
+        error: "Use an http(s) URL, e.g. http://localhost:11434/v1.",
+        abort: true,
+      })
+      .max(500)
+      .superRefine((value, ctx) => {
+        const problem = endpointUrlProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
     /** Optional: local servers often need none. */
     apiKey: apiKey.optional(),
   }),

@@ -12,6 +12,8 @@ export interface CuttableProxy {
 
 export async function startCuttableProxy(databaseUrl: string): Promise<CuttableProxy> {
   const target = new URL(databaseUrl);
+  // The embedded PostgreSQL listens on a Unix socket only (`?host=<directory>`).
+  const socketDir = target.searchParams.get("host");
   const open = new Set<net.Socket>();
   let down = false;
   const server = net.createServer((client) => {
@@ -19,7 +21,9 @@ export async function startCuttableProxy(databaseUrl: string): Promise<CuttableP
       client.destroy();
       return;
     }
-    const upstream = net.connect(Number(target.port), target.hostname);
+    const upstream = socketDir
+      ? net.connect({ path: `${socketDir}/.s.PGSQL.${target.port || 5432}` })
+      : net.connect(Number(target.port), target.hostname);
     for (const socket of [client, upstream]) {
       open.add(socket);
       socket.on("close", () => open.delete(socket));
@@ -34,6 +38,7 @@ export async function startCuttableProxy(databaseUrl: string): Promise<CuttableP
   const via = new URL(databaseUrl);
   via.hostname = "127.0.0.1";
   via.port = String((server.address() as net.AddressInfo).port);
+  via.searchParams.delete("host");
   return {
     url: via.toString(),
     cut: () => {

@@ -1,6 +1,7 @@
 // A gateway over real HTTP in front of the scripted model server, with sessions, keys and credits
 // made directly in the test database.
 import http from "node:http";
+import type { PrivateNetworkPolicy } from "@studio/core";
 import {
   changeCredits,
   hashSecret,
@@ -31,7 +32,7 @@ export interface GatewayFixture {
 
 export async function startGatewayFixture(
   db: Db,
-  options: { markupBps?: number } = {},
+  options: { markupBps?: number; tenantPrivateNetwork?: PrivateNetworkPolicy } = {},
 ): Promise<GatewayFixture> {
   await seedListPrices(db);
   const upstream = await startScriptedModelServer({ expectedKey: [PLATFORM_KEY, ORG_KEY] });
@@ -51,6 +52,7 @@ export async function startGatewayFixture(
     db,
     keyring,
     upstreams,
+    tenantPrivateNetwork: options.tenantPrivateNetwork ?? "allow",
     logger: { warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
     platformMarkupBps: options.markupBps ?? 0,
   });
@@ -80,8 +82,8 @@ export interface SessionSpec {
   status?: "ready" | "stopped";
   creditsMicroUsd?: bigint;
   budgetMicroUsd?: bigint;
-  /** Seal this key as the organisation's key for that provider. */
-  organizationKey?: { provider: ModelProvider; apiKey: string };
+  /** Seal this key as the organisation's key for that provider (for custom, with its endpoint). */
+  organizationKey?: { provider: ModelProvider; apiKey: string; baseUrl?: string };
 }
 
 export async function seedSession(db: Db, keyring: Keyring, spec: SessionSpec) {
@@ -93,12 +95,12 @@ export async function seedSession(db: Db, keyring: Keyring, spec: SessionSpec) {
   await db.organization.create({ data: { id: organizationId, name: "G", slug: organizationId } });
   const actor = { userId, organizationId, role: "owner" as const };
   if (spec.organizationKey) {
-    const { provider, apiKey } = spec.organizationKey;
+    const { provider, apiKey, baseUrl = "http://127.0.0.1:9/v1" } = spec.organizationKey;
     await setProviderKey(
       db,
       keyring,
       actor,
-      provider === "custom" ? { provider, baseUrl: "http://127.0.0.1:9/v1", apiKey } : { provider, apiKey },
+      provider === "custom" ? { provider, baseUrl, apiKey } : { provider, apiKey },
     );
   }
   if (spec.creditsMicroUsd !== undefined) {

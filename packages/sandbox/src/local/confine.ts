@@ -102,7 +102,7 @@ export function bwrapArgs(layout: BwrapLayout, options: BwrapOptions): string[] 
   return args;
 }
 
-function findExecutable(name: string): string | null {
+export function findExecutable(name: string): string | null {
   const dirs = (process.env.PATH ?? "").split(":").filter(Boolean);
   for (const dir of [...dirs, "/usr/bin", "/usr/local/bin"]) {
     const file = path.join(dir, name);

@@ -9,8 +9,7 @@
 //   - inbound: the host's loopback ports of this sandbox's own servers (`-t`), for the studio.
 // Every forward is explicit: pasta's default for each direction is `auto` (all bound ports).
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import path from "node:path";
+import { type BwrapLayout, bwrapArgs, findExecutable } from "./confine.ts";
 
 export interface NetworkLayout {
   pasta: string;
@@ -110,17 +109,6 @@ export function withNetwork(
   ];
 }
 
-function findPasta(): string | null {
-  for (const dir of [...(process.env.PATH ?? "").split(":").filter(Boolean), "/usr/bin", "/usr/local/bin"]) {
-    const file = path.join(dir, "pasta");
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {}
-  }
-  return null;
-}
-
 export interface NetworkProbe {
   layout: NetworkLayout | null;
   /** Why sandboxes cannot have a network of their own here, when they cannot. */
@@ -133,7 +121,7 @@ export interface NetworkProbe {
  * `bwrapArgv` is a confined `/bin/sh -c <script>` that exits 0 only once the network is up.
  */
 export function probeNetwork(bwrapArgv: (command: string[]) => string[]): NetworkProbe {
-  const pasta = findPasta();
+  const pasta = findExecutable("pasta");
   if (!pasta)
     return { layout: null, reason: "pasta not found on PATH (Debian/Ubuntu: apt-get install passt)" };
   const routed = "awk '$2 == \"00000000\" { found = 1 } END { exit !found }' /proc/net/route";
@@ -144,4 +132,16 @@ export function probeNetwork(bwrapArgv: (command: string[]) => string[]): Networ
   if (result.status === 0) return { layout, reason: null };
   const detail = (result.stderr || result.error?.message || `exit ${result.status}`).trim();
   return { layout: null, reason: `pasta probe failed: ${detail || "the sandbox's network did not come up"}` };
+}
+
+/** Whether sandboxes get a network of their own here (`host`: configured off). Needs bwrap. */
+export function probeSandboxNetwork(mode: "auto" | "own" | "host", bwrap: BwrapLayout | null): NetworkProbe {
+  if (mode === "host") return { layout: null, reason: "disabled by configuration" };
+  if (!bwrap) return { layout: null, reason: "it needs bwrap confinement" };
+  return probeNetwork((command) => [
+    bwrap.bwrap,
+    ...bwrapArgs(bwrap, { writable: [], readOnly: [], tmpDir: "/tmp", cwd: "/", isolateNetwork: true }),
+    "--",
+    ...command,
+  ]);
 }

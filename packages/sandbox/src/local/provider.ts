@@ -20,7 +20,7 @@ import type {
   SandboxProvider,
   WorkspaceFile,
 } from "../types.ts";
-import { type BwrapLayout, bwrapArgs, type ConfinementMode, probeBwrap } from "./confine.ts";
+import { type BwrapLayout, type ConfinementMode, probeBwrap } from "./confine.ts";
 import {
   createSandboxDirs,
   freeDisposableDirs,
@@ -34,7 +34,7 @@ import {
   writableDirs,
   writeState,
 } from "./layout.ts";
-import { type NetworkLayout, type NetworkProbe, probeNetwork } from "./network.ts";
+import { type NetworkLayout, probeSandboxNetwork } from "./network.ts";
 import { scanSandboxProcesses } from "./procfs.ts";
 import { runProcess } from "./run-command.ts";
 import { safeWriteFile } from "./safe-write.ts";
@@ -135,7 +135,7 @@ export class LocalSandboxProvider implements SandboxProvider {
       this.confinement = { mode: probe.layout ? "bwrap" : "none", reason: probe.reason };
     }
     this.#studioPorts = options.studioPorts ?? (() => []);
-    const network = this.#probeNetwork(options.network ?? "auto");
+    const network = probeSandboxNetwork(options.network ?? "auto", this.#bwrap);
     if (!network.layout && options.network === "own")
       throw new Error(`a network of their own for sandboxes is unavailable: ${network.reason}`);
     if (!network.layout && options.network !== "host")
@@ -145,24 +145,6 @@ export class LocalSandboxProvider implements SandboxProvider {
       );
     this.#network = network.layout;
     this.network = { mode: network.layout ? "own" : "host", reason: network.reason };
-  }
-
-  #probeNetwork(mode: "auto" | "own" | "host"): NetworkProbe {
-    if (mode === "host") return { layout: null, reason: "disabled by configuration" };
-    const bwrap = this.#bwrap;
-    if (!bwrap) return { layout: null, reason: "it needs bwrap confinement" };
-    return probeNetwork((command) => [
-      bwrap.bwrap,
-      ...bwrapArgs(bwrap, {
-        writable: [],
-        readOnly: [],
-        tmpDir: "/tmp",
-        cwd: "/",
-        isolateNetwork: true,
-      }),
-      "--",
-      ...command,
-    ]);
   }
 
   create(options: CreateSandboxOptions): Promise<SandboxHandle> {

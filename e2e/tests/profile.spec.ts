@@ -1,7 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { createStudioClient } from "@studio/client";
 import { accountMenu, newUser, signIn, signUp, snap } from "../support/studio.ts";
 
-test("renaming yourself and changing your password", async ({ page }, testInfo) => {
+test("renaming yourself, changing your password, and ending every session and API token", async ({
+  page,
+  baseURL,
+}, testInfo) => {
   const user = newUser("profile");
   await signUp(page, user);
   await page.goto("/settings/profile");
@@ -29,16 +33,35 @@ test("renaming yourself and changing your password", async ({ page }, testInfo) 
   await snap(page, testInfo, "profile-password-error");
 
   await password.getByLabel("Current password").fill(user.password);
+  await expect(password.getByLabel("Also revoke my API tokens")).not.toBeChecked();
   await password.getByRole("button", { name: "Change password" }).click();
-  await expect(password.getByText("Password changed.")).toBeVisible();
+  await expect(password.getByRole("status")).toHaveText(
+    "Password changed. No other sessions were signed in; API tokens keep working.",
+  );
+
+  // An API token, then "sign out everywhere" with the offer to revoke tokens taken.
+  await page.goto("/settings/api-tokens");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const create = page.getByRole("dialog", { name: "Create API token" });
+  await create.getByLabel("Token name").fill("laptop script");
+  await create.getByRole("button", { name: "Create token" }).click();
+  const reveal = page.getByRole("dialog", { name: "Copy your new token" });
+  const token = await reveal.getByRole("textbox", { name: "API token" }).inputValue();
+  await reveal.getByRole("button", { name: "Done" }).click();
+  const client = createStudioClient({ url: baseURL!, token });
+  expect((await client.auth.me.query())?.user.email).toBe(user.email);
 
   await accountMenu(page).click();
   await page.getByRole("menuitem", { name: "Sign out of all devices" }).click();
-  await page
-    .getByRole("dialog", { name: "Sign out of all devices?" })
-    .getByRole("button", { name: "Sign out everywhere" })
-    .click();
+  const dialog = page.getByRole("dialog", { name: "Sign out of all devices?" });
+  await dialog.getByLabel("Also revoke my API tokens").check();
+  await snap(page, testInfo, "sign-out-everywhere-with-tokens");
+  await dialog.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole("status").filter({ hasText: "Signed out of" })).toHaveText(
+    "Signed out of 1 session; 1 API token revoked.",
+  );
+  await expect(client.auth.me.query()).resolves.toBeNull();
 
   await signIn(page, { ...user, password: next });
   await expect(accountMenu(page)).toContainText(`${user.name} Jr`);

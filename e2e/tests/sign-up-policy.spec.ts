@@ -1,12 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { invitationOnlyURL } from "../playwright.config.ts";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
-import { addMember, fillSignUp, newUser, snap } from "../support/studio.ts";
+import { fillSignUp, newUser, snap } from "../support/studio.ts";
+
+// Every refusal reads the same, so sign-up tells no one who has an account or an invitation.
+const REFUSAL =
+  "We couldn't create an account with these details. New accounts here need an invitation: open the link in yours and use the address it was sent to. If you already have an account, sign in instead.";
 
 // Its own studio (SIGN_UPS=invitation), started by the config for this file alone.
 test.use({ baseURL: invitationOnlyURL });
 
-test("a studio that takes accounts by invitation says so, refuses strangers and lets the invited in", async ({
+test("a studio that takes accounts by invitation says so, refuses strangers and lets in whoever holds the link", async ({
   page,
   browser,
 }, testInfo) => {
@@ -25,16 +29,29 @@ test("a studio that takes accounts by invitation says so, refuses strangers and 
   await snap(stranger, testInfo, "sign-up-invitation-only");
   await expectNoSeriousA11yViolations(stranger, "sign-up (invitation only)");
   await fillSignUp(stranger, newUser("stranger"));
-  await expect(stranger.getByRole("alert")).toHaveText(
-    "New accounts on this studio need an invitation. Ask someone in your organisation to invite this email address.",
-  );
+  await expect(stranger.getByRole("alert")).toHaveText(REFUSAL);
   await expect(stranger).toHaveURL(/\/sign-up$/);
   await snap(stranger, testInfo, "sign-up-refused");
+
+  // Invited, but the stranger knows only the address, not the link: the same answer.
+  const invited = newUser("invited");
+  await page.goto("/settings/members");
+  await page.getByLabel("Email address").fill(invited.email);
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
+  await stranger.goto("/sign-up");
+  await fillSignUp(stranger, invited);
+  await expect(stranger.getByRole("alert")).toHaveText(REFUSAL);
   await stranger.context().close();
 
-  // Invited: the account is made and the invitation accepted.
-  const invited = newUser("invited");
-  const member = await addMember(page, browser, invited);
+  // Whoever opens the link signs up through it (its token goes with the form), then accepts.
+  const member = await (await browser.newContext()).newPage();
+  await member.goto(link);
+  await member.getByRole("link", { name: "Create account" }).click();
+  await expect(member.getByText("Use the email address your invitation was sent to.")).toBeVisible();
+  await fillSignUp(member, invited);
+  await member.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(member.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("table")).toContainText(invited.name);
   await member.context().close();

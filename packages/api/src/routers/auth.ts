@@ -3,11 +3,12 @@ import {
   changePasswordInput,
   createAuthSession,
   getAccount,
-  invalidateAllSessions,
   invalidateSession,
   listOrganizationsOf,
   signIn,
   signInInput,
+  signOutEverywhere,
+  signOutEverywhereInput,
   signUp,
   signUpInput,
   studioHasAccounts,
@@ -18,12 +19,20 @@ import { z } from "zod";
 import { accountOutput } from "../outputs.ts";
 import { authedProcedure, browserSessionProcedure, orgProcedure, publicProcedure, router } from "../trpc.ts";
 
+/** What ending access did, so the page can say it. */
+const endedAccessOutput = z.object({
+  endedSessions: z.number().int(),
+  revokedApiTokens: z.number().int(),
+});
+
 export const authRouter = router({
   signUp: publicProcedure
     .input(signUpInput)
     .output(accountOutput)
     .mutation(async ({ ctx, input }) => {
-      const { user, organizationId } = await signUp(ctx.db, input, ctx.signUps);
+      const { user, organizationId } = await signUp(ctx.db, input, ctx.signUps, {
+        ipAddress: ctx.request.ipAddress,
+      });
       const session = await createAuthSession(ctx.db, user.id, organizationId, ctx.request);
       ctx.cookies.set(session.token, session.expiresAt);
       ctx.logger.info({ userId: user.id }, "account created");
@@ -57,12 +66,14 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
+  /** Ends every browser session of the account, this one included, and its API tokens when asked. */
   signOutEverywhere: browserSessionProcedure
-    .output(z.object({ endedSessions: z.number().int() }))
-    .mutation(async ({ ctx }) => {
-      const endedSessions = await invalidateAllSessions(ctx.db, ctx.user.id);
+    .input(signOutEverywhereInput)
+    .output(endedAccessOutput)
+    .mutation(async ({ ctx, input }) => {
+      const ended = await signOutEverywhere(ctx.db, ctx.user.id, input);
       ctx.cookies.clear();
-      return { endedSessions };
+      return ended;
     }),
 
   /** Who is signed in, where they act, and every organisation they can switch to; null when signed out. */
@@ -83,10 +94,10 @@ export const authRouter = router({
 
   changePassword: browserSessionProcedure
     .input(changePasswordInput)
-    .output(z.object({ ok: z.literal(true) }))
+    .output(endedAccessOutput.extend({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      await changePassword(ctx.db, ctx.user.id, ctx.session.id, input);
-      return { ok: true as const };
+      const ended = await changePassword(ctx.db, ctx.user.id, ctx.session.id, input);
+      return { ok: true as const, ...ended };
     }),
 
   account: orgProcedure.output(accountOutput).query(({ ctx }) => getAccount(ctx.db, ctx.user.id)),

@@ -50,7 +50,9 @@ export const invitationsRouter = router({
     .input(invitationTokenInput)
     .output(z.object({ organizationId: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const result = await acceptInvitation(ctx.db, ctx.user, input.token);
+      const result = await acceptInvitation(ctx.db, ctx.user, input.token, {
+        confinedTo: ctx.auth.kind === "token" ? ctx.auth.token.organizationId : null,
+      });
       if (ctx.auth.kind === "session")
         await setActiveOrganization(ctx.db, ctx.auth.session.id, result.organizationId);
       return result;

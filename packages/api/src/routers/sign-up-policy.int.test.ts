@@ -1,11 +1,13 @@
-// SIGN_UPS=invitation: the studio's first account may sign up; after that only an address with a
-// pending invitation can, and everyone else is told how to get in, with nothing written.
+// SIGN_UPS=invitation: the studio's first account may sign up; after that only someone holding a
+// pending invitation's token, for the address it was sent to, can. Every refusal reads the same,
+// whatever the reason, writes nothing and hashes no password.
+import { passwordHashingStats } from "@studio/core";
 import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../router.ts";
-import { sessionCaller, testContext, useSignUpPolicy } from "../testing/callers.ts";
+import { anotherSession, sessionCaller, testContext, useSignUpPolicy } from "../testing/callers.ts";
 
 const database = useTestDatabase();
 const PASSWORD = "correct horse battery staple";
@@ -13,19 +15,30 @@ const PASSWORD = "correct horse battery staple";
 beforeAll(() => useSignUpPolicy("invitation"));
 afterAll(() => useSignUpPolicy("open"));
 
-async function signUpAs(name: string, email: string) {
+const REFUSAL =
+  "We couldn't create an account with these details. New accounts here need an invitation: open the link in yours and use the address it was sent to. If you already have an account, sign in instead.";
+
+async function signUpAs(name: string, email: string, invitationToken?: string) {
   const { context, cookies } = testContext(database.db, null);
-  const user = await createCaller(context).auth.signUp({ name, email, password: PASSWORD });
+  const user = await createCaller(context).auth.signUp({ name, email, password: PASSWORD, invitationToken });
   return { user, caller: (await sessionCaller(database.db, cookies.token!)).caller };
 }
 
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
+const tokenOf = (link: string) => link.split("/invite/")[1]!;
+
+/** The one answer every refusal gets, with nothing written and no password hashed. */
+async function expectRefused(attempt: () => Promise<unknown>) {
+  const before = await rowCounts(database.db);
+  const hashes = passwordHashingStats().hashes;
+  const error = await attempt().then(
     () => null,
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
+  expect((error as TRPCError).code).toBe("FORBIDDEN");
+  expect((error as TRPCError).message).toBe(REFUSAL);
+  expect(passwordHashingStats().hashes).toBe(hashes);
+  expect(await rowCounts(database.db)).toEqual(before);
 }
 
 describe("sign-ups by invitation only", () => {
@@ -37,34 +50,55 @@ describe("sign-ups by invitation only", () => {
     expect(await policy()).toEqual({ signUps: "invitation" });
     expect((await founder.caller.auth.me())?.user.platformAdmin).toBe(true);
 
-    const before = await rowCounts(database.db);
-    const stranger = await refusal(signUpAs("Stranger", "stranger@example.com"));
-    expect(stranger.code).toBe("FORBIDDEN");
-    expect(stranger.message).toBe(
-      "New accounts on this studio need an invitation. Ask someone in your organisation to invite this email address.",
-    );
-    expect(await rowCounts(database.db)).toEqual(before);
+    await expectRefused(() => signUpAs("Stranger", "stranger@example.com"));
 
-    // A revoked invitation, or one that has expired, lets no one in.
+    // A revoked invitation, or one that has expired, lets no one in, even with its token.
     const revoked = await founder.caller.invitations.create({ email: "revoked@example.com", role: "member" });
     await founder.caller.invitations.revoke({ invitationId: revoked.invitation.id });
-    expect((await refusal(signUpAs("Revoked", "revoked@example.com"))).code).toBe("FORBIDDEN");
+    await expectRefused(() => signUpAs("Revoked", "revoked@example.com", tokenOf(revoked.link)));
     const lapsed = await founder.caller.invitations.create({ email: "lapsed@example.com", role: "member" });
     await database.db.invitation.update({
       where: { id: lapsed.invitation.id },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
-    expect((await refusal(signUpAs("Lapsed", "lapsed@example.com"))).code).toBe("FORBIDDEN");
+    await expectRefused(() => signUpAs("Lapsed", "lapsed@example.com", tokenOf(lapsed.link)));
 
-    // Invited (in any case of the address): the account is made, and the invitation accepted with it.
+    // Invited, with the link's token (in any case of the address): the account is made; accepting
+    // the invitation is the next step, on its page.
     const invite = await founder.caller.invitations.create({ email: "invited@example.com", role: "member" });
-    const invited = await signUpAs("Invited", "Invited@Example.com");
+    const invited = await signUpAs("Invited", "Invited@Example.com", tokenOf(invite.link));
     expect(invited.user.email).toBe("invited@example.com");
     expect((await invited.caller.auth.me())?.user.platformAdmin).toBe(false);
-    await invited.caller.invitations.accept({ token: invite.link.split("/invite/")[1]! });
+    await invited.caller.invitations.accept({ token: tokenOf(invite.link) });
     expect((await founder.caller.members.list()).map((member) => member.email).sort()).toEqual([
       "founder@example.com",
       "invited@example.com",
     ]);
+  });
+
+  it("refuse an invited address without its invitation's token, and say nothing of who is invited", async () => {
+    // The founder, signed up by the test above, opens another session to invite people.
+    const founder = await database.db.user.findFirstOrThrow({ where: { platformAdmin: true } });
+    const workspace = await database.db.membership.findFirstOrThrow({
+      where: { userId: founder.id, role: "owner" },
+      select: { organizationId: true },
+    });
+    const session = await sessionCaller(
+      database.db,
+      await anotherSession(database.db, founder.id, workspace.organizationId),
+    );
+    // Someone who knows an address was invited, but not the link, gets what a stranger gets.
+    const pending = await session.caller.invitations.create({ email: "target@example.com", role: "admin" });
+    await expectRefused(() => signUpAs("Squatter", "target@example.com"));
+    // Another invitation's token does not stand in for this address's.
+    const other = await session.caller.invitations.create({ email: "other@example.com", role: "member" });
+    await expectRefused(() => signUpAs("Squatter", "target@example.com", tokenOf(other.link)));
+    // An address that already has an account is refused in the same words, token or not.
+    const again = await session.caller.invitations.create({ email: "someone@example.com", role: "member" });
+    await signUpAs("Someone", "someone@example.com", tokenOf(again.link));
+    await expectRefused(() => signUpAs("Someone Else", "someone@example.com", tokenOf(again.link)));
+    await expectRefused(() => signUpAs("Someone Else", "invited@example.com"));
+    // The rightful holder still gets in.
+    await expect(signUpAs("Target", "target@example.com", tokenOf(pending.link))).resolves.toBeTruthy();
   });
 });

@@ -1,11 +1,19 @@
 import type { Db, DbTx } from "@studio/db";
+import { invitationAllowsSignUp } from "../orgs/invitations.ts";
 import { createPersonalOrganization } from "../orgs/organizations.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
+import { revokeAllApiTokens } from "./api-tokens.ts";
 import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from "./password.ts";
 import type { SignInInput, SignUpInput } from "./schemas.ts";
-import { assertNotThrottled, clearAccountFailures, recordFailure, signInThrottleRules } from "./throttle.ts";
+import { invalidateAllSessions } from "./sessions.ts";
+import {
+  clearAccountFailures,
+  reserveAttempt,
+  signInThrottleRules,
+  signUpThrottleRules,
+} from "./throttle.ts";
 
 export interface Account {
   id: string;
@@ -19,24 +27,46 @@ const accountSelect = { id: true, email: true, name: true, createdAt: true } as 
 /** Who may create an account: anyone, or (after the studio's first account) only people invited. */
 export type SignUpPolicy = "open" | "invitation";
 
-/** Creates the user and their personal organisation (owner). The caller opens the auth session. */
+/** What sign-up answers to every refusal, whatever the reason: it reveals no account or invitation. */
+export function signUpRefused(policy: SignUpPolicy): AppError {
+  return new AppError(
+    "FORBIDDEN",
+    policy === "invitation"
+      ? "We couldn't create an account with these details. New accounts here need an invitation: open the link in yours and use the address it was sent to. If you already have an account, sign in instead."
+      : "We couldn't create an account with these details. If you already have an account, sign in instead.",
+  );
+}
+
+export interface SignUpOptions {
+  /** The client's address, for the per-address limit on sign-ups. */
+  ipAddress?: string | null;
+  clock?: Clock;
+}
+
+/**
+ * Creates the user and their personal organisation (owner). The caller opens the auth session.
+ * Everything that can refuse runs before the password is hashed: the per-address limit, the
+ * policy (under `invitation`, the invitation's own token for this address) and an existing account.
+ */
 export async function signUp(
   db: Db,
   input: SignUpInput,
   policy: SignUpPolicy = "open",
-  clock: Clock = systemClock,
+  options: SignUpOptions = {},
 ): Promise<{ user: Account; organizationId: string }> {
-  const passwordHash = await hashPassword(input.password);
+  const clock = options.clock ?? systemClock;
+  await reserveAttempt(db, signUpThrottleRules(options.ipAddress), clock);
+  const allowed = (tx: DbTx) =>
+    policy === "open" || invitationAllowsSignUp(tx, input.invitationToken, input.email, clock);
+  if (!(await allowed(db)) && (await studioHasAccounts(db))) throw signUpRefused(policy);
   const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  if (existing) throw new AppError("CONFLICT", "An account with this email already exists. Sign in instead.");
-  if (policy === "invitation" && !(await invitedOrFirst(db, input.email, clock)))
-    throw new AppError(
-      "FORBIDDEN",
-      "New accounts on this studio need an invitation. Ask someone in your organisation to invite this email address.",
-    );
+  if (existing) throw signUpRefused(policy);
+  const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {
       const platformAdmin = await isFirstAccount(tx);
+      // Checked again now the first account is settled: two sign-ups at once cannot both be first.
+      if (!platformAdmin && !(await allowed(tx))) throw signUpRefused(policy);
       const user = await tx.user.create({
         data: { id: newId(), email: input.email, name: input.name, passwordHash, platformAdmin },
         select: accountSelect,
@@ -45,21 +75,9 @@ export async function signUp(
       return { user, organizationId: organization.id };
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") {
-      throw new AppError("CONFLICT", "An account with this email already exists. Sign in instead.");
-    }
+    if ((error as { code?: string }).code === "P2002") throw signUpRefused(policy);
     throw error;
   }
-}
-
-/** A pending invitation to any organisation for this address, or no account yet (whoever sets the studio up). */
-async function invitedOrFirst(db: DbTx, email: string, clock: Clock): Promise<boolean> {
-  const invitation = await db.invitation.findFirst({
-    where: { email, acceptedAt: null, revokedAt: null, expiresAt: { gt: clock.now() } },
-    select: { id: true },
-  });
-  if (invitation) return true;
-  return !(await studioHasAccounts(db));
 }
 
 export async function studioHasAccounts(db: DbTx): Promise<boolean> {
@@ -80,24 +98,33 @@ async function isFirstAccount(tx: DbTx): Promise<boolean> {
 /** An arbitrary advisory-lock key of its own (no other lock in the studio uses it). */
 const FIRST_ACCOUNT_LOCK = 7_148_215_901n;
 
-/** Checks the password under the per-account and per-address throttle. */
+/**
+ * Checks the password under the per-account and per-address throttle. The attempt is reserved
+ * before the password is verified (see throttle.ts), so parallel attempts cannot all pass the check.
+ */
 export async function signIn(
   db: DbTx,
   input: SignInInput,
   ipAddress: string | null | undefined,
   clock: Clock = systemClock,
 ): Promise<Account> {
-  const rules = signInThrottleRules(input.email, ipAddress);
-  await assertNotThrottled(db, rules, clock);
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { ...accountSelect, passwordHash: true },
-  });
-  const valid = await verifyPassword(input.password, user?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
-  if (!user || !valid) {
-    await recordFailure(db, rules, clock);
-    throw new AppError("UNAUTHORIZED", "Wrong email or password.");
+  const reservation = await reserveAttempt(db, signInThrottleRules(input.email, ipAddress), clock);
+  let user: (Account & { passwordHash: string }) | null;
+  let valid: boolean;
+  try {
+    user = await db.user.findUnique({
+      where: { email: input.email },
+      select: { ...accountSelect, passwordHash: true },
+    });
+    valid = await verifyPassword(input.password, user?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
+  } catch (error) {
+    // Never checked (the database failed, or hashing was too busy): not a failed attempt.
+    await reservation.release();
+    throw error;
   }
+  // A wrong password keeps its reservation: that is the failure being counted.
+  if (!user || !valid) throw new AppError("UNAUTHORIZED", "Wrong email or password.");
+  await reservation.release();
   await clearAccountFailures(db, input.email);
   const { passwordHash: _omit, ...account } = user;
   return account;
@@ -113,22 +140,58 @@ export async function updateProfile(db: DbTx, userId: string, input: { name: str
   return db.user.update({ where: { id: userId }, data: { name: input.name }, select: accountSelect });
 }
 
-/** Changes the password and ends every other session of the user. */
+export interface EndedAccess {
+  endedSessions: number;
+  revokedApiTokens: number;
+}
+
+/**
+ * Changes the password and ends every other session of the user, and their API tokens when asked.
+ * The current password is checked under the account's sign-in throttle.
+ */
 export async function changePassword(
-  db: DbTx,
+  db: Db,
   userId: string,
   currentSessionId: string | null,
-  input: { currentPassword: string; newPassword: string },
-): Promise<void> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    throw new AppError("BAD_REQUEST", "Your current password is not correct.");
-  }
-  await db.user.update({
+  input: { currentPassword: string; newPassword: string; revokeApiTokens?: boolean },
+  clock: Clock = systemClock,
+): Promise<EndedAccess> {
+  const user = await db.user.findUnique({
     where: { id: userId },
-    data: { passwordHash: await hashPassword(input.newPassword) },
+    select: { email: true, passwordHash: true },
   });
-  await db.authSession.deleteMany({
-    where: { userId, ...(currentSessionId ? { id: { not: currentSessionId } } : {}) },
+  if (!user) throw new AppError("UNAUTHORIZED", "Your account no longer exists.");
+  const reservation = await reserveAttempt(db, signInThrottleRules(user.email, null), clock);
+  let valid: boolean;
+  try {
+    valid = await verifyPassword(input.currentPassword, user.passwordHash);
+  } catch (error) {
+    await reservation.release();
+    throw error;
+  }
+  if (!valid) throw new AppError("BAD_REQUEST", "Your current password is not correct.");
+  await reservation.release();
+  await clearAccountFailures(db, user.email);
+  const passwordHash = await hashPassword(input.newPassword);
+  return db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    const { count: endedSessions } = await tx.authSession.deleteMany({
+      where: { userId, ...(currentSessionId ? { id: { not: currentSessionId } } : {}) },
+    });
+    const revokedApiTokens = input.revokeApiTokens ? await revokeAllApiTokens(tx, userId, clock) : 0;
+    return { endedSessions, revokedApiTokens };
   });
+}
+
+/** Ends every browser session of the user (this one included), and their API tokens when asked. */
+export async function signOutEverywhere(
+  db: Db,
+  userId: string,
+  options: { revokeApiTokens?: boolean } = {},
+  clock: Clock = systemClock,
+): Promise<EndedAccess> {
+  return db.$transaction(async (tx) => ({
+    endedSessions: await invalidateAllSessions(tx, userId),
+    revokedApiTokens: options.revokeApiTokens ? await revokeAllApiTokens(tx, userId, clock) : 0,
+  }));
 }

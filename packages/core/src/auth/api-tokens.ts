@@ -65,6 +65,19 @@ export async function revokeApiToken(
   return token;
 }
 
+/** Revokes every live token of the user, in every organisation; returns how many. */
+export async function revokeAllApiTokens(
+  db: DbTx,
+  userId: string,
+  clock: Clock = systemClock,
+): Promise<number> {
+  const { count } = await db.apiToken.updateMany({
+    where: { userId, revokedAt: null },
+    data: { revokedAt: clock.now() },
+  });
+  return count;
+}
+
 export interface ValidApiToken {
   id: string;
   userId: string;

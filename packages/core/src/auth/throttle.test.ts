@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lockDurationMs, signInThrottleRules } from "./throttle.ts";
+import { lockDurationMs, signInThrottleRules, signUpThrottleRules } from "./throttle.ts";
 
 describe("sign-in throttle", () => {
   it("allows the free failures, then doubles the lock up to 15 minutes", () => {
@@ -16,5 +16,15 @@ describe("sign-in throttle", () => {
       "ip:10.0.0.1",
     ]);
     expect(signInThrottleRules("a@b.co", null).map((rule) => rule.key)).toEqual(["email:a@b.co"]);
+  });
+
+  it("limits sign-ups per address, except from the studio's own machine", () => {
+    expect(signUpThrottleRules("203.0.113.7")).toMatchObject([
+      { key: "sign-up:203.0.113.7", freeFailures: 20, windowMs: 3_600_000 },
+    ]);
+    expect(lockDurationMs(20, 20, 3_600_000, 3_600_000)).toBe(3_600_000);
+    for (const loopback of ["127.0.0.1", "::1", "::ffff:127.0.0.1", null]) {
+      expect(signUpThrottleRules(loopback)).toEqual([]);
+    }
   });
 });

@@ -167,14 +167,47 @@ export async function previewInvitation(
   };
 }
 
+/**
+ * Whether this invitation token lets `email` create an account (SIGN_UPS=invitation): the invitation
+ * is pending and was sent to that address. Knowing an invited address is not enough.
+ */
+export async function invitationAllowsSignUp(
+  db: DbTx,
+  token: string | undefined,
+  email: string,
+  clock: Clock = systemClock,
+): Promise<boolean> {
+  if (!token) return false;
+  const row = await db.invitation.findUnique({
+    where: { tokenHash: hashSecret(token) },
+    select: { email: true, acceptedAt: true, revokedAt: true, expiresAt: true },
+  });
+  return row !== null && row.email === email && invitationStatus(row, clock.now()) === "pending";
+}
+
+export interface AcceptOptions {
+  /**
+   * The one organisation the credential may act in (an API token's): an invitation into any other
+   * is refused, so a token cannot carry its owner into organisations it was not made for.
+   */
+  confinedTo?: string | null;
+  clock?: Clock;
+}
+
 export async function acceptInvitation(
   db: Db,
   user: { id: string; email: string },
   token: string,
-  clock: Clock = systemClock,
+  options: AcceptOptions = {},
 ): Promise<{ organizationId: string }> {
+  const clock = options.clock ?? systemClock;
   return db.$transaction(async (tx) => {
     const row = await findByToken(tx, token);
+    if (options.confinedTo && row.organizationId !== options.confinedTo) {
+      throw forbidden(
+        "An API token acts only in the organisation it was made in. Accept invitations in the browser.",
+      );
+    }
     const now = clock.now();
     const status = invitationStatus(row, now);
     if (status !== "pending") throw conflict(`This invitation is ${status}. Ask for a new one.`);

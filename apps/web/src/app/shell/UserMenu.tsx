@@ -1,12 +1,10 @@
 import { LogOut, Monitor, MonitorSmartphone, Moon, Sun, UserRound } from "lucide-react";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { Alert } from "../../components/ui/Alert.tsx";
 import { Avatar } from "../../components/ui/Avatar.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
 import { Menu, MenuItem, MenuLabel, MenuSeparator } from "../../components/ui/Menu.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
+import { SignOutEverywhereDialog } from "../../features/auth/SignOutEverywhereDialog.tsx";
 import { useSession } from "../../features/auth/session.tsx";
 import { useSignOut } from "../../features/auth/useSignOut.ts";
 import { describeError } from "../../lib/errors.ts";
@@ -23,7 +21,7 @@ export function UserMenu() {
   const theme = useTheme();
   const navigate = useNavigate();
   const toast = useToast();
-  const { signOut, signOutEverywhere } = useSignOut();
+  const { signOut } = useSignOut();
   const [confirmEverywhere, setConfirmEverywhere] = useState(false);
 
   return (
@@ -79,42 +77,7 @@ export function UserMenu() {
           Sign out of all devices
         </MenuItem>
       </Menu>
-      <Dialog
-        open={confirmEverywhere}
-        onClose={() => {
-          signOutEverywhere.reset();
-          setConfirmEverywhere(false);
-        }}
-        dismissible={!signOutEverywhere.isPending}
-        title="Sign out of all devices?"
-        description="Every browser session of your account ends, including this one. API tokens keep working; revoke them in Settings if needed."
-        footer={
-          <>
-            <Button
-              variant="secondary"
-              onClick={() => setConfirmEverywhere(false)}
-              disabled={signOutEverywhere.isPending}
-            >
-              Cancel
-            </Button>
-            <Button
-              variant="danger"
-              pending={signOutEverywhere.isPending}
-              onClick={() => signOutEverywhere.mutate()}
-            >
-              Sign out everywhere
-            </Button>
-          </>
-        }
-      >
-        {signOutEverywhere.error ? (
-          <Alert>{describeError(signOutEverywhere.error).message}</Alert>
-        ) : (
-          <p className="text-[13px] text-fg-muted">
-            You'll need your password to sign in again on each device.
-          </p>
-        )}
-      </Dialog>
+      <SignOutEverywhereDialog open={confirmEverywhere} onClose={() => setConfirmEverywhere(false)} />
     </>
   );
 }

@@ -8,7 +8,7 @@ import { Input } from "../../components/ui/Input.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { AuthLayout } from "./AuthLayout.tsx";
-import { authHref, safeNext } from "./session.tsx";
+import { authHref, invitationTokenIn, safeNext } from "./session.tsx";
 
 export function SignUpPage() {
   const trpc = useTRPC();
@@ -32,7 +32,8 @@ export function SignUpPage() {
   if (me.data) return <Navigate to={next} replace />;
 
   const { message, fieldErrors } = describeError(signUp.error, ["name", "email", "password"]);
-  const forInvitation = next.startsWith("/invite/");
+  const invitationToken = invitationTokenIn(next);
+  const forInvitation = invitationToken !== undefined;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -42,6 +43,7 @@ export function SignUpPage() {
       name: String(form.get("name") ?? ""),
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
+      invitationToken,
     });
   }
 

@@ -16,6 +16,15 @@ export function safeNext(next: string | null | undefined, fallback = "/"): strin
   return next;
 }
 
+/**
+ * The invitation a sign-up comes from: the invitation page sends people here with `next` set to
+ * its own path, `/invite/<token>`. On a studio that takes accounts by invitation, the token is what
+ * lets this address sign up.
+ */
+export function invitationTokenIn(next: string): string | undefined {
+  return /^\/invite\/([a-z2-7]{32})$/.exec(next)?.[1];
+}
+
 export function authHref(
   page: "/sign-in" | "/sign-up",
   params: { next?: string | null; email?: string | null },

@@ -7,11 +7,14 @@ import { Field } from "../../components/ui/Field.tsx";
 import { Input } from "../../components/ui/Input.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
+import { describeEndedAccess } from "../auth/ended-access.ts";
+import { RevokeApiTokensOption } from "../auth/RevokeApiTokensOption.tsx";
 
 export function ChangePasswordForm() {
   const trpc = useTRPC();
   const [mismatch, setMismatch] = useState(false);
   const [currentMissing, setCurrentMissing] = useState(false);
+  const [revokeApiTokens, setRevokeApiTokens] = useState(false);
   const change = useMutation(trpc.auth.changePassword.mutationOptions());
   const { message, fieldErrors } = describeError(change.error, ["currentPassword", "newPassword"]);
 
@@ -27,7 +30,15 @@ export function ChangePasswordForm() {
     setMismatch(confirmMismatch);
     setCurrentMissing(currentPassword === "");
     if (confirmMismatch || currentPassword === "") return change.reset();
-    change.mutate({ currentPassword, newPassword }, { onSuccess: () => formElement.reset() });
+    change.mutate(
+      { currentPassword, newPassword, revokeApiTokens },
+      {
+        onSuccess: () => {
+          formElement.reset();
+          setRevokeApiTokens(false);
+        },
+      },
+    );
   }
 
   return (
@@ -40,9 +51,13 @@ export function ChangePasswordForm() {
         />
         <CardBody className="grid gap-4 sm:grid-cols-2">
           {message ? <Alert className="sm:col-span-2">{message}</Alert> : null}
-          {change.isSuccess ? (
+          {change.data ? (
             <Alert tone="success" className="sm:col-span-2">
-              Password changed. Other sessions were signed out.
+              Password changed.{" "}
+              {describeEndedAccess(change.data, {
+                revokeAsked: change.variables?.revokeApiTokens === true,
+                others: true,
+              })}
             </Alert>
           ) : null}
           <Field
@@ -66,6 +81,13 @@ export function ChangePasswordForm() {
           <Field label="Confirm new password" error={mismatch ? "The passwords don't match." : undefined}>
             <Input name="confirmPassword" type="password" autoComplete="new-password" required />
           </Field>
+          <div className="sm:col-span-2">
+            <RevokeApiTokensOption
+              checked={revokeApiTokens}
+              onChange={setRevokeApiTokens}
+              disabled={change.isPending}
+            />
+          </div>
         </CardBody>
         <CardFooter>
           <Button type="submit" pending={change.isPending}>

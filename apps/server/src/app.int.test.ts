@@ -157,7 +157,12 @@ describe("the studio over HTTP", () => {
     const created = await post("apiTokens.create", { name: "log check", expiresInDays: null }, { cookie });
     const { token } = (await json(created)).result.data.json;
     await fetch(`${url}/api/trpc/members.list`, { headers: { authorization: `Bearer ${token}` } });
+    const invitationToken = "inv_logcheck_9f8e7d6c5b4a";
+    await fetch(`${url}/invite/${invitationToken}`);
+    await fetch(`${url}/sign-in?next=${encodeURIComponent(`/invite/${invitationToken}`)}`);
     const log = logLines.join("");
+    expect(log).toContain('"path":"/invite/[redacted]"');
+    expect(log).not.toContain(invitationToken);
     expect(log).toContain('"path":"/api/trpc/auth.signIn"');
     for (const secret of [PASSWORD, sessionToken, token, sessionToken.split(".")[1]!, token.split("_")[2]!]) {
       expect(log).not.toContain(secret);

@@ -8,7 +8,9 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import sirv from "sirv";
 import type { Config } from "./config.ts";
 import { createRequestContext } from "./http/context.ts";
+import { webAppPolicy } from "./http/csp.ts";
 import { LEDGER_CSV_PATH, serveLedgerCsv } from "./http/ledger-csv.ts";
+import { type StudioOrigins, studioOrigins } from "./http/origins.ts";
 import type { AppLogger } from "./logger.ts";
 
 export interface StudioServerDeps {
@@ -39,6 +41,13 @@ async function databaseHealth(db: Db) {
   }
 }
 
+/**
+ * Calls one HTTP request may batch. tRPC runs a batch's calls concurrently, so an unbounded batch
+ * is a way round every per-call limit (a thousand sign-in attempts in one POST). The web app's
+ * client batches no more than this (`maxItems`).
+ */
+export const MAX_BATCH_SIZE = 10;
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
   res.end(JSON.stringify(body));
@@ -52,6 +61,7 @@ export function createStudioServer({
   keyring,
 }: StudioServerDeps): StudioServer {
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  let origins: StudioOrigins = studioOrigins(config, config.port);
 
   const gateway = createGateway({
     db,
@@ -72,10 +82,12 @@ export function createStudioServer({
     router: appRouter,
     basePath: "/api/trpc/",
     maxBodySize: 1024 * 1024,
+    maxBatchSize: MAX_BATCH_SIZE,
     createContext: ({ req, res }) =>
-      createRequestContext(req, res, { config, db, logger, publicUrl, sessions, keys }),
+      createRequestContext(req, res, { config, db, logger, publicUrl, origins, sessions, keys }),
   });
 
+  const webAppCsp = webAppPolicy(config.webDist);
   const spa = existsSync(config.webDist)
     ? sirv(config.webDist, {
         single: true,
@@ -90,6 +102,16 @@ export function createStudioServer({
 
   const server = http.createServer(async (req, res) => {
     const url = req.url ?? "/";
+    // DNS rebinding: a page whose name now resolves to this machine sends its own name as Host.
+    // Refused before anything else runs, for every route.
+    if (!origins.hostAllowed(req.headers.host)) {
+      res.writeHead(421, {
+        "content-type": "text/plain; charset=utf-8",
+        "x-content-type-options": "nosniff",
+      });
+      res.end("This studio is not served under that name.");
+      return;
+    }
     const started = performance.now();
     res.on("finish", () => {
       // Paths only: query strings can carry tokens (invitation previews, Google's `?key=`).
@@ -108,7 +130,7 @@ export function createStudioServer({
     if (url.startsWith("/api/trpc/")) return trpc(req, res);
     if (url.startsWith(GATEWAY_PREFIX)) return gateway.handle(req, res);
     if (url === LEDGER_CSV_PATH || url.startsWith(`${LEDGER_CSV_PATH}?`))
-      return serveLedgerCsv(req, res, { config, db, logger, publicUrl, sessions, keys });
+      return serveLedgerCsv(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
     if (url === "/api/health" || url.startsWith("/api/health?")) {
       const database = await databaseHealth(db);
       return sendJson(res, database.status === "up" ? 200 : 503, {
@@ -119,6 +141,7 @@ export function createStudioServer({
     if (url.startsWith("/api/")) return sendJson(res, 404, { error: "Not found" });
     if (spa) {
       res.setHeader("x-frame-options", "DENY");
+      res.setHeader("content-security-policy", webAppCsp);
       return spa(req, res);
     }
     res.writeHead(503, { "content-type": "text/plain" });
@@ -135,6 +158,7 @@ export function createStudioServer({
           const address = server.address();
           const port = typeof address === "object" && address ? address.port : config.port;
           if (!config.publicUrl) publicUrl = `http://localhost:${port}`;
+          origins = studioOrigins(config, port);
           resolve(publicUrl);
         });
       }),

@@ -20,6 +20,29 @@ describe("configuration", () => {
     expect(config.publicUrl).toBe("https://studio.example.com");
   });
 
+  it("makes the cookie Secure when PUBLIC_URL is https, whatever NODE_ENV says", () => {
+    expect(loadConfig({ PUBLIC_URL: "https://studio.example.com" }).secureCookies).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: "development", PUBLIC_URL: "https://studio.example.com" }).secureCookies,
+    ).toBe(true);
+    // A browser would never send a Secure cookie back over plain http.
+    expect(loadConfig({ NODE_ENV: "production", PUBLIC_URL: "http://10.0.0.5:3000" }).secureCookies).toBe(
+      false,
+    );
+    expect(loadConfig({ NODE_ENV: "production" }).secureCookies).toBe(true);
+    expect(
+      loadConfig({ PUBLIC_URL: "https://studio.example.com", SECURE_COOKIES: "false" }).secureCookies,
+    ).toBe(false);
+  });
+
+  it("reads TRUST_PROXY as off, a hop count, or proxies' addresses", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8,::1" }).trustProxy).toBeInstanceOf(Object);
+    expect(() => loadConfig({ TRUST_PROXY: "yes please" })).toThrow(/TRUST_PROXY/);
+  });
+
   it("names every invalid variable", () => {
     expect(() => loadConfig({ PORT: "http", PUBLIC_URL: "not a url" })).toThrow(/PORT[\s\S]*PUBLIC_URL/);
     expect(() => loadConfig({ SIGN_UPS: "closed" })).toThrow(/SIGN_UPS/);

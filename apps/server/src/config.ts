@@ -3,6 +3,7 @@ import path from "node:path";
 import { type PrivateNetworkPolicy, type SignUpPolicy, specialAddressKind } from "@studio/core";
 import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from "@studio/gateway";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
 
@@ -14,7 +15,23 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   STUDIO_DATA_DIR: z.string().default(path.join(repoRoot, ".data")),
   STUDIO_WEB_DIST: z.string().default(path.join(repoRoot, "apps", "web", "dist")),
-  TRUST_PROXY: z.stringbool().default(false),
+  /**
+   * Behind proxies: `true` (one), a count of proxies, or the proxies' addresses and CIDR ranges. The
+   * client address is read from the right of X-Forwarded-For, past those proxies only.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((value, context) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed instanceof Error) {
+        context.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  /** Live event streams (a session open in a tab, a program following one) per user and replica. */
+  SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(32),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURE_COOKIES: z.stringbool().optional(),
   SANDBOX_PROVIDER: z.enum(["local", "e2b"]).default("local"),
@@ -68,8 +85,12 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   webDist: string;
-  trustProxy: boolean;
+  /** How many proxies (or which) to look past in X-Forwarded-For; false: the socket's peer. */
+  trustProxy: TrustProxy;
   logLevel: string;
+  /** Live event streams one user may hold open on this replica. */
+  subscriptionsPerUser: number;
+  /** The session cookie's `Secure` flag: SECURE_COOKIES, else PUBLIC_URL's scheme, else production. */
   secureCookies: boolean;
   /** Where session sandboxes run. */
   sandboxProvider: "local" | "e2b";
@@ -117,7 +138,7 @@ function upstreamsFrom(e: z.infer<typeof envSchema>): Config["upstreams"] {
   return upstreams;
 }
 
-const isLoopbackHost = (host: string) =>
+export const isLoopbackHost = (host: string) =>
   host === "localhost" || host.endsWith(".localhost") || specialAddressKind(host) === "loopback";
 
 /**
@@ -149,7 +170,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: path.resolve(e.STUDIO_WEB_DIST),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
-    secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === "production",
+    subscriptionsPerUser: e.SUBSCRIPTIONS_PER_USER,
+    // https → Secure; an http PUBLIC_URL would never get a Secure cookie back from a browser.
+    secureCookies:
+      e.SECURE_COOKIES ??
+      (e.PUBLIC_URL ? new URL(e.PUBLIC_URL).protocol === "https:" : e.NODE_ENV === "production"),
     sandboxProvider: e.SANDBOX_PROVIDER,
     keyDelivery: e.KEY_DELIVERY,
     e2b: { apiKey: e.E2B_API_KEY ?? null, template: e.E2B_TEMPLATE ?? null },

@@ -9,12 +9,12 @@
 // before tsx waits for it, and a studio busy for a moment then misses the second window: it is
 // killed in the middle of its shutdown, its sandboxes left running with nobody to end them.
 import path from "node:path";
-import { seedListPrices } from "@studio/core";
+import { configurePasswordHashing, seedListPrices } from "@studio/core";
 import { createDb } from "@studio/db";
 import { applyMigrations } from "@studio/db/migrate";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
 import { createStudioServer } from "./app.ts";
-import { loadConfig } from "./config.ts";
+import { isLoopbackHost, loadConfig } from "./config.ts";
 import { loadKeyring } from "./keyring.ts";
 import { createLogger } from "./logger.ts";
 import { createSessionRuntime } from "./runtime.ts";
@@ -24,6 +24,8 @@ import { ignoreLostOutput, settleWithin } from "./shutdown.ts";
 ignoreLostOutput();
 
 const config = loadConfig();
+// scrypt shares libuv's thread pool with file, DNS and TLS work: size its limit from the pool.
+configurePasswordHashing({ threadPoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4 });
 const logger = createLogger(config.logLevel);
 const { keyring, createdFile } = loadKeyring(config);
 
@@ -50,6 +52,14 @@ const studio = createStudioServer({ config, db, logger, sessions: runtime.sessio
 const url = await studio.listen();
 listeningPort = studio.port();
 await runtime.startRunners();
+
+if (!config.publicUrl && !isLoopbackHost(config.host)) {
+  // Requests naming the studio otherwise than PUBLIC_URL or a loopback name are refused (421).
+  logger.warn(
+    { host: config.host },
+    "HOST is reachable from other machines but PUBLIC_URL is unset: only http://localhost names are answered. Set PUBLIC_URL to the address people use.",
+  );
+}
 
 const where = postgres
   ? `embedded PostgreSQL (Unix socket only), data in ${postgres.dataDir}`

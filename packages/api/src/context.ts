@@ -48,6 +48,11 @@ export interface Context {
     bus: SessionEventBus;
     runtime: SessionRuntimeSettings;
   };
+  /** What one caller may hold open on this replica; the defaults in `limits.ts` when absent. */
+  limits?: {
+    /** Live event streams (tRPC subscriptions) per user. */
+    subscriptionsPerUser: number;
+  };
   /** Organisation keys: the keyring that seals them, and the provider call that tests one. */
   keys: {
     keyring: Keyring;

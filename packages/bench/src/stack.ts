@@ -39,6 +39,8 @@ export async function startStack(): Promise<BenchStack> {
     STUDIO_WEB_DIST: "/nonexistent",
     CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
     LOG_LEVEL: "warn",
+    // The fan-out bench holds 150 streams with one token.
+    SUBSCRIPTIONS_PER_USER: "1000",
   });
   const logger = createLogger("warn");
   const db = createDb(database.url, { maxConnections: 40 });

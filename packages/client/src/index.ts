@@ -43,6 +43,8 @@ export function createStudioClient({ url, token, fetch }: StudioClientOptions): 
         false: httpBatchLink({
           url: endpoint,
           transformer: superjson,
+          // The server refuses batches of more than 10 calls (MAX_BATCH_SIZE).
+          maxItems: 10,
           headers: () => ({ authorization }),
           ...(fetch ? { fetch } : {}),
         }),

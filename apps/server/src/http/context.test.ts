@@ -2,30 +2,48 @@ import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { isSameOrigin } from "./context.ts";
 import { readCookie, sessionCookie } from "./cookies.ts";
+import { studioOrigins } from "./origins.ts";
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
 describe("origin check", () => {
-  const publicUrl = "https://studio.example.com";
+  const behindProxy = studioOrigins(
+    { publicUrl: "https://studio.example.com", host: "10.0.0.5", gatewayPublicUrl: null },
+    3000,
+  );
+  const laptop = studioOrigins({ publicUrl: null, host: "127.0.0.1", gatewayPublicUrl: null }, 3000);
 
-  it("accepts the studio's own origin, by configuration or by Host", () => {
-    expect(isSameOrigin(request({ origin: publicUrl, host: "internal:3000" }), publicUrl)).toBe(true);
+  it("accepts the configured origin whatever the Host, and loopback origins when serving on loopback", () => {
     expect(
-      isSameOrigin(request({ origin: "http://localhost:5173", host: "localhost:5173" }), publicUrl),
+      isSameOrigin(request({ origin: "https://studio.example.com", host: "internal:3000" }), behindProxy),
     ).toBe(true);
+    for (const origin of ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"]) {
+      expect(isSameOrigin(request({ origin, host: "localhost:3000" }), laptop)).toBe(true);
+      expect(isSameOrigin(request({ origin, host: "localhost:3000" }), behindProxy)).toBe(false);
+    }
+  });
+
+  it("never takes the Host header's word for the studio's origin (DNS rebinding)", () => {
+    expect(
+      isSameOrigin(request({ origin: "http://rebind.example:3000", host: "rebind.example:3000" }), laptop),
+    ).toBe(false);
+    expect(isSameOrigin(request({ origin: "http://localhost:5173", host: "localhost:5173" }), laptop)).toBe(
+      false,
+    );
+    expect(isSameOrigin(request({ origin: "null", host: "localhost:3000" }), laptop)).toBe(false);
   });
 
   it("refuses another site's origin and cross-site fetch metadata", () => {
     expect(
-      isSameOrigin(request({ origin: "https://evil.example", host: "studio.example.com" }), publicUrl),
+      isSameOrigin(request({ origin: "https://evil.example", host: "studio.example.com" }), behindProxy),
     ).toBe(false);
     expect(
-      isSameOrigin(request({ "sec-fetch-site": "cross-site", host: "studio.example.com" }), publicUrl),
+      isSameOrigin(request({ "sec-fetch-site": "cross-site", host: "studio.example.com" }), behindProxy),
     ).toBe(false);
   });
 
   it("lets non-browser clients through: they carry no ambient cookie", () => {
-    expect(isSameOrigin(request({ host: "studio.example.com" }), publicUrl)).toBe(true);
+    expect(isSameOrigin(request({ host: "studio.example.com" }), behindProxy)).toBe(true);
   });
 });
 

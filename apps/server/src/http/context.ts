@@ -4,33 +4,29 @@ import { validateApiToken, validateSessionToken } from "@studio/core";
 import type { Db } from "@studio/db";
 import type { Config } from "../config.ts";
 import type { AppLogger } from "../logger.ts";
+import { clientAddress } from "./client-address.ts";
 import { readCookie, SESSION_COOKIE, sessionCookie } from "./cookies.ts";
+import type { StudioOrigins } from "./origins.ts";
 
 export interface ContextDeps {
   config: Config;
   db: Db;
   logger: AppLogger;
   publicUrl: string;
+  /** The names and origins that are the studio's own (from configuration, never from the request). */
+  origins: StudioOrigins;
   sessions: Context["sessions"];
   keys: Context["keys"];
 }
 
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string | null {
-  const forwarded = req.headers["x-forwarded-for"];
-  if (trustProxy && typeof forwarded === "string") return forwarded.split(",")[0]!.trim();
-  return req.socket.remoteAddress ?? null;
-}
-
 /**
  * A browser names the page that sent a request in `Origin` (and `Sec-Fetch-Site`). Requests from the
- * studio's own pages pass; non-browser clients send neither and carry no ambient cookie risk.
+ * studio's own pages pass; non-browser clients send neither and carry no ambient cookie risk. The
+ * studio's own origins are configured ones: `Host` is the requester's to choose (DNS rebinding).
  */
-export function isSameOrigin(req: IncomingMessage, publicUrl: string): boolean {
+export function isSameOrigin(req: IncomingMessage, origins: Pick<StudioOrigins, "originAllowed">): boolean {
   const origin = req.headers.origin;
-  if (origin) {
-    const ownOrigins = new Set([publicUrl, `http://${req.headers.host}`, `https://${req.headers.host}`]);
-    return ownOrigins.has(origin);
-  }
+  if (origin) return origins.originAllowed(origin);
   const site = req.headers["sec-fetch-site"];
   return site === undefined || site === "same-origin" || site === "none";
 }
@@ -76,10 +72,15 @@ export async function createRequestContext(
     logger: deps.logger,
     sessions: deps.sessions,
     keys: deps.keys,
+    limits: { subscriptionsPerUser: deps.config.subscriptionsPerUser },
     request: {
-      ipAddress: clientAddress(req, deps.config.trustProxy),
+      ipAddress: clientAddress(
+        req.socket.remoteAddress,
+        req.headers["x-forwarded-for"],
+        deps.config.trustProxy,
+      ),
       userAgent: req.headers["user-agent"] ?? null,
-      sameOrigin: isSameOrigin(req, deps.publicUrl),
+      sameOrigin: isSameOrigin(req, deps.origins),
     },
     cookies: {
       set: (token, expiresAt) =>

@@ -4,6 +4,7 @@
 // organisation, and the organisation's entries only for its owners and admins.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
+import { Slots } from "@studio/api";
 import {
   AppError,
   defaultOrganizationId,
@@ -16,8 +17,31 @@ import { authenticate, type ContextDeps } from "./context.ts";
 
 export const LEDGER_CSV_PATH = "/api/usage/ledger.csv";
 
-const MAX_CONCURRENT_EXPORTS = 4;
-let runningExports = 0;
+// Each export holds a database connection of its own while the download lasts: a few on the
+// replica, and no more than half of them for one organisation or one at a time for one member, so
+// neither a member nor an organisation can keep the others' exports out.
+export const EXPORT_LIMITS = { replica: 4, organization: 2, member: 1 } as const;
+const exportSlots = new Slots(5);
+
+function exportLimits(organizationId: string, userId: string) {
+  return [
+    {
+      key: `member:${organizationId}:${userId}`,
+      max: EXPORT_LIMITS.member,
+      message: "Your previous export is still running. Try again when it has finished.",
+    },
+    {
+      key: `organization:${organizationId}`,
+      max: EXPORT_LIMITS.organization,
+      message: "Other exports of this organisation are running. Try again in a few seconds.",
+    },
+    {
+      key: "replica",
+      max: EXPORT_LIMITS.replica,
+      message: "Other exports are running. Try again in a few seconds.",
+    },
+  ];
+}
 
 function refuse(res: ServerResponse, status: number, message: string) {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
@@ -55,12 +79,14 @@ export async function serveLedgerCsv(req: IncomingMessage, res: ServerResponse, 
     if (error instanceof AppError && error.code === "FORBIDDEN") return refuse(res, 403, error.message);
     throw error;
   }
-  // Each export holds a database connection of its own while the download lasts.
-  if (runningExports >= MAX_CONCURRENT_EXPORTS) {
-    res.setHeader("retry-after", "5");
-    return refuse(res, 429, "Other exports are running. Try again in a few seconds.");
+  let release: () => void;
+  try {
+    release = exportSlots.acquire(exportLimits(organizationId, user.id));
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "TOO_MANY_REQUESTS") throw error;
+    res.setHeader("retry-after", String(error.retryAfterSeconds ?? 5));
+    return refuse(res, 429, error.message);
   }
-  runningExports += 1;
   try {
     const csv = await copyCsvOut(deps.db, query);
     const day = new Date().toISOString().slice(0, 10);
@@ -75,6 +101,6 @@ export async function serveLedgerCsv(req: IncomingMessage, res: ServerResponse, 
       if (!clientLeft) deps.logger.error({ err: error }, "ledger export failed");
     });
   } finally {
-    runningExports -= 1;
+    release();
   }
 }

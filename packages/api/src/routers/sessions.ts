@@ -23,6 +23,7 @@ import {
 import { CATALOG, DEFAULT_MODEL, DEFAULT_PROVIDER } from "@studio/models";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { subscriptionLimit, subscriptionSlots } from "../limits.ts";
 import { sessionOutput } from "../outputs.ts";
 import { orgProcedure, router } from "../trpc.ts";
 
@@ -149,9 +150,23 @@ export const sessionsRouter = router({
     await getSession(ctx.db, actorOf(ctx), input.sessionId);
     const after = input.lastEventId ? BigInt(input.lastEventId) : 0n;
     const abort = signal ?? new AbortController().signal;
+    // Each open stream holds a listener and a connection's worth of memory: a few per user.
+    const release = subscriptionSlots.acquire([
+      subscriptionLimit(ctx.actor.userId, ctx.limits?.subscriptionsPerUser),
+    ]);
+    // A stream closed before its first event never runs the generator's `finally`.
+    abort.addEventListener("abort", release, { once: true });
     return (async function* () {
-      for await (const stored of followEvents(ctx.db, ctx.sessions.bus, input.sessionId, after, abort)) {
-        yield tracked(String(stored.seq), { ...stored.event, seq: Number(stored.seq), at: stored.createdAt });
+      try {
+        for await (const stored of followEvents(ctx.db, ctx.sessions.bus, input.sessionId, after, abort)) {
+          yield tracked(String(stored.seq), {
+            ...stored.event,
+            seq: Number(stored.seq),
+            at: stored.createdAt,
+          });
+        }
+      } finally {
+        release();
       }
     })();
   }),

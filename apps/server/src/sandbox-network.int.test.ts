@@ -4,7 +4,7 @@
 // studio's gateway (the turn completes: the tool's result goes back to the model through it) and
 // nothing else on this machine: not PostgreSQL, not another sandbox's sandbox-agent, not a server
 // on the host's loopback.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { createDb } from "@studio/db";
@@ -50,13 +50,38 @@ afterAll(async () => {
 });
 
 interface SandboxState {
-  server: { port: number; opencodePort: number } | null;
+  server: {
+    port: number;
+    opencodePort: number;
+    opencodePassword: string;
+    sockets: { dir: string } | null;
+  } | null;
 }
 
 function sandboxServer(sandboxId: string) {
   const file = path.join(dataDir, "sandboxes", sandboxId, "sandbox.json");
   const state = JSON.parse(readFileSync(file, "utf8")) as SandboxState;
   return state.server!;
+}
+
+/** The command line of every process running in one of this studio's sandboxes. */
+function sandboxCommandLines(): string[] {
+  // Each of them, from the supervisor to what the agent runs, carries the sandbox's directory in
+  // its environment (STUDIO_SANDBOX_DIR), which is how the studio itself finds them.
+  const marker = `STUDIO_SANDBOX_DIR=${path.join(dataDir, "sandboxes")}/`;
+  const lines: string[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (
+        !readFileSync(`/proc/${pid}/environ`, "utf8")
+          .split("\0")
+          .some((entry) => entry.startsWith(marker))
+      )
+        continue;
+      lines.push(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" "));
+    } catch {} // ended meanwhile
+  }
+  return lines;
 }
 
 /** A shell line that prints `<name>:open` or `<name>:closed` for a TCP port on the loopback. */
@@ -93,6 +118,8 @@ describe.skipIf(!confined)("a local sandbox's network", () => {
       `(test -e ${socketDir} && echo postgres-socket:visible || echo postgres-socket:hidden)`,
       tryPort("other-sandbox-agent", "127.0.0.1", otherServer.port),
       tryPort("other-opencode", "127.0.0.1", otherServer.opencodePort),
+      `(test -e ${otherServer.sockets!.dir} && echo other-sockets:visible || echo other-sockets:hidden)`,
+      `(test -e ${ownServer.sockets!.dir} && echo own-sockets:visible || echo own-sockets:hidden)`,
       tryPort("host-service", "127.0.0.1", hostServicePort),
       tryPort("host-service-v6", "::1", hostServicePort),
       // Its own servers are where they always were, inside its own namespace.
@@ -127,6 +154,8 @@ describe.skipIf(!confined)("a local sandbox's network", () => {
       "postgres-socket": "hidden",
       "other-sandbox-agent": "closed",
       "other-opencode": "closed",
+      "other-sockets": "hidden",
+      "own-sockets": "hidden",
       "host-service": "closed",
       "host-service-v6": "closed",
       "own-sandbox-agent": "open",
@@ -135,6 +164,15 @@ describe.skipIf(!confined)("a local sandbox's network", () => {
     const calls = upstream.requests.slice(before).filter((request) => !request.isTitle);
     expect(calls.length).toBeGreaterThanOrEqual(2);
     events.stop();
+
+    // Every user of the machine reads command lines (`ps`): no sandbox process carries a secret
+    // there. sandbox-agent runs without a token, reached only through the studio's sockets.
+    const commandLines = sandboxCommandLines();
+    expect(commandLines.some((argv) => argv.includes("sandbox-agent") && argv.includes("server"))).toBe(true);
+    for (const argv of commandLines) {
+      expect(argv).not.toContain("--token");
+      for (const server of [ownServer, otherServer]) expect(argv).not.toContain(server.opencodePassword);
+    }
   }, 240_000);
 
   it("keeps the embedded PostgreSQL behind a random password, never the old constant one", async () => {

@@ -51,7 +51,7 @@ export class AcpClient {
     this.#options = options;
     this.serverId = options.serverId;
     this.#url = `${options.baseUrl.replace(/\/+$/, "")}/v1/acp/${encodeURIComponent(options.serverId)}`;
-    this.#headers = { authorization: `Bearer ${options.token}` };
+    this.#headers = options.token ? { authorization: `Bearer ${options.token}` } : {};
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#log = options.logger ?? silentLogger;
     this.#nextId = options.firstRequestId ?? 1 + Math.floor(Math.random() * 2 ** 40);

@@ -13,7 +13,8 @@ import type { AcpLogger } from "./logger.ts";
 export interface AcpClientOptions {
   /** sandbox-agent's base URL, e.g. http://127.0.0.1:2468 */
   baseUrl: string;
-  token: string;
+  /** Bearer token; null for a server started with `--no-token` (behind a private socket). */
+  token: string | null;
   /** Client-chosen ACP server id: one agent process per id. */
   serverId: string;
   agent?: string;

@@ -45,7 +45,9 @@ function followAgentText(
   signal: AbortSignal,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${request.agentToken}` };
+    const headers: Record<string, string> = request.agentToken
+      ? { authorization: `Bearer ${request.agentToken}` }
+      : {};
     if (request.agentCursor) headers["last-event-id"] = request.agentCursor;
     let length = 0;
     const onMessage = ({ data }: SseMessage) => {
@@ -56,7 +58,9 @@ function followAgentText(
         arrivals.push({ at: now(), length });
       }
     };
-    readSse(request.agentUrl, headers, onMessage, signal, resolve).catch(reject);
+    readSse(request.agentUrl, headers, onMessage, signal, resolve, request.agentSocket ?? undefined).catch(
+      reject,
+    );
   });
 }
 

@@ -36,7 +36,9 @@ export type ClientRequest =
       sessionId: string;
       lastEventId: string;
       agentUrl: string;
-      agentToken: string;
+      /** Null when sandbox-agent is reached through its private socket (`agentSocket`). */
+      agentToken: string | null;
+      agentSocket: string | null;
       agentCursor: string | null;
     })
   | (Studio & {

@@ -82,8 +82,10 @@ async function relayRound(stack: BenchStack): Promise<RelayRound> {
       token: stack.token,
       sessionId,
       lastEventId: String(row.lastEventSeq),
-      agentUrl: `http://127.0.0.1:${state.server.port}/v1/acp/${row.acpServerId}`,
+      // Through the sandbox's private socket when it has a network of its own.
+      agentUrl: `${state.server.sockets ? "http://localhost" : `http://127.0.0.1:${state.server.port}`}/v1/acp/${row.acpServerId}`,
       agentToken: state.server.token,
+      agentSocket: state.server.sockets?.agent ?? null,
       agentCursor: row.agentEventCursor,
     });
     const load = round(os.loadavg()[0]!);

@@ -20,11 +20,13 @@ export function readSse(
   onEvent: (message: SseMessage) => void,
   signal: AbortSignal,
   onOpen: () => void = () => {},
+  /** A Unix socket to connect to instead of the URL's host (a sandbox's private socket). */
+  socketPath?: string,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = http.get(
       url,
-      { headers: { accept: "text/event-stream", ...headers }, signal },
+      { headers: { accept: "text/event-stream", ...headers }, signal, ...(socketPath ? { socketPath } : {}) },
       (response) => {
         if (response.statusCode !== 200) {
           response.resume();

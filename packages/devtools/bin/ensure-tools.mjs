@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Makes a fresh clone runnable: pnpm, the workspace's dependencies, bubblewrap and passt (pasta:
-// bubblewrap confines local sandboxes' files, pasta gives each a network of its own) and, with --browser (the tests, the benchmarks), Debian's Chromium for Playwright.
+// Makes a fresh clone runnable: pnpm, the workspace's dependencies, bubblewrap, passt and socat
+// (bubblewrap confines local sandboxes' files, pasta gives each a network of its own, socat serves
+// its servers to the studio on private Unix sockets) and, with --browser (the tests, the benchmarks), Debian's Chromium for Playwright.
 // Uses only Node's standard library because nothing else is installed yet.
 import { execSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -53,11 +54,12 @@ const canSudo = () => {
 const wanted = missing([
   ["bubblewrap", "/usr/bin/bwrap"],
   ["passt", "/usr/bin/pasta"],
+  ["socat", "/usr/bin/socat"],
   ...(wantBrowser ? [["chromium", "/usr/bin/chromium"]] : []),
 ]);
 if (wanted.length > 0) {
   if (wantBrowser || asRoot || canSudo()) {
-    console.log(`[setup] installing Debian's ${wanted.join(" and ")}`);
+    console.log(`[setup] installing Debian's ${wanted.join(", ")}`);
     const sudo = asRoot ? "" : "sudo ";
     run(
       `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${wanted.join(" ")}`,

@@ -77,6 +77,7 @@ function openClient(
   const client = new AcpClient({
     baseUrl: sandbox.agentUrl,
     token: sandbox.agentToken,
+    ...(sandbox.agentFetch ? { fetch: sandbox.agentFetch } : {}),
     serverId: acpServerId,
     lastEventId,
     logger: options.logger,

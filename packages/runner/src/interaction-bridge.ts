@@ -84,6 +84,7 @@ export async function replyQuestion(
   const questions = new OpencodeQuestions({
     opencodeUrl: sandbox.opencodeUrl,
     directory: sandbox.workspaceDir,
+    ...(sandbox.opencodeFetch ? { fetch: sandbox.opencodeFetch } : {}),
     // OpenCode's API can run commands: it requires the per-sandbox password.
     ...(sandbox.opencodeHeaders ? { headers: sandbox.opencodeHeaders } : {}),
   });

@@ -21,13 +21,14 @@ export function opencodeAuthHeaders(password: string): Record<string, string> {
 
 export async function checkHealth(
   agentUrl: string,
-  token: string,
+  /** Null: a server started with `--no-token` (reached through a private socket). */
+  token: string | null,
   options: { fetch?: FetchLike; timeoutMs?: number } = {},
 ): Promise<boolean> {
   const doFetch = options.fetch ?? fetch;
   try {
     const response = await doFetch(`${agentUrl}/v1/health`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: token ? { authorization: `Bearer ${token}` } : {},
       signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
     });
     if (!response.ok) {
@@ -47,7 +48,7 @@ export class AgentServerStartError extends Error {
 
 export interface WaitForHealthOptions {
   agentUrl: string;
-  token: string;
+  token: string | null;
   /** Give up after this long (wall clock). */
   timeoutMs: number;
   fetch?: FetchLike;

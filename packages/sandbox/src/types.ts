@@ -38,10 +38,17 @@ export interface SandboxHandle {
   workspaceDir: string;
   /** sandbox-agent's base URL as seen from the studio server, e.g. http://127.0.0.1:41234. */
   agentUrl: string;
-  /** Bearer token sandbox-agent requires (always set: on E2B every port is public). */
-  agentToken: string;
+  /**
+   * Bearer token sandbox-agent requires: always on E2B, where every port is public; null for a
+   * local sandbox with a network of its own, reached only through the studio's private socket.
+   */
+  agentToken: string | null;
+  /** How to reach `agentUrl` when the global fetch cannot (a Unix socket); absent: global fetch. */
+  agentFetch?: typeof fetch;
   /** OpenCode's own HTTP API (question replies), as seen from the studio server. */
   opencodeUrl: string;
+  /** How to reach `opencodeUrl` when the global fetch cannot; absent: global fetch. */
+  opencodeFetch?: typeof fetch;
   /**
    * Headers every request to `opencodeUrl` needs. Both providers start OpenCode with
    * OPENCODE_SERVER_PASSWORD (basic auth): its API can run commands and shows the resolved config,

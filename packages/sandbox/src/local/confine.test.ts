@@ -45,4 +45,17 @@ describe("bwrapArgs", () => {
     expect(args).not.toContain("--die-with-parent");
     expect(args.slice(-2)).toEqual(["--chdir", "/data/sbx/workspace"]);
   });
+
+  it("with a network of its own, runs the sandbox as root of a single user namespace", () => {
+    const isolated = bwrapArgs(layout, {
+      writable: [],
+      readOnly: [],
+      tmpDir: "/t",
+      cwd: "/",
+      isolateNetwork: true,
+    });
+    // Else bwrap nests a second user namespace for a studio without privileges (network.int.test.ts).
+    expect(isolated.join(" ")).toContain("--unshare-net --uid 0 --gid 0");
+    expect(args).not.toContain("--uid");
+  });
 });

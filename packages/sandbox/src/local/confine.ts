@@ -91,7 +91,11 @@ export function bwrapArgs(layout: BwrapLayout, options: BwrapOptions): string[] 
     "--unshare-ipc",
     "--unshare-uts",
     "--unshare-cgroup-try",
-    ...(options.isolateNetwork ? ["--unshare-net"] : []),
+    // Root of its own user namespace (no capabilities): for a studio that is not root, bwrap would
+    // otherwise map that user in a second, nested namespace (to mount /dev/pts as root first), and
+    // only the outer one, which no process stays in, could enter the network namespace: pasta and
+    // the socket forwarders could not attach.
+    ...(options.isolateNetwork ? ["--unshare-net", "--uid", "0", "--gid", "0"] : []),
     "--hostname",
     "sandbox",
     "--cap-drop",

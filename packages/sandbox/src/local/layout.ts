@@ -3,17 +3,19 @@
 //   <root>/<id>/
 //     sandbox.json     state (0600): ids, tokens, server PID/PGID/ports, env for restarts
 //     agent.log        sandbox-agent stdout+stderr, appended across restarts
+//     run/             the sockets of its servers (0700; see sockets.ts)
 //     workspace/       the agent's cwd: opencode.json, AGENTS.md, the project
 //     home/            HOME
 //     xdg/{config,data,cache,state}/   XDG_*_HOME (launcher under data/sandbox-agent/...)
 //     tmp/             TMPDIR (/tmp when confined)
 //
 // Under bwrap only workspace/, home/, xdg/ and tmp/ are visible to the agent, so it cannot edit
-// sandbox.json to make the studio signal some other PID or run some other binary.
+// sandbox.json to make the studio signal some other PID or run some other binary, nor touch run/.
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { OPENCODE_LAUNCHER_PATH } from "../workspace/launcher.ts";
+import type { SandboxSockets } from "./sockets.ts";
 
 export interface SandboxPaths {
   dir: string;
@@ -105,10 +107,14 @@ export interface ServerRecord {
   pgid: number;
   /** /proc/<pid>/stat start time, to tell our process from a later one reusing the PID. */
   pidStartTime: string;
+  /** Ports on the sandbox's loopback: its own network's, or the host's when it shares it. */
   port: number;
   opencodePort: number;
-  token: string;
+  /** sandbox-agent's `--token`; null when it is reached only through `sockets`. */
+  token: string | null;
   opencodePassword: string;
+  /** Where the studio reaches the servers of a sandbox with a network of its own; else null. */
+  sockets?: SandboxSockets | null;
   startedAt: string;
   binary: string;
   opencodeBinary: string;

@@ -12,14 +12,16 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SandboxHandle } from "../types.ts";
 import { buildWorkspace } from "../workspace/build.ts";
 import { type ConfinementMode, probeBwrap } from "./confine.ts";
 import { readState, sandboxPaths } from "./layout.ts";
 import { sessionGroupNiceness } from "./priority.ts";
-import { isAlive, readStat, scanSandboxProcesses } from "./procfs.ts";
+import { isAlive, readCmdline, readStat, scanSandboxProcesses } from "./procfs.ts";
 import { LocalSandboxProvider } from "./provider.ts";
 
 const roots: string[] = [];
@@ -54,22 +56,41 @@ function processesOf(root: string, id: string): number[] {
   return scanSandboxProcesses(root).get(path.join(root, id)) ?? [];
 }
 
-async function acpInitialize(agentUrl: string, token: string, serverId: string) {
-  const response = await fetch(`${agentUrl}/v1/acp/${serverId}?agent=opencode`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      accept: "application/json",
+async function acpInitialize(handle: SandboxHandle, serverId: string) {
+  const response = await (handle.agentFetch ?? fetch)(
+    `${handle.agentUrl}/v1/acp/${serverId}?agent=opencode`,
+    {
+      method: "POST",
+      headers: {
+        ...(handle.agentToken ? { authorization: `Bearer ${handle.agentToken}` } : {}),
+        "content-type": "application/json",
+        accept: "application/json",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: 1, clientCapabilities: {} },
+      }),
     },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: 1, clientCapabilities: {} },
-    }),
-  });
+  );
   return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+/** Whether anything accepts a TCP connection on this port of the host's loopback. */
+function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+}
+
+/** A handle's data: its fetch functions are made anew for each handle. */
+function withoutFetch({ agentFetch, opencodeFetch, ...data }: SandboxHandle) {
+  return { ...data, hasAgentFetch: Boolean(agentFetch), hasOpencodeFetch: Boolean(opencodeFetch) };
 }
 
 afterAll(async () => {
@@ -130,24 +151,42 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
       `${paths.home}|gw-token-for-tests|${readState(paths)!.server!.opencodeBinary}|${paths.workspace}`,
     );
 
-    // The token guards everything under /v1, health included.
-    const health = (token?: string) =>
-      fetch(`${handle.agentUrl}/v1/health`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    expect((await health(handle.agentToken)).status).toBe(200);
-    expect((await health("wrong-token")).status).toBe(401);
-    expect((await health()).status).toBe(401);
+    const server = readState(paths)!.server!;
+    if (handle.agentToken) {
+      // Sharing the host's network: the token guards everything under /v1, health included.
+      const health = (token?: string) =>
+        fetch(`${handle.agentUrl}/v1/health`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      expect((await health(handle.agentToken)).status).toBe(200);
+      expect((await health("wrong-token")).status).toBe(401);
+      expect((await health()).status).toBe(401);
+    } else {
+      // A network of its own: sandbox-agent and OpenCode are reached only through sockets in a
+      // directory of the studio's user alone; nothing of the sandbox listens on the host.
+      expect(server.sockets).toBeTruthy();
+      expect(statSync(server.sockets!.dir).mode & 0o777).toBe(0o700);
+      expect(statSync(server.sockets!.agent).isSocket()).toBe(true);
+      expect(await reachable(server.port)).toBe(false);
+      expect(await reachable(server.opencodePort)).toBe(false);
+      // ...so no token is needed, and none is on any command line, where every user reads it.
+      for (const pid of processesOf(root, handle.id)) {
+        const argv = (readCmdline(pid) ?? []).join(" ");
+        expect(argv).not.toContain("--token");
+        expect(argv).not.toContain(server.opencodePassword);
+      }
+    }
 
     // The agent binary is found (no agent_not_installed) and our launcher starts it.
-    const init = await acpInitialize(handle.agentUrl, handle.agentToken, "int-test");
+    const init = await acpInitialize(handle, "int-test");
     expect(init.status).toBe(200);
     expect(init.body.result.agentInfo.name).toBe("OpenCode");
 
     // OpenCode's HTTP API is on the launcher's port, behind basic auth.
     const questions = `${handle.opencodeUrl}/question?directory=${encodeURIComponent(handle.workspaceDir)}`;
-    const authorised = await fetch(questions, { headers: handle.opencodeHeaders });
+    const opencodeFetch = handle.opencodeFetch ?? fetch;
+    const authorised = await opencodeFetch(questions, { headers: handle.opencodeHeaders });
     expect(authorised.status).toBe(200);
     expect(await authorised.json()).toEqual([]);
-    expect((await fetch(questions)).status).toBe(401);
+    expect((await opencodeFetch(questions)).status).toBe(401);
 
     // OpenCode has loaded its config (the API answered) and installs nothing into it: its plugin
     // package would be 60 MB per sandbox. Without the studio's files an install begins within a
@@ -157,7 +196,6 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(existsSync(path.join(paths.home, ".npm"))).toBe(false);
 
-    const server = readState(paths)!.server!;
     const before = processesOf(root, handle.id);
     expect(before).toContain(server.pid);
     expect(before.length).toBeGreaterThanOrEqual(2); // sandbox-agent (or bwrap) and opencode
@@ -222,7 +260,9 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
     });
 
     const restarted = await sandboxes.restartAgentServer(handle.id);
-    expect(restarted.agentToken).not.toBe(resumed.agentToken);
+    // A new server with new secrets (OpenCode's password; sandbox-agent's token where it has one).
+    expect(restarted.opencodeHeaders).not.toEqual(resumed.opencodeHeaders);
+    if (resumed.agentToken) expect(restarted.agentToken).not.toBe(resumed.agentToken);
     expect(await sandboxes.health(handle.id)).toBe(true);
     await sandboxes.destroy(handle.id);
     expect(processesOf(root, handle.id)).toEqual([]);
@@ -237,7 +277,7 @@ describe("local provider across studio restarts", () => {
 
     const second = provider(root);
     const attached = await second.connect(handle.id);
-    expect(attached).toEqual(handle);
+    expect(withoutFetch(attached)).toEqual(withoutFetch(handle));
     expect(await second.health(handle.id)).toBe(true);
     expect((await second.runCommand(handle.id, "echo again")).stdout).toBe("again\n");
 

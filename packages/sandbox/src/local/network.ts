@@ -5,14 +5,27 @@
 //   - outbound: the internet through pasta's sockets on the host (`--no-map-gw`: the gateway
 //     address is not mapped to the host, and the host's own address is the namespace's own);
 //   - the host's loopback: only the studio's gateway ports (`-T`), nothing else (not PostgreSQL,
-//     not another sandbox's sandbox-agent, not any other local service);
-//   - inbound: the host's loopback ports of this sandbox's own servers (`-t`), for the studio.
+//     not another sandbox's sandbox-agent, not any other local service).
+// Nothing comes in through pasta (`-t none`): the studio reaches the sandbox's servers through Unix
+// sockets in a directory of its own (mode 700, never bound into a sandbox), each served by socat
+// running in the sandbox's network namespace but in the host's filesystem (`nsenter -U -n`) and
+// connecting to the server's port on the namespace's loopback. So no other user of this machine
+// can connect to a sandbox's sandbox-agent, which can then run without a token (whose only way in
+// is the command line, readable by every user in `ps`).
 // Every forward is explicit: pasta's default for each direction is `auto` (all bound ports).
 import { spawnSync } from "node:child_process";
 import { type BwrapLayout, bwrapArgs, findExecutable } from "./confine.ts";
 
 export interface NetworkLayout {
   pasta: string;
+  nsenter: string;
+  socat: string;
+}
+
+/** A server in the sandbox (its port on the namespace's loopback) and the host socket serving it. */
+export interface SocketForward {
+  socket: string;
+  port: number;
 }
 
 export interface SandboxNetwork {
@@ -35,15 +48,15 @@ export const AWAIT_NETWORK = [
 // The supervisor is the sandbox's process group leader. It starts bwrap; attaches pasta to the
 // namespaces bwrap made, through bwrap's child (the namespace's init), found in /proc once its
 // user namespace is mapped and it has started the command (before that its namespaces may not be
-// open to others yet); and tells the command to go on (AWAIT_NETWORK) through pasta's PID file, which pasta
+// open to others yet); serves each forwarded socket with socat in the namespace; and tells the command to go on (AWAIT_NETWORK) through pasta's PID file, which pasta
 // writes only once the addresses, routes and forwarded ports are all in place (the route alone
 // comes earlier). Then it ends whichever of the two outlives the other: a sandbox that ends on its
 // own leaves no pasta behind, and a sandbox whose network is gone (pasta could not bind a port,
 // say) ends at once instead of waiting unreachable. pasta runs in the foreground inside the group,
 // so stopping the group (SIGTERM, then SIGKILL) ends it too. bash, for `wait -n`.
 const SUPERVISOR = `
-pasta=$1 pasta_options=$2 ready_dir=$3
-shift 3
+pasta=$1 pasta_options=$2 ready_dir=$3 nsenter=$4 socat=$5 forwards=$6
+shift 6
 ready=network-ready.$$
 rm -f "$ready_dir/$ready"
 export STUDIO_NETWORK_READY=/tmp/$ready
@@ -61,50 +74,65 @@ while [ $tries -lt 1000 ] && kill -0 "$sandbox" 2>/dev/null; do
   sleep 0.01
 done
 if [ -n "$child" ]; then
-  $pasta $pasta_options -P "$ready_dir/$ready" "$child" &
+  # As itself: pasta run as root would otherwise switch to nobody, who cannot enter the namespace.
+  $pasta $pasta_options --runas "$EUID:$(id -g)" -P "$ready_dir/$ready" "$child" &
   network=$!
-  wait -n "$sandbox" "$network"
+  forwarders=
+  for forward in $forwards; do
+    "$nsenter" -t "$child" -U -n --preserve-credentials \\
+      "$socat" "UNIX-LISTEN:\${forward%=*},fork,unlink-early,umask=077" "TCP:127.0.0.1:\${forward##*=}" &
+    forwarders="$forwarders $!"
+  done
+  wait -n "$sandbox" "$network" $forwarders
   if kill -0 "$sandbox" 2>/dev/null; then
-    echo "studio: the sandbox's network (pasta) ended; stopping the sandbox" >&2
+    echo "studio: the sandbox's network (pasta or a socket forwarder) ended; stopping the sandbox" >&2
     kill "$sandbox"
   fi
-  kill "$network" 2>/dev/null
+  kill "$network" $forwarders 2>/dev/null
 fi
 rm -f "$ready_dir/$ready"
 wait "$sandbox"
 `;
 
 /** pasta's options for one sandbox. Pure; unit-tested. */
-export function pastaOptions(network: SandboxNetwork, inboundPorts: number[]): string[] {
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
-  const options = ["-f", "-q", "--config-net", "--no-map-gw", "--runas", `${uid}:${gid}`];
-  for (const port of inboundPorts) options.push("-t", `127.0.0.1/${port}`);
-  if (inboundPorts.length === 0) options.push("-t", "none");
-  options.push("-u", "none", "-U", "none");
+export function pastaOptions(network: SandboxNetwork): string[] {
+  const options = ["-f", "-q", "--config-net", "--no-map-gw"];
+  options.push("-t", "none", "-u", "none", "-U", "none");
   const outbound = [...new Set(network.studioPorts)].filter((port) => port > 0 && port < 65_536);
   options.push("-T", outbound.length > 0 ? outbound.join(",") : "none");
   return options;
 }
 
+/** What socat's address syntax and the supervisor's word splitting take in a socket path as is. */
+export const SOCKET_PATH_PATTERN = /^\/[A-Za-z0-9_./-]+$/;
+
 /**
- * argv of a sandbox in its own network namespace: the supervisor, with pasta's options, around the
- * bwrap argv, which must unshare the network, bind `tmpDir` at /tmp and run AWAIT_NETWORK first.
+ * argv of a sandbox in its own network namespace: the supervisor, with pasta's options and the
+ * sockets to serve, around the bwrap argv, which must unshare the network, bind `tmpDir` at /tmp and
+ * run AWAIT_NETWORK first.
  */
 export function withNetwork(
   network: SandboxNetwork,
-  inboundPorts: number[],
+  forwards: SocketForward[],
   tmpDir: string,
   bwrapArgv: string[],
 ): string[] {
+  for (const { socket, port } of forwards) {
+    if (!SOCKET_PATH_PATTERN.test(socket)) throw new Error(`unsupported socket path: ${socket}`);
+    if (!Number.isInteger(port) || port <= 0 || port >= 65_536) throw new Error(`bad port: ${port}`);
+  }
+  const { layout } = network;
   return [
     "/bin/bash",
     "-c",
     SUPERVISOR,
     "studio-sandbox",
-    network.layout.pasta,
-    pastaOptions(network, inboundPorts).join(" "),
+    layout.pasta,
+    pastaOptions(network).join(" "),
     tmpDir,
+    layout.nsenter,
+    layout.socat,
+    forwards.map(({ socket, port }) => `${socket}=${port}`).join(" "),
     ...bwrapArgv,
   ];
 }
@@ -124,9 +152,14 @@ export function probeNetwork(bwrapArgv: (command: string[]) => string[]): Networ
   const pasta = findExecutable("pasta");
   if (!pasta)
     return { layout: null, reason: "pasta not found on PATH (Debian/Ubuntu: apt-get install passt)" };
+  const socat = findExecutable("socat");
+  if (!socat)
+    return { layout: null, reason: "socat not found on PATH (Debian/Ubuntu: apt-get install socat)" };
+  const nsenter = findExecutable("nsenter");
+  if (!nsenter) return { layout: null, reason: "nsenter not found on PATH (util-linux)" };
   const routed = "awk '$2 == \"00000000\" { found = 1 } END { exit !found }' /proc/net/route";
   const argv = bwrapArgv([...AWAIT_NETWORK, "/bin/sh", "-c", `[ -e "$STUDIO_NETWORK_READY" ] && ${routed}`]);
-  const layout = { pasta };
+  const layout = { pasta, socat, nsenter };
   const [command, ...args] = withNetwork({ layout, studioPorts: [] }, [], "/tmp", argv);
   const result = spawnSync(command!, args, { timeout: 15_000, encoding: "utf8" });
   if (result.status === 0) return { layout, reason: null };

@@ -3,7 +3,7 @@
 // trusted team; E2B is the multi-tenant choice.
 import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
-import { checkHealth, opencodeAuthHeaders } from "../agent-server.ts";
+import { checkHealth } from "../agent-server.ts";
 import { type AgentBinaries, resolveAgentBinaries } from "../binaries.ts";
 import {
   SandboxNotFoundError,
@@ -38,7 +38,15 @@ import { type NetworkLayout, probeSandboxNetwork } from "./network.ts";
 import { scanSandboxProcesses } from "./procfs.ts";
 import { runProcess } from "./run-command.ts";
 import { safeWriteFile } from "./safe-write.ts";
-import { isOurServer, type ServerContext, sandboxCommand, serverEnv, startServer } from "./server.ts";
+import {
+  agentEndpoint,
+  isOurServer,
+  type ServerContext,
+  sandboxCommand,
+  serverAccess,
+  serverEnv,
+  startServer,
+} from "./server.ts";
 import { stopSandbox } from "./stop.ts";
 
 export interface LocalProviderLogger {
@@ -140,7 +148,7 @@ export class LocalSandboxProvider implements SandboxProvider {
       throw new Error(`a network of their own for sandboxes is unavailable: ${network.reason}`);
     if (!network.layout && options.network !== "host")
       options.logger?.warn(
-        "local sandboxes share the host's network: an agent can reach every service on this machine's loopback",
+        "local sandboxes share the host's network: an agent can reach every service on this machine's loopback, and sandbox-agent's token is on its command line (ps)",
         { reason: network.reason },
       );
     this.#network = network.layout;
@@ -216,7 +224,8 @@ export class LocalSandboxProvider implements SandboxProvider {
     const paths = sandboxPaths(this.rootDir, sandboxId);
     const server = isSandboxId(sandboxId) ? readState(paths)?.server : null;
     if (!server) return false;
-    return checkHealth(`http://127.0.0.1:${server.port}`, server.token);
+    const agent = agentEndpoint(server);
+    return checkHealth(agent.url, agent.token, agent.fetch ? { fetch: agent.fetch } : {});
   }
 
   restartAgentServer(sandboxId: string): Promise<SandboxHandle> {
@@ -390,15 +399,6 @@ export class LocalSandboxProvider implements SandboxProvider {
   #handle(paths: SandboxPaths, state: LocalSandboxState): SandboxHandle {
     const server = state.server;
     if (!server) throw new SandboxNotRunningError(state.id);
-    return {
-      id: state.id,
-      provider: "local",
-      sessionId: state.sessionId,
-      workspaceDir: paths.workspace,
-      agentUrl: `http://127.0.0.1:${server.port}`,
-      agentToken: server.token,
-      opencodeUrl: `http://127.0.0.1:${server.opencodePort}`,
-      opencodeHeaders: opencodeAuthHeaders(server.opencodePassword),
-    };
+    return { id: state.id, provider: "local", sessionId: state.sessionId, ...serverAccess(paths, server) };
   }
 }

@@ -2,6 +2,7 @@
 import { type LocalSandboxState, type SandboxPaths, writeState } from "./layout.ts";
 import { scanSandboxProcesses } from "./procfs.ts";
 import { isOurServer } from "./server.ts";
+import { removeSocketDir } from "./sockets.ts";
 import { terminate } from "./terminate.ts";
 
 /** Ends a sandbox's server group and every other process of its directory; marks it stopped. */
@@ -21,6 +22,8 @@ export async function stopSandbox(
   const late = strays();
   if (late.length) await terminate({ pids: late }, graceMs);
   if (state?.server) {
+    // A socket directory under the temp dir would otherwise outlive the sandbox.
+    if (state.server.sockets) removeSocketDir(state.server.sockets);
     state.server = null;
     try {
       writeState(paths, state);

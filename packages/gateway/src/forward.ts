@@ -2,7 +2,7 @@
 // backpressure both ways: a slow sandbox pauses the provider's stream, a sandbox that hangs up
 // aborts it. undici's dispatcher is the client: it keeps connections to each provider alive and
 // costs a fraction of `http.request` per call, which is most of what the gateway adds.
-import type { ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { Agent, type buildConnector, type Dispatcher } from "undici";
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are the gateway's own business, not the provider's.
@@ -29,6 +29,14 @@ export function newUpstreamAgent(connect?: buildConnector.connector): Agent {
 
 const upstreamAgent = newUpstreamAgent();
 
+function passHopByHop(headers: IncomingHttpHeaders) {
+  const forwarded: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) forwarded[name] = value;
+  }
+  return forwarded;
+}
+
 /**
  * The provider answered with a redirect. It is not followed (it could point anywhere, a private
  * address included) nor passed on (the sandbox's client would follow it).
@@ -52,6 +60,12 @@ export interface UpstreamCall {
 export interface ForwardHooks {
   /** Headers the gateway adds to the provider's. */
   responseHeaders: Record<string, string>;
+  /**
+   * Decides on the provider's answer before any of it is sent: which of its headers to pass on, or
+   * an error that refuses it (reported through onUnreachable, like a redirect). Without it, every
+   * header but the hop-by-hop ones is passed on.
+   */
+  admit?(status: number, headers: IncomingHttpHeaders): Record<string, string | string[]> | Error;
   /** The provider's content type, before the first chunk. */
   onResponse(contentType: string | undefined): void;
   /** Each chunk of the answer, just after it is passed on. */
@@ -118,13 +132,12 @@ export function forwardCall(call: UpstreamCall, res: ServerResponse, hooks: Forw
         // Aborted with the status still 0, so onResponseError reports it as unreachable.
         if (statusCode >= 300 && statusCode < 400)
           return started.abort(new UpstreamRedirectError(statusCode));
+        const admitted = hooks.admit ? hooks.admit(statusCode, headers) : passHopByHop(headers);
+        if (admitted instanceof Error) return started.abort(admitted);
+        const forwarded = { ...admitted, ...hooks.responseHeaders };
         status = statusCode;
         const contentType = headers["content-type"];
         hooks.onResponse(Array.isArray(contentType) ? contentType[0] : contentType);
-        const forwarded: Record<string, string | string[]> = { ...hooks.responseHeaders };
-        for (const [name, value] of Object.entries(headers)) {
-          if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) forwarded[name] = value;
-        }
         res.writeHead(statusCode, forwarded);
         // The headers leave with the first chunk, in one write, when it comes soon; a provider
         // slow to say anything (a model thinking) has its headers passed on alone, so the sandbox

@@ -137,7 +137,13 @@ describe("model gateway: pass-through", () => {
       post(`/${provider}/chat/completions`, token, chatBody());
     expect((await call("custom", "not-a-session-token")).status).toBe(401);
     expect((await call("custom", stopped.token)).status).toBe(401);
-    expect((await call("anthropic", live.token)).status).toBe(403);
+    // Another provider's model call (Anthropic's client may send a bearer token too).
+    const elsewhere = await post("/anthropic/v1/messages", live.token, {
+      model: "m",
+      max_tokens: 1,
+      messages: [],
+    });
+    expect(elsewhere.status).toBe(403);
     expect((await call("nonsense", live.token)).status).toBe(404);
     // Only model calls are forwarded: nothing else a platform key could do.
     const listing = await fetch(`${fixture.url}/custom/models`, {
@@ -216,9 +222,10 @@ describe("model gateway: pass-through", () => {
     const controller = new AbortController();
     const response = await post(
       "/google/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse",
-      token,
+      "",
       { contents: [{ role: "user", parts: [{ text: "hi" }] }] },
-      {},
+      // Where Google's SDK sends it.
+      { authorization: "", "x-goog-api-key": token },
       controller.signal,
     );
     expect(response.status).toBe(200);

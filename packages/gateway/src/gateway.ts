@@ -1,13 +1,15 @@
 // The model gateway: sandboxes call `/api/llm/<provider>/…` with their per-session token as the API
 // key; the gateway checks the token, refuses calls the session may not make (another model, no
-// credits, budget spent), swaps in the real key, streams the provider's answer back unchanged while
-// reading its usage, and records one ledger entry per call. Provider keys never enter a sandbox.
+// credits, budget spent), swaps in the real key, streams the provider's answer back (JSON and event
+// streams only, with the headers its client needs) while reading its usage, and records one ledger
+// entry per call. Provider keys never enter a sandbox. It answers programs, never browsers.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Keyring, type PrivateNetworkPolicy, paysWithCredits } from "@studio/core";
 import type { Db } from "@studio/db";
 import { getCatalogProvider } from "@studio/models";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
+import { refuseUnknownFields } from "./body-fields.ts";
 import { forwardCall, UpstreamRedirectError } from "./forward.ts";
 import {
   createUsageMeter,
@@ -21,39 +23,16 @@ import {
   withUsageRequested,
 } from "./metering/index.ts";
 import { CallRecorder, type PendingCall, type RecorderLogger } from "./recorder.ts";
+import { fail, GatewayRefusal } from "./refusal.ts";
+import { RequestBytes, type RequestBytesLimits, readBody } from "./request-bytes.ts";
+import { forwardedRequestHeaders, refuseBrowsers, refuseNonJson } from "./request-policy.ts";
+import { passedResponseHeaders } from "./response-policy.ts";
+import { trimTrailingSlashes } from "./slashes.ts";
 import { newGuardedAgent, RefusedAddressError } from "./tenant-network.ts";
-import {
-  callerToken,
-  type GatewayProvider,
-  KEY_HEADERS,
-  type UpstreamConfig,
-  upstreamAuthHeaders,
-} from "./upstreams.ts";
+import { callerToken, type GatewayProvider, type UpstreamConfig, upstreamAuthHeaders } from "./upstreams.ts";
 
 export const GATEWAY_PREFIX = "/api/llm/";
 export const REQUEST_ID_HEADER = "x-studio-request-id";
-/** Prompts with long histories are large, but nothing a model takes comes near this. */
-const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
-
-// Hop-by-hop headers (RFC 9110 §7.6.1) and ones the gateway sets itself.
-const DROPPED_REQUEST_HEADERS = new Set([
-  "host",
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-  "content-length",
-  "cookie",
-  // The gateway reads the response to meter it, so it asks for it uncompressed.
-  "accept-encoding",
-  // undici sends request bodies whole; it refuses to be told otherwise.
-  "expect",
-  ...KEY_HEADERS,
-]);
-
 const PROVIDERS = new Set<GatewayProvider>(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
 
 export interface GatewayOptions {
@@ -65,29 +44,8 @@ export interface GatewayOptions {
   logger: RecorderLogger;
   /** Platform margin on calls paid with platform credits, in basis points. */
   platformMarkupBps?: number;
-}
-
-/** Errors in the shape OpenAI-style SDKs print, so the agent shows the reason to the person. */
-function fail(res: ServerResponse, status: number, message: string, type = "studio_gateway_error") {
-  if (res.headersSent) return void res.destroy();
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { type, message } }));
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
+  /** Request bytes held at once (default: 256 MiB in all, 64 MiB per account). */
+  requestBytes?: RequestBytesLimits;
 }
 
 /** The model a call asks for: in the path for Google, once in the JSON body for everyone else. */
@@ -97,7 +55,11 @@ function requestedModel(
   body: Buffer,
   root: RootMembers | null,
 ): string | null {
-  if (format === "google") return /\/models\/([^/:]+):/.exec(path)?.[1] ?? null;
+  if (format === "google") {
+    // …/models/<model>:<method>, the shape wireFormatFor checked; no regex on the sandbox's path.
+    const last = path.slice(path.lastIndexOf("/") + 1);
+    return last.slice(0, Math.max(0, last.lastIndexOf(":"))) || null;
+  }
   // Named twice, a provider might read the other one than the gateway checked.
   if (!root || memberCount(root, "model") !== 1) return null;
   const model = memberValue(body, root, "model");
@@ -120,37 +82,56 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const access = new GatewayAccess(options.db, options.keyring, options.upstreams);
   const recorder = new CallRecorder(options.db, access, options.logger, options.platformMarkupBps ?? 0);
+  const requestBytes = new RequestBytes(options.requestBytes);
   // Organisations' own endpoints; the platform's upstreams are the operator's and not checked.
   const guardedAgent = options.tenantPrivateNetwork === "deny" ? newGuardedAgent() : null;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    try {
+      await forward(req, res);
+    } catch (error) {
+      if (!(error instanceof GatewayRefusal)) throw error;
+      fail(res, error);
+    }
+  }
+
+  /** Forwards one call, or throws the GatewayRefusal that answers it. */
+  async function forward(req: IncomingMessage, res: ServerResponse) {
+    refuseBrowsers(req.headers);
     const url = new URL(req.url ?? "/", "http://gateway");
     const [provider, ...rest] = url.pathname.slice(GATEWAY_PREFIX.length).split("/");
     const path = `/${rest.join("/")}`;
-    if (!provider || !PROVIDERS.has(provider as GatewayProvider)) return fail(res, 404, "Unknown provider.");
-    const token = callerToken(req.headers, url);
+    if (!provider || !PROVIDERS.has(provider as GatewayProvider))
+      throw new GatewayRefusal(404, "Unknown provider.");
+    // The wire format decides where its client puts the token, so it is known first.
+    const format = wireFormatFor(provider as GatewayProvider, req.method ?? "GET", path);
+    if (!format) throw new GatewayRefusal(404, "The studio's gateway forwards model calls only.");
+    const token = callerToken(format, req.headers, url);
     const session = token ? await access.sessionForToken(token) : null;
-    if (!session) return fail(res, 401, "Invalid or expired session token.", "authentication_error");
+    if (!session) throw new GatewayRefusal(401, "Invalid or expired session token.", "authentication_error");
     if (session.upstreamProvider !== provider)
-      return fail(res, 403, `This session calls ${session.upstreamProvider}, not ${provider}.`);
-    const format = wireFormatFor(session.upstreamProvider, req.method ?? "GET", path);
-    if (!format) return fail(res, 404, "The studio's gateway forwards model calls only.");
+      throw new GatewayRefusal(403, `This session calls ${session.upstreamProvider}, not ${provider}.`);
     if (session.budgetMicroUsd !== null && session.totalCostMicroUsd >= session.budgetMicroUsd)
-      return fail(res, 402, "This session has spent its budget.", "budget_exceeded");
+      throw new GatewayRefusal(402, "This session has spent its budget.", "budget_exceeded");
     if (paysWithCredits(session) && session.balanceMicroUsd <= 0n) {
       recorder.noticeOutOfCredits(session);
-      return fail(res, 402, "The organisation is out of platform credits.", "insufficient_credits");
+      throw new GatewayRefusal(402, "The organisation is out of platform credits.", "insufficient_credits");
     }
 
-    const received = await readBody(req);
-    if (!received) return fail(res, 413, "The request is too large.");
-    const root = format === "google" ? null : rootMembers(received);
+    refuseNonJson(req.headers);
+    // Held until the answer is over (or refused): the body lives as long as the call.
+    const hold = requestBytes.hold(session.userId);
+    res.once("close", hold.release);
+    const received = await readBody(req, hold);
+    const root = rootMembers(received);
     const model = requestedModel(format, path, received, root);
-    if (!model) return fail(res, 400, "The request must name one model.");
-    if (!modelAllowed(session, model)) return fail(res, 403, `This session may not call ${model}.`);
+    if (!model) throw new GatewayRefusal(400, "The request must name one model.");
+    if (!root) throw new GatewayRefusal(400, "The request body must be a JSON object.");
+    refuseUnknownFields(format, session.upstreamProvider, received, root);
+    if (!modelAllowed(session, model)) throw new GatewayRefusal(403, `This session may not call ${model}.`);
     const pending = access.upstreamFor(session);
     const resolved = pending instanceof Promise ? await pending : pending;
-    if (!resolved.ok) return fail(res, resolved.status, resolved.message);
+    if (!resolved.ok) throw new GatewayRefusal(resolved.status, resolved.message);
     const { upstream } = resolved;
     const body = withUsageRequested(format, session.upstreamProvider, received, root) ?? received;
 
@@ -160,15 +141,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       url.searchParams.delete("key");
       search = url.search;
     }
-    const target = new URL(`${upstream.baseUrl.replace(/\/+$/, "")}${path}${search}`);
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !DROPPED_REQUEST_HEADERS.has(name)) headers[name] = value;
-    }
-    Object.assign(headers, upstreamAuthHeaders(session.upstreamProvider, upstream.apiKey), {
+    const target = new URL(`${trimTrailingSlashes(upstream.baseUrl)}${path}${search}`);
+    const headers = {
+      ...forwardedRequestHeaders(session.upstreamProvider, format, req.headers),
+      ...upstreamAuthHeaders(session.upstreamProvider, upstream.apiKey),
+      // The gateway reads the response to meter it, so it asks for it uncompressed.
       "accept-encoding": "identity",
       "content-length": String(body.length),
-    });
+    };
 
     const requestId = randomUUID();
     // Only what the request needs comes before it leaves; the meter is made once the answer's first
@@ -180,6 +160,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const dispatcher = upstream.tenantSupplied && guardedAgent ? { dispatcher: guardedAgent } : {};
     forwardCall({ url: target, method: req.method ?? "POST", headers, body, ...dispatcher }, res, {
       responseHeaders: { [REQUEST_ID_HEADER]: requestId },
+      admit: passedResponseHeaders,
       onResponse: (type) => {
         contentType = type;
       },
@@ -191,11 +172,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           "gateway upstream failed",
         );
         call?.abandon();
-        // Refused by TENANT_PRIVATE_NETWORK: a 4xx, so the agent shows why rather than retrying.
-        if (error instanceof RefusedAddressError)
-          return fail(res, 403, `${error.message} Change it in Settings → Provider keys.`);
-        if (error instanceof UpstreamRedirectError) return fail(res, 502, error.message);
-        fail(res, 502, "The model provider could not be reached.");
+        fail(res, upstreamRefusal(error));
       },
     });
     call = recorder.begin({
@@ -208,4 +185,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   return { handle, access, settled: () => recorder.settled() };
+}
+
+/** What the sandbox is told when the provider's answer cannot be passed on. */
+function upstreamRefusal(error: Error): GatewayRefusal {
+  if (error instanceof GatewayRefusal) return error;
+  // Refused by TENANT_PRIVATE_NETWORK: a 4xx, so the agent shows why rather than retrying.
+  if (error instanceof RefusedAddressError)
+    return new GatewayRefusal(403, `${error.message} Change it in Settings → Provider keys.`);
+  if (error instanceof UpstreamRedirectError) return new GatewayRefusal(502, error.message);
+  return new GatewayRefusal(502, "The model provider could not be reached.");
 }

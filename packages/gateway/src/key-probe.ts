@@ -2,6 +2,7 @@
 // the key's own record) costs nothing and needs a valid key on every provider.
 import { endpointUrlProblem, type PrivateNetworkPolicy } from "@studio/core";
 import { Agent, fetch } from "undici";
+import { trimTrailingSlashes } from "./slashes.ts";
 import { newGuardedAgent, RefusedAddressError } from "./tenant-network.ts";
 import type { GatewayProvider, UpstreamConfig } from "./upstreams.ts";
 import { DEFAULT_UPSTREAM_URLS, upstreamAuthHeaders } from "./upstreams.ts";
@@ -21,7 +22,7 @@ const TIMEOUT_MS = 15_000;
 const platformAgent = new Agent();
 /** Made when first needed: only a custom endpoint under TENANT_PRIVATE_NETWORK=deny uses it. */
 let guardedAgent: Agent | null = null;
-function agentFor(tenantSupplied: boolean, privateNetwork: PrivateNetworkPolicy): Agent {
+export function agentFor(tenantSupplied: boolean, privateNetwork: PrivateNetworkPolicy): Agent {
   if (!tenantSupplied || privateNetwork === "allow") return platformAgent;
   guardedAgent ??= newGuardedAgent();
   return guardedAgent;
@@ -66,7 +67,7 @@ export async function probeKey(
   };
   if (provider === "anthropic") headers["anthropic-version"] = "2023-06-01";
   try {
-    const response = await fetch(`${base.replace(/\/+$/, "")}${PROBE_PATHS[provider]}`, {
+    const response = await fetch(`${trimTrailingSlashes(base)}${PROBE_PATHS[provider]}`, {
       headers,
       signal: AbortSignal.timeout(TIMEOUT_MS),
       // Not followed: a redirect could lead anywhere, a private address included.

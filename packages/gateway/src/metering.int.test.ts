@@ -118,9 +118,12 @@ describe.each(cases)("metering: $name", (wire) => {
     });
     fixture.upstream.enqueue(REPLY);
     const { path, body } = wire.request(stream, upstreamModel);
+    // Where each format's own client sends the key (Google's: x-goog-api-key; the rest: a bearer token).
+    const key: Record<string, string> =
+      wire.provider === "google" ? { "x-goog-api-key": token } : { authorization: `Bearer ${token}` };
     const response = await fetch(`${fixture.url}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      headers: { "content-type": "application/json", ...key },
       body: JSON.stringify(body),
     });
     expect(response.status).toBe(200);

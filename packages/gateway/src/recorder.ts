@@ -11,11 +11,13 @@ import {
   type RecordedCall,
   recordModelCalls,
   stopSession,
+  usageIdempotencyKey,
 } from "@studio/core";
 import { type Db, isConnectionError } from "@studio/db";
 import type { GatewayAccess, GatewaySession } from "./access.ts";
 import { estimateUsage, type MeteredUsage, type UsageMeter } from "./metering/index.ts";
 import { PriceCache } from "./price-cache.ts";
+import { flagReportedModels, type PricedModel, pricedModel, reportedModelPricing } from "./reported-model.ts";
 import type { GatewayProvider } from "./upstreams.ts";
 
 export interface RecorderLogger {
@@ -47,6 +49,7 @@ const KEY_USE_INTERVAL_MS = 60_000;
 export interface CallStart {
   requestId: string;
   session: GatewaySession;
+  /** The model the request named. */
   model: string;
   requestBody: Buffer;
   organizationKey: GatewayProvider | null;
@@ -61,6 +64,7 @@ export interface PendingCall {
 interface QueuedCall {
   start: CallStart;
   call: MeteredCall;
+  priced: PricedModel;
 }
 
 const ZERO: MeteredUsage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
@@ -95,16 +99,17 @@ export class CallRecorder {
         const succeeded = status >= 200 && status < 300;
         const usage =
           metered.reported ?? (succeeded ? estimateUsage(start.requestBody, metered.outputChars) : ZERO);
+        const priced = pricedModel(start.model, metered.model);
         const call: MeteredCall = {
           requestId: start.requestId,
           sessionId: start.session.id,
-          model: start.model,
+          model: priced.model,
           ...usage,
           estimated: succeeded && !metered.complete,
           upstreamStatus: status,
           at: new Date(),
         };
-        this.enqueue({ start, call });
+        this.enqueue({ start, call, priced });
       },
       abandon: () => {
         done = true;
@@ -138,12 +143,16 @@ export class CallRecorder {
     let results: RecordedCall[];
     const started = performance.now();
     let refusals = 0;
+    const price = reportedModelPricing(
+      this.prices.lookUp,
+      batch.map(({ start, priced }) => ({ organizationId: start.session.organizationId, priced })),
+    );
     for (let attempt = 1; ; attempt++) {
       try {
         results = await recordModelCalls(
           this.db,
           batch.map(({ start, call }) => ({ call, session: start.session })),
-          { platformMarkupBps: this.platformMarkupBps, price: this.prices.lookUp },
+          { platformMarkupBps: this.platformMarkupBps, price },
         );
         break;
       } catch (error) {
@@ -180,7 +189,28 @@ export class CallRecorder {
           result.costMicroUsd,
         );
     }
-    await Promise.all(results.map((result, index) => this.afterRecorded(batch[index]!.start, result)));
+    await Promise.all([
+      this.flagModels(batch),
+      ...results.map((result, index) => this.afterRecorded(batch[index]!.start, result)),
+    ]);
+  }
+
+  /**
+   * A second statement, since the ledger's own (core's record-call-sql.ts) does not take the
+   * requested model: the flag only marks an entry for review, the amount is already right.
+   */
+  private async flagModels(batch: QueuedCall[]): Promise<void> {
+    const flagged = batch.flatMap(({ call, priced }) =>
+      priced.requestedModel
+        ? [{ idempotencyKey: usageIdempotencyKey(call.requestId), requestedModel: priced.requestedModel }]
+        : [],
+    );
+    try {
+      await flagReportedModels(this.db, flagged);
+    } catch (error) {
+      for (const { idempotencyKey } of flagged)
+        this.logger.warn({ idempotencyKey, err: String(error) }, "flagging the reported model failed");
+    }
   }
 
   /** What follows a recorded call; its failures are logged, never a reason to record it again. */

@@ -1,6 +1,7 @@
 // Where each provider's API lives and how it wants its key. The sandbox's OpenCode is configured
 // with `<studio>/api/llm/<provider>` + the provider's usual path prefix as its base URL, so the
 // gateway forwards the rest of the path unchanged.
+import type { WireFormat } from "./metering/types.ts";
 
 export type GatewayProvider = "xai" | "anthropic" | "openai" | "google" | "openrouter" | "custom";
 
@@ -35,14 +36,24 @@ export function upstreamAuthHeaders(
   return { authorization: `Bearer ${apiKey}` };
 }
 
-/** The session token the sandbox sent, from whichever header its SDK uses. */
-export function callerToken(headers: Record<string, string | string[] | undefined>, url: URL): string | null {
-  const authorization = headers.authorization;
-  if (typeof authorization === "string" && authorization.startsWith("Bearer "))
-    return authorization.slice(7).trim();
-  for (const name of ["x-api-key", "x-goog-api-key"]) {
+/**
+ * The session token the sandbox sent, where the wire format's own client sends it: a bearer token
+ * for the OpenAI-style formats, `x-api-key` for Anthropic's (whose SDK can also send a bearer
+ * token), `x-goog-api-key` or the `key` query parameter for Google's. Never from the URL anywhere
+ * else: a URL is what a page elsewhere can make a browser send (issue 16).
+ */
+export function callerToken(
+  format: WireFormat,
+  headers: Record<string, string | string[] | undefined>,
+  url: URL,
+): string | null {
+  const header = (name: string) => {
     const value = headers[name];
-    if (typeof value === "string" && value) return value.trim();
-  }
-  return url.searchParams.get("key");
+    return typeof value === "string" && value.trim() ? value.trim() : null;
+  };
+  const authorization = header("authorization");
+  const bearer = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() || null : null;
+  if (format === "anthropic") return header("x-api-key") ?? bearer;
+  if (format === "google") return header("x-goog-api-key") ?? url.searchParams.get("key");
+  return bearer;
 }

@@ -32,7 +32,14 @@ export interface GatewayFixture {
 
 export async function startGatewayFixture(
   db: Db,
-  options: { markupBps?: number; tenantPrivateNetwork?: PrivateNetworkPolicy } = {},
+  options: {
+    markupBps?: number;
+    tenantPrivateNetwork?: PrivateNetworkPolicy;
+    /** Replaces the scripted model server as some providers' upstream (e.g. one answering oddly). */
+    upstreams?: UpstreamConfig;
+    /** Request bytes the gateway may hold at once (default: the gateway's own). */
+    requestBytes?: { total: number; perUser: number };
+  } = {},
 ): Promise<GatewayFixture> {
   await seedListPrices(db);
   const upstream = await startScriptedModelServer({ expectedKey: [PLATFORM_KEY, ORG_KEY] });
@@ -45,6 +52,7 @@ export async function startGatewayFixture(
     xai: platform(upstream.url),
     // The platform has no OpenRouter key; organisations may bring one.
     openrouter: { baseUrl: upstream.url, apiKey: null },
+    ...options.upstreams,
   };
   const keyring = newKeyring();
   const warnings: string[] = [];
@@ -55,6 +63,7 @@ export async function startGatewayFixture(
     tenantPrivateNetwork: options.tenantPrivateNetwork ?? "allow",
     logger: { warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
     platformMarkupBps: options.markupBps ?? 0,
+    ...(options.requestBytes ? { requestBytes: options.requestBytes } : {}),
   });
   const server = http.createServer((req, res) => void gateway.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -11,13 +11,12 @@ import {
   type RecordedCall,
   recordModelCalls,
   stopSession,
-  usageIdempotencyKey,
 } from "@studio/core";
 import { type Db, isConnectionError } from "@studio/db";
 import type { GatewayAccess, GatewaySession } from "./access.ts";
 import { estimateUsage, type MeteredUsage, type UsageMeter } from "./metering/index.ts";
 import { PriceCache } from "./price-cache.ts";
-import { flagReportedModels, type PricedModel, pricedModel, reportedModelPricing } from "./reported-model.ts";
+import { type PricedModel, pricedModel, reportedModelPricing } from "./reported-model.ts";
 import type { GatewayProvider } from "./upstreams.ts";
 
 export interface RecorderLogger {
@@ -104,6 +103,7 @@ export class CallRecorder {
           requestId: start.requestId,
           sessionId: start.session.id,
           model: priced.model,
+          requestedModel: priced.requestedModel,
           ...usage,
           estimated: succeeded && !metered.complete,
           upstreamStatus: status,
@@ -189,28 +189,7 @@ export class CallRecorder {
           result.costMicroUsd,
         );
     }
-    await Promise.all([
-      this.flagModels(batch),
-      ...results.map((result, index) => this.afterRecorded(batch[index]!.start, result)),
-    ]);
-  }
-
-  /**
-   * A second statement, since the ledger's own (core's record-call-sql.ts) does not take the
-   * requested model: the flag only marks an entry for review, the amount is already right.
-   */
-  private async flagModels(batch: QueuedCall[]): Promise<void> {
-    const flagged = batch.flatMap(({ call, priced }) =>
-      priced.requestedModel
-        ? [{ idempotencyKey: usageIdempotencyKey(call.requestId), requestedModel: priced.requestedModel }]
-        : [],
-    );
-    try {
-      await flagReportedModels(this.db, flagged);
-    } catch (error) {
-      for (const { idempotencyKey } of flagged)
-        this.logger.warn({ idempotencyKey, err: String(error) }, "flagging the reported model failed");
-    }
+    await Promise.all(results.map((result, index) => this.afterRecorded(batch[index]!.start, result)));
   }
 
   /** What follows a recorded call; its failures are logged, never a reason to record it again. */

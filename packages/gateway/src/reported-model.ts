@@ -3,7 +3,7 @@
 // So a call is priced by the model the provider's answer reports, and its ledger entry keeps the
 // requested one beside it when the two differ, for review.
 import type { PriceRow } from "@studio/core";
-import { type Db, sqlPoolOf } from "@studio/db";
+
 import type { ModelProvider } from "@studio/models";
 
 /** A date or version suffix a provider appends to the model's own name, e.g. `-2025-04-14`, `-20250929`, `-0709`, `-002`. */
@@ -69,18 +69,4 @@ export function reportedModelPricing(
     const prices = await Promise.all(fallbacks.map((name) => lookUp(organizationId, provider, name, at)));
     return prices.reduce(dearer, null);
   };
-}
-
-/** Keeps the requested model on the ledger entries of calls that ran another one. */
-export async function flagReportedModels(
-  db: Db,
-  flagged: { idempotencyKey: string; requestedModel: string }[],
-): Promise<void> {
-  if (flagged.length === 0) return;
-  await sqlPoolOf(db).query(
-    `UPDATE ledger_entries l SET requested_model = f.requested_model
-     FROM unnest($1::text[], $2::text[]) AS f(idempotency_key, requested_model)
-     WHERE l.idempotency_key = f.idempotency_key`,
-    [flagged.map((call) => call.idempotencyKey), flagged.map((call) => call.requestedModel)],
-  );
 }

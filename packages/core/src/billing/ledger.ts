@@ -18,8 +18,10 @@ export interface MeteredCall {
   /** The gateway's request id: one ledger entry per id, however often it is recorded. */
   requestId: string;
   sessionId: string;
-  /** The model the call asked for (the upstream's name for it). */
+  /** The model the call is priced as: the one the provider reports it ran (the upstream's name). */
   model: string;
+  /** The model the call asked for, when the provider reports running another one (a flag). */
+  requestedModel?: string | null;
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;

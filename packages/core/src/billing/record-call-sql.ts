@@ -30,6 +30,7 @@ export type RecordCallParams = Pick<
   MeteredCall,
   | "sessionId"
   | "model"
+  | "requestedModel"
   | "inputTokens"
   | "outputTokens"
   | "cachedTokens"
@@ -79,6 +80,7 @@ export function recordCallsValues(calls: RecordCallParams[]): unknown[] {
     column((c) => int8(c.cachedInputPerMTok)),
     column((c) => c.markupBps),
     column((c) => c.at),
+    column((c) => c.requestedModel ?? null),
   ];
 }
 
@@ -95,10 +97,10 @@ export const RECORD_CALLS_SQL = `
     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[],
       $7::model_provider[], $8::text[], $9::key_source[], $10::int[], $11::int[], $12::int[], $13::int[],
       $14::boolean[], $15::int[], $16::text[], $17::bigint[], $18::bigint[], $19::bigint[], $20::int[],
-      $21::timestamptz[])
+      $21::timestamptz[], $22::text[])
     WITH ORDINALITY AS c(organization_id, charged, user_id, session_id, cost, idempotency_key, provider,
       model, key_source, input_tokens, output_tokens, cached_tokens, reasoning_tokens, estimated,
-      upstream_status, price_id, input_per_mtok, output_per_mtok, cached_per_mtok, markup_bps, at, n)
+      upstream_status, price_id, input_per_mtok, output_per_mtok, cached_per_mtok, markup_bps, at, requested_model, n)
   ), fresh AS (
     SELECT DISTINCT ON (c.idempotency_key) c.* FROM calls c
     WHERE NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.idempotency_key = c.idempotency_key)
@@ -117,11 +119,11 @@ export const RECORD_CALLS_SQL = `
     INSERT INTO ledger_entries (organization_id, user_id, session_id, kind, amount_micro_usd, cost_micro_usd,
       balance_after_micro_usd, idempotency_key, provider, model, key_source, input_tokens, output_tokens,
       cached_tokens, reasoning_tokens, usage_estimated, upstream_status, price_id, input_price_per_mtok,
-      output_price_per_mtok, cached_price_per_mtok, markup_bps, created_at)
+      output_price_per_mtok, cached_price_per_mtok, markup_bps, created_at, requested_model)
     SELECT organization_id, user_id, session_id, 'usage', -charged, cost, balance_after, idempotency_key,
       provider, model, key_source, input_tokens, output_tokens, cached_tokens, reasoning_tokens, estimated,
       upstream_status, price_id, input_per_mtok, output_per_mtok, cached_per_mtok, markup_bps,
-      at AT TIME ZONE 'UTC'
+      at AT TIME ZONE 'UTC', requested_model
     FROM charged ORDER BY n
   ), per_session AS (
     SELECT session_id, count(*)::int AS calls, sum(input_tokens)::bigint AS input_tokens,

@@ -47,12 +47,3 @@ export function classify(message: unknown): MessageKind {
 export function idKey(id: JsonRpcId | null): string {
   return JSON.stringify(id);
 }
-
-export function toRpcErrorObject(error: unknown): JsonRpcErrorObject {
-  const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
-  return {
-    code: typeof e.code === "number" ? e.code : -32603,
-    message: typeof e.message === "string" ? e.message : "unknown JSON-RPC error",
-    ...(e.data !== undefined ? { data: e.data } : {}),
-  };
-}

@@ -34,9 +34,6 @@ const COLUMNS: [name: string, value: Prisma.Sql][] = [
   ["balance_after_usd", usd(Prisma.sql`e.balance_after_micro_usd`)],
   ["reason", typed(Prisma.sql`e.reason`)],
 ];
-
-export const LEDGER_CSV_HEADER = COLUMNS.map(([name]) => name);
-
 /**
  * The export's query: the filter's entries, newest first. Throws FORBIDDEN, before anything is
  * opened, when the viewer may not see the filter's scope.

@@ -45,28 +45,3 @@ export function highlight(code: string, language: string | undefined): string | 
   if (!language || !hljs.getLanguage(language)) return null;
   return hljs.highlight(code, { language, ignoreIllegals: true }).value;
 }
-
-const extensions: Record<string, string> = {
-  ts: "typescript",
-  tsx: "typescript",
-  js: "javascript",
-  jsx: "javascript",
-  mjs: "javascript",
-  json: "json",
-  css: "css",
-  html: "xml",
-  md: "markdown",
-  py: "python",
-  go: "go",
-  rs: "rust",
-  sql: "sql",
-  yml: "yaml",
-  yaml: "yaml",
-  sh: "bash",
-};
-
-/** The language of a file by its extension, for diffs and file contents. */
-export function languageOfPath(path: string): string | undefined {
-  const extension = path.split(".").pop()?.toLowerCase() ?? "";
-  return extensions[extension];
-}

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 
@@ -12,6 +13,12 @@ describe("configuration", () => {
       signUps: "open",
     });
     expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it("starts one sandbox per core at once unless PROVISIONING_CONCURRENCY says otherwise", () => {
+    expect(loadConfig({}).provisioningConcurrency).toBe(Math.max(1, os.availableParallelism()));
+    expect(loadConfig({ PROVISIONING_CONCURRENCY: "3" }).provisioningConcurrency).toBe(3);
+    expect(() => loadConfig({ PROVISIONING_CONCURRENCY: "0" })).toThrow(/PROVISIONING_CONCURRENCY/);
   });
 
   it("turns on secure cookies in production and normalises PUBLIC_URL to an origin", () => {

@@ -2,6 +2,7 @@
 import path from "node:path";
 import { type PrivateNetworkPolicy, type SignUpPolicy, specialAddressKind } from "@studio/core";
 import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from "@studio/gateway";
+import { defaultProvisioningConcurrency } from "@studio/runner";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
 
@@ -47,6 +48,11 @@ const envSchema = z.object({
   /** The studio as a sandbox reaches it, for the model gateway (E2B needs a public URL). */
   GATEWAY_PUBLIC_URL: z.url().optional(),
   SESSION_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(15),
+  /**
+   * Sandboxes one replica starts at once; the rest wait in its queue, in order. A start keeps about
+   * a core busy, so the default is one per core (see defaultProvisioningConcurrency).
+   */
+  PROVISIONING_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
   XAI_API_KEY: z.string().optional(),
   XAI_BASE_URL: z.url().optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
@@ -104,6 +110,8 @@ export interface Config {
   /** Base URL of the model gateway as sandboxes reach it; derived from the listening port when null. */
   gatewayPublicUrl: string | null;
   leaseMs: number;
+  /** Sandboxes one replica starts at once (PROVISIONING_CONCURRENCY, default one per core). */
+  provisioningConcurrency: number;
   /** Platform keys and upstream URLs per provider (the gateway's upstreams). */
   upstreams: UpstreamConfig;
   /** Where provider keys' master key comes from. */
@@ -182,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     opencodeBin: e.OPENCODE_BIN ?? null,
     gatewayPublicUrl: e.GATEWAY_PUBLIC_URL ? e.GATEWAY_PUBLIC_URL.replace(/\/+$/, "") : null,
     leaseMs: e.SESSION_LEASE_SECONDS * 1000,
+    provisioningConcurrency: e.PROVISIONING_CONCURRENCY ?? defaultProvisioningConcurrency(),
     upstreams: upstreamsFrom(e),
     masterKey: e.STUDIO_MASTER_KEY
       ? { kind: "value", base64: e.STUDIO_MASTER_KEY }

@@ -10,7 +10,7 @@
 // killed in the middle of its shutdown, its sandboxes left running with nobody to end them.
 import path from "node:path";
 import { configurePasswordHashing, seedListPrices } from "@studio/core";
-import { createDb } from "@studio/db";
+import { createDb, isConnectionError } from "@studio/db";
 import { applyMigrations } from "@studio/db/migrate";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
 import { createStudioServer } from "./app.ts";
@@ -32,11 +32,37 @@ const { keyring, createdFile } = loadKeyring(config);
 let postgres: EmbeddedPostgresHandle | null = null;
 let databaseUrl = config.databaseUrl;
 if (!databaseUrl) {
-  postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, "postgres") });
+  const log = logger.child({ component: "postgres" });
+  postgres = await startEmbeddedPostgres({
+    dataDir: path.join(config.dataDir, "postgres"),
+    // Nothing else would start it again: a dead cluster is an outage the sessions ride out
+    // (`/api/health` says "degraded" meanwhile), not the end of the studio.
+    supervise: {
+      onDown: (pid) => log.error({ pid }, "embedded PostgreSQL stopped; starting it again"),
+      onRestartFailed: (attempt, error, retryInMs) =>
+        log.warn({ attempt, retryInMs, err: (error as Error).message }, "embedded PostgreSQL did not start"),
+      onRestarted: (pid, attempts, downForMs) =>
+        log.info({ pid, attempts, downForMs }, "embedded PostgreSQL is back"),
+    },
+  });
   databaseUrl = postgres.url;
 }
 
-const migrations = await applyMigrations(databaseUrl);
+// An external database that is not up yet (restarting, failing over, started alongside the studio)
+// is waited for, as the runners wait for it later; anything else stops the start.
+async function migrateOnceReachable(url: string) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await applyMigrations(url);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      const retryInMs = Math.min(500 * 2 ** attempt, 10_000);
+      logger.warn({ err: (error as Error).message, retryInMs }, "waiting for the database");
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
+  }
+}
+const migrations = await migrateOnceReachable(databaseUrl);
 const db = createDb(databaseUrl);
 await seedListPrices(db);
 let listeningPort = config.port;
@@ -97,6 +123,8 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
+  // The signal may have reached PostgreSQL too: its exit from now on is no death to recover from.
+  postgres?.unsupervise();
   logger.info({ signal }, "stopping");
   // A signal to the whole process group has reached the embedded PostgreSQL too, which now refuses
   // new connections: no step may hold up the ones after it, and `runtime.stop` ends the sandboxes

@@ -113,6 +113,7 @@ export async function createSessionRuntime({
     listener,
     logger: logger.child({ component: "runner" }),
     leaseMs: config.leaseMs,
+    provisioningConcurrency: config.provisioningConcurrency,
     async workspaceFor(session: SessionRow, gatewayToken: string) {
       const { toolPermissions } = await organizationPolicy(session.organizationId);
       // OpenCode talks to where the calls go: OpenRouter (with its model name) when the key is one.

@@ -27,8 +27,11 @@ export type { AcpClientOptions, RequestOptions } from "./types.ts";
 
 /** Errors that prove a POST never reached the server, so no SSE copy will ever come. */
 const NOT_DELIVERED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-/** A DELETE failing with these met no server: the connection was refused, or closed unanswered. */
-const SERVER_GONE = new Set(["ECONNREFUSED", "ECONNRESET", "UND_ERR_SOCKET"]);
+/**
+ * A DELETE failing with these met no server: the connection was refused or closed unanswered, or
+ * (a sandbox reached through its socket) the socket is gone or its forwarder found nothing behind it.
+ */
+const SERVER_GONE = new Set(["ECONNREFUSED", "ECONNRESET", "UND_ERR_SOCKET", "EPIPE", "ENOENT"]);
 
 export class AcpClient {
   readonly serverId: string;
@@ -75,6 +78,18 @@ export class AcpClient {
     return this.#stream.lastEventId;
   }
 
+  /**
+   * Delivers the stream again from just after `eventId` (null: from the server's whole buffer):
+   * messages not yet consumed are dropped and the stream reconnects with that `Last-Event-ID`.
+   * sandbox-agent keeps its last 1024 messages, so a consumer that lost what it was given (its
+   * store went away) gets it back once, in order, as long as no more than that came meanwhile.
+   */
+  rewind(eventId: string | number | null): void {
+    if (this.#closed) return;
+    this.#queue.clear();
+    this.#stream.rewind(eventId === null || eventId === "" ? null : Number(eventId));
+  }
+
   get agentExited(): boolean {
     return this.#exited !== null;
   }
@@ -110,13 +125,18 @@ export class AcpClient {
     return result;
   }
 
-  newSession(cwd: string, mcpServers: unknown[] = []): Promise<NewSessionResult> {
-    return this.request<NewSessionResult>("session/new", { cwd, mcpServers });
+  newSession(cwd: string, mcpServers: unknown[] = [], options?: RequestOptions): Promise<NewSessionResult> {
+    return this.request<NewSessionResult>("session/new", { cwd, mcpServers }, options);
   }
 
   /** Replays the session's history as session/update notifications, then resolves. */
-  loadSession(sessionId: string, cwd: string, mcpServers: unknown[] = []): Promise<LoadSessionResult> {
-    return this.request<LoadSessionResult>("session/load", { sessionId, cwd, mcpServers });
+  loadSession(
+    sessionId: string,
+    cwd: string,
+    mcpServers: unknown[] = [],
+    options?: RequestOptions,
+  ): Promise<LoadSessionResult> {
+    return this.request<LoadSessionResult>("session/load", { sessionId, cwd, mcpServers }, options);
   }
 
   prompt(sessionId: string, prompt: AcpContentBlock[], options: RequestOptions = {}): Promise<PromptResult> {
@@ -154,6 +174,7 @@ export class AcpClient {
     if (this.#closed) return Promise.reject(new AcpClosedError("ACP client is closed"));
     if (this.#exited) return Promise.reject(this.#exited);
     const id = this.#nextId++;
+    options.onId?.(id);
     const post = new AbortController();
     const timeoutMs = options.timeoutMs ?? this.#options.requestTimeoutMs ?? 5 * 60 * 1000;
     // Once either copy settled it, the POST body is not needed: drop the connection.

@@ -32,6 +32,11 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     }
   }
 
+  /** Drops what is buffered and not yet consumed (a rewind will deliver it again). */
+  clear(): void {
+    this.#items.length = 0;
+  }
+
   get size(): number {
     return this.#items.length;
   }

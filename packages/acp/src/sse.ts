@@ -33,6 +33,8 @@ export class SseStream {
   #connection: AbortController | null = null;
   #connected = false;
   #running: Promise<void> | null = null;
+  /** Bumped by rewind(): whatever a connection opened before it still delivers is dropped. */
+  #generation = 0;
 
   constructor(private readonly options: SseStreamOptions) {
     this.#lastSeq = options.lastEventId;
@@ -49,6 +51,17 @@ export class SseStream {
 
   start(): void {
     this.#running ??= this.#run();
+  }
+
+  /**
+   * Reads the stream again after `afterSeq` (null: the server's whole buffer): the current
+   * connection is dropped and the next one asks for `Last-Event-ID: afterSeq`. For a consumer that
+   * could not store what it was given (its database went away) and resumes from what it stored.
+   */
+  rewind(afterSeq: number | null): void {
+    this.#generation += 1;
+    this.#lastSeq = afterSeq;
+    this.#connection?.abort();
   }
 
   /** Stops for good; resolves once the read loop has exited. */
@@ -69,7 +82,12 @@ export class SseStream {
       } catch (error) {
         if (this.#stopped) break;
         if (error instanceof FatalStreamError) {
-          this.options.logger.error({ err: error.cause }, "acp sse: stream refused for good");
+          // A 404 is the ACP server gone (deleted, or its sandbox-agent restarted): after a stop the
+          // studio asked for, that is expected, and only the consumer, told through onFatal, knows
+          // which it was. Other refusals (a bad token, a bad request) are the studio's own errors.
+          if (isServerGone(error.cause))
+            this.options.logger.debug({ err: error.cause }, "acp sse: the ACP server is gone");
+          else this.options.logger.error({ err: error.cause }, "acp sse: stream refused for good");
           this.#stopped = true;
           this.options.onFatal(error.cause);
           break;
@@ -90,6 +108,7 @@ export class SseStream {
   async #connectOnce(): Promise<boolean> {
     const connection = new AbortController();
     this.#connection = connection;
+    const generation = this.#generation;
     const headers: Record<string, string> = { ...this.options.headers, accept: "text/event-stream" };
     if (this.#lastSeq !== null) headers["last-event-id"] = String(this.#lastSeq);
     const response = await this.options.fetch(this.options.url, { headers, signal: connection.signal });
@@ -103,7 +122,9 @@ export class SseStream {
     this.options.logger.debug({ lastEventId: this.#lastSeq }, "acp sse: connected");
 
     const parser = createParser({
-      onEvent: (event) => this.#handle(event.id, event.data),
+      onEvent: (event) => {
+        if (generation === this.#generation) this.#handle(event.id, event.data);
+      },
       onError: (error) => this.options.logger.warn({ err: error }, "acp sse: unparsable line"),
     });
     const decoder = new TextDecoder();
@@ -148,6 +169,10 @@ export class SseStream {
     if (seq !== null) this.#lastSeq = seq;
     this.options.onEvent(eventId ?? "", data);
   }
+}
+
+function isServerGone(error: Error): boolean {
+  return (error as { status?: number }).status === 404;
 }
 
 class FatalStreamError extends Error {

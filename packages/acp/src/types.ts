@@ -38,6 +38,11 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Stops waiting (rejects with the abort reason). It does not stop the agent: send cancel(). */
   signal?: AbortSignal;
+  /**
+   * Told the request's JSON-RPC id before it is sent: the SSE copy of its response, read again
+   * after a rewind or a restart, is recognised by it.
+   */
+  onId?: (id: number) => void;
 }
 
 /** What a prompt is made of (ACP ContentBlock); opencode accepts text, images and resources. */

@@ -46,10 +46,22 @@ describe("isConnectionError", () => {
         new Error("query failed", { cause: new Error("Connection terminated unexpectedly") }),
       ),
     ).toBe(true);
+    // A restarting cluster, as Prisma reports it (the SQLSTATE only in the message).
+    expect(
+      isConnectionError(
+        new Error("Database error. Code: `57P03`. Message: `the database system is starting up`"),
+      ),
+    ).toBe(true);
+    expect(
+      isConnectionError(Object.assign(new Error("connect ENOENT /tmp/.s.PGSQL.5432"), { code: "ENOENT" })),
+    ).toBe(true);
   });
 
   it("is false for a statement PostgreSQL refused, and for anything else", () => {
     expect(isConnectionError(reported("23503"))).toBe(false);
+    expect(isConnectionError(new Error("Database error. Code: `23505`. Message: `duplicate key`"))).toBe(
+      false,
+    );
     expect(isConnectionError(new TypeError("Cannot read properties of undefined"))).toBe(false);
     expect(isConnectionError(null)).toBe(false);
   });

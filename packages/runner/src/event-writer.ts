@@ -5,7 +5,7 @@
 // append, whatever the load, where a fixed time window would add its whole length to every event.
 import type { StudioEvent } from "@studio/acp/events";
 import type { AppendBatch } from "@studio/core";
-import { type Db, sqlPoolOf } from "@studio/db";
+import { type Db, isConnectionError, sqlPoolOf } from "@studio/db";
 import { type AppendQueue, type AppendSource, appendQueueOf } from "./append-queue.ts";
 import { coalesceChunks } from "./coalesce.ts";
 
@@ -15,6 +15,12 @@ export class EventWriter implements AppendSource {
   /** A batch of ours is queued or being written: new events wait for it in `buffer`. */
   private busy = false;
   private failure: Error | null = null;
+  /**
+   * The database went away under a batch: whether it committed is unknown, so what was queued is
+   * dropped and later pushes are ignored until `resume()`. The runner then reads the agent's stream
+   * again from the cursor the database holds, which regenerates exactly what did not commit.
+   */
+  private lost: Error | null = null;
   private idleWaiters: Array<() => void> = [];
   private readonly queue: AppendQueue;
 
@@ -22,6 +28,7 @@ export class EventWriter implements AppendSource {
     db: Db,
     readonly sessionId: string,
     private readonly onError: (error: Error) => void,
+    private readonly onLost: (error: Error) => void = onError,
   ) {
     this.queue = appendQueueOf(sqlPoolOf(db));
   }
@@ -32,7 +39,7 @@ export class EventWriter implements AppendSource {
    */
   push(events: StudioEvent[], agentCursor?: string) {
     if (this.failure) throw this.failure;
-    if (events.length === 0) return;
+    if (this.lost || events.length === 0) return;
     this.buffer.push(...events);
     if (agentCursor !== undefined) this.cursor = agentCursor;
     if (!this.busy) {
@@ -43,10 +50,19 @@ export class EventWriter implements AppendSource {
 
   /** Resolves when everything pushed so far is stored. */
   async flushed(): Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.failure ?? this.lost) throw this.failure ?? this.lost;
     if (!this.busy) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    if (this.failure) throw this.failure;
+    if (this.failure ?? this.lost) throw this.failure ?? this.lost;
+  }
+
+  /** The database answers again and the runner has rewound the stream: pushes are stored again. */
+  resume() {
+    this.lost = null;
+  }
+
+  get isLost(): boolean {
+    return this.lost !== null;
   }
 
   /** Called by the queue when a statement is about to carry our batch. */
@@ -58,7 +74,11 @@ export class EventWriter implements AppendSource {
 
   /** Called by the queue when that statement finished. */
   settle(error: Error | null) {
-    if (error) {
+    if (error && isConnectionError(error)) {
+      this.lost = error;
+      this.buffer = [];
+      this.onLost(error);
+    } else if (error) {
       this.failure = error;
       this.onError(error);
     } else if (this.buffer.length > 0) {

@@ -4,5 +4,6 @@ export { coalesceChunks } from "./coalesce.ts";
 export { EventWriter } from "./event-writer.ts";
 export type { RunnerLogger } from "./logger.ts";
 export { RunnerManager, type RunnerManagerOptions } from "./manager.ts";
+export { defaultProvisioningConcurrency, ProvisioningQueue } from "./provisioning-queue.ts";
 export type { SessionRow } from "./session-row.ts";
 export { type RunnerDeps, SessionRunner } from "./session-runner.ts";

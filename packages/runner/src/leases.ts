@@ -5,26 +5,41 @@ import type { Db } from "@studio/db";
 export interface ClaimedSession {
   id: string;
   status: "provisioning" | "ready" | "active" | "idle";
+  createdAt: Date;
 }
 
+/**
+ * Claims sessions whose lease is free, oldest first. Sessions still to be provisioned are counted
+ * apart (`provisioning`): each costs a sandbox start, and a replica takes on only as many as it can
+ * start soon, leaving the rest to replicas with free slots. Live sessions (a takeover, a re-attach)
+ * have their own limit, so a long provisioning queue never keeps a running turn waiting.
+ */
 export async function claimExpiredLeases(
   db: Db,
   runnerId: string,
   leaseMs: number,
-  limit: number,
+  limits: { live: number; provisioning: number },
 ): Promise<ClaimedSession[]> {
-  return db.$queryRaw<ClaimedSession[]>`
+  const claim = (statuses: string[], limit: number) =>
+    limit <= 0
+      ? Promise.resolve([])
+      : db.$queryRaw<ClaimedSession[]>`
     UPDATE studio_sessions SET runner_id = ${runnerId},
       runner_lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
     WHERE id IN (
       SELECT id FROM studio_sessions
-      WHERE status IN ('provisioning', 'ready', 'active', 'idle')
+      WHERE status::text = ANY(${statuses}::text[])
         AND (runner_lease_expires_at IS NULL OR runner_lease_expires_at < now())
       ORDER BY created_at
       FOR UPDATE SKIP LOCKED
       LIMIT ${limit}
     )
-    RETURNING id, status::text AS status`;
+    RETURNING id, status::text AS status, created_at AS "createdAt"`;
+  const live = await claim(["ready", "active", "idle"], limits.live);
+  const provisioning = await claim(["provisioning"], limits.provisioning);
+  // UPDATE … RETURNING keeps no order: the queue is served oldest first.
+  provisioning.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  return [...live, ...provisioning];
 }
 
 /**

@@ -1,10 +1,13 @@
 // One per server process: claims sessions whose lease is free, runs a SessionRunner for each,
-// renews the leases it holds, routes commands announced by NOTIFY, and stops idle sessions.
+// renews the leases it holds, routes commands announced by NOTIFY, and stops idle sessions. New
+// sessions start through the replica's ProvisioningQueue, a few at a time.
 import { applyTransitionInTx, COMMANDS_CHANNEL, cancelOpenWork, newId } from "@studio/core";
 import type { NotificationListener } from "@studio/db/notifications";
 import { LocalSandboxProvider } from "@studio/sandbox";
+import { EventWriter } from "./event-writer.ts";
 import { claimExpiredLeases, idleExpired, releaseLeases, renewLeases } from "./leases.ts";
 import type { RunnerLogger } from "./logger.ts";
+import { defaultProvisioningConcurrency, ProvisioningQueue, queueStepLabel } from "./provisioning-queue.ts";
 import { type RunnerDeps, SessionRunner } from "./session-runner.ts";
 
 export interface RunnerManagerOptions extends RunnerDeps {
@@ -13,7 +16,12 @@ export interface RunnerManagerOptions extends RunnerDeps {
   leaseMs?: number;
   /** How often leases are claimed and renewed, and idle timers checked. */
   tickMs?: number;
+  /** Sandboxes this replica starts at once; the rest wait in its queue. Default: one per core. */
+  provisioningConcurrency?: number;
 }
+
+/** Live sessions claimed per tick (takeovers, re-attaches): no sandbox start, so not queued. */
+const LIVE_CLAIMS_PER_TICK = 20;
 
 export class RunnerManager {
   readonly runnerId = `runner-${newId()}`;
@@ -24,6 +32,11 @@ export class RunnerManager {
   private ticking = false;
   private stopping = false;
   private currentTick: Promise<void> | null = null;
+  /** A tick was asked for while one ran (a slot freed mid-tick): run another right after. */
+  private tickAgain = false;
+  readonly provisioning: ProvisioningQueue;
+  /** Sessions waiting in the provisioning queue: aborted when their runner is ended meanwhile. */
+  private readonly queued = new Map<string, AbortController>();
   private unsubscribe: (() => void) | null = null;
   private readonly log: RunnerLogger;
 
@@ -31,6 +44,9 @@ export class RunnerManager {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.tickMs = options.tickMs ?? Math.min(2_000, this.leaseMs / 3);
     this.log = options.logger;
+    this.provisioning = new ProvisioningQueue(
+      options.provisioningConcurrency ?? defaultProvisioningConcurrency(),
+    );
   }
 
   async start() {
@@ -80,9 +96,17 @@ export class RunnerManager {
   }
 
   private tick(): Promise<void> {
-    if (this.ticking || this.stopping) return this.currentTick ?? Promise.resolve();
+    if (this.ticking || this.stopping) {
+      if (this.ticking) this.tickAgain = true;
+      return this.currentTick ?? Promise.resolve();
+    }
     this.ticking = true;
-    this.currentTick = this.runTick().finally(() => {
+    this.currentTick = (async () => {
+      do {
+        this.tickAgain = false;
+        await this.runTick();
+      } while (this.tickAgain && !this.stopping);
+    })().finally(() => {
       this.ticking = false;
     });
     return this.currentTick;
@@ -95,6 +119,7 @@ export class RunnerManager {
       for (const [sessionId, runner] of this.runners) {
         if (!held.has(sessionId) || runner.isStopped) {
           this.runners.delete(sessionId);
+          this.queued.get(sessionId)?.abort(new Error("ended while waiting for a free slot"));
           // Stopped through the API, failed, or taken by another replica: tear down only when ended.
           const row = await db.studioSession.findUnique({
             where: { id: sessionId },
@@ -105,7 +130,11 @@ export class RunnerManager {
       }
       // Stopping: claiming now would start runners after the others were told to stop.
       if (this.stopping) return;
-      for (const claimed of await claimExpiredLeases(db, this.runnerId, this.leaseMs, 20)) {
+      const claims = await claimExpiredLeases(db, this.runnerId, this.leaseMs, {
+        live: LIVE_CLAIMS_PER_TICK,
+        provisioning: this.provisioning.claimBudget(),
+      });
+      for (const claimed of claims) {
         const previous = this.runners.get(claimed.id);
         if (previous && !previous.isStopped) continue;
         // Resumed right after a stop: the old runner's teardown finishes before the new one starts.
@@ -113,7 +142,7 @@ export class RunnerManager {
         const runner = new SessionRunner(this.options, claimed.id);
         this.runners.set(claimed.id, runner);
         this.log.info({ sessionId: claimed.id, status: claimed.status }, "running session");
-        this.background(runner.start());
+        this.background(claimed.status === "provisioning" ? this.startQueued(runner) : runner.start());
       }
       for (const sessionId of await idleExpired(db, this.runnerId)) await this.stopIdle(sessionId);
       for (const runner of this.runners.values()) {
@@ -122,6 +151,59 @@ export class RunnerManager {
       }
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, "runner tick failed");
+    }
+  }
+
+  /**
+   * A new (or resumed) session's start, once a slot is free. While it waits, its provisioning card
+   * says how many are ahead; the step is written through a writer of its own, flushed before the
+   * runner's first event, so the log keeps the order. The slot is held until the agent is ready (or
+   * the start failed): the agent's own start is most of the cost.
+   */
+  private async startQueued(runner: SessionRunner) {
+    const { sessionId } = runner;
+    const writer = new EventWriter(this.options.db, sessionId, (error) =>
+      this.log.warn({ sessionId, err: error.message }, "queue step not recorded"),
+    );
+    // A step that cannot be recorded (the database away) is logged by the writer; the wait goes on.
+    const step = (ahead: number | null) => {
+      try {
+        writer.push([
+          {
+            type: "provisioning",
+            step: "queue",
+            label: queueStepLabel(ahead),
+            state: ahead === null ? "completed" : "started",
+            detail: null,
+          },
+        ]);
+      } catch {}
+    };
+    const abort = new AbortController();
+    this.queued.set(sessionId, abort);
+    let waited = false;
+    let release: () => void;
+    try {
+      release = await this.provisioning.acquire({
+        signal: abort.signal,
+        onAhead: (ahead) => {
+          waited = true;
+          step(ahead);
+        },
+      });
+    } catch {
+      return; // ended while waiting: the runner's teardown did the rest
+    } finally {
+      this.queued.delete(sessionId);
+    }
+    try {
+      if (waited) step(null);
+      await writer.flushed().catch(() => {});
+      if (!runner.isStopped) await runner.start();
+    } finally {
+      release();
+      // The next session in line (on this replica, or not yet claimed by any) gets the slot now.
+      if (!this.stopping) void this.tick();
     }
   }
 
@@ -171,6 +253,7 @@ export class RunnerManager {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
+    for (const wait of this.queued.values()) wait.abort(new Error("the replica is stopping"));
     // A tick under way may be claiming sessions: its runners must be among those stopped, and it
     // must not claim back the leases handed back below (their runners would start on a provider
     // that has shut down, and record the sessions as failed).

@@ -19,6 +19,12 @@ export interface RunnerDeps {
   ): Promise<{ files: WorkspaceFile[]; env: Record<string, string> }>;
 }
 
+export interface TurnState {
+  id: string;
+  /** The prompt command it completes (null after a takeover found none). */
+  commandId: bigint | null;
+}
+
 export interface RunnerState {
   connection: AgentConnection | null;
   /**
@@ -28,7 +34,12 @@ export interface RunnerState {
    */
   attached: boolean;
   /** The running turn and the prompt command it completes (null after a takeover found none). */
-  turn: { id: string; commandId: bigint | null } | null;
+  turn: TurnState | null;
+  /**
+   * The JSON-RPC id of each prompt this runner sent, by turn: only the response to the turn's own
+   * prompt ends it (a late SSE copy of an earlier turn's response must not end the next one).
+   */
+  promptRequestIds: Map<string, number>;
   stopped: boolean;
   /** While session/load replays the conversation on the stream; the replay is not stored again. */
   loadingHistory: boolean;
@@ -45,6 +56,7 @@ export function initialRunnerState(): RunnerState {
     connection: null,
     attached: false,
     turn: null,
+    promptRequestIds: new Map(),
     stopped: false,
     loadingHistory: false,
     agentRestarts: 0,

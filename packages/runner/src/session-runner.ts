@@ -27,6 +27,7 @@ import {
 import type { RunnerLogger } from "./logger.ts";
 import { initialRunnerState, type RunnerContext, type RunnerDeps } from "./runner-state.ts";
 import { loadSessionRow, type SessionRow } from "./session-row.ts";
+import { isDatabaseAway, recoverFromOutage } from "./store-recovery.ts";
 import { endTurn, startTurn } from "./turns.ts";
 
 export type { RunnerDeps } from "./runner-state.ts";
@@ -44,6 +45,8 @@ export class SessionRunner {
   private readonly attachAbort = new AbortController();
   private attaching: Promise<void> | null = null;
   private readonly interactionIds = new Map<string, string>();
+  /** Set while the database is away: the stream is held, then rewound to the stored cursor. */
+  private recovering: Promise<void> | null = null;
   private readonly askedQuestions = new Set<string>();
   private readonly log: RunnerLogger;
   /** What attach.ts, turns.ts and agent-recovery.ts see of this runner. */
@@ -54,8 +57,11 @@ export class SessionRunner {
     readonly sessionId: string,
   ) {
     this.log = deps.logger;
-    this.writer = new EventWriter(deps.db, sessionId, (error) =>
-      this.log.error({ sessionId, err: error.message }, "event write failed"),
+    this.writer = new EventWriter(
+      deps.db,
+      sessionId,
+      (error) => this.log.error({ sessionId, err: error.message }, "event write failed"),
+      (error) => this.holdUntilDatabaseIsBack(error),
     );
     this.context = {
       deps,
@@ -81,8 +87,7 @@ export class SessionRunner {
     const session = await this.loadRow();
     if (!session || this.state.stopped) return;
     await requeueUnfinishedCommands(this.deps.db, this.sessionId);
-    for (const row of await pendingInteractionsOf(this.deps.db, this.sessionId))
-      this.interactionIds.set(row.agentRequestId, row.id);
+    await this.reloadInteractions();
     try {
       this.attaching =
         session.status === "provisioning"
@@ -127,12 +132,43 @@ export class SessionRunner {
       for await (const inbound of client.messages()) {
         const replaced = this.state.connection !== null && this.state.connection.client !== client;
         if (this.state.stopped || replaced) break;
-        await this.onInbound(inbound, workspaceDir);
+        // Taken before the database went away: the rewind delivers it again, after what committed.
+        if (this.recovering || this.writer.isLost) {
+          await this.recovering;
+          continue;
+        }
+        try {
+          await this.onInbound(inbound, workspaceDir);
+        } catch (error) {
+          if (!isDatabaseAway(error)) throw error;
+          this.holdUntilDatabaseIsBack(error as Error);
+        }
       }
     } catch (error) {
-      if (!this.state.stopped)
-        this.log.warn({ sessionId: this.sessionId, err: (error as Error).message }, "agent stream ended");
+      // A stream the studio ended itself (a stop, a shutdown) is no failure: only the others warn.
+      const level = this.state.stopped ? "debug" : "warn";
+      this.log[level]({ sessionId: this.sessionId, err: (error as Error).message }, "agent stream ended");
     }
+  }
+
+  /** The database went away: see store-recovery.ts. One recovery at a time. */
+  private holdUntilDatabaseIsBack(cause: Error) {
+    if (this.recovering || this.state.stopped) return;
+    const deps = { loadRow: () => this.loadRow(), reloadInteractions: () => this.reloadInteractions() };
+    this.recovering = recoverFromOutage(this.context, deps, cause)
+      .then((resumed) => {
+        if (resumed) this.background(this.drainCommands());
+      })
+      // Not an outage after all: the session fails with the reason rather than hang unseen.
+      .catch((error: Error) => this.fail(null, error))
+      .finally(() => {
+        this.recovering = null;
+      });
+  }
+
+  private async reloadInteractions() {
+    for (const row of await pendingInteractionsOf(this.deps.db, this.sessionId))
+      this.interactionIds.set(row.agentRequestId, row.id);
   }
 
   private async onInbound(inbound: AcpInbound, workspaceDir: string) {
@@ -143,16 +179,22 @@ export class SessionRunner {
     if (inbound.type === "response") {
       // History replayed by session/load precedes its response on the stream: replay ends here.
       if (inbound.method === "session/load") this.state.loadingHistory = false;
-      // A prompt sent by another replica before a takeover ends here.
+      // The turn's own prompt's response ends it here, with the response's cursor (also one whose
+      // end the database missed). A prompt another replica sent before a takeover has an id this
+      // runner never saw: its response is the only one not labelled as this client's.
+      const turn = this.state.turn;
+      const promptId = turn ? this.state.promptRequestIds.get(turn.id) : undefined;
       if (
-        inbound.method === null &&
-        this.state.turn &&
+        turn &&
+        (promptId === undefined ? inbound.method === null : String(inbound.id) === String(promptId)) &&
         inbound.result &&
         typeof inbound.result === "object" &&
         "stopReason" in inbound.result
       ) {
         const result = normalisePromptResult(inbound.result);
-        await endTurn(this.context, result.stopReason, result.inputTokens, result.outputTokens);
+        await endTurn(this.context, result.stopReason, result.inputTokens, result.outputTokens, undefined, {
+          agentCursor: inbound.eventId,
+        });
       }
       return;
     }

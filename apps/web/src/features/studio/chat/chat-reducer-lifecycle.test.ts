@@ -2,7 +2,7 @@
 // provisioning attempts, notices, context usage and metered totals.
 import { describe, expect, it } from "vitest";
 import { applyEvents, reduceEvents } from "./chat-reducer.ts";
-import type { StudioEvent } from "./chat-types.ts";
+import type { ProvisioningItem, StudioEvent } from "./chat-types.ts";
 import { kinds, numbered, textOf, turn } from "./test-events.ts";
 
 describe("turns, queue and lifecycle", () => {
@@ -86,6 +86,44 @@ describe("turns, queue and lifecycle", () => {
       steps: [{ step: "sandbox", state: "completed" }],
     });
     expect(state.status).toBe("ready");
+  });
+
+  it("shows the wait for a free slot as the attempt's first step, its place updated as it moves up", () => {
+    const queue = (label: string, state: "started" | "completed") =>
+      ({ type: "provisioning", step: "queue", label, state, detail: null }) as StudioEvent;
+    const events = numbered([
+      { type: "status_changed", from: "provisioning", to: "provisioning", reason: "Session created" },
+      queue("Waiting for a free slot (3 ahead)", "started"),
+      queue("Waiting for a free slot (2 ahead)", "started"),
+    ]);
+    const waiting = reduceEvents(events);
+    expect(waiting.items).toHaveLength(1);
+    expect(waiting.items[0]).toMatchObject({
+      outcome: "running",
+      steps: [{ step: "queue", label: "Waiting for a free slot (2 ahead)", state: "running", endedAt: null }],
+    });
+    const queueStep = (state: typeof waiting) => (state.items[0] as ProvisioningItem).steps[0]!;
+    // The step's time runs from when it first started, not from the latest update.
+    expect(queueStep(waiting).startedAt).toEqual(events[1]!.at);
+    const started = reduceEvents(
+      numbered([
+        ...events,
+        queue("Waited for a free slot", "completed"),
+        {
+          type: "provisioning",
+          step: "sandbox",
+          label: "Creating the sandbox",
+          state: "started",
+          detail: null,
+        },
+      ]),
+    );
+    expect(
+      (started.items[0] as ProvisioningItem).steps.map((step) => [step.step, step.label, step.state]),
+    ).toEqual([
+      ["queue", "Waited for a free slot", "completed"],
+      ["sandbox", "Creating the sandbox", "running"],
+    ]);
   });
 
   it("shows errors, notices and the end of the session as notices, and tracks context usage", () => {

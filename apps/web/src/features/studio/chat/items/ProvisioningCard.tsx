@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { CircleCheck, CircleDashed, CircleX, RotateCcw, Server } from "lucide-react";
+import { CircleCheck, CircleDashed, CircleX, Hourglass, RotateCcw, Server } from "lucide-react";
 import { memo } from "react";
 import { Button } from "../../../../components/ui/Button.tsx";
 import { Spinner } from "../../../../components/ui/Spinner.tsx";
@@ -10,12 +10,22 @@ import { formatElapsed, useNow } from "../../../../lib/use-now.ts";
 import type { ProvisioningItem, ProvisioningStep } from "../chat-types.ts";
 import { useChatContext } from "./chat-context.ts";
 
+/**
+ * The replica's provisioning queue: the runner names this step "queue" and updates its label as the
+ * session moves up ("Waiting for a free slot (3 ahead)"). Nothing runs for it yet, so no spinner.
+ */
+const QUEUE_STEP = "queue";
+const isWaiting = (step: ProvisioningStep) => step.step === QUEUE_STEP && step.state === "running";
+
 function StepRow({ step, now }: { step: ProvisioningStep; now: number }) {
   const end = step.endedAt?.getTime() ?? now;
   return (
-    <li className="flex items-start gap-2.5 py-1" data-state={step.state}>
+    <li className="flex items-start gap-2.5 py-1" data-state={step.state} data-step={step.step}>
       <span className="mt-0.5">
-        {step.state === "running" ? <Spinner className="size-4 text-accent-soft-fg" /> : null}
+        {isWaiting(step) ? <Hourglass className="size-4 text-fg-muted" aria-hidden="true" /> : null}
+        {step.state === "running" && !isWaiting(step) ? (
+          <Spinner className="size-4 text-accent-soft-fg" />
+        ) : null}
         {step.state === "completed" ? (
           <CircleCheck className="size-4 text-success-soft-fg" aria-hidden="true" />
         ) : null}
@@ -30,7 +40,13 @@ function StepRow({ step, now }: { step: ProvisioningStep; now: number }) {
         >
           {step.label}
           <span className="sr-only">
-            {step.state === "running" ? " (in progress)" : step.state === "failed" ? " (failed)" : " (done)"}
+            {isWaiting(step)
+              ? " (waiting)"
+              : step.state === "running"
+                ? " (in progress)"
+                : step.state === "failed"
+                  ? " (failed)"
+                  : " (done)"}
           </span>
         </p>
         {step.detail ? <p className="text-xs break-words text-fg-muted">{step.detail}</p> : null}
@@ -58,10 +74,11 @@ export const ProvisioningCard = memo(function ProvisioningCard({ item }: { item:
   const now = useNow(250, running);
   const total = (item.endedAt?.getTime() ?? now) - item.at.getTime();
   const failedStep = item.steps.find((step) => step.state === "failed");
+  const title = running && item.steps.some(isWaiting) ? "Waiting to start" : titles[item.outcome];
   const canRetry = item.outcome === "failed" && failed && item.id === lastProvisioningId;
   return (
     <section
-      aria-label={titles[item.outcome]}
+      aria-label={title}
       data-outcome={item.outcome}
       className={cn(
         "provisioning-card rounded-xl border bg-surface px-3.5 py-3 shadow-soft",
@@ -80,7 +97,7 @@ export const ProvisioningCard = memo(function ProvisioningCard({ item }: { item:
             <Server className="size-4" aria-hidden="true" />
           )}
         </span>
-        <h3 className="flex-1 text-[13px] font-semibold text-fg">{titles[item.outcome]}</h3>
+        <h3 className="flex-1 text-[13px] font-semibold text-fg">{title}</h3>
         <span className="font-mono text-xs text-fg-muted tabular-nums">{formatElapsed(total)}</span>
       </header>
       <ol aria-label="Provisioning steps" className="mt-2 ml-1">

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { expect, type Page } from "@playwright/test";
 
-/** Provisioning runs the real sandbox-agent and OpenCode: a few seconds, more on a busy machine. */
-export const PROVISION_TIMEOUT = 90_000;
+/**
+ * Provisioning runs the real sandbox-agent and OpenCode: a few seconds, more on a busy machine, and
+ * a start may wait for a free slot (PROVISIONING_CONCURRENCY) behind the other worker's sessions.
+ */
+export const PROVISION_TIMEOUT = 120_000;
 /** A turn goes through OpenCode and the scripted model. */
 export const TURN_TIMEOUT = 45_000;
 
@@ -17,7 +20,8 @@ export async function chooseScriptedModel(
   environment: "Development" | "Production" = "Development",
 ) {
   await page.getByLabel("Provider").selectOption({ label: "OpenAI-compatible endpoint" });
-  await page.getByLabel("Model").fill("scripted-1");
+  // The endpoint lists its models (issue 17): the config bar offers them in a list.
+  await page.getByRole("combobox", { name: "Model", exact: true }).selectOption("scripted-1");
   await page.getByRole("group", { name: "Environment" }).getByText(environment, { exact: true }).click();
   await expect(page.getByRole("radio", { name: environment })).toBeChecked();
 }

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import http from "node:http";
-import { appRouter, type Context } from "@studio/api";
+import { appRouter, type Context, SESSION_EVENTS_PATH, serveSessionEvents } from "@studio/api";
 import type { Keyring } from "@studio/core";
 import type { Db } from "@studio/db";
-import { createGateway, GATEWAY_PREFIX, type Gateway, probeKey } from "@studio/gateway";
+import { createGateway, createModelListing, GATEWAY_PREFIX, type Gateway, probeKey } from "@studio/gateway";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import sirv from "sirv";
 import type { Config } from "./config.ts";
@@ -71,20 +71,40 @@ export function createStudioServer({
     logger,
     platformMarkupBps: config.creditsMarkupBps,
   });
+  const modelListing = createModelListing({
+    db,
+    keyring,
+    upstreams: config.upstreams,
+    privateNetwork: config.tenantPrivateNetwork,
+  });
   const keys: Context["keys"] = {
     keyring,
     privateNetwork: config.tenantPrivateNetwork,
     probe: (provider, key) => probeKey(provider, key, config.upstreams, config.tenantPrivateNetwork),
-    changed: (organizationId) => gateway.access.forgetKeys(organizationId),
+    changed: (organizationId) => {
+      gateway.access.forgetKeys(organizationId);
+      modelListing.forget(organizationId);
+    },
+    endpointModels: (organizationId) => modelListing.forOrganization(organizationId),
   };
 
+  // One context per request: `sessions.events` is served by its own SSE writer, which hands what it
+  // does not serve to tRPC's handler with the context it already made (nothing runs twice).
+  const contexts = new WeakMap<http.IncomingMessage, Promise<Context>>();
+  const contextOf = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let context = contexts.get(req);
+    if (!context) {
+      context = createRequestContext(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
+      contexts.set(req, context);
+    }
+    return context;
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
     maxBodySize: 1024 * 1024,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req, res }) =>
-      createRequestContext(req, res, { config, db, logger, publicUrl, origins, sessions, keys }),
+    createContext: ({ req, res }) => contextOf(req, res),
   });
 
   const webAppCsp = webAppPolicy(config.webDist);
@@ -127,6 +147,13 @@ export function createStudioServer({
     });
     res.setHeader("x-content-type-options", "nosniff");
     res.setHeader("referrer-policy", "same-origin");
+    if (url.startsWith(`${SESSION_EVENTS_PATH}?`))
+      return serveSessionEvents(
+        req,
+        res,
+        () => contextOf(req, res),
+        () => trpc(req, res),
+      );
     if (url.startsWith("/api/trpc/")) return trpc(req, res);
     if (url.startsWith(GATEWAY_PREFIX)) return gateway.handle(req, res);
     if (url === LEDGER_CSV_PATH || url.startsWith(`${LEDGER_CSV_PATH}?`))

@@ -1,4 +1,5 @@
 import type {
+  EndpointModels,
   KeyProvider,
   Keyring,
   PrivateNetworkPolicy,
@@ -64,9 +65,10 @@ export interface Context {
     ): Promise<{ ok: boolean; status?: number | null; message: string }>;
     /** A key was set or removed: forget cached copies so the change applies at once. */
     changed(organizationId: string): void;
+    /**
+     * What the OpenAI-compatible endpoint the organisation's custom sessions would use lists at
+     * `GET /models`, asked by the studio with the stored key and kept briefly; null without one.
+     */
+    endpointModels(organizationId: string): Promise<EndpointModels | null>;
   };
-}
-
-export function authenticatedUser(auth: Authentication) {
-  return auth.kind === "session" ? auth.session.user : auth.token.user;
 }

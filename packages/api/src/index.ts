@@ -2,3 +2,4 @@ export type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 export type { Authentication, Context, Logger, RequestInfo, SessionCookieWriter } from "./context.ts";
 export { MAX_SUBSCRIPTIONS_PER_USER, type SlotLimit, Slots, subscriptionSlots } from "./limits.ts";
 export { type AppRouter, appRouter, createCaller } from "./router.ts";
+export { SESSION_EVENTS_PATH, serveSessionEvents } from "./session-events-sse.ts";

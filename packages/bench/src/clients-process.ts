@@ -111,9 +111,16 @@ async function fanout(request: Extract<ClientRequest, { kind: "fanout" }>) {
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  // An event's number: a `usage` event's `usedTokens`, or the `#<n>` a text chunk starts with.
   const onData = (session: number) => (event: { type: string; [field: string]: unknown }) => {
-    if (event.type !== "usage") return;
-    arrivals.push([session, Number(event.usedTokens), now()]);
+    const index =
+      event.type === "usage"
+        ? Number(event.usedTokens)
+        : event.type === "agent_message_chunk"
+          ? Number.parseInt(String(event.text).slice(1), 10)
+          : Number.NaN;
+    if (Number.isNaN(index)) return;
+    arrivals.push([session, index, now()]);
     if (arrivals.length === request.expected) finish();
   };
   await Promise.all(

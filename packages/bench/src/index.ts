@@ -5,11 +5,13 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchBundle } from "./bundle.ts";
+import { benchCapacity, capacitySection } from "./capacity.ts";
 import { benchChatScroll, chatScrollSection } from "./chat-scroll.ts";
 import { benchFanout } from "./fanout.ts";
 import { benchGateway } from "./gateway.ts";
 import { benchLedger } from "./ledger.ts";
 import { benchProvisioning } from "./provisioning.ts";
+import { benchProvisioningBurst, provisioningBurstSection } from "./provisioning-burst.ts";
 import { benchRelay } from "./relay.ts";
 import { benchSignInFlood } from "./sign-in-flood.ts";
 import { type BenchStack, startStack } from "./stack.ts";
@@ -36,7 +38,9 @@ console.log(`Studio benchmarks — ${when}\n${where}\n`);
 const SINGLE: Record<string, (stack: BenchStack) => Promise<unknown>> = {
   relay: benchRelay,
   fanout: benchFanout,
+  capacity: benchCapacity,
   provisioning: benchProvisioning,
+  "provisioning-burst": benchProvisioningBurst,
   gateway: benchGateway,
   "chat-scroll": benchChatScroll,
   ledger: benchLedger,
@@ -73,9 +77,14 @@ try {
   console.log("fan-out: 50 sessions × 3 subscribers …");
   const fanout = await benchFanout(stack);
   console.table(fanout);
+  console.log("fan-out capacity: sessions at 20 events/s × 3 subscribers until p99 > 100 ms …");
+  const capacity = await benchCapacity(stack);
   console.log("provisioning: studio vs bare sandbox-agent …");
   const provisioning = await benchProvisioning(stack);
   console.table(provisioning);
+  console.log("provisioning burst: 25 sessions at once against 25 one after another …");
+  const provisioningBurst = await benchProvisioningBurst(stack);
+  console.log(JSON.stringify(provisioningBurst, null, 2));
   console.log("gateway: added latency and sustained metered calls …");
   const gateway = await benchGateway(stack);
   console.log(JSON.stringify(gateway, null, 2));
@@ -149,6 +158,8 @@ latency from the writer's push to the subscriber.
 | CPU while events flowed, studio / subscribers' process | ${fanout.studioCpuSeconds} s / ${fanout.clientsCpuSeconds} s |
 | 1-minute load average when events started | ${fanout.load} |
 
+${capacitySection(capacity)}
+
 ## Provisioning (local provider)
 
 \`sessions.create\` → \`ready\` against the bare minimum by hand (start sandbox-agent, \`initialize\`,
@@ -159,6 +170,8 @@ latency from the writer's push to the subscriber.
 | studio | ${provisioning.studioMedianMs} ms | |
 | bare minimum | ${provisioning.bareMedianMs} ms | |
 | ratio | ${provisioning.ratio} | ≤ 1.15: ${ok(provisioning.ratio <= 1.15)} |
+
+${provisioningBurstSection(provisioningBurst)}
 
 ## Model gateway
 

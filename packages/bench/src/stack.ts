@@ -25,6 +25,10 @@ export interface BenchStack {
   upstream: UpstreamProcess;
   client: StudioClient;
   token: string;
+  /** The studio's configuration, logger and live-session context (its event bus), for benches that serve its router another way. */
+  config: ReturnType<typeof loadConfig>;
+  logger: ReturnType<typeof createLogger>;
+  sessions: Awaited<ReturnType<typeof createSessionRuntime>>["sessions"];
   stop(): Promise<void>;
 }
 
@@ -39,8 +43,8 @@ export async function startStack(): Promise<BenchStack> {
     STUDIO_WEB_DIST: "/nonexistent",
     CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
     LOG_LEVEL: "warn",
-    // The fan-out bench holds 150 streams with one token.
-    SUBSCRIPTIONS_PER_USER: "1000",
+    // The fan-out bench holds 150 streams with one token, the capacity bench up to 1,200.
+    SUBSCRIPTIONS_PER_USER: "5000",
   });
   const logger = createLogger("warn");
   const db = createDb(database.url, { maxConnections: 40 });
@@ -67,6 +71,9 @@ export async function startStack(): Promise<BenchStack> {
     upstream,
     token,
     client,
+    config,
+    logger,
+    sessions: runtime.sessions,
     async stop() {
       await server.close();
       await runtime.stop();

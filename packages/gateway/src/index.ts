@@ -1,4 +1,5 @@
 export * from "./access.ts";
 export * from "./gateway.ts";
 export * from "./key-probe.ts";
+export * from "./model-listing.ts";
 export * from "./upstreams.ts";

@@ -14,6 +14,7 @@ import {
   respondToPermission,
   respondToPermissionInput,
   resumeSession,
+  type StoredEvent,
   sendMessage,
   sendMessageInput,
   sessionEventsInput,
@@ -26,6 +27,22 @@ import { z } from "zod";
 import { subscriptionLimit, subscriptionSlots } from "../limits.ts";
 import { sessionOutput } from "../outputs.ts";
 import { orgProcedure, router } from "../trpc.ts";
+
+/**
+ * An event as `sessions.events` sends it, made once per stored event: a live batch's stored events
+ * are shared by every subscriber of the session (`followEvents`), so the SSE writer serialises each
+ * one once (`session-events-sse.ts`).
+ */
+const eventsData = new WeakMap<StoredEvent, StoredEvent["event"] & { seq: number; at: Date }>();
+
+function eventData(stored: StoredEvent) {
+  let data = eventsData.get(stored);
+  if (!data) {
+    data = { ...stored.event, seq: Number(stored.seq), at: stored.createdAt };
+    eventsData.set(stored, data);
+  }
+  return data;
+}
 
 const actorOf = (ctx: { actor: { userId: string; organizationId: string } }) => ctx.actor;
 const ok = z.object({ ok: z.literal(true) });
@@ -41,6 +58,9 @@ export const sessionsRouter = router({
       ctx.actor.organizationId,
       ctx.sessions.runtime.platformProviders,
     );
+    // Only an endpoint the organisation can use is asked; it answers within a few seconds or is
+    // reported as unreachable, and the answer is kept briefly (gateway/model-listing.ts).
+    const endpointModels = custom.available ? await ctx.keys.endpointModels(ctx.actor.organizationId) : null;
     return {
       defaultProvider: DEFAULT_PROVIDER,
       defaultModel: DEFAULT_MODEL,
@@ -64,6 +84,11 @@ export const sessionsRouter = router({
           available,
           /** For freeform providers (custom endpoint): whether the endpoint can be used. */
           access,
+          /**
+           * For freeform providers: the models the endpoint lists (any other id may still be typed),
+           * or why it could not be listed; null when there is no usable endpoint.
+           */
+          endpointModels: provider.freeformModels ? endpointModels : null,
           unavailableReason: available ? null : (firstReason?.reason ?? "Not available."),
           models,
         };
@@ -159,11 +184,7 @@ export const sessionsRouter = router({
     return (async function* () {
       try {
         for await (const stored of followEvents(ctx.db, ctx.sessions.bus, input.sessionId, after, abort)) {
-          yield tracked(String(stored.seq), {
-            ...stored.event,
-            seq: Number(stored.seq),
-            at: stored.createdAt,
-          });
+          yield tracked(String(stored.seq), eventData(stored));
         }
       } finally {
         release();

@@ -41,19 +41,14 @@ export const testKeysContext: Context["keys"] = {
       ? { ok: true, message: "accepted" }
       : { ok: false, status: 401, message: "HTTP 401: Invalid API key provided." },
   changed: () => {},
+  endpointModels: async () => ({ ok: true, models: [] }),
 };
 
-let sessionsForTests: Context["sessions"] = inertSessionsContext;
 let signUpsForTests: Context["signUps"] = "open";
 
 /** Tests of the invitation-only policy make the callers they create use it. */
 export function useSignUpPolicy(policy: Context["signUps"]) {
   signUpsForTests = policy;
-}
-
-/** Tests that follow events give callers a bus on a real LISTEN connection. */
-export function useSessionsContext(sessions: Context["sessions"]) {
-  sessionsForTests = sessions;
 }
 
 export function testContext(db: Db, auth: Context["auth"], overrides: Partial<Context["request"]> = {}) {
@@ -63,7 +58,7 @@ export function testContext(db: Db, auth: Context["auth"], overrides: Partial<Co
     auth,
     publicUrl: "http://studio.test",
     signUps: signUpsForTests,
-    sessions: sessionsForTests,
+    sessions: inertSessionsContext,
     keys: testKeysContext,
     logger: silentLogger,
     request: { ipAddress: "127.0.0.1", userAgent: "vitest", sameOrigin: true, ...overrides },

@@ -1,3 +1,4 @@
+export * from "./endpoint-models.ts";
 export * from "./keyring.ts";
 export * from "./provider-keys.ts";
 export * from "./schemas.ts";

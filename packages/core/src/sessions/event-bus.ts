@@ -18,13 +18,23 @@ export interface EventWatcher {
 
 export class SessionEventBus {
   private readonly watchers = new Map<string, Set<(message: BusMessage) => void>>();
+  /**
+   * The last sequence number announced from memory, per watched session. The NOTIFY of a batch
+   * this replica announced comes back as a duplicate; every watcher then had the batch (one that
+   * started watching since reads the table first), so it is not handed to them again: it would
+   * wake each subscriber only for it to drop the batch.
+   */
+  private readonly announced = new Map<string, bigint>();
   private readonly unsubscribe: Array<() => void>;
 
   constructor(listener: NotificationListener) {
     this.unsubscribe = [
       listener.subscribe(EVENTS_CHANNEL, (payload) => {
         const notification = parseEventNotification(payload);
-        if (notification) this.publish(notification.sessionId, notification);
+        if (!notification) return;
+        const announced = this.announced.get(notification.sessionId);
+        if (announced !== undefined && notification.lastSeq <= announced) return;
+        this.publish(notification.sessionId, notification);
       }),
       listener.onReconnect(() => {
         for (const sessionId of this.watchers.keys()) this.publish(sessionId, null);
@@ -35,6 +45,7 @@ export class SessionEventBus {
   /** A batch this replica just committed, delivered from memory ahead of its NOTIFY. */
   announce(sessionId: string, lastSeq: bigint, events: StudioEvent[]) {
     if (!this.watchers.has(sessionId)) return;
+    if (lastSeq > (this.announced.get(sessionId) ?? 0n)) this.announced.set(sessionId, lastSeq);
     this.publish(sessionId, { sessionId, lastSeq, count: events.length, at: new Date(), events });
   }
 
@@ -55,17 +66,22 @@ export class SessionEventBus {
       this.watchers.set(sessionId, set);
     }
     set.add(deliver);
+    // One abort listener for the watcher's signal, not one per wait (a wait per batch).
+    let listened: AbortSignal | undefined;
+    const onAbort = () => wake?.();
     return {
       next: async (signal) => {
+        if (signal !== listened) {
+          listened?.removeEventListener("abort", onAbort);
+          listened = signal;
+          signal?.addEventListener("abort", onAbort, { once: true });
+        }
         while (queue.length === 0 && !signal?.aborted) {
           await new Promise<void>((resolve) => {
-            const done = () => {
+            wake = () => {
               wake = null;
-              signal?.removeEventListener("abort", done);
               resolve();
             };
-            wake = done;
-            signal?.addEventListener("abort", done, { once: true });
           });
         }
         const taken = queue;
@@ -73,8 +89,12 @@ export class SessionEventBus {
         return taken;
       },
       close: () => {
+        listened?.removeEventListener("abort", onAbort);
         set.delete(deliver);
-        if (set.size === 0) this.watchers.delete(sessionId);
+        if (set.size === 0) {
+          this.watchers.delete(sessionId);
+          this.announced.delete(sessionId);
+        }
       },
     };
   }

@@ -1,9 +1,30 @@
 import type { StudioEvent } from "@studio/acp/events";
 import type { DbTx } from "@studio/db";
 import type { SessionEventBus } from "./event-bus.ts";
-import { readEvents, type StoredEvent } from "./event-log.ts";
+import { type EventNotification, readEvents, type StoredEvent } from "./event-log.ts";
 
 const PAGE = 500;
+
+/**
+ * A live batch's stored events, made once per batch: every subscriber of the session on this
+ * replica gets the same objects, so what is made of them for the wire (`sessions.events`) is made
+ * once per event, not once per subscriber.
+ */
+const storedOfBatch = new WeakMap<EventNotification, StoredEvent[]>();
+
+function storedEvents(message: EventNotification): StoredEvent[] {
+  let stored = storedOfBatch.get(message);
+  if (!stored) {
+    const firstSeq = message.lastSeq - BigInt(message.count) + 1n;
+    stored = (message.events as StudioEvent[]).map((event, index) => ({
+      seq: firstSeq + BigInt(index),
+      event,
+      createdAt: message.at,
+    }));
+    storedOfBatch.set(message, stored);
+  }
+  return stored;
+}
 
 /**
  * Every event of a session after `afterSeq`, in order, then each new one as it is stored, until
@@ -44,13 +65,11 @@ export async function* followEvents(
           mustRead = true; // something came before this batch that we have not seen
           continue;
         }
-        let seq = firstSeq;
-        for (const event of message.events as StudioEvent[]) {
-          if (seq > last) {
-            yield { seq, event, createdAt: message.at };
-            last = seq;
+        for (const stored of storedEvents(message)) {
+          if (stored.seq > last) {
+            yield stored;
+            last = stored.seq;
           }
-          seq += 1n;
         }
       }
     }

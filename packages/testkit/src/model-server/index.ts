@@ -4,6 +4,7 @@ export { startScriptedModelServer } from "./server.ts";
 export { isTitleRequest } from "./title.ts";
 export type {
   FinishReason,
+  ModelsListing,
   RecordedRequest,
   ScriptedModelServer,
   ScriptedModelServerOptions,

@@ -7,6 +7,7 @@ import { chatCompletions } from "./formats/chat-completions.ts";
 import type { FormatHandler, JsonObject } from "./formats/common.ts";
 import { google } from "./formats/google.ts";
 import { responses } from "./formats/responses.ts";
+import { answerListing, DEFAULT_MODELS, isListingRequest } from "./models-listing.ts";
 import { planReply } from "./script.ts";
 import { isTitleRequest } from "./title.ts";
 import type {
@@ -121,11 +122,9 @@ export async function startScriptedModelServer(
     if (handler && !isTitle) noteMainRequest();
     if (isTitle) noteTitle();
 
-    // What a "test key" button calls: listing models (OpenRouter: the key's own record) costs nothing.
-    if (!handler && req.method === "GET" && /\/(models|key)$/.test(url.pathname)) {
-      if (!record.authorized) return sendJson(res, 401, { error: { message: "Invalid API key provided." } });
-      return sendJson(res, 200, { data: [{ id: "scripted-1", object: "model" }] });
-    }
+    // What a "test key" button calls, and where a custom endpoint's models are read.
+    if (!handler && isListingRequest(req.method, url.pathname))
+      return answerListing(req, res, url.pathname, headers, record.authorized, server.models);
     if (!handler) {
       return sendJson(res, 404, {
         error: { message: `No scripted model route for ${req.method} ${url.pathname}` },
@@ -165,6 +164,7 @@ export async function startScriptedModelServer(
     url: `http://127.0.0.1:${port}`,
     requests,
     expectedKey: options.expectedKey,
+    models: options.models ?? DEFAULT_MODELS,
     get queued() {
       return queue.length;
     },

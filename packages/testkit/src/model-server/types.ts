@@ -80,8 +80,20 @@ export interface RecordedRequest {
   aborted: boolean;
 }
 
+/**
+ * What `GET …/models` answers: these ids in the provider's own list format (OpenAI's
+ * `{ data: [{ id }] }`, Anthropic's, Google's), or exactly this answer (to play a broken server), or
+ * nothing until the client gives up.
+ */
+export type ModelsListing =
+  | readonly string[]
+  | { status: number; body: string; contentType?: string }
+  | { hang: true };
+
 export interface ScriptedModelServerOptions {
   port?: number;
+  /** What `GET …/models` answers (default: `["scripted-1"]`). Can be changed later on the server. */
+  models?: ModelsListing;
   /** Answer for main requests when the queue is empty (default: a short text reply). */
   defaultReply?: ScriptedReply;
   /**
@@ -117,5 +129,7 @@ export interface ScriptedModelServer {
   waitForRequests(n: number): Promise<void>;
   /** Key (or keys) that requests must carry, or undefined to accept any. */
   expectedKey: string | readonly string[] | undefined;
+  /** What `GET …/models` answers from now on. */
+  models: ModelsListing;
   close(): Promise<void>;
 }

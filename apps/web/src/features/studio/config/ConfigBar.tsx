@@ -5,12 +5,13 @@ import { Link } from "react-router";
 import { Alert } from "../../../components/ui/Alert.tsx";
 import { Badge } from "../../../components/ui/Badge.tsx";
 import { Field } from "../../../components/ui/Field.tsx";
-import { Input, Select } from "../../../components/ui/Input.tsx";
+import { Select } from "../../../components/ui/Input.tsx";
 import { cn } from "../../../lib/cn.ts";
 import { errorCode } from "../../../lib/errors.ts";
 import { useTRPC } from "../../../lib/trpc.ts";
 import { useSession } from "../../auth/session.tsx";
 import { keySourceDescription, keySourceLabel, paysWithCredits } from "../session-status.ts";
+import { EndpointModelField, EndpointModelsNotice } from "./EndpointModelField.tsx";
 import {
   type Catalog,
   type CatalogProvider,
@@ -179,17 +180,13 @@ export function ConfigBar({
           </Select>
         </Field>
         {provider?.freeformModels ? (
-          <Field label="Model">
-            <Input
-              value={choice.model}
-              disabled={disabled}
-              placeholder="Model id, e.g. llama3.1"
-              onChange={(event) => onChange({ ...choice, model: event.target.value })}
-              autoComplete="off"
-              spellCheck={false}
-              aria-describedby={noteId}
-            />
-          </Field>
+          <EndpointModelField
+            provider={provider}
+            model={choice.model}
+            onModel={(model) => onChange({ ...choice, model })}
+            disabled={disabled}
+            describedBy={noteId}
+          />
         ) : (
           <Field label="Model">
             <Select
@@ -219,7 +216,8 @@ export function ConfigBar({
         />
       </div>
       {/* Always there, so the model field's description never points at nothing. */}
-      <div id={noteId}>
+      <div id={noteId} className="space-y-3">
+        {provider?.freeformModels ? <EndpointModelsNotice provider={provider} /> : null}
         <AccessNote catalog={catalog} provider={provider} choice={choice} />
       </div>
     </div>

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   type Catalog,
+  type CatalogProvider,
   choiceAccess,
   choiceProblem,
+  endpointModelsState,
   initialChoice,
   type ModelAccess,
   modelOptionLabel,
@@ -33,6 +35,7 @@ const catalog: Catalog = {
       freeformModels: false,
       available: false,
       access: null,
+      endpointModels: null,
       unavailableReason: "No xAI key is configured.",
       models: [
         model("grok-code-fast-1", "fast", noXaiKey),
@@ -46,6 +49,7 @@ const catalog: Catalog = {
       freeformModels: false,
       available: true,
       access: null,
+      endpointModels: null,
       unavailableReason: null,
       models: [
         model("claude-haiku-4-5", "fast", { available: true, keySource: "openrouter" }),
@@ -58,6 +62,7 @@ const catalog: Catalog = {
       freeformModels: true,
       available: false,
       access: { available: false, reason: "None.", fix: "keys" },
+      endpointModels: null,
       unavailableReason: "None.",
       models: [],
     },
@@ -130,6 +135,38 @@ describe("the model picker's rules", () => {
     };
     expect(choiceProblem(ready, endpoint)).toBe("Enter the model to use.");
     expect(choiceProblem(ready, { ...endpoint, model: "llama3.1" })).toBeNull();
+  });
+
+  it("offers what the endpoint lists, starts on its first model, and says why when it lists nothing", () => {
+    const withListing = (endpointModels: CatalogProvider["endpointModels"]): Catalog => ({
+      ...catalog,
+      providers: catalog.providers.map((provider) =>
+        provider.id === "custom"
+          ? { ...provider, available: true, access: { available: true, keySource: "direct" }, endpointModels }
+          : provider,
+      ),
+    });
+    const custom = (of: Catalog) => of.providers.find((provider) => provider.id === "custom")!;
+    const listed = withListing({ ok: true, models: ["llama3.1:8b", "qwen2.5-coder"] });
+    expect(endpointModelsState(custom(listed))).toEqual({
+      kind: "listed",
+      models: ["llama3.1:8b", "qwen2.5-coder"],
+    });
+    expect(withProvider(listed, initialChoice(listed), "custom").model).toBe("llama3.1:8b");
+    expect(initialChoice({ ...listed, defaultProvider: "custom" }).model).toBe("llama3.1:8b");
+
+    const empty = withListing({ ok: true, models: [] });
+    expect(endpointModelsState(custom(empty))).toEqual({ kind: "empty" });
+    expect(withProvider(empty, initialChoice(empty), "custom").model).toBe("");
+
+    const failed = withListing({ ok: false, reason: "The endpoint could not be reached." });
+    expect(endpointModelsState(custom(failed))).toEqual({
+      kind: "failed",
+      reason: "The endpoint could not be reached.",
+    });
+    // Typing still works: any model id starts a session.
+    const typed = { ...withProvider(failed, initialChoice(failed), "custom"), model: "my-model" };
+    expect(choiceProblem(failed, typed)).toBeNull();
   });
 
   it("marks models that cannot run in the picker's option text, unless the whole provider cannot", () => {

@@ -27,14 +27,41 @@ export function offeredProviders(catalog: Catalog): CatalogProvider[] {
   return catalog.providers.filter((provider) => !provider.freeformModels || provider.available);
 }
 
-/** The model a provider starts on: the catalogue's default for the default provider, else its first. */
+/**
+ * The model a provider starts on: the catalogue's default for the default provider, else its first;
+ * for an endpoint, the first model it lists (none: the person types one).
+ */
 export function firstModelOf(catalog: Catalog, provider: CatalogProvider): string {
+  if (provider.freeformModels) return listedModels(provider)[0] ?? "";
   if (provider.id === catalog.defaultProvider) return catalog.defaultModel;
   return provider.models[0]?.id ?? "";
 }
 
+/**
+ * What the model field of an endpoint offers: the models it lists, a server that lists none, or
+ * why they could not be listed. Typing any model id stays possible in every case.
+ */
+export type EndpointModelsState =
+  | { kind: "listed"; models: string[] }
+  | { kind: "empty" }
+  | { kind: "failed"; reason: string };
+
+export function endpointModelsState(provider: CatalogProvider): EndpointModelsState {
+  const listing = provider.endpointModels;
+  if (!listing) return { kind: "empty" };
+  if (!listing.ok) return { kind: "failed", reason: listing.reason };
+  return listing.models.length > 0 ? { kind: "listed", models: listing.models } : { kind: "empty" };
+}
+
+function listedModels(provider: CatalogProvider): string[] {
+  const state = endpointModelsState(provider);
+  return state.kind === "listed" ? state.models : [];
+}
+
 export function initialChoice(catalog: Catalog): SessionChoice {
-  return { provider: catalog.defaultProvider, model: catalog.defaultModel, environment: "development" };
+  const provider = catalog.providers.find((candidate) => candidate.id === catalog.defaultProvider);
+  const model = provider ? firstModelOf(catalog, provider) : catalog.defaultModel;
+  return { provider: catalog.defaultProvider, model, environment: "development" };
 }
 
 /** Changing the provider resets the model to that provider's first one. */

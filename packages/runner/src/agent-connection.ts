@@ -1,6 +1,6 @@
 // Connecting a session to its agent: a sandbox (new, resumed or re-attached), an ACP server inside
 // it, and an ACP session (new or loaded). Each step is reported as a `provisioning` event.
-import { AcpClient, AcpHttpError, AcpTimeoutError } from "@studio/acp";
+import { AcpClient, AcpHttpError, AcpTimeoutError, AgentExitedError } from "@studio/acp";
 import type { StudioEvent } from "@studio/acp/events";
 import { newId } from "@studio/core";
 import type { ProvisioningStep, SandboxHandle, SandboxProvider, WorkspaceFile } from "@studio/sandbox";
@@ -243,7 +243,7 @@ export async function reattachAgent(
     return { sandbox, client, acpServerId, agentSessionId };
   } catch (error) {
     await client.close().catch(() => {});
-    if (error instanceof AcpHttpError || (error as Error).name === "AgentExitedError") return null;
+    if (error instanceof AcpHttpError || error instanceof AgentExitedError) return null;
     options.logger.warn({ err: (error as Error).message }, "re-attach failed");
     return null;
   }

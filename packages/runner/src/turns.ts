@@ -1,7 +1,7 @@
 // A turn: `turn_started` (status `active`), the prompt sent over ACP, and `turn_ended` with the stop
 // reason and token counts when its response comes back (status `idle`); then the next queued
 // command may run. A turn that fails ends with `error` and the reason in the log.
-import { normalisePromptResult } from "@studio/acp";
+import { AgentExitedError, normalisePromptResult } from "@studio/acp";
 import type { StopReason } from "@studio/acp/events";
 import { appendEvents, applyTransition, applyTransitionInTx, completeCommand, newId } from "@studio/core";
 import type { RunnerContext } from "./runner-state.ts";
@@ -56,7 +56,7 @@ export function startTurn(runner: RunnerContext, commandId: bigint, messageId: s
       if (state.stopped || state.turn?.id !== turnId) return;
       // The end did not commit: the prompt's response, read again from the stream, ends the turn.
       if (isDatabaseAway(error)) return;
-      if ((error as Error).name === "AgentExitedError") return; // onAgentExited ends the turn
+      if (error instanceof AgentExitedError) return; // onAgentExited ends the turn
       runner.log.warn({ sessionId, err: (error as Error).message }, "prompt failed");
       await endTurn(runner, "error", null, null, (error as Error).message);
     }

@@ -58,7 +58,8 @@ test("renaming yourself, changing your password, and ending every session and AP
   await snap(page, testInfo, "sign-out-everywhere-with-tokens");
   await dialog.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
-  await expect(page.getByRole("status").filter({ hasText: "Signed out of" })).toHaveText(
+  const notifications = page.getByRole("region", { name: /^Notifications/ });
+  await expect(notifications.getByRole("listitem").filter({ hasText: "Signed out of" })).toHaveText(
     "Signed out of 1 session; 1 API token revoked.",
   );
   await expect(client.auth.me.query()).resolves.toBeNull();

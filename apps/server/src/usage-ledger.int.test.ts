@@ -233,7 +233,7 @@ describe("ledger totals", () => {
     expect(ids).toHaveLength(7);
     expect(new Set(ids).size).toBe(7);
     expect(first.entries[0]?.model).toBe("claude-haiku-4-5");
-    expect(first.entries[0]?.user_name).toBe("Runner Test");
+    expect(first.entries[0]?.userName).toBe("Runner Test");
     await database.db.ledgerEntry.deleteMany({ where: { idempotencyKey: `late-${organizationId}` } });
   });
 

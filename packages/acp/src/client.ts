@@ -4,6 +4,7 @@
 // whichever comes first settles the request. The SSE copy is the one that always arrives: a POST
 // can outlive sandbox-agent's own request timeout or undici's 300 s header timeout and never
 // get its body, so a POST that fails after it may have been delivered keeps waiting for SSE.
+import { DEFAULT_AGENT } from "@studio/models/lists";
 import { AcpClosedError, AgentExitedError, errorFromProblem } from "./errors.ts";
 import { parseInbound } from "./inbound.ts";
 import { classify, type JsonRpcErrorObject, type JsonRpcId, type JsonRpcResponse } from "./jsonrpc.ts";
@@ -187,7 +188,7 @@ export class AcpClient {
     // Only initialize names the agent: a later POST without it gets a clean 400 if sandbox-agent
     // lost this server (restart) instead of silently spawning a fresh, uninitialised agent.
     const query =
-      method === "initialize" ? `?agent=${encodeURIComponent(this.#options.agent ?? "opencode")}` : "";
+      method === "initialize" ? `?agent=${encodeURIComponent(this.#options.agent ?? DEFAULT_AGENT)}` : "";
     this.#postRequest(id, method, { jsonrpc: "2.0", id, method, params }, query, post.signal);
     return settled as Promise<T>;
   }

@@ -1,6 +1,7 @@
 // Studio events: what a session's durable log holds and what every subscriber (the SPA, Node
 // clients) receives. One discriminated union, validated with zod at the edges. The ACP normaliser
 // produces most of them; the session runner produces lifecycle ones (status, provisioning, turns).
+import { LIVE_STATUSES, type LiveStatus, SESSION_STATUSES, type SessionStatus } from "@studio/models/lists";
 import { z } from "zod";
 
 export const toolCallStatusSchema = z.enum(["pending", "in_progress", "completed", "failed"]);
@@ -42,8 +43,8 @@ export const questionSchema = z.object({
 });
 export type Question = z.infer<typeof questionSchema>;
 
-export const sessionStatusSchema = z.enum(["provisioning", "ready", "active", "idle", "stopped", "error"]);
-export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+export { LIVE_STATUSES, type LiveStatus, SESSION_STATUSES, type SessionStatus };
+export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 
 export const stopReasonSchema = z.enum([
   "end_turn",

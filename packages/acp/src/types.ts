@@ -1,6 +1,7 @@
 // The ACP shapes the client sends and returns. Deliberately loose where the agent owns the shape
 // (capabilities, config options): the studio passes them through rather than depending on them.
 
+import type { AgentName } from "@studio/models/lists";
 import type {
   JsonRpcErrorObject,
   JsonRpcId,
@@ -17,7 +18,8 @@ export interface AcpClientOptions {
   token: string | null;
   /** Client-chosen ACP server id: one agent process per id. */
   serverId: string;
-  agent?: string;
+  /** Which agent sandbox-agent starts; defaults to DEFAULT_AGENT. */
+  agent?: AgentName;
   fetch?: typeof fetch;
   logger?: AcpLogger;
   /** Resume the stream after this SSE id (re-attaching without replay); default: full replay. */

@@ -2,20 +2,36 @@ import { AppError, type AppErrorCode } from "@studio/core";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
-// The one place where domain errors become protocol errors.
-const codeMap: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
-  BAD_REQUEST: "BAD_REQUEST",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  PAYMENT_REQUIRED: "PAYMENT_REQUIRED",
-  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
-  INTERNAL: "INTERNAL_SERVER_ERROR",
+// The one place where domain errors become protocol errors: the tRPC code (whose HTTP status tRPC
+// derives, the same as `status` here) and the status and JSON body of a plain HTTP route.
+const codeMap: Record<AppErrorCode, { trpc: TRPC_ERROR_CODE_KEY; status: number }> = {
+  BAD_REQUEST: { trpc: "BAD_REQUEST", status: 400 },
+  UNAUTHORIZED: { trpc: "UNAUTHORIZED", status: 401 },
+  FORBIDDEN: { trpc: "FORBIDDEN", status: 403 },
+  NOT_FOUND: { trpc: "NOT_FOUND", status: 404 },
+  CONFLICT: { trpc: "CONFLICT", status: 409 },
+  PAYMENT_REQUIRED: { trpc: "PAYMENT_REQUIRED", status: 402 },
+  TOO_MANY_REQUESTS: { trpc: "TOO_MANY_REQUESTS", status: 429 },
+  INTERNAL: { trpc: "INTERNAL_SERVER_ERROR", status: 500 },
 };
 
+/** What a client is told of an internal error: never its details. */
+export const INTERNAL_MESSAGE = "Something went wrong on our side. Try again in a moment.";
+
 export function toTRPCError(error: AppError): TRPCError {
-  return new TRPCError({ code: codeMap[error.code], message: error.message, cause: error });
+  return new TRPCError({ code: codeMap[error.code].trpc, message: error.message, cause: error });
+}
+
+/** What a plain HTTP route answers for a domain error: `{ error: message }`, with `retry-after` when known. */
+export function toHttpError(error: AppError): {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string };
+} {
+  const headers: Record<string, string> = {};
+  if (error.code === "TOO_MANY_REQUESTS") headers["retry-after"] = String(error.retryAfterSeconds ?? 5);
+  const message = error.code === "INTERNAL" ? INTERNAL_MESSAGE : error.message;
+  return { status: codeMap[error.code].status, headers, body: { error: message } };
 }
 
 export { AppError };

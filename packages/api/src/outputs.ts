@@ -1,4 +1,12 @@
-import { roleSchema } from "@studio/core";
+import {
+  endpointModelsSchema,
+  KEY_SOURCES,
+  MODEL_PROVIDERS,
+  roleSchema,
+  SESSION_STATUSES,
+} from "@studio/core";
+import { InteractionKind, type Prisma } from "@studio/db";
+import type { ModelTier } from "@studio/models";
 import { z } from "zod";
 
 // What procedures return, declared so no column outside these shapes can reach a client.
@@ -17,6 +25,16 @@ export const organizationSummaryOutput = z.object({
   personal: z.boolean(),
   role: roleSchema,
 });
+
+/** `auth.me`: who is signed in, where they act and where they may switch to; null when signed out. */
+export const meOutput = z
+  .object({
+    user: z.object({ id: z.string(), email: z.string(), name: z.string(), platformAdmin: z.boolean() }),
+    activeOrganization: organizationSummaryOutput.nullable(),
+    organizations: organizationSummaryOutput.array(),
+    via: z.literal(["session", "token"]),
+  })
+  .nullable();
 
 export const organizationSettingsOutput = z.object({
   id: z.string(),
@@ -61,14 +79,14 @@ export const sessionOutput = z.object({
   userId: z.string(),
   user: z.object({ name: z.string() }),
   environment: z.enum(["development", "production"]),
-  status: z.enum(["provisioning", "ready", "active", "idle", "stopped", "error"]),
+  status: z.enum(SESSION_STATUSES),
   sandboxProvider: z.enum(["local", "e2b"]),
   agentType: z.string(),
-  provider: z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]),
+  provider: z.enum(MODEL_PROVIDERS),
   model: z.string(),
-  keySource: z.enum(["direct", "openrouter", "platform"]),
+  keySource: z.enum(KEY_SOURCES),
   keyDelivery: z.enum(["gateway", "environment"]),
-  upstreamProvider: z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]),
+  upstreamProvider: z.enum(MODEL_PROVIDERS),
   upstreamModel: z.string(),
   budgetMicroUsd: z.bigint().nullable(),
   totalCostMicroUsd: z.bigint(),
@@ -87,7 +105,7 @@ export const sessionOutput = z.object({
   stoppedAt: z.date().nullable(),
 });
 
-const keyProvider = z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
+const keyProvider = z.enum(MODEL_PROVIDERS);
 
 /** A stored provider key as anyone may see it: never the key, only its last four characters. */
 export const providerKeyOutput = z.object({
@@ -112,4 +130,45 @@ export const priceOutput = z.object({
   organizationId: z.string().nullable(),
   createdAt: z.date(),
   createdBy: z.object({ name: z.string() }).nullable(),
+});
+
+/** Whether the organisation can use a model (or the custom endpoint) now, and if not why and what fixes it. */
+const availabilityOutput = z.discriminatedUnion("available", [
+  z.object({ available: z.literal(true), keySource: z.enum(KEY_SOURCES) }),
+  z.object({ available: z.literal(false), reason: z.string(), fix: z.literal(["keys", "credits"]) }),
+]);
+
+/** `sessions.catalog`: see `sessionCatalog` in core. */
+export const catalogOutput = z.object({
+  defaultProvider: z.enum(MODEL_PROVIDERS),
+  defaultModel: z.string(),
+  providers: z
+    .object({
+      id: z.enum(MODEL_PROVIDERS),
+      name: z.string(),
+      freeformModels: z.boolean(),
+      available: z.boolean(),
+      access: availabilityOutput.nullable(),
+      endpointModels: endpointModelsSchema.nullable(),
+      unavailableReason: z.string().nullable(),
+      models: z
+        .object({
+          id: z.string(),
+          name: z.string(),
+          tier: z.custom<ModelTier>((value) => typeof value === "string"),
+          contextLimit: z.number().int(),
+          access: availabilityOutput,
+        })
+        .array(),
+    })
+    .array(),
+});
+
+/** `sessions.pendingInteractions`: the permission requests and questions still waiting for an answer. */
+export const pendingInteractionOutput = z.object({
+  id: z.string(),
+  kind: z.enum(InteractionKind),
+  toolCallId: z.string().nullable(),
+  request: z.custom<Prisma.JsonValue>(),
+  createdAt: z.date(),
 });

@@ -1,9 +1,10 @@
-import { AppError, defaultOrganizationId, findMembership, setActiveOrganization } from "@studio/core";
+import { AppError } from "@studio/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { resolveActor, userOf } from "./actor.ts";
 import type { Context } from "./context.ts";
-import { toTRPCError } from "./errors.ts";
+import { INTERNAL_MESSAGE, toTRPCError } from "./errors.ts";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -35,7 +36,7 @@ function publicMessage(code: string, message: string, cause: unknown): string {
     );
     return `Invalid input. ${problems.join("; ")}`;
   }
-  if (code === "INTERNAL_SERVER_ERROR") return "Something went wrong on our side. Try again in a moment.";
+  if (code === "INTERNAL_SERVER_ERROR") return INTERNAL_MESSAGE;
   return message;
 }
 
@@ -68,8 +69,7 @@ export const publicProcedure = t.procedure.use(errorMapping).use(sameOriginMutat
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.auth) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   const auth = ctx.auth;
-  const user = auth.kind === "session" ? auth.session.user : auth.token.user;
-  return next({ ctx: { auth, user } });
+  return next({ ctx: { auth, user: userOf(auth) } });
 });
 
 /**
@@ -77,30 +77,8 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
  * chosen in this browser session (falling back to the first they belong to, e.g. after removal).
  */
 export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  let organizationId: string | null;
-  if (ctx.auth.kind === "token") {
-    organizationId = ctx.auth.token.organizationId;
-  } else {
-    organizationId = ctx.auth.session.activeOrganizationId;
-    const stillMember = organizationId && (await findMembership(ctx.db, ctx.user.id, organizationId));
-    if (!stillMember) {
-      organizationId = await defaultOrganizationId(ctx.db, ctx.user.id);
-      if (organizationId) await setActiveOrganization(ctx.db, ctx.auth.session.id, organizationId);
-    }
-  }
-  const membership = organizationId ? await findMembership(ctx.db, ctx.user.id, organizationId) : null;
-  if (!membership)
-    throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organisation." });
-  return next({
-    ctx: {
-      membership: {
-        organizationId: membership.organization.id,
-        organization: membership.organization,
-        role: membership.role,
-      },
-      actor: { userId: ctx.user.id, organizationId: membership.organization.id, role: membership.role },
-    },
-  });
+  const { membership, actor } = await resolveActor(ctx.db, ctx.auth);
+  return next({ ctx: { membership, actor } });
 });
 
 /** Owners and admins. */

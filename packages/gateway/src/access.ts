@@ -4,7 +4,7 @@
 // organisation that just ran out is refused on its very next call through this replica.
 import { endpointUrlProblem, hashSecret, type Keyring, openProviderKey } from "@studio/core";
 import type { Db } from "@studio/db";
-import type { ModelProvider } from "@studio/models";
+import type { KeySource, ModelProvider } from "@studio/models";
 import {
   DEFAULT_UPSTREAM_URLS,
   type GatewayProvider,
@@ -16,7 +16,7 @@ export interface GatewaySession {
   id: string;
   organizationId: string;
   userId: string;
-  keySource: "direct" | "openrouter" | "platform";
+  keySource: KeySource;
   upstreamProvider: ModelProvider;
   upstreamModel: string;
   budgetMicroUsd: bigint | null;

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Keyring, type PrivateNetworkPolicy, paysWithCredits } from "@studio/core";
 import type { Db } from "@studio/db";
-import { getCatalogProvider } from "@studio/models";
+import { getCatalogProvider, MODEL_PROVIDERS } from "@studio/models";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
 import { refuseUnknownFields } from "./body-fields.ts";
 import { forwardCall, UpstreamRedirectError } from "./forward.ts";
@@ -33,7 +33,7 @@ import { callerToken, type GatewayProvider, type UpstreamConfig, upstreamAuthHea
 
 export const GATEWAY_PREFIX = "/api/llm/";
 export const REQUEST_ID_HEADER = "x-studio-request-id";
-const PROVIDERS = new Set<GatewayProvider>(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
+const PROVIDERS = new Set<GatewayProvider>(MODEL_PROVIDERS);
 
 export interface GatewayOptions {
   db: Db;

@@ -1,9 +1,10 @@
 // Where each provider's API lives and how it wants its key. The sandbox's OpenCode is configured
 // with `<studio>/api/llm/<provider>` + the provider's usual path prefix as its base URL, so the
 // gateway forwards the rest of the path unchanged.
+import type { ModelProvider } from "@studio/models";
 import type { WireFormat } from "./metering/types.ts";
 
-export type GatewayProvider = "xai" | "anthropic" | "openai" | "google" | "openrouter" | "custom";
+export type GatewayProvider = ModelProvider;
 
 export interface Upstream {
   /** Origin (and, for custom endpoints, path prefix) the rest of the request path is appended to. */

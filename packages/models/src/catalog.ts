@@ -2,7 +2,9 @@
 // workspace generator (context/output limits, small model). Model ids are the providers' own API
 // ids: OpenCode sends them verbatim, and the gateway meters and prices by them.
 
-export type ModelProvider = "xai" | "anthropic" | "openai" | "google" | "openrouter" | "custom";
+// The provider list itself (MODEL_PROVIDERS, ModelProvider) lives in lists.ts.
+import type { ModelProvider } from "./lists.ts";
+
 export type ModelTier = "fast" | "standard" | "premium";
 
 export interface CatalogModel {

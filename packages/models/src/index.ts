@@ -1,3 +1,4 @@
 export * from "./catalog.ts";
 export * from "./list-prices.ts";
+export * from "./lists.ts";
 export * from "./openrouter.ts";

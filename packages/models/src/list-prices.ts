@@ -2,7 +2,8 @@
 // so $3.00 per million tokens is 3_000_000). Seeded as the platform's price rows at boot; an admin's
 // edit adds a newer row instead of changing these. Cached input is the price of prompt tokens served
 // from the provider's cache (Anthropic: cache reads). Keyed `<provider>/<model id>`.
-import { findCatalogModel, getCatalogProvider, type ModelProvider } from "./catalog.ts";
+import { findCatalogModel, getCatalogProvider } from "./catalog.ts";
+import type { ModelProvider } from "./lists.ts";
 import { isOpenRouterNameOfCatalogModel } from "./openrouter.ts";
 
 export interface TokenPrices {

@@ -1,6 +1,6 @@
 // OpenRouter's names for the catalogue's models, for sessions whose calls go through an OpenRouter
 // key (the organisation's, or the platform's when it has no key for the provider itself).
-import type { ModelProvider } from "./catalog.ts";
+import type { ModelProvider } from "./lists.ts";
 
 const OPENROUTER_NAMES: Readonly<Record<string, string>> = {
   "xai/grok-code-fast-1": "x-ai/grok-code-fast-1",

@@ -1,10 +1,11 @@
 // Which replica runs which session: a lease row on the session, claimed with SKIP LOCKED so
 // replicas never block each other, renewed while alive, taken over when it lapses.
+import type { LiveStatus } from "@studio/core";
 import type { Db } from "@studio/db";
 
 export interface ClaimedSession {
   id: string;
-  status: "provisioning" | "ready" | "active" | "idle";
+  status: LiveStatus;
   createdAt: Date;
 }
 

@@ -1,7 +1,7 @@
 // One per server process: claims sessions whose lease is free, runs a SessionRunner for each,
 // renews the leases it holds, routes commands announced by NOTIFY, and stops idle sessions. New
 // sessions start through the replica's ProvisioningQueue, a few at a time.
-import { applyTransitionInTx, COMMANDS_CHANNEL, cancelOpenWork, newId } from "@studio/core";
+import { applyTransitionInTx, COMMANDS_CHANNEL, cancelOpenWork, LIVE_STATUSES, newId } from "@studio/core";
 import type { NotificationListener } from "@studio/db/notifications";
 import { LocalSandboxProvider } from "@studio/sandbox";
 import { EventWriter } from "./event-writer.ts";
@@ -68,7 +68,7 @@ export class RunnerManager {
     const { provider, db } = this.options;
     const isLive = async ({ sessionId }: { sessionId: string }) =>
       (await db.studioSession.count({
-        where: { id: sessionId, status: { in: ["provisioning", "ready", "active", "idle"] } },
+        where: { id: sessionId, status: { in: [...LIVE_STATUSES] } },
       })) > 0;
     // The local provider also finds processes whose sandbox directory is gone.
     if (provider instanceof LocalSandboxProvider) {
@@ -82,7 +82,7 @@ export class RunnerManager {
     const live = await this.options.db.studioSession.findMany({
       where: {
         id: { in: sandboxes.map((sandbox) => sandbox.sessionId) },
-        status: { in: ["provisioning", "ready", "active", "idle"] },
+        status: { in: [...LIVE_STATUSES] },
       },
       select: { id: true },
     });

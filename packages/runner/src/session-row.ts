@@ -1,15 +1,16 @@
+import type { KeySource, ModelProvider, SessionStatus } from "@studio/core";
 import type { Db } from "@studio/db";
 
 /** What a runner needs to know about its session row. */
 export interface SessionRow {
   id: string;
-  status: "provisioning" | "ready" | "active" | "idle" | "stopped" | "error";
-  provider: "xai" | "anthropic" | "openai" | "google" | "openrouter" | "custom";
+  status: SessionStatus;
+  provider: ModelProvider;
   model: string;
   /** Where model calls go (the provider, or OpenRouter), decided when the session was created. */
   upstreamProvider: SessionRow["provider"];
   upstreamModel: string;
-  keySource: "direct" | "openrouter" | "platform";
+  keySource: KeySource;
   organizationId: string;
   sandboxId: string | null;
   agentSessionId: string | null;

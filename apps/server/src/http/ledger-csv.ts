@@ -4,14 +4,8 @@
 // organisation, and the organisation's entries only for its owners and admins.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { Slots } from "@studio/api";
-import {
-  AppError,
-  defaultOrganizationId,
-  findMembership,
-  ledgerCsvQuery,
-  ledgerFilterSchema,
-} from "@studio/core";
+import { type ResolvedActor, resolveActor, Slots, toHttpError } from "@studio/api";
+import { AppError, ledgerCsvQuery, ledgerFilterSchema } from "@studio/core";
 import { copyCsvOut } from "@studio/db";
 import { authenticate, type ContextDeps } from "./context.ts";
 
@@ -43,22 +37,27 @@ function exportLimits(organizationId: string, userId: string) {
   ];
 }
 
-function refuse(res: ServerResponse, status: number, message: string) {
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+function refuse(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { ...headers, "content-type": "application/json", "cache-control": "no-store" });
   res.end(JSON.stringify({ error: message }));
+}
+
+/** A domain error answered the way every HTTP route answers it (`toHttpError`); anything else is rethrown. */
+function refuseWith(res: ServerResponse, error: unknown) {
+  if (!(error instanceof AppError)) throw error;
+  const { status, headers, body } = toHttpError(error);
+  return refuse(res, status, body.error, headers);
 }
 
 export async function serveLedgerCsv(req: IncomingMessage, res: ServerResponse, deps: ContextDeps) {
   if (req.method !== "GET") return refuse(res, 405, "Use GET.");
-  const auth = await authenticate(req, res, deps);
-  if (!auth) return refuse(res, 401, "Sign in to continue.");
-  const user = auth.kind === "session" ? auth.session.user : auth.token.user;
-  const organizationId =
-    auth.kind === "token"
-      ? auth.token.organizationId
-      : (auth.session.activeOrganizationId ?? (await defaultOrganizationId(deps.db, user.id)));
-  const membership = organizationId ? await findMembership(deps.db, user.id, organizationId) : null;
-  if (!organizationId || !membership) return refuse(res, 403, "You are not a member of this organisation.");
+  let viewer: ResolvedActor["actor"];
+  try {
+    ({ actor: viewer } = await resolveActor(deps.db, await authenticate(req, res, deps)));
+  } catch (error) {
+    return refuseWith(res, error);
+  }
+  const { organizationId, userId } = viewer;
 
   const url = new URL(req.url ?? "/", "http://studio");
   let filterJson: unknown = {};
@@ -71,21 +70,13 @@ export async function serveLedgerCsv(req: IncomingMessage, res: ServerResponse, 
   if (!filter.success)
     return refuse(res, 400, `Invalid filter. ${filter.error.issues[0]?.message ?? ""}`.trim());
 
-  const viewer = { userId: user.id, organizationId, role: membership.role };
   let query: ReturnType<typeof ledgerCsvQuery>;
-  try {
-    query = ledgerCsvQuery(viewer, filter.data);
-  } catch (error) {
-    if (error instanceof AppError && error.code === "FORBIDDEN") return refuse(res, 403, error.message);
-    throw error;
-  }
   let release: () => void;
   try {
-    release = exportSlots.acquire(exportLimits(organizationId, user.id));
+    query = ledgerCsvQuery(viewer, filter.data);
+    release = exportSlots.acquire(exportLimits(organizationId, userId));
   } catch (error) {
-    if (!(error instanceof AppError) || error.code !== "TOO_MANY_REQUESTS") throw error;
-    res.setHeader("retry-after", String(error.retryAfterSeconds ?? 5));
-    return refuse(res, 429, error.message);
+    return refuseWith(res, error);
   }
   try {
     const csv = await copyCsvOut(deps.db, query);

@@ -1,9 +1,9 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { ToastProvider } from "../components/ui/Toast.tsx";
+import { Toasts } from "../components/ui/Toast.tsx";
 import { errorCode } from "../lib/errors.ts";
 import { createBrowserTRPCClient, TRPCProvider } from "../lib/trpc.ts";
-import { ThemeProvider } from "./theme.tsx";
+import { ThemeProvider, useTheme } from "./theme.tsx";
 
 const noRetryCodes = new Set([
   "BAD_REQUEST",
@@ -42,6 +42,10 @@ function createQueryClient() {
   return queryClient;
 }
 
+function ThemedToasts() {
+  return <Toasts theme={useTheme().resolved} />;
+}
+
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(createQueryClient);
   const [trpcClient] = useState(createBrowserTRPCClient);
@@ -49,7 +53,8 @@ export function Providers({ children }: { children: ReactNode }) {
     <ThemeProvider>
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-          <ToastProvider>{children}</ToastProvider>
+          {children}
+          <ThemedToasts />
         </TRPCProvider>
       </QueryClientProvider>
     </ThemeProvider>

@@ -16,7 +16,8 @@ import {
   updateProfileInput,
 } from "@studio/core";
 import { z } from "zod";
-import { accountOutput } from "../outputs.ts";
+import { userOf, wantedOrganizationId } from "../actor.ts";
+import { accountOutput, meOutput } from "../outputs.ts";
 import { authedProcedure, browserSessionProcedure, orgProcedure, publicProcedure, router } from "../trpc.ts";
 
 /** What ending access did, so the page can say it. */
@@ -77,12 +78,11 @@ export const authRouter = router({
     }),
 
   /** Who is signed in, where they act, and every organisation they can switch to; null when signed out. */
-  me: publicProcedure.query(async ({ ctx }) => {
+  me: publicProcedure.output(meOutput).query(async ({ ctx }) => {
     if (!ctx.auth) return null;
-    const user = ctx.auth.kind === "session" ? ctx.auth.session.user : ctx.auth.token.user;
+    const user = userOf(ctx.auth);
     const organizations = await listOrganizationsOf(ctx.db, user.id);
-    const wanted =
-      ctx.auth.kind === "session" ? ctx.auth.session.activeOrganizationId : ctx.auth.token.organizationId;
+    const wanted = wantedOrganizationId(ctx.auth);
     const active = organizations.find((org) => org.id === wanted) ?? organizations[0] ?? null;
     return { user, activeOrganization: active, organizations, via: ctx.auth.kind };
   }),

@@ -2,7 +2,6 @@ import {
   answerQuestion,
   answerQuestionInput,
   cancelTurn,
-  catalogAvailability,
   createSession,
   createSessionInput,
   followEvents,
@@ -17,15 +16,15 @@ import {
   type StoredEvent,
   sendMessage,
   sendMessageInput,
+  sessionCatalog,
   sessionEventsInput,
   sessionIdInput,
   stopSession,
 } from "@studio/core";
-import { CATALOG, DEFAULT_MODEL, DEFAULT_PROVIDER } from "@studio/models";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { subscriptionLimit, subscriptionSlots } from "../limits.ts";
-import { sessionOutput } from "../outputs.ts";
+import { catalogOutput, pendingInteractionOutput, sessionOutput } from "../outputs.ts";
 import { orgProcedure, router } from "../trpc.ts";
 
 /**
@@ -52,49 +51,12 @@ export const sessionsRouter = router({
    * Providers and models grouped by tier, each model with whether the organisation can use it now,
    * through which key, and if not, why and where to fix it (keys or credits).
    */
-  catalog: orgProcedure.query(async ({ ctx }) => {
-    const { byModel, custom } = await catalogAvailability(
-      ctx.db,
-      ctx.actor.organizationId,
-      ctx.sessions.runtime.platformProviders,
-    );
-    // Only an endpoint the organisation can use is asked; it answers within a few seconds or is
-    // reported as unreachable, and the answer is kept briefly (gateway/model-listing.ts).
-    const endpointModels = custom.available ? await ctx.keys.endpointModels(ctx.actor.organizationId) : null;
-    return {
-      defaultProvider: DEFAULT_PROVIDER,
-      defaultModel: DEFAULT_MODEL,
-      providers: CATALOG.filter((provider) => provider.id !== "openrouter").map((provider) => {
-        const models = provider.models.map((model) => ({
-          id: model.id,
-          name: model.name,
-          tier: model.tier,
-          contextLimit: model.contextLimit,
-          access: byModel.get(`${provider.id}/${model.id}`) ?? custom,
-        }));
-        const access = provider.freeformModels ? custom : null;
-        const available = access ? access.available : models.some((model) => model.access.available);
-        const firstReason = (access ?? models.find((model) => !model.access.available)?.access) as
-          | { reason?: string }
-          | undefined;
-        return {
-          id: provider.id,
-          name: provider.name,
-          freeformModels: provider.freeformModels,
-          available,
-          /** For freeform providers (custom endpoint): whether the endpoint can be used. */
-          access,
-          /**
-           * For freeform providers: the models the endpoint lists (any other id may still be typed),
-           * or why it could not be listed; null when there is no usable endpoint.
-           */
-          endpointModels: provider.freeformModels ? endpointModels : null,
-          unavailableReason: available ? null : (firstReason?.reason ?? "Not available."),
-          models,
-        };
-      }),
-    };
-  }),
+  catalog: orgProcedure.output(catalogOutput).query(({ ctx }) =>
+    sessionCatalog(ctx.db, ctx.actor.organizationId, {
+      platformProviders: ctx.sessions.runtime.platformProviders,
+      endpointModels: (organizationId) => ctx.keys.endpointModels(organizationId),
+    }),
+  ),
 
   /** Answers at once with the session in `provisioning`; provisioning goes on in the background. */
   create: orgProcedure
@@ -114,6 +76,7 @@ export const sessionsRouter = router({
 
   pendingInteractions: orgProcedure
     .input(sessionIdInput)
+    .output(pendingInteractionOutput.array())
     .query(({ ctx, input }) => listPendingInteractions(ctx.db, actorOf(ctx), input.sessionId)),
 
   sendMessage: orgProcedure

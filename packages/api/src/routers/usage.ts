@@ -1,35 +1,38 @@
 import {
+  KEY_SOURCES,
+  LEDGER_KINDS,
   ledgerFilterSchema,
   ledgerPageInput,
   ledgerSummary,
   ledgerSummaryInput,
   ledgerTotals,
   listLedgerEntries,
+  MODEL_PROVIDERS,
 } from "@studio/core";
 import { z } from "zod";
 import { orgProcedure, router } from "../trpc.ts";
 
-const keyProvider = z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
+const keyProvider = z.enum(MODEL_PROVIDERS);
 
 const entryOutput = z.object({
   id: z.bigint(),
-  created_at: z.date(),
-  kind: z.enum(["usage", "grant", "adjustment", "refund"]),
-  user_id: z.string().nullable(),
-  user_name: z.string().nullable(),
-  session_id: z.string().nullable(),
-  session_title: z.string().nullable(),
+  createdAt: z.date(),
+  kind: z.enum(LEDGER_KINDS),
+  userId: z.string().nullable(),
+  userName: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  sessionTitle: z.string().nullable(),
   provider: keyProvider.nullable(),
   model: z.string().nullable(),
-  key_source: z.enum(["direct", "openrouter", "platform"]).nullable(),
-  input_tokens: z.number().int(),
-  output_tokens: z.number().int(),
-  cached_tokens: z.number().int(),
-  reasoning_tokens: z.number().int(),
-  usage_estimated: z.boolean(),
-  amount_micro_usd: z.bigint(),
-  cost_micro_usd: z.bigint(),
-  balance_after_micro_usd: z.bigint(),
+  keySource: z.enum(KEY_SOURCES).nullable(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  cachedTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  usageEstimated: z.boolean(),
+  amountMicroUsd: z.bigint(),
+  costMicroUsd: z.bigint(),
+  balanceAfterMicroUsd: z.bigint(),
   reason: z.string().nullable(),
 });
 

@@ -2,6 +2,7 @@
 // entry with its reason, by platform admins only. Credits pay for the platform's keys, so an
 // organisation's own owners must not be able to add them.
 import type { Db, DbTx } from "@studio/db";
+import { LEDGER_KINDS } from "@studio/models";
 import { z } from "zod";
 import { assertPlatformAdmin, type PlatformActor } from "../platform/actor.ts";
 import { AppError, notFound } from "../shared/errors.ts";
@@ -26,7 +27,7 @@ const usdAmount = z
 
 export const changeCreditsInput = z.object({
   organizationId: z.string().min(1).max(64),
-  kind: z.enum(["grant", "adjustment"]),
+  kind: z.enum(LEDGER_KINDS).extract(["grant", "adjustment"]),
   /** USD as text (exact: never a float), e.g. "25.00"; an adjustment may be negative. */
   amountUsd: usdAmount,
   reason: z.string().trim().min(3, { error: "Say why, in a few words." }).max(500),

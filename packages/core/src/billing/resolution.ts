@@ -1,9 +1,9 @@
 // Which key pays for a session's model calls, decided once at creation (pure): the organisation's
 // own key for the provider, else its OpenRouter key (with OpenRouter's name for the model), else the
 // platform's key for the provider or, failing that, the platform's OpenRouter key, on credits.
-import { type ModelProvider, openRouterModelFor } from "@studio/models";
+import { type KeySource, type ModelProvider, openRouterModelFor } from "@studio/models";
 
-export type KeySource = "direct" | "openrouter" | "platform";
+export { KEY_SOURCES, type KeySource } from "@studio/models";
 
 export interface ModelRoute {
   keySource: KeySource;

@@ -1,8 +1,9 @@
+import { MODEL_PROVIDERS } from "@studio/models";
 import { z } from "zod";
 import { endpointUrlProblem } from "./tenant-endpoint.ts";
 
 /** Providers an organisation can hold a key for: the four direct ones, OpenRouter, and a custom endpoint. */
-export const keyProviderSchema = z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
+export const keyProviderSchema = z.enum(MODEL_PROVIDERS);
 export type KeyProvider = z.infer<typeof keyProviderSchema>;
 
 const apiKey = z

@@ -1,15 +1,10 @@
+import { SESSION_STATUSES } from "@studio/acp/events";
+import { MODEL_PROVIDERS } from "@studio/models";
 import { z } from "zod";
 
 export const environmentSchema = z.enum(["development", "production"]);
-export const modelProviderSchema = z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]);
-export const sessionStatusFilterSchema = z.enum([
-  "provisioning",
-  "ready",
-  "active",
-  "idle",
-  "stopped",
-  "error",
-]);
+export const modelProviderSchema = z.enum(MODEL_PROVIDERS);
+export const sessionStatusFilterSchema = z.enum(SESSION_STATUSES);
 
 const sessionId = z.string().min(1).max(64);
 

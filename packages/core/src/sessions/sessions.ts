@@ -7,7 +7,7 @@ import { appendEvents } from "./event-log.ts";
 import { applyTransitionInTx } from "./lifecycle.ts";
 import { assertCreditsAvailable, routeForNewSession } from "./model-access.ts";
 import type { CreateSessionInput, ListSessionsInput } from "./schemas.ts";
-import { acceptsPrompts, isLive } from "./state-machine.ts";
+import { acceptsPrompts, isLive, LIVE_STATUSES } from "./state-machine.ts";
 
 export interface SessionActor {
   userId: string;
@@ -208,7 +208,7 @@ export async function keepalive(db: Db, actor: SessionActor, sessionId: string) 
     where: {
       id: sessionId,
       organizationId: actor.organizationId,
-      status: { in: ["provisioning", "ready", "active", "idle"] },
+      status: { in: [...LIVE_STATUSES] },
     },
     data: { lastActivityAt: new Date() },
   });

@@ -8,7 +8,14 @@
 // "idle" means no turn is running and no prompt is waiting; only ready and idle sessions stop
 // themselves after the idle timeout.
 
-export type SessionStatus = "provisioning" | "ready" | "active" | "idle" | "stopped" | "error";
+import { LIVE_STATUSES, type SessionStatus } from "@studio/acp/events";
+
+export {
+  LIVE_STATUSES,
+  type LiveStatus,
+  SESSION_STATUSES,
+  type SessionStatus,
+} from "@studio/acp/events";
 
 export type SessionTrigger =
   | "provisioned"
@@ -56,10 +63,8 @@ export function transition(from: SessionStatus, trigger: SessionTrigger): Transi
   return { ok: false, reason: `Cannot ${actions[trigger]}: ${refusals[from]}.` };
 }
 
-/** Statuses in which a runner must hold the session's agent connection. */
-export const LIVE_STATUSES: readonly SessionStatus[] = ["provisioning", "ready", "active", "idle"];
-
-export const isLive = (status: SessionStatus) => LIVE_STATUSES.includes(status);
+/** Whether a runner must hold the session's agent connection (see LIVE_STATUSES). */
+export const isLive = (status: SessionStatus) => (LIVE_STATUSES as readonly SessionStatus[]).includes(status);
 
 /** Whether a person may send a prompt now (it runs at once or after the current turn). */
 export const acceptsPrompts = (status: SessionStatus) =>

@@ -1,6 +1,7 @@
 // Which ledger entries a view covers. One filter shape serves the page, the totals, the summaries
 // and the CSV export, so all four always describe exactly the same set of entries.
 import { Prisma } from "@studio/db";
+import { KEY_SOURCES, LEDGER_KINDS, MODEL_PROVIDERS } from "@studio/models";
 import { z } from "zod";
 import { isManager } from "../orgs/roles.ts";
 import type { Role } from "../orgs/schemas.ts";
@@ -17,13 +18,10 @@ export const ledgerFilterSchema = z
     to: z.coerce.date().optional(),
     userId: id.optional(),
     sessionId: id.optional(),
-    provider: z.enum(["xai", "anthropic", "openai", "google", "openrouter", "custom"]).optional(),
+    provider: z.enum(MODEL_PROVIDERS).optional(),
     model: z.string().min(1).max(120).optional(),
-    keySource: z.enum(["direct", "openrouter", "platform"]).optional(),
-    kind: z
-      .array(z.enum(["usage", "grant", "adjustment", "refund"]))
-      .max(4)
-      .optional(),
+    keySource: z.enum(KEY_SOURCES).optional(),
+    kind: z.array(z.enum(LEDGER_KINDS)).max(LEDGER_KINDS.length).optional(),
   })
   .refine((filter) => !filter.from || !filter.to || filter.from < filter.to, {
     error: "The start of the range must come before its end.",

@@ -2,7 +2,7 @@
 // over the whole filtered set, and summaries grouped by day, model, provider, user or key source.
 import type { DbTx } from "@studio/db";
 import { Prisma } from "@studio/db";
-import type { ModelProvider } from "@studio/models";
+import type { KeySource, ModelProvider } from "@studio/models";
 import { z } from "zod";
 import { AppError } from "../shared/errors.ts";
 import { splitByWholeDays } from "./day-split.ts";
@@ -36,7 +36,7 @@ export interface LedgerEntryRow {
   session_title: string | null;
   provider: ModelProvider | null;
   model: string | null;
-  key_source: "direct" | "openrouter" | "platform" | null;
+  key_source: KeySource | null;
   input_tokens: number;
   output_tokens: number;
   cached_tokens: number;
@@ -46,6 +46,53 @@ export interface LedgerEntryRow {
   cost_micro_usd: bigint;
   balance_after_micro_usd: bigint;
   reason: string | null;
+}
+
+/** A ledger entry as the API returns it (the CSV export keeps the column names of `LedgerEntryRow`). */
+export interface LedgerEntry {
+  id: bigint;
+  createdAt: Date;
+  kind: LedgerEntryRow["kind"];
+  userId: string | null;
+  userName: string | null;
+  sessionId: string | null;
+  sessionTitle: string | null;
+  provider: ModelProvider | null;
+  model: string | null;
+  keySource: LedgerEntryRow["key_source"];
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  usageEstimated: boolean;
+  amountMicroUsd: bigint;
+  costMicroUsd: bigint;
+  balanceAfterMicroUsd: bigint;
+  reason: string | null;
+}
+
+function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    kind: row.kind,
+    userId: row.user_id,
+    userName: row.user_name,
+    sessionId: row.session_id,
+    sessionTitle: row.session_title,
+    provider: row.provider,
+    model: row.model,
+    keySource: row.key_source,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cachedTokens: row.cached_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    usageEstimated: row.usage_estimated,
+    amountMicroUsd: row.amount_micro_usd,
+    costMicroUsd: row.cost_micro_usd,
+    balanceAfterMicroUsd: row.balance_after_micro_usd,
+    reason: row.reason,
+  };
 }
 
 function parseCursor(cursor: string): { at: Date; id: bigint } {
@@ -81,7 +128,7 @@ export async function listLedgerEntries(
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    entries: page,
+    entries: page.map(toLedgerEntry),
     nextCursor: rows.length > input.limit && last ? `${last.created_at.getTime()}|${last.id}` : null,
   };
 }

@@ -30,7 +30,7 @@ export function UserMenu() {
         menuLabel="Account"
         side="top"
         triggerClassName="flex w-full items-center gap-2.5 rounded-lg p-1.5 text-left transition-colors hover:bg-surface-hover aria-expanded:bg-surface-hover"
-        menuClassName="w-full min-w-60"
+        menuClassName="w-(--radix-dropdown-menu-trigger-width) min-w-60"
         trigger={
           <>
             <Avatar name={user.name} />

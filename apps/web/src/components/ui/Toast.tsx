@@ -1,82 +1,55 @@
-import { CircleCheck, CircleExclamationPoint, X } from "lucide-react";
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
-import { cn } from "../../lib/cn.ts";
+import { CircleCheck, CircleExclamationPoint } from "lucide-react";
+import type { CSSProperties } from "react";
+import { Toaster, toast } from "sonner";
+// Bundled as a file; the build drops sonner's own <style> injection, which the studio's CSP
+// (style-src 'self') blocks.
+import "sonner/dist/styles.css";
 
 type ToastTone = "success" | "danger";
-
-interface ToastItem {
-  id: number;
-  message: string;
-  tone: ToastTone;
-}
 
 interface ToastApi {
   show: (message: string, tone?: ToastTone) => void;
 }
 
-const ToastContext = createContext<ToastApi | null>(null);
+const api: ToastApi = {
+  show: (message, tone = "success") => {
+    if (tone === "danger") toast.error(message);
+    else toast.success(message);
+  },
+};
 
+/** Shows a short notification; `<Toasts>` (rendered once, in the app's providers) displays it. */
 export function useToast(): ToastApi {
-  const api = useContext(ToastContext);
-  if (!api) throw new Error("useToast needs a <ToastProvider>");
   return api;
 }
 
-const VISIBLE_MS = 4000;
+// Sonner's own colours, pointed at the app's tokens so light and dark follow the theme.
+const tokens = {
+  "--normal-bg": "var(--color-surface)",
+  "--normal-bg-hover": "var(--color-surface-hover)",
+  "--normal-border": "var(--color-line)",
+  "--normal-border-hover": "var(--color-line-strong)",
+  "--normal-text": "var(--color-fg)",
+} as CSSProperties;
 
-export function ToastProvider({ children }: { children: ReactNode }) {
-  const [toasts, setToasts] = useState<ToastItem[]>([]);
-  const nextId = useRef(1);
-
-  const dismiss = useCallback(
-    (id: number) => setToasts((list) => list.filter((toast) => toast.id !== id)),
-    [],
-  );
-
-  const show = useCallback(
-    (message: string, tone: ToastTone = "success") => {
-      const id = nextId.current++;
-      setToasts((list) => [...list.slice(-2), { id, message, tone }]);
-      setTimeout(() => dismiss(id), VISIBLE_MS);
-    },
-    [dismiss],
-  );
-
-  const api = useMemo(() => ({ show }), [show]);
-
+/** The notification area: sonner's live region, bottom right, in the given theme. */
+export function Toasts({ theme }: { theme: "light" | "dark" }) {
   return (
-    <ToastContext.Provider value={api}>
-      {children}
-      {/* The live region exists from the start so screen readers announce what is added to it. */}
-      <div
-        aria-live="polite"
-        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
-      >
-        {toasts.map((toast) => (
-          <div
-            key={toast.id}
-            role="status"
-            className={cn(
-              "pointer-events-auto flex w-full max-w-sm animate-pop-in items-center gap-2.5 rounded-lg border border-line bg-surface px-3.5 py-3 text-[13px] text-fg shadow-pop",
-            )}
-          >
-            {toast.tone === "success" ? (
-              <CircleCheck className="size-4 shrink-0 text-success-soft-fg" aria-hidden="true" />
-            ) : (
-              <CircleExclamationPoint className="size-4 shrink-0 text-danger" aria-hidden="true" />
-            )}
-            <p className="flex-1">{toast.message}</p>
-            <button
-              type="button"
-              onClick={() => dismiss(toast.id)}
-              className="rounded p-0.5 text-fg-muted hover:text-fg"
-              aria-label="Dismiss notification"
-            >
-              <X className="size-3.5" aria-hidden="true" />
-            </button>
-          </div>
-        ))}
-      </div>
-    </ToastContext.Provider>
+    <Toaster
+      theme={theme}
+      position="bottom-right"
+      duration={4000}
+      visibleToasts={3}
+      closeButton
+      style={tokens}
+      icons={{
+        success: <CircleCheck className="size-4 text-success-soft-fg" aria-hidden="true" />,
+        error: <CircleExclamationPoint className="size-4 text-danger" aria-hidden="true" />,
+      }}
+      toastOptions={{
+        closeButtonAriaLabel: "Dismiss notification",
+        classNames: { toast: "font-sans! text-[13px]! shadow-pop!", title: "font-normal!" },
+      }}
+    />
   );
 }

@@ -1,3 +1,4 @@
+import { MODEL_PROVIDERS } from "@studio/models/lists";
 import type { RouterOutputs } from "../../lib/trpc.ts";
 
 export type Price = RouterOutputs["billing"]["prices"][number];
@@ -43,7 +44,7 @@ export function groupPrices(rows: readonly Price[], now: Date): ModelPrices[] {
   });
 }
 
-const providerOrder: PriceProvider[] = ["xai", "anthropic", "openai", "google", "openrouter", "custom"];
+const providerOrder: readonly PriceProvider[] = MODEL_PROVIDERS;
 
 /** Model groups under their provider, in the order the rest of the studio lists providers. */
 export function pricesByProvider(models: readonly ModelPrices[]) {

@@ -38,7 +38,7 @@ export function OrganizationSwitcher() {
       <Menu
         menuLabel="Organisations"
         triggerClassName="flex w-full items-center gap-2.5 rounded-lg p-1.5 text-left transition-colors hover:bg-surface-hover aria-expanded:bg-surface-hover"
-        menuClassName="w-full min-w-64"
+        menuClassName="w-(--radix-dropdown-menu-trigger-width) min-w-64"
         trigger={
           <>
             <Avatar name={name} square />

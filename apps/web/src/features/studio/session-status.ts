@@ -1,3 +1,8 @@
+// From the dependency-free lists, not @studio/acp/events: its zod schemas, built at load, would
+// probe for eval, which the Content-Security-Policy refuses and reports.
+
+import type { KeySource } from "@studio/models/lists";
+import { LIVE_STATUSES } from "@studio/models/lists";
 import type { BadgeTone } from "../../components/ui/Badge.tsx";
 import { formatUsd } from "../../lib/money.ts";
 import type { SessionStatus } from "./chat/chat-types.ts";
@@ -21,7 +26,7 @@ export const statusTones: Record<SessionStatus, BadgeTone> = {
 };
 
 export const isLiveStatus = (status: SessionStatus | undefined | null) =>
-  status === "provisioning" || status === "ready" || status === "active" || status === "idle";
+  status != null && (LIVE_STATUSES as readonly SessionStatus[]).includes(status);
 
 const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
 
@@ -34,7 +39,7 @@ export function formatCredits(microUsd: bigint | number): string {
   return formatUsd(microUsd);
 }
 
-export type KeySource = "direct" | "openrouter" | "platform";
+export type { KeySource };
 
 /**
  * Whether a session's calls draw on platform credits. Mirrors the server's rule only to describe it:

@@ -57,12 +57,12 @@ function Amount({ value }: { value: bigint }) {
 }
 
 function SessionLink({ entry, onFilter }: { entry: Entry; onFilter: (sessionId: string) => void }) {
-  if (!entry.session_id) return <span className="text-fg-muted">—</span>;
-  const title = entry.session_title || "Untitled session";
+  if (!entry.sessionId) return <span className="text-fg-muted">—</span>;
+  const title = entry.sessionTitle || "Untitled session";
   return (
     <span className="flex max-w-full min-w-0 items-center gap-0.5">
       <Link
-        to={`/sessions/${entry.session_id}`}
+        to={`/sessions/${entry.sessionId}`}
         className="truncate font-medium text-accent-soft-fg hover:underline"
         title={title}
       >
@@ -70,7 +70,7 @@ function SessionLink({ entry, onFilter }: { entry: Entry; onFilter: (sessionId: 
       </Link>
       <button
         type="button"
-        onClick={() => onFilter(entry.session_id!)}
+        onClick={() => onFilter(entry.sessionId!)}
         className="shrink-0 rounded p-1 text-fg-muted hover:bg-surface-hover hover:text-fg"
         aria-label={`Show only entries of ${title}`}
         title="Show only this session's entries"
@@ -85,7 +85,7 @@ function KindCell({ entry }: { entry: Entry }) {
   return (
     <span className="flex flex-col items-start gap-0.5">
       <Badge tone={kindTones[entry.kind]}>{KIND_LABELS[entry.kind]}</Badge>
-      {entry.usage_estimated ? <span className="text-xs text-warning-soft-fg">Estimated</span> : null}
+      {entry.usageEstimated ? <span className="text-xs text-warning-soft-fg">Estimated</span> : null}
       {entry.reason ? (
         <span className="line-clamp-2 max-w-48 text-xs text-fg-muted" title={entry.reason}>
           {entry.reason}
@@ -128,8 +128,8 @@ function StackedDetails({
   if (entry.kind === "usage") {
     parts.push(
       <span key="tokens">
-        {formatCount(entry.input_tokens)} in · {formatCount(entry.output_tokens)} out ·{" "}
-        {formatCount(entry.cached_tokens)} cached
+        {formatCount(entry.inputTokens)} in · {formatCount(entry.outputTokens)} out ·{" "}
+        {formatCount(entry.cachedTokens)} cached
       </span>,
     );
   }
@@ -137,20 +137,20 @@ function StackedDetails({
     <div className="min-w-0 space-y-1 @4xl:hidden">
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
         <span className="text-fg">
-          <Time date={entry.created_at} />
+          <Time date={entry.createdAt} />
         </span>
         <KindCell entry={entry} />
       </div>
       {entry.model ? (
         <p className="text-xs text-fg-muted">
           <span className="font-mono break-all text-fg">{entry.model}</span> ·{" "}
-          {shortProviderName(entry.provider)} · {entryKeySource(entry.key_source, entry.provider)}
+          {shortProviderName(entry.provider)} · {entryKeySource(entry.keySource, entry.provider)}
         </p>
       ) : null}
-      {scope === "organization" || entry.session_id ? (
+      {scope === "organization" || entry.sessionId ? (
         <p className="flex min-w-0 flex-wrap items-center gap-x-2.5 text-xs text-fg-muted">
-          {scope === "organization" ? <span>{entry.user_name ?? "System"}</span> : null}
-          {entry.session_id ? <SessionLink entry={entry} onFilter={onFilter} /> : null}
+          {scope === "organization" ? <span>{entry.userName ?? "System"}</span> : null}
+          {entry.sessionId ? <SessionLink entry={entry} onFilter={onFilter} /> : null}
         </p>
       ) : null}
       {parts.length > 0 ? <p className="font-mono text-xs text-fg-muted tabular-nums">{parts}</p> : null}
@@ -229,14 +229,14 @@ function EntriesTable({
                 <td className="py-2.5 pr-2.5 pl-4 align-top sm:pl-5">
                   <StackedDetails entry={entry} scope={scope} onFilter={onFilterSession} />
                   <div className="hidden @4xl:block">
-                    <StackedTime date={entry.created_at} />
+                    <StackedTime date={entry.createdAt} />
                   </div>
                 </td>
                 {org ? (
                   <td className={`${wide} ${cell}`}>
                     {/* A width on the cell itself doesn't bound an auto table; one on a block inside does. */}
-                    <div className="max-w-24 truncate" title={entry.user_name ?? undefined}>
-                      {entry.user_name ?? "System"}
+                    <div className="max-w-24 truncate" title={entry.userName ?? undefined}>
+                      {entry.userName ?? "System"}
                     </div>
                   </td>
                 ) : null}
@@ -250,38 +250,38 @@ function EntriesTable({
                   <span className="font-mono text-xs whitespace-nowrap">{entry.model ?? "—"}</span>
                   {entry.provider ? (
                     <span className="block max-w-44 text-xs text-fg-muted @6xl:hidden">
-                      {shortProviderName(entry.provider)} · {entryKeySource(entry.key_source, entry.provider)}
+                      {shortProviderName(entry.provider)} · {entryKeySource(entry.keySource, entry.provider)}
                     </span>
                   ) : null}
                 </td>
                 <td className={`hidden @6xl:table-cell ${cell} whitespace-nowrap`}>
-                  {entryKeySource(entry.key_source, entry.provider)}
+                  {entryKeySource(entry.keySource, entry.provider)}
                 </td>
                 <td className={`${wide} ${cell}`}>
                   <KindCell entry={entry} />
                 </td>
                 <td className={`${wide} ${num}`}>
-                  {formatCount(entry.input_tokens)}
+                  {formatCount(entry.inputTokens)}
                   <span className="block text-xs whitespace-nowrap text-fg-muted @5xl:hidden">
-                    {formatCount(entry.cached_tokens)} cached
+                    {formatCount(entry.cachedTokens)} cached
                   </span>
                 </td>
-                <td className={`${wide} ${num}`}>{formatCount(entry.output_tokens)}</td>
-                <td className={`hidden @5xl:table-cell ${num}`}>{formatCount(entry.cached_tokens)}</td>
-                <td className={`hidden @min-[75rem]:table-cell ${num}`}>{formatUsd(entry.cost_micro_usd)}</td>
+                <td className={`${wide} ${num}`}>{formatCount(entry.outputTokens)}</td>
+                <td className={`hidden @5xl:table-cell ${num}`}>{formatCount(entry.cachedTokens)}</td>
+                <td className={`hidden @min-[75rem]:table-cell ${num}`}>{formatUsd(entry.costMicroUsd)}</td>
                 <td className={`${cell} pr-4 text-right whitespace-nowrap sm:pr-5 @4xl:pr-2`}>
-                  <Amount value={entry.amount_micro_usd} />
+                  <Amount value={entry.amountMicroUsd} />
                   <span className="mt-1 block text-xs text-fg-muted @4xl:hidden">
                     Balance after
                     <span className="block font-mono tabular-nums">
-                      {formatUsd(entry.balance_after_micro_usd)}
+                      {formatUsd(entry.balanceAfterMicroUsd)}
                     </span>
                   </span>
                 </td>
                 <td
                   className={`${wide} py-2.5 pr-4 pl-2.5 text-right align-top font-mono whitespace-nowrap tabular-nums sm:pr-5`}
                 >
-                  {formatUsd(entry.balance_after_micro_usd)}
+                  {formatUsd(entry.balanceAfterMicroUsd)}
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 // What the usage page shows, as it lives in the address bar: every filter is a search parameter,
 // so a shared or reloaded link restores the same view. Pure functions, unit-tested.
 import type { AppRouter } from "@studio/api";
+import { KEY_SOURCES as ALL_KEY_SOURCES, LEDGER_KINDS, MODEL_PROVIDERS } from "@studio/models/lists";
 import type { inferRouterInputs } from "@trpc/server";
 
 export type LedgerFilter = inferRouterInputs<AppRouter>["usage"]["entries"]["filter"];
@@ -19,16 +20,9 @@ export const RANGE_PRESETS: readonly { value: RangePreset; label: string }[] = [
   { value: "all", label: "All time" },
   { value: "custom", label: "Custom" },
 ];
-export const PROVIDERS: readonly Provider[] = [
-  "xai",
-  "anthropic",
-  "openai",
-  "google",
-  "openrouter",
-  "custom",
-];
-export const KEY_SOURCES: readonly KeySource[] = ["direct", "openrouter", "platform"];
-export const KINDS: readonly Kind[] = ["usage", "grant", "adjustment", "refund"];
+export const PROVIDERS: readonly Provider[] = MODEL_PROVIDERS;
+export const KEY_SOURCES: readonly KeySource[] = ALL_KEY_SOURCES;
+export const KINDS: readonly Kind[] = LEDGER_KINDS;
 export const GROUPS: readonly GroupBy[] = ["day", "model", "provider", "user", "keySource"];
 
 const PRESET_DAYS: Partial<Record<RangePreset, number>> = { today: 1, "7d": 7, "30d": 30, "90d": 90 };

@@ -13,6 +13,11 @@ const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
  * Follows a session's event log. It starts after the last event it holds (nothing on first load,
  * so the whole history replays), and every reconnect, by the link or by itself after an error,
  * resumes after the last seq it received. The reducer skips anything it has already applied.
+ *
+ * Hand-written rather than `useSubscription` from `@trpc/tanstack-react-query`: that hook stops at
+ * its first error and knows nothing of the browser going offline, while this one retries with
+ * backoff from the last seq, drops the stream offline and resubscribes at once when back online,
+ * and applies events in batches of one render each.
  */
 export function useSessionEvents(sessionId: string): { state: ChatState; connection: Connection } {
   const client = useTRPCClient();

@@ -1,0 +1,23 @@
+// The value lists the database stores as enums, re-exported for core's users, and checked at
+// compile time against Prisma's generated enums in both directions: a value added to or removed
+// from prisma/schema.prisma but not to the list (or the other way round) fails `pnpm typecheck`.
+import type {
+  KeySource as DbKeySource,
+  LedgerKind as DbLedgerKind,
+  ModelProvider as DbModelProvider,
+  SessionStatus as DbSessionStatus,
+} from "@studio/db";
+import type { KeySource, LedgerKind, ModelProvider } from "@studio/models";
+import type { SessionStatus } from "../sessions/state-machine.ts";
+
+export { LEDGER_KINDS, type LedgerKind, MODEL_PROVIDERS, type ModelProvider } from "@studio/models";
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+
+export type ValueListsMatchPrisma = [
+  Assert<Same<ModelProvider, DbModelProvider>>,
+  Assert<Same<KeySource, DbKeySource>>,
+  Assert<Same<LedgerKind, DbLedgerKind>>,
+  Assert<Same<SessionStatus, DbSessionStatus>>,
+];

@@ -1,0 +1,33 @@
+// The value lists shared by the database, the API, the services and the UI. Each is written once,
+// here, as a readonly tuple: zod schemas (`z.enum(LIST)`), types and UI option orders derive from
+// it, and `@studio/core` checks at compile time that each matches Prisma's generated enum.
+// Dependency-free, so the web app can import it (`@studio/models/lists`) without the catalogue.
+
+/** A session's lifecycle states (see core's state machine). */
+export const SESSION_STATUSES = ["provisioning", "ready", "active", "idle", "stopped", "error"] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+/** Statuses in which a runner must hold the session's agent connection. */
+export const LIVE_STATUSES = [
+  "provisioning",
+  "ready",
+  "active",
+  "idle",
+] as const satisfies readonly SessionStatus[];
+export type LiveStatus = (typeof LIVE_STATUSES)[number];
+
+/** Providers a session can use and an organisation can hold a key for, in display order. */
+export const MODEL_PROVIDERS = ["xai", "anthropic", "openai", "google", "openrouter", "custom"] as const;
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
+
+/** Whose key pays for a session's model calls. */
+export const KEY_SOURCES = ["direct", "openrouter", "platform"] as const;
+export type KeySource = (typeof KEY_SOURCES)[number];
+
+/** What a ledger entry records. */
+export const LEDGER_KINDS = ["usage", "grant", "adjustment", "refund"] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** Coding agents a session can run (the id sandbox-agent knows them by). Claude Code and Codex come next. */
+export const AGENTS = ["opencode"] as const;
+export type AgentName = (typeof AGENTS)[number];
+export const DEFAULT_AGENT: AgentName = "opencode";

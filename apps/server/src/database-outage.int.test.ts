@@ -5,10 +5,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createStudioClient, type StudioClient } from "@studio/client";
-import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
+import {
+  type CuttablePostgres,
+  type ScriptedModelServer,
+  startCuttablePostgres,
+  startScriptedModelServer,
+} from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type CuttablePostgres, startCuttablePostgres } from "./testing/cuttable-postgres.ts";
 import { useDataDirs } from "./testing/data-dirs.ts";
 import { agentText, collectEvents, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
 import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";

@@ -6,11 +6,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { EVENTS_CHANNEL, newKeyring, parseEventNotification, seedListPrices } from "@studio/core";
 import { createDb, type Db } from "@studio/db";
 import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
+import { startCuttablePostgres } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
 import { CallRecorder } from "./recorder.ts";
-import { startCuttableProxy } from "./test-support/cuttable-proxy.ts";
 import { seedSession } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
@@ -154,7 +154,7 @@ describe("the call recorder", () => {
   }, 20_000);
 
   it("waits for a database that is away, then writes the calls that waited for it as one statement", async () => {
-    const proxy = await startCuttableProxy(database.url);
+    const proxy = await startCuttablePostgres(database.url);
     const db = createDb(proxy.url, { maxConnections: 2 });
     try {
       const { recorder, session, finish, warnings } = await recorderWithSession(undefined, db);

@@ -1,3 +1,4 @@
+export * from "./cuttable-postgres.ts";
 export * from "./model-server/index.ts";
 export * from "./postgres.ts";
 export * from "./seed.ts";

@@ -1,6 +1,6 @@
-// Test support: a TCP proxy in front of PostgreSQL that a test cuts, as a network partition or a
-// failover would: open connections drop, and new ones are refused until it is restored. (The
-// gateway's recorder tests have their own, in packages/gateway.)
+// A TCP proxy in front of PostgreSQL that a test cuts, as a network partition or a failover would:
+// open connections drop, and new ones are refused until it is restored. The gateway's recorder and
+// the runner's outage tests use it.
 import net from "node:net";
 
 export interface CuttablePostgres {

@@ -20,7 +20,8 @@ import type {
   SandboxProvider,
   WorkspaceFile,
 } from "../types.ts";
-import { type BwrapLayout, type ConfinementMode, probeBwrap } from "./confine.ts";
+import type { BwrapLayout, ConfinementMode } from "./confine.ts";
+import { type IsolationLogger, probeIsolation } from "./isolation.ts";
 import {
   createSandboxDirs,
   freeDisposableDirs,
@@ -34,7 +35,7 @@ import {
   writableDirs,
   writeState,
 } from "./layout.ts";
-import { type NetworkLayout, probeSandboxNetwork } from "./network.ts";
+import type { NetworkLayout } from "./network.ts";
 import { scanSandboxProcesses } from "./procfs.ts";
 import { runProcess } from "./run-command.ts";
 import { safeWriteFile } from "./safe-write.ts";
@@ -49,9 +50,7 @@ import {
 } from "./server.ts";
 import { stopSandbox } from "./stop.ts";
 
-export interface LocalProviderLogger {
-  warn(message: string, details?: Record<string, unknown>): void;
-}
+export type LocalProviderLogger = IsolationLogger;
 
 export interface LocalSandboxProviderOptions {
   /** Holds one directory per sandbox, e.g. `<dataDir>/sandboxes`. Created if missing. */
@@ -126,33 +125,12 @@ export class LocalSandboxProvider implements SandboxProvider {
     this.#healthTimeoutMs = options.healthTimeoutMs ?? 30_000;
     this.#stopGraceMs = options.stopGraceMs ?? 3_000;
     this.#niceness = options.niceness ?? 10;
-    const mode = options.confinement ?? "auto";
-    if (mode === "none") {
-      this.#bwrap = null;
-      this.confinement = { mode: "none", reason: "disabled by configuration" };
-    } else {
-      const probe = probeBwrap();
-      if (!probe.layout && mode === "bwrap")
-        throw new Error(`confinement required but unavailable: ${probe.reason}`);
-      if (!probe.layout)
-        options.logger?.warn(
-          "local sandboxes run unconfined: the agent can read what the studio's user can",
-          { reason: probe.reason },
-        );
-      this.#bwrap = probe.layout;
-      this.confinement = { mode: probe.layout ? "bwrap" : "none", reason: probe.reason };
-    }
+    const isolation = probeIsolation(options.confinement, options.network, options.logger);
+    this.#bwrap = isolation.bwrap;
+    this.confinement = isolation.confinement;
+    this.#network = isolation.network;
+    this.network = isolation.networkMode;
     this.#studioPorts = options.studioPorts ?? (() => []);
-    const network = probeSandboxNetwork(options.network ?? "auto", this.#bwrap);
-    if (!network.layout && options.network === "own")
-      throw new Error(`a network of their own for sandboxes is unavailable: ${network.reason}`);
-    if (!network.layout && options.network !== "host")
-      options.logger?.warn(
-        "local sandboxes share the host's network: an agent can reach every service on this machine's loopback, and sandbox-agent's token is on its command line (ps)",
-        { reason: network.reason },
-      );
-    this.#network = network.layout;
-    this.network = { mode: network.layout ? "own" : "host", reason: network.reason };
   }
 
   create(options: CreateSandboxOptions): Promise<SandboxHandle> {

@@ -124,7 +124,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   // The signal may have reached PostgreSQL too: its exit from now on is no death to recover from.
-  postgres?.unsupervise();
+  void postgres?.unsupervise();
   logger.info({ signal }, "stopping");
   // A signal to the whole process group has reached the embedded PostgreSQL too, which now refuses
   // new connections: no step may hold up the ones after it, and `runtime.stop` ends the sandboxes

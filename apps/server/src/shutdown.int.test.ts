@@ -112,6 +112,10 @@ describe("a signal to the studio's process group", { timeout: 360_000 }, () => {
     // it fails, and none of them may keep the sandboxes running or the studio from exiting.
     const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
     process.kill(Number(readFileSync(pidFile, "utf8").split("\n")[0]), "SIGKILL");
+    // The signal lands as the studio starts its cluster again: the one it starts must end too.
+    await vi.waitFor(() => expect(studio.output.join("")).toContain("starting it again"), {
+      timeout: 30_000,
+    });
     await studio.signalGroup("SIGTERM");
     await waitUntilNothingRunsIn(dataDir);
   });

@@ -51,6 +51,46 @@ describe("supervise", () => {
     expect(restart).not.toHaveBeenCalled();
   });
 
+  it("a stop during a restart resolves once that restart has settled", async () => {
+    let finishStart: (pid: number) => void = () => {};
+    let downReported = false;
+    const stop = supervise(
+      {
+        pid: () => 100,
+        isAlive: () => false,
+        restart: () => new Promise<number>((resolve) => (finishStart = resolve)),
+      },
+      { onDown: () => (downReported = true), onRestartFailed: () => {}, onRestarted: () => {} },
+      5,
+    );
+    await vi.waitFor(() => expect(downReported).toBe(true));
+    let settled = false;
+    const stopped = stop().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    finishStart(200);
+    await stopped;
+  });
+
+  it("a stop cuts short the wait after a failed start", async () => {
+    vi.useFakeTimers();
+    try {
+      let failures = 0;
+      const stop = supervise(
+        { pid: () => 1, isAlive: () => false, restart: async () => Promise.reject(new Error("busy")) },
+        { onDown: () => {}, onRestartFailed: () => failures++, onRestarted: () => {} },
+        5,
+      );
+      await vi.advanceTimersByTimeAsync(5);
+      expect(failures).toBe(1);
+      // No time passes from here: without the wake-up the 500 ms backoff would hold the stop.
+      await stop();
+      expect(failures).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("waits longer after each failed start, at most 10 s", () => {
     expect([0, 1, 2, 3, 4, 5, 10].map(restartDelayMs)).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
   });

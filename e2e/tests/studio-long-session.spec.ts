@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { longSession } from "../../apps/web/src/features/studio/chat/fixtures/long-session.ts";
+import { longSession } from "../../apps/web/src/features/studio/session/chat/fixtures/long-session.ts";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { script } from "../support/model-server.ts";
 import {

@@ -8,7 +8,7 @@ import http from "node:http";
 import path from "node:path";
 import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from "@playwright/test";
 import { appendEvents } from "@studio/core";
-import { longSession } from "../../../apps/web/src/features/studio/chat/fixtures/long-session.ts";
+import { longSession } from "../../../apps/web/src/features/studio/session/chat/fixtures/long-session.ts";
 import type { BenchStack } from "./stack.ts";
 import { median, percentile, round } from "./stats.ts";
 

@@ -9,10 +9,10 @@ import { MembersPage } from "../features/members/MembersPage.tsx";
 import { OrganizationSettingsPage } from "../features/organizations/OrganizationSettingsPage.tsx";
 import { ProfilePage } from "../features/settings/ProfilePage.tsx";
 import { SettingsLayout } from "../features/settings/SettingsLayout.tsx";
+import { NewSessionPage } from "../features/studio/new-session/NewSessionPage.tsx";
 import { StudioLayout } from "../features/studio/StudioLayout.tsx";
-import { StudioPage } from "../features/studio/StudioPage.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
-import { RequireSession } from "./shell/RequireSession.tsx";
+import { RequireSignIn } from "./shell/RequireSignIn.tsx";
 
 // Keys and billing are settings owners and admins visit now and then: their own chunks.
 const KeysPage = lazy(() =>
@@ -51,9 +51,9 @@ export function AppRoutes() {
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/sign-up" element={<SignUpPage />} />
         <Route path="/invite/:token" element={<InvitationPage />} />
-        <Route element={<RequireSession />}>
+        <Route element={<RequireSignIn />}>
           <Route element={<StudioLayout />}>
-            <Route index element={<StudioPage />} />
+            <Route index element={<NewSessionPage />} />
             <Route
               path="sessions/:sessionId"
               element={

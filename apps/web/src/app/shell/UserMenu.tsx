@@ -4,9 +4,9 @@ import { useNavigate } from "react-router";
 import { Avatar } from "../../components/ui/Avatar.tsx";
 import { Menu, MenuItem, MenuLabel, MenuSeparator } from "../../components/ui/Menu.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
+import { useCurrentUser } from "../../features/auth/current-user.ts";
 import { SignOutEverywhereDialog } from "../../features/auth/SignOutEverywhereDialog.tsx";
-import { useSession } from "../../features/auth/session.tsx";
-import { useSignOut } from "../../features/auth/useSignOut.ts";
+import { useSignOut } from "../../features/auth/use-sign-out.ts";
 import { describeError } from "../../lib/errors.ts";
 import { type ThemePreference, useTheme } from "../theme.tsx";
 
@@ -17,7 +17,7 @@ const themes: Array<{ value: ThemePreference; label: string; Icon: typeof Sun }>
 ];
 
 export function UserMenu() {
-  const { user } = useSession();
+  const { user } = useCurrentUser();
   const theme = useTheme();
   const navigate = useNavigate();
   const toast = useToast();

@@ -7,7 +7,7 @@ import { EmptyState } from "../../components/ui/EmptyState.tsx";
 import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { SkeletonRows } from "../../components/ui/Skeleton.tsx";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { ApiTokensTable } from "./ApiTokensTable.tsx";
 import { CreateTokenDialog } from "./CreateTokenDialog.tsx";
 import { RevokeTokenDialog } from "./RevokeTokenDialog.tsx";
@@ -15,7 +15,7 @@ import { RevokeTokenDialog } from "./RevokeTokenDialog.tsx";
 export type ApiToken = RouterOutputs["apiTokens"]["list"][number];
 
 export function ApiTokensPage() {
-  const { activeOrganization } = useSession();
+  const { activeOrganization } = useCurrentUser();
   const trpc = useTRPC();
   const tokens = useQuery(trpc.apiTokens.list.queryOptions());
   const [creating, setCreating] = useState(false);

@@ -4,7 +4,7 @@ import { Button } from "../../components/ui/Button.tsx";
 import { Dialog } from "../../components/ui/Dialog.tsx";
 import { describeError } from "../../lib/errors.ts";
 import { RevokeApiTokensOption } from "./RevokeApiTokensOption.tsx";
-import { useSignOut } from "./useSignOut.ts";
+import { useSignOut } from "./use-sign-out.ts";
 
 /** Confirms ending every browser session, and offers to revoke the account's API tokens with them. */
 export function SignOutEverywhereDialog({ open, onClose }: { open: boolean; onClose: () => void }) {

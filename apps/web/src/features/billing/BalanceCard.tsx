@@ -8,13 +8,13 @@ import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { Skeleton } from "../../components/ui/Skeleton.tsx";
 import { formatUsd } from "../../lib/money.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { CreditsDialog } from "./CreditsDialog.tsx";
 
 /** The active organisation's credits; the studio's platform admins can change them from here. */
 export function BalanceCard() {
   const trpc = useTRPC();
-  const { user, activeOrganization } = useSession();
+  const { user, activeOrganization } = useCurrentUser();
   const canChange = user.platformAdmin && activeOrganization !== null;
   const balance = useQuery(trpc.billing.balance.queryOptions());
   const [changing, setChanging] = useState(false);

@@ -7,7 +7,7 @@ import { EmptyState } from "../../components/ui/EmptyState.tsx";
 import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { SkeletonRows } from "../../components/ui/Skeleton.tsx";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { EditPriceDialog, type PriceTarget } from "./EditPriceDialog.tsx";
 import { PriceTable } from "./PriceTable.tsx";
 import { groupPrices, type ModelPrices } from "./prices.ts";
@@ -50,7 +50,7 @@ function useModelLabel() {
 
 /** Also shown on the usage page, beside the ledger it prices. */
 export function PricesCard({ scope = "organization" }: { scope?: PriceScope }) {
-  const { user, activeOrganization } = useSession();
+  const { user, activeOrganization } = useCurrentUser();
   const manager = user.platformAdmin;
   const prices = usePrices(scope);
   const modelLabel = useModelLabel();

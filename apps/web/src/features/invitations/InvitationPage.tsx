@@ -13,7 +13,7 @@ import { describeError, errorCode } from "../../lib/errors.ts";
 import { roleLabel } from "../../lib/format.ts";
 import { type Me, type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
 import { AuthLayout } from "../auth/AuthLayout.tsx";
-import { authHref } from "../auth/session.tsx";
+import { authHref } from "../auth/auth-links.ts";
 import { invitationStatusTone } from "./InvitationsCard.tsx";
 
 type Preview = RouterOutputs["invitations"]["preview"];

@@ -10,10 +10,10 @@ import { describeError, firstError } from "../../lib/errors.ts";
 import { type Role, roleLabel } from "../../lib/format.ts";
 import { assignableRoles } from "../../lib/roles.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 
 export function InviteForm() {
-  const { activeOrganization } = useSession();
+  const { activeOrganization } = useCurrentUser();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);

@@ -7,7 +7,7 @@ import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { SkeletonRows } from "../../components/ui/Skeleton.tsx";
 import { isManager } from "../../lib/roles.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { ProviderKeyRow } from "./ProviderKeyRow.tsx";
 import { KEY_PROVIDERS, type KeyProviderInfo } from "./providers.ts";
 import { RemoveKeyDialog } from "./RemoveKeyDialog.tsx";
@@ -97,7 +97,7 @@ function ManagedKeys() {
 }
 
 export function KeysPage() {
-  const { activeOrganization } = useSession();
+  const { activeOrganization } = useCurrentUser();
   const manager = activeOrganization ? isManager(activeOrganization.role) : false;
   return (
     <Card aria-labelledby="keys-heading">

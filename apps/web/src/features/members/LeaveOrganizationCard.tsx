@@ -9,10 +9,10 @@ import { Dialog } from "../../components/ui/Dialog.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 
 export function LeaveOrganizationCard() {
-  const { activeOrganization } = useSession();
+  const { activeOrganization } = useCurrentUser();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();

@@ -16,7 +16,7 @@ import { describeError } from "../../lib/errors.ts";
 import { formatDate, type Role, roleLabel } from "../../lib/format.ts";
 import { assignableRoles, canManage } from "../../lib/roles.ts";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { RemoveMemberDialog } from "./RemoveMemberDialog.tsx";
 
 export type Member = RouterOutputs["members"]["list"][number];
@@ -32,7 +32,7 @@ const MEMBER_COLUMNS: TableColumn[] = [
 
 export function MembersCard() {
   const trpc = useTRPC();
-  const { user, activeOrganization } = useSession();
+  const { user, activeOrganization } = useCurrentUser();
   const members = useQuery(trpc.members.list.queryOptions());
   const [removing, setRemoving] = useState<Member | null>(null);
   const count = members.data?.length;

@@ -1,11 +1,11 @@
 import { isManager } from "../../lib/roles.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { InvitationsCard } from "../invitations/InvitationsCard.tsx";
 import { LeaveOrganizationCard } from "./LeaveOrganizationCard.tsx";
 import { MembersCard } from "./MembersCard.tsx";
 
 export function MembersPage() {
-  const { activeOrganization } = useSession();
+  const { activeOrganization } = useCurrentUser();
   const manager = activeOrganization ? isManager(activeOrganization.role) : false;
   return (
     <div className="space-y-6">

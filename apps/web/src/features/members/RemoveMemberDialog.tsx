@@ -5,11 +5,11 @@ import { Dialog } from "../../components/ui/Dialog.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import type { Member } from "./MembersCard.tsx";
 
 export function RemoveMemberDialog({ member, onClose }: { member: Member | null; onClose: () => void }) {
-  const { activeOrganization } = useSession();
+  const { activeOrganization } = useCurrentUser();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();

@@ -14,7 +14,7 @@ import { describeError, firstError } from "../../lib/errors.ts";
 import { formatDate } from "../../lib/format.ts";
 import { isManager } from "../../lib/roles.ts";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { ToolPermissionsField } from "./ToolPermissionsField.tsx";
 
 type OrganizationSettings = RouterOutputs["organizations"]["current"];
@@ -51,7 +51,7 @@ export function OrganizationSettingsPage() {
 }
 
 function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings }) {
-  const { activeOrganization } = useSession();
+  const { activeOrganization } = useCurrentUser();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();

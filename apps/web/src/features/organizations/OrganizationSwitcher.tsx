@@ -8,11 +8,11 @@ import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError } from "../../lib/errors.ts";
 import { roleLabel } from "../../lib/format.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { CreateOrganizationDialog } from "./CreateOrganizationDialog.tsx";
 
 export function OrganizationSwitcher() {
-  const { activeOrganization, organizations } = useSession();
+  const { activeOrganization, organizations } = useCurrentUser();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();

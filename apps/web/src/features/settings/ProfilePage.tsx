@@ -8,11 +8,11 @@ import { Input } from "../../components/ui/Input.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { ChangePasswordForm } from "./ChangePasswordForm.tsx";
 
 export function ProfilePage() {
-  const { user } = useSession();
+  const { user } = useCurrentUser();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();

@@ -1,7 +1,7 @@
 import { NavLink, Outlet } from "react-router";
 import { PageHeader } from "../../components/ui/PageHeader.tsx";
 import { cn } from "../../lib/cn.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 
 const tabs = [
   { to: "/settings/profile", label: "Profile" },
@@ -19,7 +19,7 @@ const platformTabs = [
 ];
 
 export function SettingsLayout() {
-  const { user } = useSession();
+  const { user } = useCurrentUser();
   const shown = user.platformAdmin ? [...tabs, ...platformTabs] : tabs;
   return (
     <div className="space-y-6">

@@ -1,5 +1,5 @@
 import { Outlet } from "react-router";
-import { SessionsList } from "./sessions/SessionsList.tsx";
+import { SessionsList } from "./sessions-list/SessionsList.tsx";
 
 /** The studio's two columns: the organisation's sessions (xl and up) beside the page. */
 export function StudioLayout() {

@@ -1,11 +1,10 @@
 // From the dependency-free lists, not @studio/acp/events: its zod schemas, built at load, would
 // probe for eval, which the Content-Security-Policy refuses and reports.
 
-import type { KeySource } from "@studio/models/lists";
+import type { KeySource, SessionStatus } from "@studio/models/lists";
 import { LIVE_STATUSES } from "@studio/models/lists";
 import type { BadgeTone } from "../../components/ui/Badge.tsx";
 import { formatUsd } from "../../lib/money.ts";
-import type { SessionStatus } from "./chat/chat-types.ts";
 
 export const statusLabels: Record<SessionStatus, string> = {
   provisioning: "Starting",

@@ -7,7 +7,7 @@ import { PageHeader } from "../../components/ui/PageHeader.tsx";
 import { cn } from "../../lib/cn.ts";
 import { isManager } from "../../lib/roles.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { useSession } from "../auth/session.tsx";
+import { useCurrentUser } from "../auth/current-user.ts";
 import { BalanceCard } from "../billing/BalanceCard.tsx";
 import { PricesCard } from "../billing/PricesCard.tsx";
 import { EntriesCard } from "./EntriesCard.tsx";
@@ -54,7 +54,7 @@ function ScopeSwitch({ scope, onChange }: { scope: Scope; onChange: (scope: Scop
 
 export function UsagePage() {
   const trpc = useTRPC();
-  const { activeOrganization } = useSession();
+  const { activeOrganization } = useCurrentUser();
   const manager = activeOrganization ? isManager(activeOrganization.role) : false;
   const { view, result, update } = useUsageView(manager);
   const filter = result.ok ? result.filter : null;

@@ -9,7 +9,7 @@ import { Select } from "../../../components/ui/Input.tsx";
 import { cn } from "../../../lib/cn.ts";
 import { errorCode } from "../../../lib/errors.ts";
 import { useTRPC } from "../../../lib/trpc.ts";
-import { useSession } from "../../auth/session.tsx";
+import { useCurrentUser } from "../../auth/current-user.ts";
 import { keySourceDescription, keySourceLabel, paysWithCredits } from "../session-status.ts";
 import { EndpointModelField, EndpointModelsNotice } from "./EndpointModelField.tsx";
 import {
@@ -83,7 +83,7 @@ function AccessNote({
   provider: CatalogProvider | undefined;
   choice: SessionChoice;
 }) {
-  const { platformAdmin } = useSession().user;
+  const { platformAdmin } = useCurrentUser().user;
   const access = choiceAccess(catalog, choice);
   const problem = choiceProblem(catalog, choice);
   if (!provider) return null;

@@ -15,7 +15,6 @@ import { Badge } from "../../../components/ui/Badge.tsx";
 import { Button } from "../../../components/ui/Button.tsx";
 import { cn } from "../../../lib/cn.ts";
 import type { RouterOutputs } from "../../../lib/trpc.ts";
-import type { ChatState, SessionStatus } from "../chat/chat-types.ts";
 import { type Catalog, modelName, providerName } from "../config/model-choice.ts";
 import {
   formatCredits,
@@ -27,6 +26,7 @@ import {
   statusLabels,
   statusTones,
 } from "../session-status.ts";
+import type { ChatState, SessionStatus } from "./chat/chat-types.ts";
 import type { Connection } from "./use-session-events.ts";
 
 type Session = RouterOutputs["sessions"]["get"];

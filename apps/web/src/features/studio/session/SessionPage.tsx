@@ -8,13 +8,13 @@ import { ErrorState } from "../../../components/ui/ErrorState.tsx";
 import { PageSpinner } from "../../../components/ui/Spinner.tsx";
 import { describeError, errorCode } from "../../../lib/errors.ts";
 import { type RouterOutputs, useTRPC } from "../../../lib/trpc.ts";
-import { useSession } from "../../auth/session.tsx";
-import { ChatList, ConversationEmpty } from "../chat/ChatList.tsx";
-import type { ChatState } from "../chat/chat-types.ts";
-import { ChatContext } from "../chat/items/chat-context.ts";
+import { useCurrentUser } from "../../auth/current-user.ts";
 import { isLiveStatus } from "../session-status.ts";
-import { SessionsDrawerButton } from "../sessions/SessionsDrawer.tsx";
+import { SessionsDrawerButton } from "../sessions-list/SessionsDrawer.tsx";
 import { Composer } from "./Composer.tsx";
+import { ChatList, ConversationEmpty } from "./chat/ChatList.tsx";
+import type { ChatState } from "./chat/chat-types.ts";
+import { ChatContext } from "./chat/items/chat-context.ts";
 import { IdleWarning } from "./IdleWarning.tsx";
 import { SessionHeader } from "./SessionHeader.tsx";
 import { StopSessionDialog } from "./StopSessionDialog.tsx";
@@ -71,7 +71,7 @@ function lastTurnActivity(state: ChatState): number {
 function SessionView({ session }: { session: Session }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { user } = useSession();
+  const { user } = useCurrentUser();
   const sessionId = session.id;
   const catalog = useQuery(trpc.sessions.catalog.queryOptions());
   const { state, connection } = useSessionEvents(sessionId);

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useTRPCClient } from "../../../lib/trpc.ts";
-import { applyEvents } from "../chat/chat-reducer.ts";
-import { type ChatState, initialChatState, type LiveEvent } from "../chat/chat-types.ts";
+import { applyEvents } from "./chat/chat-reducer.ts";
+import { type ChatState, initialChatState, type LiveEvent } from "./chat/chat-types.ts";
 
 export type Connection = "connecting" | "live" | "reconnecting" | "offline";
 

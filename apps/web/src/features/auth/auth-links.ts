@@ -1,15 +1,3 @@
-import { createContext, useContext } from "react";
-import type { Me } from "../../lib/trpc.ts";
-
-/** Who is signed in; provided by the app shell once `auth.me` has answered with a user. */
-export const SessionContext = createContext<Me | null>(null);
-
-export function useSession(): Me {
-  const me = useContext(SessionContext);
-  if (!me) throw new Error("useSession is only available inside the signed-in app shell");
-  return me;
-}
-
 /** Where to go after signing in: only paths on this site, never another origin. */
 export function safeNext(next: string | null | undefined, fallback = "/"): string {
   if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;

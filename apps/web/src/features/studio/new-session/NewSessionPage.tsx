@@ -1,9 +1,9 @@
 import { Eye, GitPullRequestArrow, MessageSquareText, TerminalSquare } from "lucide-react";
 import { Link } from "react-router";
-import { Card } from "../../components/ui/Card.tsx";
-import { useSession } from "../auth/session.tsx";
-import { SessionComposer } from "./SessionComposer.tsx";
-import { SessionsDrawerButton } from "./sessions/SessionsDrawer.tsx";
+import { Card } from "../../../components/ui/Card.tsx";
+import { useCurrentUser } from "../../auth/current-user.ts";
+import { SessionsDrawerButton } from "../sessions-list/SessionsDrawer.tsx";
+import { NewSessionForm } from "./NewSessionForm.tsx";
 
 const steps = [
   {
@@ -31,8 +31,8 @@ function greeting(now: Date) {
   return "Good evening";
 }
 
-export function StudioPage() {
-  const { user, activeOrganization } = useSession();
+export function NewSessionPage() {
+  const { user, activeOrganization } = useCurrentUser();
   const firstName = user.name.split(/\s+/)[0] ?? user.name;
 
   return (
@@ -53,7 +53,7 @@ export function StudioPage() {
           </p>
         </header>
 
-        <SessionComposer />
+        <NewSessionForm />
 
         <section aria-labelledby="how-heading" className="space-y-4">
           <h2 id="how-heading" className="text-[13px] font-semibold tracking-wide text-fg-muted uppercase">

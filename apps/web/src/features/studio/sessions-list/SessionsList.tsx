@@ -1,3 +1,4 @@
+import type { SessionStatus } from "@studio/models/lists";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Plus, SquareTerminal } from "lucide-react";
 import { useState } from "react";
@@ -10,7 +11,6 @@ import { cn } from "../../../lib/cn.ts";
 import { describeError } from "../../../lib/errors.ts";
 import { formatRelative } from "../../../lib/format.ts";
 import { type RouterOutputs, useTRPC } from "../../../lib/trpc.ts";
-import type { SessionStatus } from "../chat/chat-types.ts";
 import { statusLabels } from "../session-status.ts";
 
 type Summary = RouterOutputs["sessions"]["list"]["sessions"][number];

@@ -3,12 +3,13 @@ import { Navigate, useLocation } from "react-router";
 import { ErrorState } from "../../components/ui/ErrorState.tsx";
 import { LogoMark } from "../../components/ui/Logo.tsx";
 import { Spinner } from "../../components/ui/Spinner.tsx";
-import { authHref, SessionContext } from "../../features/auth/session.tsx";
+import { authHref } from "../../features/auth/auth-links.ts";
+import { CurrentUserContext } from "../../features/auth/current-user.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { AppShell } from "./AppShell.tsx";
 
 /** The signed-in part of the app: asks who is signed in, and sends visitors to sign in first. */
-export function RequireSession() {
+export function RequireSignIn() {
   const trpc = useTRPC();
   const location = useLocation();
   const me = useQuery(trpc.auth.me.queryOptions());
@@ -32,8 +33,8 @@ export function RequireSession() {
     return <Navigate to={authHref("/sign-in", { next: location.pathname + location.search })} replace />;
   }
   return (
-    <SessionContext.Provider value={me.data}>
+    <CurrentUserContext.Provider value={me.data}>
       <AppShell />
-    </SessionContext.Provider>
+    </CurrentUserContext.Provider>
   );
 }

@@ -2,15 +2,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Hand, Play, Timer, Zap } from "lucide-react";
 import { type FormEvent, type KeyboardEvent, useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Card } from "../../components/ui/Card.tsx";
-import { ErrorState } from "../../components/ui/ErrorState.tsx";
-import { Skeleton } from "../../components/ui/Skeleton.tsx";
-import { describeError } from "../../lib/errors.ts";
-import { useTRPC } from "../../lib/trpc.ts";
-import { ConfigBar } from "./config/ConfigBar.tsx";
-import { type Catalog, choiceProblem, initialChoice, type SessionChoice } from "./config/model-choice.ts";
+import { Alert } from "../../../components/ui/Alert.tsx";
+import { Button } from "../../../components/ui/Button.tsx";
+import { Card } from "../../../components/ui/Card.tsx";
+import { ErrorState } from "../../../components/ui/ErrorState.tsx";
+import { Skeleton } from "../../../components/ui/Skeleton.tsx";
+import { describeError } from "../../../lib/errors.ts";
+import { useTRPC } from "../../../lib/trpc.ts";
+import { ConfigBar } from "../config/ConfigBar.tsx";
+import { type Catalog, choiceProblem, initialChoice, type SessionChoice } from "../config/model-choice.ts";
 
 function Defaults() {
   const trpc = useTRPC();
@@ -33,7 +33,7 @@ function Defaults() {
   );
 }
 
-function ComposerForm({ catalog }: { catalog: Catalog }) {
+function StartSessionForm({ catalog }: { catalog: Catalog }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -99,7 +99,7 @@ function ComposerForm({ catalog }: { catalog: Catalog }) {
 }
 
 /** Where a session is configured and started: the first message, or the Start button, creates it. */
-export function SessionComposer() {
+export function NewSessionForm() {
   const trpc = useTRPC();
   const catalog = useQuery(trpc.sessions.catalog.queryOptions());
   return (
@@ -108,7 +108,7 @@ export function SessionComposer() {
         New session
       </h2>
       {catalog.data ? (
-        <ComposerForm catalog={catalog.data} />
+        <StartSessionForm catalog={catalog.data} />
       ) : catalog.isError ? (
         <ErrorState
           error={catalog.error}

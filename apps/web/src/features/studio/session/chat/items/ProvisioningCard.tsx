@@ -1,12 +1,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { CircleCheck, CircleDashed, CircleX, Hourglass, RotateCcw, Server } from "lucide-react";
 import { memo } from "react";
-import { Button } from "../../../../components/ui/Button.tsx";
-import { Spinner } from "../../../../components/ui/Spinner.tsx";
-import { cn } from "../../../../lib/cn.ts";
-import { describeError } from "../../../../lib/errors.ts";
-import { useTRPC } from "../../../../lib/trpc.ts";
-import { formatElapsed, useNow } from "../../../../lib/use-now.ts";
+import { Button } from "../../../../../components/ui/Button.tsx";
+import { Spinner } from "../../../../../components/ui/Spinner.tsx";
+import { cn } from "../../../../../lib/cn.ts";
+import { describeError } from "../../../../../lib/errors.ts";
+import { useTRPC } from "../../../../../lib/trpc.ts";
+import { formatElapsed, useNow } from "../../../../../lib/use-now.ts";
 import type { ProvisioningItem, ProvisioningStep } from "../chat-types.ts";
 import { useChatContext } from "./chat-context.ts";
 

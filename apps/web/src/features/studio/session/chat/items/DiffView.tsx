@@ -1,7 +1,7 @@
 import { structuredPatch } from "diff";
 import { memo, useMemo } from "react";
-import { ScrollArea } from "../../../../components/ui/ScrollArea.tsx";
-import { cn } from "../../../../lib/cn.ts";
+import { ScrollArea } from "../../../../../components/ui/ScrollArea.tsx";
+import { cn } from "../../../../../lib/cn.ts";
 
 interface Row {
   kind: "add" | "del" | "ctx" | "hunk";

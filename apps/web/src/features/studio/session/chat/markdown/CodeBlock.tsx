@@ -1,5 +1,5 @@
 import { memo, useMemo } from "react";
-import { ScrollArea } from "../../../../components/ui/ScrollArea.tsx";
+import { ScrollArea } from "../../../../../components/ui/ScrollArea.tsx";
 import { CopyButton } from "./CopyButton.tsx";
 import { highlight } from "./highlight.ts";
 

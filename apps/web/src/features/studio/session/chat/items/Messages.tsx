@@ -1,6 +1,6 @@
 import { Bot, Brain, CircleAlert, Clock, Info, TriangleAlert } from "lucide-react";
 import { memo } from "react";
-import { cn } from "../../../../lib/cn.ts";
+import { cn } from "../../../../../lib/cn.ts";
 import type { NoticeItem, TextItem, UserItem } from "../chat-types.ts";
 import { CopyButton } from "../markdown/CopyButton.tsx";
 import { Markdown } from "../markdown/Markdown.tsx";

@@ -1,9 +1,9 @@
 // The pieces tool calls are shown with, shared by the tool card and the permission request.
 import { CircleCheck, CircleX, MapPin } from "lucide-react";
 import type { ReactNode } from "react";
-import { Badge, type BadgeTone } from "../../../../components/ui/Badge.tsx";
-import { ScrollArea } from "../../../../components/ui/ScrollArea.tsx";
-import { Spinner } from "../../../../components/ui/Spinner.tsx";
+import { Badge, type BadgeTone } from "../../../../../components/ui/Badge.tsx";
+import { ScrollArea } from "../../../../../components/ui/ScrollArea.tsx";
+import { Spinner } from "../../../../../components/ui/Spinner.tsx";
 import type { ToolCallStatus, ToolContent, ToolLocation } from "../chat-types.ts";
 import { DiffView } from "./DiffView.tsx";
 import { statusLabels } from "./tool-display.ts";

@@ -1,10 +1,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { MessageCircleQuestionMark } from "lucide-react";
 import { type FormEvent, memo, useId, useState } from "react";
-import { Button } from "../../../../components/ui/Button.tsx";
-import { cn } from "../../../../lib/cn.ts";
-import { describeError } from "../../../../lib/errors.ts";
-import { useTRPC } from "../../../../lib/trpc.ts";
+import { Button } from "../../../../../components/ui/Button.tsx";
+import { cn } from "../../../../../lib/cn.ts";
+import { describeError } from "../../../../../lib/errors.ts";
+import { useTRPC } from "../../../../../lib/trpc.ts";
 import type { Question, QuestionItem } from "../chat-types.ts";
 import { useChatContext } from "./chat-context.ts";
 

@@ -1,5 +1,5 @@
 import { memo } from "react";
-import { cn } from "../../../../lib/cn.ts";
+import { cn } from "../../../../../lib/cn.ts";
 import type { ToolItem } from "../chat-types.ts";
 import { DiffView } from "./DiffView.tsx";
 import { ToolPermission } from "./PermissionCard.tsx";

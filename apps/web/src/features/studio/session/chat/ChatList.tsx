@@ -9,7 +9,7 @@ import {
   useRef,
   useState,
 } from "react";
-import { Spinner } from "../../../components/ui/Spinner.tsx";
+import { Spinner } from "../../../../components/ui/Spinner.tsx";
 import type { ChatItem, ChatState } from "./chat-types.ts";
 import { ChatRow } from "./items/ChatRow.tsx";
 

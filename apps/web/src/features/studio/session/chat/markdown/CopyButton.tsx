@@ -1,7 +1,7 @@
 import { Check, Copy } from "lucide-react";
 import { useEffect, useState } from "react";
-import { copyText } from "../../../../lib/clipboard.ts";
-import { cn } from "../../../../lib/cn.ts";
+import { copyText } from "../../../../../lib/clipboard.ts";
+import { cn } from "../../../../../lib/cn.ts";
 
 /** A small icon button that copies `text` and says so. */
 export function CopyButton({ text, label, className }: { text: string; label: string; className?: string }) {

@@ -1,10 +1,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { Check, ShieldAlert, ShieldCheck, ShieldX } from "lucide-react";
 import { memo } from "react";
-import { Button, type ButtonVariant } from "../../../../components/ui/Button.tsx";
-import { cn } from "../../../../lib/cn.ts";
-import { describeError } from "../../../../lib/errors.ts";
-import { useTRPC } from "../../../../lib/trpc.ts";
+import { Button, type ButtonVariant } from "../../../../../components/ui/Button.tsx";
+import { cn } from "../../../../../lib/cn.ts";
+import { describeError } from "../../../../../lib/errors.ts";
+import { useTRPC } from "../../../../../lib/trpc.ts";
 import type { PermissionItem, PermissionOption } from "../chat-types.ts";
 import { useChatContext } from "./chat-context.ts";
 import { commandOf, toolIcon } from "./tool-display.ts";

@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import { inertSessionsContext } from "@studio/api/testing";
 import { createStudioClient, TRPCClientError } from "@studio/client";
 import { newKeyring } from "@studio/core";
-import { createDb } from "@studio/db";
+import { createDbClient } from "@studio/db";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { useTempDirs } from "@studio/testkit/vitest/temp-dirs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +36,7 @@ beforeAll(async () => {
   studio = createStudioServer({
     config: testConfig(),
     db: database.db,
+    pool: database.pool,
     logger: createLogger("debug", sink),
     sessions: inertSessionsContext,
     keyring: newKeyring(),
@@ -172,10 +173,11 @@ describe("the studio over HTTP", () => {
 
 describe("when the database is unreachable", () => {
   it("reports degraded health and answers procedures with a plain 500 without internals", async () => {
-    const broken = createDb("postgres://studio:studio@127.0.0.1:9/none");
+    const broken = createDbClient("postgres://studio:studio@127.0.0.1:9/none");
     const server = createStudioServer({
       config: testConfig(),
-      db: broken,
+      db: broken.db,
+      pool: broken.pool,
       logger: createLogger("silent"),
       sessions: inertSessionsContext,
       keyring: newKeyring(),
@@ -196,7 +198,7 @@ describe("when the database is unreachable", () => {
       expect(body).not.toMatch(/ECONNREFUSED|at \w+ \(|stack/);
     } finally {
       await server.close();
-      await broken.$disconnect();
+      await broken.db.$disconnect();
     }
   });
 });

@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import { appRouter, type Context, SESSION_EVENTS_PATH, serveSessionEvents } from "@studio/api";
 import type { Keyring } from "@studio/core";
-import type { Db } from "@studio/db";
+import type { Db, SqlPool } from "@studio/db";
 import { createGateway, createModelListing, GATEWAY_PREFIX, type Gateway, probeKey } from "@studio/gateway";
+import type { Logger } from "@studio/models";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import sirv from "sirv";
 import type { Config } from "./config.ts";
@@ -11,12 +12,13 @@ import { createRequestContext } from "./http/context.ts";
 import { webAppPolicy } from "./http/csp.ts";
 import { LEDGER_CSV_PATH, serveLedgerCsv } from "./http/ledger-csv.ts";
 import { type StudioOrigins, studioOrigins } from "./http/origins.ts";
-import type { AppLogger } from "./logger.ts";
 
 export interface StudioServerDeps {
   config: Config;
   db: Db;
-  logger: AppLogger;
+  /** The `pg` pool under `db`: the gateway's metering and the ledger export use it. */
+  pool: SqlPool;
+  logger: Logger;
   sessions: Context["sessions"];
   keyring: Keyring;
 }
@@ -56,6 +58,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 export function createStudioServer({
   config,
   db,
+  pool,
   logger,
   sessions,
   keyring,
@@ -65,6 +68,7 @@ export function createStudioServer({
 
   const gateway = createGateway({
     db,
+    pool,
     keyring,
     upstreams: config.upstreams,
     tenantPrivateNetwork: config.tenantPrivateNetwork,
@@ -157,7 +161,7 @@ export function createStudioServer({
     if (url.startsWith("/api/trpc/")) return trpc(req, res);
     if (url.startsWith(GATEWAY_PREFIX)) return gateway.handle(req, res);
     if (url === LEDGER_CSV_PATH || url.startsWith(`${LEDGER_CSV_PATH}?`))
-      return serveLedgerCsv(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
+      return serveLedgerCsv(req, res, { config, db, pool, logger, publicUrl, origins, sessions, keys });
     if (url === "/api/health" || url.startsWith("/api/health?")) {
       const database = await databaseHealth(db);
       return sendJson(res, database.status === "up" ? 200 : 503, {

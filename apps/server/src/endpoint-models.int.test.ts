@@ -23,7 +23,7 @@ beforeAll(async () => {
     models: ["llama3.1:8b", "qwen2.5-coder:7b"],
   });
   vllm = await startScriptedModelServer({ models: ["meta-llama/Llama-3.1-8B-Instruct"] });
-  ({ studio, url } = await startInertStudio(database.db));
+  ({ studio, url } = await startInertStudio(database));
 }, 60_000);
 afterAll(async () => {
   await studio?.close();

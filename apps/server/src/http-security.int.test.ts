@@ -32,6 +32,7 @@ function startStudio(env: Record<string, string> = {}) {
   return createStudioServer({
     config: loadConfig({ PORT: "0", STUDIO_WEB_DIST: webDist, STUDIO_DATA_DIR: "/nonexistent", ...env }),
     db: database.db,
+    pool: database.pool,
     logger: createLogger("silent"),
     sessions: inertSessionsContext,
     keyring: newKeyring(),

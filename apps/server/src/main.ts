@@ -10,7 +10,7 @@
 // killed in the middle of its shutdown, its sandboxes left running with nobody to end them.
 import path from "node:path";
 import { configurePasswordHashing, seedListPrices } from "@studio/core";
-import { createDb, isConnectionError } from "@studio/db";
+import { createDbClient, isConnectionError } from "@studio/db";
 import { applyMigrations } from "@studio/db/migrate";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@studio/db/postgres";
 import { createStudioServer } from "./app.ts";
@@ -63,18 +63,20 @@ async function migrateOnceReachable(url: string) {
   }
 }
 const migrations = await migrateOnceReachable(databaseUrl);
-const db = createDb(databaseUrl);
+// The Prisma client and the `pg` pool under it, handed to what takes the pool (appends, metering).
+const { db, pool } = createDbClient(databaseUrl);
 await seedListPrices(db);
 let listeningPort = config.port;
 const runtime = await createSessionRuntime({
   config,
   db,
+  pool,
   databaseUrl,
   logger,
   gatewayUrl: () => `${config.gatewayPublicUrl ?? `http://127.0.0.1:${listeningPort}`}/api/llm`,
   keyring,
 });
-const studio = createStudioServer({ config, db, logger, sessions: runtime.sessions, keyring });
+const studio = createStudioServer({ config, db, pool, logger, sessions: runtime.sessions, keyring });
 const url = await studio.listen();
 listeningPort = studio.port();
 await runtime.startRunners();

@@ -1,11 +1,13 @@
 // Live sessions on this replica: the LISTEN connection, the event bus subscribers wait on, the
-// sandbox provider, and the runner manager that runs the sessions whose lease this replica holds.
+// sandbox provider, the append queue every runner writes its events through, and the runner
+// manager that runs the sessions whose lease this replica holds.
 import path from "node:path";
 import type { Context } from "@studio/api";
 import { type Keyring, SessionEventBus } from "@studio/core";
-import { type Db, sqlPoolOf } from "@studio/db";
+import type { Db, SqlPool } from "@studio/db";
 import { createNotificationListener } from "@studio/db/notifications";
-import { appendQueueOf, RunnerManager, type SessionRow } from "@studio/runner";
+import type { Logger } from "@studio/models";
+import { AppendQueue, RunnerManager, type SessionRow } from "@studio/runner";
 import {
   buildWorkspace,
   E2BSandboxProvider,
@@ -27,6 +29,8 @@ export interface SessionRuntime {
   sessions: Context["sessions"];
   manager: RunnerManager;
   provider: SandboxProvider;
+  /** The replica's append queue, on `pool`: every runner's events are written through it. */
+  appendQueue: AppendQueue;
   /** Starts running sessions; call once the server listens (the gateway must be reachable). */
   startRunners(): Promise<void>;
   /** Ends the runners, then whatever `provider.shutdown()` ends (local sandboxes); never throws. */
@@ -36,7 +40,10 @@ export interface SessionRuntime {
 export interface RuntimeOptions {
   config: Config;
   db: Db;
+  /** The `pg` pool under `db` (`createDbClient`), which the event appends use. */
+  pool: SqlPool;
   databaseUrl: string;
+  /** The server's pino logger: the runtime gives its parts children of it. */
   logger: AppLogger;
   /** The model gateway's base URL as sandboxes reach it, e.g. http://127.0.0.1:3000/api/llm. */
   gatewayUrl: () => string;
@@ -64,7 +71,7 @@ export function loopbackPortsOf(url: string): number[] {
   return [Number(port || (protocol === "https:" ? 443 : 80))];
 }
 
-function sandboxProviderFor(config: Config, logger: AppLogger, gatewayUrl: () => string): SandboxProvider {
+function sandboxProviderFor(config: Config, logger: Logger, gatewayUrl: () => string): SandboxProvider {
   if (config.sandboxProvider === "e2b") {
     // Every E2B port is public: a sandbox reaches the gateway only at a public URL.
     if (config.keyDelivery === "gateway" && !config.gatewayPublicUrl) {
@@ -82,7 +89,7 @@ function sandboxProviderFor(config: Config, logger: AppLogger, gatewayUrl: () =>
     rootDir: path.join(config.dataDir, "sandboxes"),
     niceness: config.localSandboxNiceness,
     binaries: config.opencodeBin ? { ...binaries, opencode: config.opencodeBin } : binaries,
-    logger: { warn: (message, details) => logger.warn(details ?? {}, message) },
+    logger,
     studioPorts: () => loopbackPortsOf(gatewayUrl()),
   });
 }
@@ -90,6 +97,7 @@ function sandboxProviderFor(config: Config, logger: AppLogger, gatewayUrl: () =>
 export async function createSessionRuntime({
   config,
   db,
+  pool,
   databaseUrl,
   logger,
   gatewayUrl,
@@ -99,7 +107,8 @@ export async function createSessionRuntime({
     onError: (error) => logger.warn({ err: error.message }, "notification connection lost"),
   });
   const bus = new SessionEventBus(listener);
-  const stopAnnouncing = appendQueueOf(sqlPoolOf(db)).onStored((batch, lastSeq) =>
+  const appendQueue = new AppendQueue(pool);
+  const stopAnnouncing = appendQueue.onStored((batch, lastSeq) =>
     bus.announce(batch.sessionId, lastSeq, batch.events),
   );
   const provider = sandboxProviderFor(config, logger, gatewayUrl);
@@ -109,6 +118,7 @@ export async function createSessionRuntime({
 
   const manager = new RunnerManager({
     db,
+    appendQueue,
     provider,
     listener,
     logger: logger.child({ component: "runner" }),
@@ -145,6 +155,7 @@ export async function createSessionRuntime({
     },
     manager,
     provider,
+    appendQueue,
     startRunners: () => manager.start(),
     async stop() {
       // The runners let go of their agents and hand their leases back, which needs the database;

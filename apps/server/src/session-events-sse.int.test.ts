@@ -35,6 +35,7 @@ beforeAll(async () => {
   studio = createStudioServer({
     config,
     db: database.db,
+    pool: database.pool,
     logger,
     sessions,
     keyring: testKeysContext.keyring,

@@ -3,10 +3,7 @@
 // studio runs under end at once, taking the reader of its output with them, and the embedded
 // PostgreSQL starts its own shutdown and refuses new connections. The sandboxes are only ended by
 // the studio, so its shutdown must get that far whatever else has gone.
-
-interface ShutdownLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-}
+import type { Logger } from "@studio/models";
 
 /**
  * Writes to stdout or stderr after their reader has gone fail with EPIPE (EIO for a closed
@@ -25,7 +22,7 @@ export function ignoreLostOutput(): void {
  * it, above all ending the sandboxes, must still run.
  */
 export async function settleWithin(
-  logger: ShutdownLogger,
+  logger: Logger,
   step: string,
   work: () => Promise<unknown>,
   ms: number,

@@ -58,7 +58,7 @@ const csvAs = (member: { cookie: string }, filter: unknown) =>
 const csv = (account: TestAccount, filter: unknown) => fetchLedgerCsv(url, account, filter);
 
 beforeAll(async () => {
-  ({ studio, url } = await startInertStudio(database.db));
+  ({ studio, url } = await startInertStudio(database));
 });
 
 afterAll(() => studio.close());

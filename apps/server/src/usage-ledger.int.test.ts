@@ -132,7 +132,7 @@ const trpc = async (account: TestAccount, procedure: string, input: unknown) => 
 const csv = (account: TestAccount, filter: unknown) => fetchLedgerCsv(url, account, filter);
 
 beforeAll(async () => {
-  ({ studio, url } = await startInertStudio(database.db));
+  ({ studio, url } = await startInertStudio(database));
   admin = await signUpAccount(url);
   member = await signUpAccount(url);
   const adminUser = await database.db.user.findUniqueOrThrow({ where: { email: admin.email } });

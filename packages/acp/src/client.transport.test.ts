@@ -2,6 +2,7 @@
 // edge cases the real server cannot be made to produce on demand (a POST body racing its SSE
 // copy, a POST that never answers, a dropped stream, a server that ignores Last-Event-ID,
 // problem+json answers). Everything the real server can do is covered by client.int.test.ts.
+import { silentLogger } from "@studio/models";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   answerJson,
@@ -102,14 +103,8 @@ describe("AcpClient transport", () => {
     const postFailed = new Promise<void>((resolve) => {
       noticed = resolve;
     });
-    const quiet = () => {};
     makeClient({
-      logger: {
-        debug: quiet,
-        info: quiet,
-        error: quiet,
-        warn: (_f, message) => message.includes("POST") && noticed(),
-      },
+      logger: { ...silentLogger, warn: (_f, message) => message.includes("POST") && noticed() },
     });
     fake.onPost = ({ body, res }) => answerJson(res, 200, reply(body.id as number, {}));
     await client.initialize();

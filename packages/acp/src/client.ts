@@ -4,11 +4,11 @@
 // whichever comes first settles the request. The SSE copy is the one that always arrives: a POST
 // can outlive sandbox-agent's own request timeout or undici's 300 s header timeout and never
 // get its body, so a POST that fails after it may have been delivered keeps waiting for SSE.
+import { type Logger, silentLogger } from "@studio/models";
 import { DEFAULT_AGENT } from "@studio/models/lists";
 import { AcpClosedError, AgentExitedError, errorFromProblem } from "./errors.ts";
 import { parseInbound } from "./inbound.ts";
 import { classify, type JsonRpcErrorObject, type JsonRpcId, type JsonRpcResponse } from "./jsonrpc.ts";
-import { type AcpLogger, silentLogger } from "./logger.ts";
 import { PendingRequests } from "./pending.ts";
 import { AsyncQueue } from "./queue.ts";
 import { readBody, SseStream } from "./sse.ts";
@@ -39,7 +39,7 @@ export class AcpClient {
   readonly #url: string;
   readonly #headers: Record<string, string>;
   readonly #fetch: typeof fetch;
-  readonly #log: AcpLogger;
+  readonly #log: Logger;
   readonly #options: AcpClientOptions;
   readonly #pending = new PendingRequests();
   readonly #queue = new AsyncQueue<AcpInbound>();
@@ -149,8 +149,8 @@ export class AcpClient {
     return this.notify("session/cancel", { sessionId });
   }
 
-  async setMode(sessionId: string, modeId: string): Promise<void> {
-    await this.request("session/set_mode", { sessionId, modeId });
+  async setMode(sessionId: string, modeId: string, options?: RequestOptions): Promise<void> {
+    await this.request("session/set_mode", { sessionId, modeId }, options);
   }
 
   /** Answers an agent's `session/request_permission` (a JSON-RPC result; sandbox-agent says 202). */
@@ -193,14 +193,23 @@ export class AcpClient {
     return settled as Promise<T>;
   }
 
-  /** Stops the stream, rejects what is pending, and ends the agent process. Never throws. */
-  async close(): Promise<void> {
+  /**
+   * Stops the stream and rejects what is pending, leaving the agent process running: another
+   * client (a replica that took the session over, or the next start) goes on with it. Never throws.
+   */
+  async detach(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending.rejectAll(new AcpClosedError("ACP client closed"));
-    // Stop reading first: an open stream keeps sandbox-agent's handle on the agent alive.
     await this.#stream.stop();
     this.#queue.end();
+  }
+
+  /** Stops the stream, rejects what is pending, and ends the agent process. Never throws. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    // Stop reading first: an open stream keeps sandbox-agent's handle on the agent alive.
+    await this.detach();
     const abort = AbortSignal.timeout(this.#options.closeTimeoutMs ?? 2000);
     try {
       const response = await this.#fetch(this.#url, {

@@ -77,6 +77,11 @@ export const studioEventSchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("agent_message_chunk"), messageId: z.string().nullable(), text: z.string() }),
   z.object({ type: z.literal("thought_chunk"), messageId: z.string().nullable(), text: z.string() }),
+  /**
+   * A message's text as the agent settled it, when that differs from what streamed: a model call
+   * cut and retried streams the answer again into the same message. It replaces the message's text.
+   */
+  z.object({ type: z.literal("agent_message_settled"), messageId: z.string(), text: z.string() }),
   z.object({ type: z.literal("tool_call"), ...toolCallFields }),
   /** Only the fields the agent sent change; `content` and `locations` replace the previous ones when present. */
   z.object({

@@ -3,15 +3,15 @@
 // ring; `Last-Event-ID: N` replays only what came after N, no header replays the whole ring. So
 // the stream resumes from the last seq it delivered, and anything at or below it is dropped: a
 // message is never handed on twice in one process, whatever the server replays.
+import type { Logger } from "@studio/models";
 import { createParser } from "eventsource-parser";
 import { errorFromProblem } from "./errors.ts";
-import type { AcpLogger } from "./logger.ts";
 
 export interface SseStreamOptions {
   url: string;
   headers: Record<string, string>;
   fetch: typeof fetch;
-  logger: AcpLogger;
+  logger: Logger;
   /** Resume after this seq (a replica re-attaching); null replays the server's whole buffer. */
   lastEventId: number | null;
   initialDelayMs: number;

@@ -1,6 +1,7 @@
 // The ACP shapes the client sends and returns. Deliberately loose where the agent owns the shape
 // (capabilities, config options): the studio passes them through rather than depending on them.
 
+import type { Logger } from "@studio/models";
 import type { AgentName } from "@studio/models/lists";
 import type {
   JsonRpcErrorObject,
@@ -9,7 +10,6 @@ import type {
   JsonRpcRequest,
   JsonRpcResponse,
 } from "./jsonrpc.ts";
-import type { AcpLogger } from "./logger.ts";
 
 export interface AcpClientOptions {
   /** sandbox-agent's base URL, e.g. http://127.0.0.1:2468 */
@@ -21,7 +21,7 @@ export interface AcpClientOptions {
   /** Which agent sandbox-agent starts; defaults to DEFAULT_AGENT. */
   agent?: AgentName;
   fetch?: typeof fetch;
-  logger?: AcpLogger;
+  logger?: Logger;
   /** Resume the stream after this SSE id (re-attaching without replay); default: full replay. */
   lastEventId?: number | string | null;
   /** For every request but prompts (initialize alone can take 20 s on a loaded machine). */

@@ -10,6 +10,7 @@ import type {
   ValidSession,
 } from "@studio/core";
 import type { Db } from "@studio/db";
+import type { Logger } from "@studio/models";
 
 export interface RequestInfo {
   ipAddress: string | null;
@@ -27,12 +28,6 @@ export interface SessionCookieWriter {
 export type Authentication =
   | { kind: "session"; session: ValidSession }
   | { kind: "token"; token: ValidApiToken };
-
-export interface Logger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
 
 export interface Context {
   db: Db;

@@ -1,5 +1,6 @@
 import {
   endpointModelsSchema,
+  GIT_REMOTE_OUTCOMES,
   KEY_SOURCES,
   MODEL_PROVIDERS,
   roleSchema,
@@ -116,6 +117,23 @@ export const providerKeyOutput = z.object({
   updatedAt: z.date(),
   lastUsedAt: z.date().nullable(),
   createdBy: z.object({ name: z.string(), email: z.string() }),
+});
+
+/** A git host's credential as anyone may see it: never the token, only its last four characters. */
+export const gitCredentialOutput = z.object({
+  host: z.string(),
+  username: z.string().nullable(),
+  lastFour: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  createdBy: z.object({ name: z.string(), email: z.string() }),
+});
+
+/** What `git ls-remote` with the stored credential said, in a form to branch on and in words. */
+export const gitCredentialTestOutput = z.object({
+  outcome: z.enum(GIT_REMOTE_OUTCOMES),
+  refCount: z.number().int().nonnegative().nullable(),
+  message: z.string(),
 });
 
 export const priceOutput = z.object({

@@ -63,6 +63,11 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "keys.set": (c) => c.keys.set({ provider: "custom", baseUrl: "ftp://models.internal" }),
   "keys.remove": (c) => c.keys.remove({ provider: "nope" as never }),
   "keys.test": (c) => c.keys.test({ provider: "" as never }),
+  "gitCredentials.list": NO_INPUT,
+  "gitCredentials.set": (c) => c.gitCredentials.set({ host: "file:///etc", token: "ghp_PLANTED_0001" }),
+  "gitCredentials.remove": (c) => c.gitCredentials.remove({ host: "github.com/acme" }),
+  "gitCredentials.test": (c) =>
+    c.gitCredentials.test({ host: "github.com", repositoryUrl: "ssh://git@github.com/acme/widgets.git" }),
   "billing.balance": NO_INPUT,
   "billing.prices": NO_INPUT,
   "usage.entries": (c) => c.usage.entries({ filter: { scope: "everyone" as never }, limit: 10 }),

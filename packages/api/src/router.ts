@@ -1,6 +1,7 @@
 import { apiTokensRouter } from "./routers/api-tokens.ts";
 import { authRouter } from "./routers/auth.ts";
 import { billingRouter } from "./routers/billing.ts";
+import { gitCredentialsRouter } from "./routers/git-credentials.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { membersRouter } from "./routers/members.ts";
@@ -18,6 +19,7 @@ export const appRouter = router({
   apiTokens: apiTokensRouter,
   sessions: sessionsRouter,
   keys: keysRouter,
+  gitCredentials: gitCredentialsRouter,
   billing: billingRouter,
   usage: usageRouter,
   platform: platformRouter,

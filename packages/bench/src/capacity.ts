@@ -191,7 +191,9 @@ async function studioStep(
   attempts: number,
 ): Promise<CapacityStep> {
   const sessionIds = await createSessions(stack, sessions);
-  const writers = sessionIds.map((id) => new EventWriter(stack.db, id, (error) => console.error(error)));
+  const writers = sessionIds.map(
+    (id) => new EventWriter(stack.appendQueue, id, (error) => console.error(error)),
+  );
   const step = await runStep(
     sessions,
     { url, token: stack.token, sessionIds },

@@ -71,7 +71,7 @@ export async function benchFanout(stack: BenchStack): Promise<FanoutResult> {
     const cpu = process.cpuUsage();
     await Promise.all(
       sessionIds.map(async (sessionId, session) => {
-        const writer = new EventWriter(stack.db, sessionId, (error) => console.error(error));
+        const writer = new EventWriter(stack.appendQueue, sessionId, (error) => console.error(error));
         for (let index = 0; index < EVENTS_PER_SESSION; index++) {
           sentAt[session]![index] = now();
           writer.push([{ type: "usage", usedTokens: index, contextSize: null }]);

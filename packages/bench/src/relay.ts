@@ -5,8 +5,6 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sqlPoolOf } from "@studio/db";
-import { appendQueueOf } from "@studio/runner";
 import { manyChunks } from "@studio/testkit";
 import { startClientsProcess, type TextArrival } from "./clients.ts";
 import { type BenchStack, readySession } from "./stack.ts";
@@ -92,7 +90,7 @@ async function relayRound(stack: BenchStack): Promise<RelayRound> {
     // When each batch of the reply was committed, on the clock the clients' process uses.
     const commits: TextArrival[] = [];
     let committedLength = 0;
-    const stopWatching = appendQueueOf(sqlPoolOf(stack.db)).onStored((batch) => {
+    const stopWatching = stack.appendQueue.onStored((batch) => {
       if (batch.sessionId !== sessionId) return;
       for (const event of batch.events)
         if (event.type === "agent_message_chunk") committedLength += event.text.length;

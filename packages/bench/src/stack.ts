@@ -7,7 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import type { StudioClient } from "@studio/client";
 import { newKeyring } from "@studio/core";
-import { createDb, type Db } from "@studio/db";
+import { createDbClient, type Db } from "@studio/db";
+import type { AppendQueue } from "@studio/runner";
 import { createStudioServer } from "@studio/server/app";
 import { loadConfig } from "@studio/server/config";
 import { createLogger } from "@studio/server/logger";
@@ -18,6 +19,8 @@ import { startUpstreamProcess, type UpstreamProcess } from "./upstream.ts";
 
 export interface BenchStack {
   db: Db;
+  /** The runtime's append queue: what the runners write through, and what tells of each commit. */
+  appendQueue: AppendQueue;
   databaseUrl: string;
   url: string;
   dataDir: string;
@@ -47,24 +50,26 @@ export async function startStack(): Promise<BenchStack> {
     SUBSCRIPTIONS_PER_USER: "5000",
   });
   const logger = createLogger("warn");
-  const db = createDb(database.url, { maxConnections: 40 });
+  const { db, pool } = createDbClient(database.url, { maxConnections: 40 });
   let port = 0;
   const keyring = newKeyring();
   const runtime = await createSessionRuntime({
     config,
     db,
+    pool,
     databaseUrl: database.url,
     logger,
     gatewayUrl: () => `http://127.0.0.1:${port}/api/llm`,
     keyring,
   });
-  const server = createStudioServer({ config, db, logger, sessions: runtime.sessions, keyring });
+  const server = createStudioServer({ config, db, pool, logger, sessions: runtime.sessions, keyring });
   const url = await server.listen();
   port = server.port();
   await runtime.startRunners();
   const { token, client } = await signUpAccount(url);
   return {
     db,
+    appendQueue: runtime.appendQueue,
     databaseUrl: database.url,
     url,
     dataDir,

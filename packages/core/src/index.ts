@@ -1,3 +1,5 @@
+// `@studio/core`: the domain services procedures, the gateway and the server call. What only the
+// session runners use is in `@studio/core/runner` (runner.ts).
 export * from "./auth/accounts.ts";
 export * from "./auth/api-tokens.ts";
 export * from "./auth/password.ts";
@@ -6,6 +8,7 @@ export * from "./auth/secrets.ts";
 export * from "./auth/sessions.ts";
 export * from "./auth/throttle.ts";
 export * from "./billing/index.ts";
+export * from "./git/index.ts";
 export * from "./keys/index.ts";
 export * from "./orgs/invitations.ts";
 export * from "./orgs/members.ts";
@@ -16,15 +19,37 @@ export * from "./platform/actor.ts";
 export * from "./platform/admins.ts";
 export * from "./platform/organizations.ts";
 export * from "./sessions/catalog.ts";
-export * from "./sessions/commands.ts";
 export * from "./sessions/event-bus.ts";
-export * from "./sessions/event-log.ts";
+export {
+  appendEvents,
+  EVENTS_CHANNEL,
+  type EventNotification,
+  parseEventNotification,
+  readEvents,
+  type StoredEvent,
+} from "./sessions/event-log.ts";
 export * from "./sessions/follow-events.ts";
-export * from "./sessions/interactions.ts";
-export * from "./sessions/lifecycle.ts";
+export {
+  answerQuestion,
+  listPendingInteractions,
+  respondToPermission,
+} from "./sessions/interactions.ts";
 export * from "./sessions/model-access.ts";
 export * from "./sessions/schemas.ts";
-export * from "./sessions/sessions.ts";
+export {
+  cancelTurn,
+  createSession,
+  getSession,
+  keepalive,
+  listSessions,
+  resumeSession,
+  type SessionActor,
+  type SessionRuntimeSettings,
+  type SessionView,
+  sendMessage,
+  sessionSelect,
+  stopSession,
+} from "./sessions/sessions.ts";
 export * from "./sessions/state-machine.ts";
 export * from "./shared/clock.ts";
 export * from "./shared/errors.ts";

@@ -5,35 +5,38 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 export type Db = PrismaClient;
 /** A Prisma client or an interactive transaction: what services receive. */
 export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
-/** The plain `pg` pool under a Prisma client (see `sqlPoolOf`). */
+/**
+ * The plain `pg` pool under a Prisma client, made with it by `createDbClient`. For the few
+ * statements run so often that Prisma's own cost per query (about a millisecond of CPU, against a
+ * quarter for `pg` with a prepared statement) is most of their price: the runner's event appends and
+ * the gateway's metering (and, for its connection settings, the CSV export). Everything else goes
+ * through Prisma. Whoever needs it is handed it explicitly.
+ */
 export type SqlPool = pg.Pool;
+
+/** A Prisma client and the `pg` pool it runs on: one connection budget for both. */
+export interface DbClient {
+  db: Db;
+  pool: SqlPool;
+}
 
 export interface CreateDbOptions {
   /** Connections in the pool; the server's pool and the test's pool differ. */
   maxConnections?: number;
 }
 
-const pools = new WeakMap<Db, SqlPool>();
-
-export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
+/** A Prisma client on a `pg` pool of its own, and that pool, for whatever is handed it explicitly. */
+export function createDbClient(databaseUrl: string, options: CreateDbOptions = {}): DbClient {
   // One pool for Prisma and the hot paths that bypass it, so there is one connection budget; the
   // adapter ends it on $disconnect.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(db, pool);
-  return db;
+  return { db, pool };
 }
 
-/**
- * The `pg` pool a client made by `createDb` runs on. For the few statements run so often that
- * Prisma's own cost per query (about a millisecond of CPU, against a quarter for `pg` with a
- * prepared statement) is most of their price: the runner's event appends. Everything else goes
- * through Prisma.
- */
-export function sqlPoolOf(db: Db): SqlPool {
-  const pool = pools.get(db);
-  if (!pool) throw new Error("sqlPoolOf needs a client made by createDb");
-  return pool;
+/** A Prisma client alone, for callers that never use the pool under it (see `createDbClient`). */
+export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
+  return createDbClient(databaseUrl, options).db;
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Readable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { type Db, sqlPoolOf } from "./client.ts";
+import type { SqlPool } from "./client.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 
 /**
@@ -33,13 +33,13 @@ function literal(value: unknown): string {
 
 /**
  * `COPY (query) TO STDOUT` as CSV with a header row (the query's column names). It runs on a
- * connection of its own, opened here and closed when the stream ends, fails or is destroyed: a slow
+ * connection of its own with `pool`'s settings, opened here and closed when the stream ends, fails or is destroyed: a slow
  * download holds that connection, never one of the pool's. Reading is paced by the consumer, so
  * memory stays flat however many rows there are.
  */
-export async function copyCsvOut(db: Db, query: Prisma.Sql): Promise<Readable> {
+export async function copyCsvOut(pool: SqlPool, query: Prisma.Sql): Promise<Readable> {
   const statement = `COPY (${inlineSql(query)}) TO STDOUT WITH (FORMAT csv, HEADER)`;
-  const client = new pg.Client(sqlPoolOf(db).options);
+  const client = new pg.Client(pool.options);
   await client.connect();
   try {
     // A download is paced by its reader and may stall for minutes; parallel workers would sit idle

@@ -1,12 +1,13 @@
 export {
   type CreateDbOptions,
   createDb,
+  createDbClient,
   type Db,
+  type DbClient,
   type DbTx,
   isConnectionError,
   isStatementError,
   type SqlPool,
-  sqlPoolOf,
 } from "./client.ts";
 export { copyCsvOut, inlineSql } from "./copy-out.ts";
 export { Prisma } from "./generated/prisma/client.ts";

@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => openrouter.listen(0, "127.0.0.1", resolve));
   const { port } = openrouter.address() as { port: number };
-  fixture = await startGatewayFixture(database.db, {
+  fixture = await startGatewayFixture(database, {
     upstreams: { openrouter: { baseUrl: `http://127.0.0.1:${port}`, apiKey: null } },
   });
 });

@@ -7,7 +7,7 @@ const database = useTestDatabase();
 let fixture: GatewayFixture;
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture(database.db);
+  fixture = await startGatewayFixture(database);
 });
 afterAll(async () => {
   await fixture.close();

@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Keyring, type PrivateNetworkPolicy, paysWithCredits } from "@studio/core";
-import type { Db } from "@studio/db";
-import { getCatalogProvider, MODEL_PROVIDERS } from "@studio/models";
+import type { Db, SqlPool } from "@studio/db";
+import { getCatalogProvider, type Logger, MODEL_PROVIDERS } from "@studio/models";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
 import { refuseUnknownFields } from "./body-fields.ts";
 import { forwardCall, UpstreamRedirectError } from "./forward.ts";
@@ -22,7 +22,7 @@ import {
   wireFormatFor,
   withUsageRequested,
 } from "./metering/index.ts";
-import { CallRecorder, type PendingCall, type RecorderLogger } from "./recorder.ts";
+import { CallRecorder, type PendingCall } from "./recorder.ts";
 import { fail, GatewayRefusal } from "./refusal.ts";
 import { RequestBytes, type RequestBytesLimits, readBody } from "./request-bytes.ts";
 import { forwardedRequestHeaders, refuseBrowsers, refuseNonJson } from "./request-policy.ts";
@@ -37,11 +37,13 @@ const PROVIDERS = new Set<GatewayProvider>(MODEL_PROVIDERS);
 
 export interface GatewayOptions {
   db: Db;
+  /** The `pg` pool under `db`: metering's statement goes straight to it. */
+  pool: SqlPool;
   keyring: Keyring;
   upstreams: UpstreamConfig;
   /** Whether organisations' own endpoints may reach loopback, private and link-local addresses. */
   tenantPrivateNetwork: PrivateNetworkPolicy;
-  logger: RecorderLogger;
+  logger: Logger;
   /** Platform margin on calls paid with platform credits, in basis points. */
   platformMarkupBps?: number;
   /** Request bytes held at once (default: 256 MiB in all, 64 MiB per account). */
@@ -81,7 +83,13 @@ export interface Gateway {
 
 export function createGateway(options: GatewayOptions): Gateway {
   const access = new GatewayAccess(options.db, options.keyring, options.upstreams);
-  const recorder = new CallRecorder(options.db, access, options.logger, options.platformMarkupBps ?? 0);
+  const recorder = new CallRecorder(
+    options.db,
+    options.pool,
+    access,
+    options.logger,
+    options.platformMarkupBps ?? 0,
+  );
   const requestBytes = new RequestBytes(options.requestBytes);
   // Organisations' own endpoints; the platform's upstreams are the operator's and not checked.
   const guardedAgent = options.tenantPrivateNetwork === "deny" ? newGuardedAgent() : null;

@@ -25,7 +25,7 @@ const SSE_REPLY =
   'data: {"id":"c","object":"chat.completion.chunk","model":"scripted-1","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}\n\ndata: [DONE]\n\n';
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture(database.db);
+  fixture = await startGatewayFixture(database);
   endpoint = http.createServer((req, res) => {
     seen.push(req.headers);
     req.resume();

@@ -4,8 +4,9 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import { EVENTS_CHANNEL, newKeyring, parseEventNotification, seedListPrices } from "@studio/core";
-import { createDb, type Db } from "@studio/db";
+import { createDbClient, type DbClient } from "@studio/db";
 import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
+import { silentLogger } from "@studio/models";
 import { startCuttablePostgres } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,13 +35,14 @@ const METERED = {
 };
 
 /** A recorder writing through `db` (the test's database unless given), and a session with credits. */
-async function recorderWithSession(minWriteIntervalMs?: number, db: Db = database.db) {
+async function recorderWithSession(minWriteIntervalMs?: number, { db, pool }: DbClient = database) {
   const warnings: string[] = [];
   const access = new GatewayAccess(db, keyring, {});
   const recorder = new CallRecorder(
     db,
+    pool,
     access,
-    { warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
+    { ...silentLogger, warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
     0,
     minWriteIntervalMs,
   );
@@ -155,9 +157,10 @@ describe("the call recorder", () => {
 
   it("waits for a database that is away, then writes the calls that waited for it as one statement", async () => {
     const proxy = await startCuttablePostgres(database.url);
-    const db = createDb(proxy.url, { maxConnections: 2 });
+    const cuttable = createDbClient(proxy.url, { maxConnections: 2 });
+    const { db } = cuttable;
     try {
-      const { recorder, session, finish, warnings } = await recorderWithSession(undefined, db);
+      const { recorder, session, finish, warnings } = await recorderWithSession(undefined, cuttable);
       // Prisma connects the pool lazily, and with it the handler for errors of idle connections.
       await db.$queryRaw`SELECT 1`;
       const announced = announcements(session.id);

@@ -12,17 +12,13 @@ import {
   recordModelCalls,
   stopSession,
 } from "@studio/core";
-import { type Db, isConnectionError } from "@studio/db";
+import { type Db, isConnectionError, type SqlPool } from "@studio/db";
+import type { Logger } from "@studio/models";
 import type { GatewayAccess, GatewaySession } from "./access.ts";
 import { estimateUsage, type MeteredUsage, type UsageMeter } from "./metering/index.ts";
 import { PriceCache } from "./price-cache.ts";
 import { type PricedModel, pricedModel, reportedModelPricing } from "./reported-model.ts";
 import type { GatewayProvider } from "./upstreams.ts";
-
-export interface RecorderLogger {
-  warn(details: object, message: string): void;
-  error?(details: object, message: string): void;
-}
 
 /** Tries of a call PostgreSQL refuses (a deadlock may pass; a deleted session will not). */
 const RECORD_ATTEMPTS = 5;
@@ -79,8 +75,9 @@ export class CallRecorder {
 
   constructor(
     private readonly db: Db,
+    private readonly pool: SqlPool,
     private readonly access: GatewayAccess,
-    private readonly logger: RecorderLogger,
+    private readonly logger: Logger,
     private readonly platformMarkupBps: number,
     private readonly minWriteIntervalMs = MIN_WRITE_INTERVAL_MS,
     private readonly databasePatienceMs = DATABASE_PATIENCE_MS,
@@ -151,6 +148,7 @@ export class CallRecorder {
       try {
         results = await recordModelCalls(
           this.db,
+          this.pool,
           batch.map(({ start, call }) => ({ call, session: start.session })),
           { platformMarkupBps: this.platformMarkupBps, price },
         );

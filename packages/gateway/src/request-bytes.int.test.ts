@@ -9,7 +9,7 @@ const database = useTestDatabase();
 let fixture: GatewayFixture;
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture(database.db, { requestBytes: { total: 1_000_000, perUser: 700_000 } });
+  fixture = await startGatewayFixture(database, { requestBytes: { total: 1_000_000, perUser: 700_000 } });
 });
 afterAll(async () => {
   await fixture.close();

@@ -28,8 +28,8 @@ const listen = async (server: http.Server) => {
 };
 
 beforeAll(async () => {
-  denying = await startGatewayFixture(database.db, { tenantPrivateNetwork: "deny" });
-  allowing = await startGatewayFixture(database.db, { tenantPrivateNetwork: "allow" });
+  denying = await startGatewayFixture(database, { tenantPrivateNetwork: "deny" });
+  allowing = await startGatewayFixture(database, { tenantPrivateNetwork: "allow" });
   target = http.createServer((_req, res) => {
     targetHits += 1;
     res.end("{}");

@@ -1,4 +1,5 @@
 export * from "./catalog.ts";
 export * from "./list-prices.ts";
 export * from "./lists.ts";
+export * from "./logger.ts";
 export * from "./openrouter.ts";

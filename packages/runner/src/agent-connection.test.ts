@@ -1,6 +1,7 @@
 // The agent's start against a scripted sandbox-agent transport: a start that gets no answer in
 // time is tried once more with a new agent process, and fails with its step after the second.
 import type { StudioEvent } from "@studio/acp/events";
+import { silentLogger } from "@studio/models";
 import type { SandboxHandle, SandboxProvider } from "@studio/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { answerJson, FakeTransport, type RecordedPost } from "../../acp/test/fake-transport.ts";
@@ -16,8 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.stop();
 });
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 function sandbox(): SandboxHandle {
   return {
@@ -36,7 +35,7 @@ function connect(provider: Partial<SandboxProvider>) {
   const options: ConnectOptions = {
     provider: { health: async () => true, ...provider } as SandboxProvider,
     sessionId: "ses-1",
-    logger: silent,
+    logger: silentLogger,
     report: (event) => events.push(event),
     onClient: () => {},
     timeouts: { initializeMs: 300, newSessionMs: 300 },

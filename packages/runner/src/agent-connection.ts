@@ -3,8 +3,8 @@
 import { AcpClient, AcpHttpError, AcpTimeoutError, AgentExitedError } from "@studio/acp";
 import type { StudioEvent } from "@studio/acp/events";
 import { newId } from "@studio/core";
+import type { Logger } from "@studio/models";
 import type { ProvisioningStep, SandboxHandle, SandboxProvider, WorkspaceFile } from "@studio/sandbox";
-import type { RunnerLogger } from "./logger.ts";
 
 export interface AgentConnection {
   sandbox: SandboxHandle;
@@ -29,12 +29,14 @@ export const AGENT_START_TIMEOUTS = {
   newSessionMs: 90_000,
   /** `session/load` also replays the whole conversation: it grows with the history. */
   loadSessionMs: 180_000,
+  /** A re-attach's `session/set_mode`: a running agent answers it at once, even mid-turn. */
+  reattachMs: 30_000,
 };
 
 export interface ConnectOptions {
   provider: SandboxProvider;
   sessionId: string;
-  logger: RunnerLogger;
+  logger: Logger;
   report: (event: StudioEvent) => void;
   /**
    * Called with the client (and the sandbox it talks to) before any ACP request, so its stream has
@@ -101,6 +103,9 @@ function openClient(
   sandbox: SandboxHandle,
   acpServerId: string,
   lastEventId: string | null,
+  /** A runner going away ends an agent it started ("close"); one it re-attached to may be another
+   * runner's by now (the lease taken over), so it only lets go of that one ("detach"). */
+  onAbort: "close" | "detach",
 ) {
   const client = new AcpClient({
     baseUrl: sandbox.agentUrl,
@@ -111,9 +116,9 @@ function openClient(
     logger: options.logger,
   });
   options.onClient(client, sandbox);
-  const close = () => void client.close().catch(() => {});
-  if (options.signal?.aborted) close();
-  else options.signal?.addEventListener("abort", close, { once: true });
+  const letGo = () => void (onAbort === "close" ? client.close() : client.detach()).catch(() => {});
+  if (options.signal?.aborted) letGo();
+  else options.signal?.addEventListener("abort", letGo, { once: true });
   return client;
 }
 
@@ -180,7 +185,7 @@ async function attemptAgentSession(
   const retrying = (error: unknown) =>
     mayRetry && error instanceof AcpTimeoutError && !options.signal?.aborted;
   const acpServerId = `studio-${newId()}`;
-  const client = openClient(options, sandbox, acpServerId, null);
+  const client = openClient(options, sandbox, acpServerId, null, "close");
   try {
     await step(
       options.report,
@@ -235,11 +240,13 @@ export async function reattachAgent(
   agentSessionId: string,
   cursor: string | null,
 ): Promise<AgentConnection | null> {
-  const client = openClient(options, sandbox, acpServerId, cursor);
+  const client = openClient(options, sandbox, acpServerId, cursor, "detach");
   try {
     client.start();
     // A cheap request proves the ACP server still knows this id (404 when the agent is gone).
-    await client.setMode(agentSessionId, "build");
+    await client.setMode(agentSessionId, "build", {
+      timeoutMs: options.timeouts?.reattachMs ?? AGENT_START_TIMEOUTS.reattachMs,
+    });
     return { sandbox, client, acpServerId, agentSessionId };
   } catch (error) {
     await client.close().catch(() => {});

@@ -1,7 +1,10 @@
 // When the agent dies: its process exiting (seen on the stream) or its sandbox-agent server no
 // longer answering (seen by the watchdog). One restart per runner with the conversation loaded
 // back; a second failure ends the session in error with the reason.
+import { isAgentSessionBusy } from "@studio/acp";
+import { recordNewAgentProcess } from "@studio/core/runner";
 import { startAgentSession } from "./agent-connection.ts";
+import { opencodeApiOptions } from "./opencode-api.ts";
 import type { RunnerContext } from "./runner-state.ts";
 import { endTurn } from "./turns.ts";
 
@@ -41,10 +44,7 @@ async function recoverAgent(runner: RunnerContext, notice: string, restartServer
       agentSessionId,
       runner.startLoadingHistory,
     );
-    await deps.db.studioSession.update({
-      where: { id: sessionId },
-      data: { acpServerId: state.connection.acpServerId, agentEventCursor: null },
-    });
+    await recordNewAgentProcess(deps.db, sessionId, state.connection.acpServerId);
     state.unhealthyChecks = 0;
     runner.writer.push([{ type: "notice", level: "warning", code: "agent_restarted", message: notice }]);
     runner.background(runner.drainCommands());
@@ -69,6 +69,7 @@ export async function checkAgentHealth(runner: RunnerContext): Promise<void> {
     if (healthy) {
       state.unhealthyChecks = 0;
       if (state.turn) await deps.provider.keepAlive?.(connection.sandbox.id);
+      await checkTurnIsWorkedOn(runner);
       return;
     }
     state.unhealthyChecks += 1;
@@ -82,4 +83,41 @@ export async function checkAgentHealth(runner: RunnerContext): Promise<void> {
   } finally {
     state.watching = false;
   }
+}
+
+/** A turn whose agent has said nothing for this long is checked against the agent's own state. */
+const SILENT_TURN_MS = 30_000;
+
+/**
+ * A turn the agent is not working on ends in error rather than keep the session `active` forever:
+ * its prompt never reached the agent (the studio died between recording the turn and sending it),
+ * or its response was lost. OpenCode counts a waiting permission or question as busy, so a turn
+ * that waits on a person is left alone. Two checks in a row, so a turn that just ended on the
+ * agent's side has its response read from the stream first.
+ */
+async function checkTurnIsWorkedOn(runner: RunnerContext): Promise<void> {
+  const { state } = runner;
+  const connection = state.connection;
+  if (!connection || !state.turn || Date.now() - state.lastAgentActivityAt < SILENT_TURN_MS) {
+    state.idleTurnChecks = 0;
+    return;
+  }
+  const options = opencodeApiOptions(connection.sandbox, 5_000);
+  // An agent that cannot say is given the benefit of the doubt; the health check covers a dead one.
+  const busy = await isAgentSessionBusy(options, connection.agentSessionId).catch(() => true);
+  if (busy) {
+    state.idleTurnChecks = 0;
+    return;
+  }
+  state.idleTurnChecks += 1;
+  if (state.idleTurnChecks < 2 || !state.turn) return;
+  state.idleTurnChecks = 0;
+  runner.log.warn({ sessionId: runner.sessionId }, "the running turn is not worked on by the agent");
+  await endTurn(
+    runner,
+    "error",
+    null,
+    null,
+    "The agent is not working on this message (the studio stopped while sending it). Send it again.",
+  );
 }

@@ -1,8 +1,9 @@
 // The replica's append queue against real PostgreSQL: sessions waiting while statements are in
 // flight share the next one, and one session's bad batch fails that session only.
 import type { StudioEvent } from "@studio/acp/events";
-import { type AppendBatch, newId } from "@studio/core";
-import { type SqlPool, sqlPoolOf } from "@studio/db";
+import { newId } from "@studio/core";
+import type { AppendBatch } from "@studio/core/runner";
+import type { SqlPool } from "@studio/db";
 import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { describe, expect, it } from "vitest";
@@ -42,7 +43,7 @@ const REFUSED = "refused-by-postgres";
  * always storable (see serialiseEvent), so the refusal is made on the way.
  */
 function countingPool(): { pool: SqlPool; statements: () => number } {
-  const pool = sqlPoolOf(database.db);
+  const pool = database.pool;
   let statements = 0;
   const counting = {
     query: (config: { name: string; text: string; values: unknown[][] }) => {

@@ -7,7 +7,7 @@
 // for each other there. Two in flight overlap one statement's round trip with the other's commit.
 // The price of sharing: a session whose row another transaction holds (they are all short) holds
 // up the others in its statement until that transaction ends.
-import { type AppendBatch, appendBatches } from "@studio/core";
+import { type AppendBatch, appendBatches } from "@studio/core/runner";
 import { isStatementError, type SqlPool } from "@studio/db";
 
 const STATEMENTS_IN_FLIGHT = 2;
@@ -26,6 +26,10 @@ export interface AppendSource {
 /** Told of each batch once it is committed, with the sequence number of its last event. */
 export type StoredListener = (batch: AppendBatch, lastSeq: bigint) => void;
 
+/**
+ * The queue of every writer on one pool: one per replica, made by the composition root
+ * (`createSessionRuntime`) and handed to its runners (`RunnerDeps.appendQueue`).
+ */
 export class AppendQueue {
   private readonly waiting: AppendSource[] = [];
   private inFlight = 0;
@@ -109,16 +113,4 @@ export class AppendQueue {
 
 function storedOrMissing(stored: Map<string, bigint>, sessionId: string): Error | null {
   return stored.has(sessionId) ? null : new Error(`session ${sessionId} does not exist`);
-}
-
-const queues = new WeakMap<SqlPool, AppendQueue>();
-
-/** The queue of every writer on this pool (one per replica). */
-export function appendQueueOf(pool: SqlPool): AppendQueue {
-  let queue = queues.get(pool);
-  if (!queue) {
-    queue = new AppendQueue(pool);
-    queues.set(pool, queue);
-  }
-  return queue;
 }

@@ -1,7 +1,13 @@
 // How a runner gets its agent: a new sandbox (or a stopped session's, resumed) provisioned step by
 // step, or, when another runner had the session, re-attaching to the running agent with the stored
 // stream cursor; when that agent is gone, a new one with the conversation loaded back.
-import { applyTransition, hashSecret, randomToken } from "@studio/core";
+import {
+  issueGatewayToken,
+  markProvisioned,
+  readStreamedText,
+  recordNewAgentProcess,
+  runningPromptCommandId,
+} from "@studio/core/runner";
 import {
   type AgentConnection,
   provisionAgent,
@@ -14,11 +20,7 @@ import { endTurn } from "./turns.ts";
 
 /** A fresh gateway token (only its hash is stored) and the workspace that carries it. */
 async function workspaceWithNewToken(runner: RunnerContext, session: SessionRow) {
-  const gatewayToken = randomToken(20);
-  await runner.deps.db.studioSession.update({
-    where: { id: runner.sessionId },
-    data: { gatewayTokenHash: hashSecret(gatewayToken) },
-  });
+  const gatewayToken = await issueGatewayToken(runner.deps.db, runner.sessionId);
   return runner.deps.workspaceFor(session, gatewayToken);
 }
 
@@ -46,16 +48,10 @@ export async function provision(runner: RunnerContext, session: SessionRow) {
   state.connection = connection;
   try {
     await runner.writer.flushed();
-    await applyTransition(deps.db, sessionId, "provisioned", {
-      reason: "The agent is ready",
-      data: {
-        readyAt: new Date(),
-        lastActivityAt: new Date(),
-        sandboxId: connection.sandbox.id,
-        agentSessionId: connection.agentSessionId,
-        acpServerId: connection.acpServerId,
-        agentEventCursor: null,
-      },
+    await markProvisioned(deps.db, sessionId, {
+      sandboxId: connection.sandbox.id,
+      agentSessionId: connection.agentSessionId,
+      acpServerId: connection.acpServerId,
     });
   } catch (error) {
     // Stopped meanwhile, say. A new sandbox the session does not refer to would run on unseen; a
@@ -97,12 +93,10 @@ export async function reattach(runner: RunnerContext, session: SessionRow) {
     state.connection = resumed;
     if (session.currentTurnId) {
       // The turn another replica started goes on; its prompt command is finished here.
-      const prompt = await deps.db.sessionCommand.findFirst({
-        where: { sessionId, kind: "prompt", status: "running" },
-        orderBy: { id: "desc" },
-        select: { id: true },
-      });
-      state.turn = { id: session.currentTurnId, commandId: prompt?.id ?? null };
+      const commandId = await runningPromptCommandId(deps.db, sessionId);
+      state.turn = { id: session.currentTurnId, commandId };
+      state.streamedText = await readStreamedText(deps.db, sessionId, session.currentTurnId);
+      state.lastAgentActivityAt = Date.now();
     }
     runner.log.info({ sessionId }, "re-attached to the agent");
     return;
@@ -114,10 +108,7 @@ export async function reattach(runner: RunnerContext, session: SessionRow) {
     session.agentSessionId,
     runner.startLoadingHistory,
   );
-  await deps.db.studioSession.update({
-    where: { id: sessionId },
-    data: { acpServerId: state.connection.acpServerId, agentEventCursor: null },
-  });
+  await recordNewAgentProcess(deps.db, sessionId, state.connection.acpServerId);
   if (session.currentTurnId)
     await endTurn(runner, "error", null, null, "The agent restarted; the running turn was interrupted.");
 }

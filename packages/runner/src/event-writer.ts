@@ -4,9 +4,9 @@
 // round trip per event and a fast stream is batched by itself: the latency it adds is about one
 // append, whatever the load, where a fixed time window would add its whole length to every event.
 import type { StudioEvent } from "@studio/acp/events";
-import type { AppendBatch } from "@studio/core";
-import { type Db, isConnectionError, sqlPoolOf } from "@studio/db";
-import { type AppendQueue, type AppendSource, appendQueueOf } from "./append-queue.ts";
+import type { AppendBatch } from "@studio/core/runner";
+import { isConnectionError } from "@studio/db";
+import type { AppendQueue, AppendSource } from "./append-queue.ts";
 import { coalesceChunks } from "./coalesce.ts";
 
 export class EventWriter implements AppendSource {
@@ -22,16 +22,14 @@ export class EventWriter implements AppendSource {
    */
   private lost: Error | null = null;
   private idleWaiters: Array<() => void> = [];
-  private readonly queue: AppendQueue;
 
   constructor(
-    db: Db,
+    /** The replica's append queue, which every writer on it shares. */
+    private readonly queue: AppendQueue,
     readonly sessionId: string,
     private readonly onError: (error: Error) => void,
     private readonly onLost: (error: Error) => void = onError,
-  ) {
-    this.queue = appendQueueOf(sqlPoolOf(db));
-  }
+  ) {}
 
   /**
    * Queues events; `agentCursor` is the agent stream position they came from, stored with them in

@@ -1,8 +1,7 @@
 export { ProvisioningError } from "./agent-connection.ts";
-export { appendQueueOf, type StoredListener } from "./append-queue.ts";
+export { AppendQueue, type StoredListener } from "./append-queue.ts";
 export { coalesceChunks } from "./coalesce.ts";
 export { EventWriter } from "./event-writer.ts";
-export type { RunnerLogger } from "./logger.ts";
 export { RunnerManager, type RunnerManagerOptions } from "./manager.ts";
 export { defaultProvisioningConcurrency, ProvisioningQueue } from "./provisioning-queue.ts";
 export type { SessionRow } from "./session-row.ts";

@@ -2,9 +2,16 @@
 // (before their events are visible), and answers go back to the agent the way it takes them.
 import { type AcpClient, type AcpInbound, OpencodeQuestions } from "@studio/acp";
 import type { StudioEvent } from "@studio/acp/events";
-import { type PermissionRequestRecord, type QuestionRecord, recordInteraction } from "@studio/core";
+import {
+  type PermissionRequestRecord,
+  permissionRequestOf,
+  type QuestionRecord,
+  questionToolCallOf,
+  recordInteraction,
+} from "@studio/core/runner";
 import type { Db } from "@studio/db";
 import type { SandboxHandle } from "@studio/sandbox";
+import { opencodeApiOptions } from "./opencode-api.ts";
 
 /** Rows for the permission requests and questions among a message's events; keys scoped to the agent process. */
 export async function recordAgentInteractions(
@@ -57,11 +64,7 @@ export async function replyPermission(
   interactionId: string,
   optionId: string | null,
 ) {
-  const row = await db.pendingInteraction.findUnique({
-    where: { id: interactionId },
-    select: { request: true },
-  });
-  const request = row?.request as unknown as PermissionRequestRecord | undefined;
+  const request = await permissionRequestOf(db, interactionId);
   if (!request) return;
   await client.respondPermission(
     request.jsonRpcId,
@@ -76,20 +79,11 @@ export async function replyQuestion(
   interactionId: string,
   answers: string[][] | null,
 ) {
-  const row = await db.pendingInteraction.findUnique({
-    where: { id: interactionId },
-    select: { toolCallId: true },
-  });
-  if (!row?.toolCallId) return;
-  const questions = new OpencodeQuestions({
-    opencodeUrl: sandbox.opencodeUrl,
-    directory: sandbox.workspaceDir,
-    ...(sandbox.opencodeFetch ? { fetch: sandbox.opencodeFetch } : {}),
-    // OpenCode's API can run commands: it requires the per-sandbox password.
-    ...(sandbox.opencodeHeaders ? { headers: sandbox.opencodeHeaders } : {}),
-  });
-  if (answers) await questions.reply(row.toolCallId, answers);
-  else await questions.reject(row.toolCallId);
+  const toolCallId = await questionToolCallOf(db, interactionId);
+  if (!toolCallId) return;
+  const questions = new OpencodeQuestions(opencodeApiOptions(sandbox));
+  if (answers) await questions.reply(toolCallId, answers);
+  else await questions.reject(toolCallId);
 }
 
 /** The events that close interactions nobody answered (turn cancelled, agent restarted). */

@@ -1,12 +1,21 @@
 // One per server process: claims sessions whose lease is free, runs a SessionRunner for each,
 // renews the leases it holds, routes commands announced by NOTIFY, and stops idle sessions. New
 // sessions start through the replica's ProvisioningQueue, a few at a time.
-import { applyTransitionInTx, COMMANDS_CHANNEL, cancelOpenWork, LIVE_STATUSES, newId } from "@studio/core";
+import { newId } from "@studio/core";
+import {
+  COMMANDS_CHANNEL,
+  claimExpiredLeases,
+  idleExpired,
+  isSessionLive,
+  liveSessionIdsAmong,
+  releaseLeases,
+  renewLeases,
+  sessionStatusOf,
+  stopIdleSession,
+} from "@studio/core/runner";
 import type { NotificationListener } from "@studio/db/notifications";
-import { LocalSandboxProvider } from "@studio/sandbox";
+import type { Logger } from "@studio/models";
 import { EventWriter } from "./event-writer.ts";
-import { claimExpiredLeases, idleExpired, releaseLeases, renewLeases } from "./leases.ts";
-import type { RunnerLogger } from "./logger.ts";
 import { defaultProvisioningConcurrency, ProvisioningQueue, queueStepLabel } from "./provisioning-queue.ts";
 import { type RunnerDeps, SessionRunner } from "./session-runner.ts";
 
@@ -38,7 +47,7 @@ export class RunnerManager {
   /** Sessions waiting in the provisioning queue: aborted when their runner is ended meanwhile. */
   private readonly queued = new Map<string, AbortController>();
   private unsubscribe: (() => void) | null = null;
-  private readonly log: RunnerLogger;
+  private readonly log: Logger;
 
   constructor(private readonly options: RunnerManagerOptions) {
     this.leaseMs = options.leaseMs ?? 15_000;
@@ -66,12 +75,10 @@ export class RunnerManager {
    */
   private async reapOrphans() {
     const { provider, db } = this.options;
-    const isLive = async ({ sessionId }: { sessionId: string }) =>
-      (await db.studioSession.count({
-        where: { id: sessionId, status: { in: [...LIVE_STATUSES] } },
-      })) > 0;
-    // The local provider also finds processes whose sandbox directory is gone.
-    if (provider instanceof LocalSandboxProvider) {
+    const isLive = ({ sessionId }: { sessionId: string }) => isSessionLive(db, sessionId);
+    // A provider that can find more than `list` shows (the local one: processes whose sandbox
+    // directory is gone) reaps by itself.
+    if (provider.reapOrphans) {
       for (const reaped of await provider.reapOrphans(isLive)) {
         this.log.info({ sandboxId: reaped.id }, "ended an orphaned sandbox");
       }
@@ -79,14 +86,10 @@ export class RunnerManager {
     }
     const sandboxes = await this.options.provider.list().catch(() => []);
     if (sandboxes.length === 0) return;
-    const live = await this.options.db.studioSession.findMany({
-      where: {
-        id: { in: sandboxes.map((sandbox) => sandbox.sessionId) },
-        status: { in: [...LIVE_STATUSES] },
-      },
-      select: { id: true },
-    });
-    const liveIds = new Set(live.map((row) => row.id));
+    const liveIds = await liveSessionIdsAmong(
+      db,
+      sandboxes.map((sandbox) => sandbox.sessionId),
+    );
     for (const sandbox of sandboxes) {
       if (!liveIds.has(sandbox.sessionId) && sandbox.state === "running") {
         this.log.info({ sandboxId: sandbox.id, sessionId: sandbox.sessionId }, "ending an orphaned sandbox");
@@ -121,11 +124,10 @@ export class RunnerManager {
           this.runners.delete(sessionId);
           this.queued.get(sessionId)?.abort(new Error("ended while waiting for a free slot"));
           // Stopped through the API, failed, or taken by another replica: tear down only when ended.
-          const row = await db.studioSession.findUnique({
-            where: { id: sessionId },
-            select: { status: true },
-          });
-          await runner.shutdown({ destroy: row?.status === "stopped" || row?.status === "error" });
+          const status = await sessionStatusOf(db, sessionId);
+          if (!held.has(sessionId) && !runner.isStopped)
+            this.log.info({ sessionId, status }, "lease lost: letting the session go");
+          await runner.shutdown({ destroy: status === "stopped" || status === "error" });
         }
       }
       // Stopping: claiming now would start runners after the others were told to stop.
@@ -162,7 +164,7 @@ export class RunnerManager {
    */
   private async startQueued(runner: SessionRunner) {
     const { sessionId } = runner;
-    const writer = new EventWriter(this.options.db, sessionId, (error) =>
+    const writer = new EventWriter(this.options.appendQueue, sessionId, (error) =>
       this.log.warn({ sessionId, err: error.message }, "queue step not recorded"),
     );
     // A step that cannot be recorded (the database away) is logged by the writer; the wait goes on.
@@ -208,27 +210,7 @@ export class RunnerManager {
   }
 
   private async stopIdle(sessionId: string) {
-    const row = await this.options.db.studioSession.findUnique({
-      where: { id: sessionId },
-      select: { idleTimeoutSeconds: true },
-    });
-    const minutes = Math.round((row?.idleTimeoutSeconds ?? 0) / 60);
-    const reason =
-      minutes >= 1
-        ? `Stopped after ${minutes} min without activity`
-        : "Stopped after a period without activity";
-    try {
-      await this.options.db.$transaction(async (tx) => {
-        await applyTransitionInTx(tx, sessionId, "idle_timeout", {
-          reason,
-          data: { stoppedAt: new Date() },
-          events: [{ type: "session_ended", reason }],
-        });
-        await cancelOpenWork(tx, sessionId);
-      });
-    } catch {
-      return; // a turn started meanwhile: not idle after all
-    }
+    if (!(await stopIdleSession(this.options.db, sessionId))) return; // a turn started meanwhile
     const runner = this.runners.get(sessionId);
     this.runners.delete(sessionId);
     await runner?.shutdown({ destroy: true });

@@ -1,17 +1,20 @@
 // What a session's runner shares with the modules that do its work (attach.ts, turns.ts,
-// agent-recovery.ts): its dependencies, its event writer, the little mutable state that decides
-// what happens next, and the runner operations they call back into.
+// agent-recovery.ts, command-loop.ts): its dependencies, its event writer, the little mutable state
+// that decides what happens next, and the runner operations they call back into.
 import type { Db } from "@studio/db";
+import type { Logger } from "@studio/models";
 import type { SandboxProvider, WorkspaceFile } from "@studio/sandbox";
 import type { AgentConnection, ConnectOptions } from "./agent-connection.ts";
+import type { AppendQueue } from "./append-queue.ts";
 import type { EventWriter } from "./event-writer.ts";
-import type { RunnerLogger } from "./logger.ts";
 import type { SessionRow } from "./session-row.ts";
 
 export interface RunnerDeps {
   db: Db;
+  /** The replica's append queue: every runner's events go through it. */
+  appendQueue: AppendQueue;
   provider: SandboxProvider;
-  logger: RunnerLogger;
+  logger: Logger;
   /** Files and environment for a new or resumed sandbox; the gateway token is minted per provisioning. */
   workspaceFor(
     session: SessionRow,
@@ -40,6 +43,17 @@ export interface RunnerState {
    * prompt ends it (a late SSE copy of an earlier turn's response must not end the next one).
    */
   promptRequestIds: Map<string, number>;
+  /**
+   * The running turn's text by message id, as it streamed: checked at the turn's end against what
+   * the agent kept (settled-text.ts). A runner taking a turn over reads it back from the log.
+   */
+  streamedText: Map<string, string>;
+  /** When the agent's stream last said anything, or a turn started or was taken over (ms). */
+  lastAgentActivityAt: number;
+  /** Watchdog checks in a row that found the running turn silent and the agent idle. */
+  idleTurnChecks: number;
+  /** Called once when the running turn ends (turns.ts waits on it for the stream's copy). */
+  turnEndWaiters: Array<() => void>;
   stopped: boolean;
   /** While session/load replays the conversation on the stream; the replay is not stored again. */
   loadingHistory: boolean;
@@ -57,6 +71,10 @@ export function initialRunnerState(): RunnerState {
     attached: false,
     turn: null,
     promptRequestIds: new Map(),
+    streamedText: new Map(),
+    lastAgentActivityAt: Date.now(),
+    idleTurnChecks: 0,
+    turnEndWaiters: [],
     stopped: false,
     loadingHistory: false,
     agentRestarts: 0,
@@ -70,7 +88,7 @@ export function initialRunnerState(): RunnerState {
 export interface RunnerContext {
   readonly deps: RunnerDeps;
   readonly sessionId: string;
-  readonly log: RunnerLogger;
+  readonly log: Logger;
   readonly writer: EventWriter;
   readonly state: RunnerState;
   connectOptions(): ConnectOptions;
@@ -78,8 +96,9 @@ export interface RunnerContext {
   readonly attachSignal: AbortSignal;
   /** Passed to startAgentSession: replayed history is skipped until session/load's response. */
   startLoadingHistory(loading: boolean): void;
+  /** Back to the command loop (command-loop.ts): claims and runs what is pending, the next prompt included. */
   drainCommands(): Promise<void>;
-  /** Answers every waiting request as cancelled, in the log and to the agent. */
+  /** Answers every waiting request as cancelled, in the log and to the agent (command-loop.ts). */
   cancelInteractions(): Promise<void>;
   /** Puts the session in `error` (with the failed step, if any) and ends the runner. */
   fail(step: string | null, error: unknown): Promise<void>;

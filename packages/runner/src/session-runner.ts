@@ -2,41 +2,32 @@
 // agent's stream: every message is normalised, stored (with the stream cursor) and only then seen
 // by subscribers. Commands from any replica reach it through the database.
 import { type AcpClient, type AcpInbound, normaliseAgentMessage, normalisePromptResult } from "@studio/acp";
+import { newId } from "@studio/core";
 import {
-  applyTransitionInTx,
-  cancelOpenWork,
-  cancelPendingInteractions,
-  claimCommands,
-  completeCommand,
-  newId,
+  failSession,
+  foldStreamedText,
   pendingInteractionsOf,
-  type QueuedCommand,
+  releaseEndedSessionLease,
   requeueUnfinishedCommands,
-} from "@studio/core";
+} from "@studio/core/runner";
+import type { Logger } from "@studio/models";
 import { SandboxProviderShutDownError } from "@studio/sandbox";
 import { type ConnectOptions, ProvisioningError } from "./agent-connection.ts";
 import { checkAgentHealth, onAgentExited } from "./agent-recovery.ts";
 import { provision, reattach } from "./attach.ts";
+import { CommandLoop } from "./command-loop.ts";
 import { EventWriter } from "./event-writer.ts";
-import {
-  cancelledInteractionEvents,
-  recordAgentInteractions,
-  replyPermission,
-  replyQuestion,
-} from "./interaction-bridge.ts";
-import type { RunnerLogger } from "./logger.ts";
+import { recordAgentInteractions } from "./interaction-bridge.ts";
 import { initialRunnerState, type RunnerContext, type RunnerDeps } from "./runner-state.ts";
 import { loadSessionRow, type SessionRow } from "./session-row.ts";
 import { isDatabaseAway, recoverFromOutage } from "./store-recovery.ts";
-import { endTurn, startTurn } from "./turns.ts";
+import { endTurn } from "./turns.ts";
 
 export type { RunnerDeps } from "./runner-state.ts";
 
 export class SessionRunner {
   private readonly state = initialRunnerState();
   private readonly writer: EventWriter;
-  private draining = false;
-  private drainAgain = false;
   private stopping: Promise<void> | null = null;
   /**
    * Aborted at teardown: a provisioning or re-attaching still under way stops (a sandbox being
@@ -48,9 +39,11 @@ export class SessionRunner {
   /** Set while the database is away: the stream is held, then rewound to the stored cursor. */
   private recovering: Promise<void> | null = null;
   private readonly askedQuestions = new Set<string>();
-  private readonly log: RunnerLogger;
+  private readonly log: Logger;
   /** What attach.ts, turns.ts and agent-recovery.ts see of this runner. */
   private readonly context: RunnerContext;
+  /** Claims and runs the session's commands: the loop a turn's end comes back to. */
+  private readonly commands: CommandLoop;
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -58,7 +51,7 @@ export class SessionRunner {
   ) {
     this.log = deps.logger;
     this.writer = new EventWriter(
-      deps.db,
+      deps.appendQueue,
       sessionId,
       (error) => this.log.error({ sessionId, err: error.message }, "event write failed"),
       (error) => this.holdUntilDatabaseIsBack(error),
@@ -74,11 +67,12 @@ export class SessionRunner {
       startLoadingHistory: (loading) => {
         if (loading) this.state.loadingHistory = true;
       },
-      drainCommands: () => this.drainCommands(),
-      cancelInteractions: () => this.cancelInteractions(),
+      drainCommands: () => this.commands.drain(),
+      cancelInteractions: () => this.commands.cancelInteractions(),
       fail: (step, error) => this.fail(step, error),
       background: (work) => this.background(work),
     };
+    this.commands = new CommandLoop(this.context, () => this.shutdown({ destroy: true }));
   }
 
   // ───────────────────────── start: provision, resume or re-attach ─────────────────────────
@@ -172,6 +166,7 @@ export class SessionRunner {
   }
 
   private async onInbound(inbound: AcpInbound, workspaceDir: string) {
+    this.state.lastAgentActivityAt = Date.now();
     if (inbound.type === "agent_exited") {
       await onAgentExited(this.context);
       return;
@@ -215,6 +210,7 @@ export class SessionRunner {
       events,
       this.askedQuestions,
     );
+    if (this.state.turn) foldStreamedText(this.state.streamedText, events);
     this.writer.push(events, inbound.eventId);
   }
 
@@ -227,81 +223,11 @@ export class SessionRunner {
     return id;
   }
 
-  // ───────────────────────── commands ─────────────────────────
+  // ───────────────────────── commands: see command-loop.ts ─────────────────────────
 
   /** Runs pending commands; called on start, on NOTIFY, after each turn and periodically. */
-  async drainCommands(): Promise<void> {
-    if (this.draining) {
-      this.drainAgain = true;
-      return;
-    }
-    this.draining = true;
-    try {
-      do {
-        this.drainAgain = false;
-        if (this.state.stopped || !this.state.connection) return;
-        const commands = await claimCommands(this.deps.db, this.sessionId, {
-          prompt: this.state.turn === null && this.state.attached,
-        });
-        for (const command of commands) await this.execute(command);
-      } while (this.drainAgain);
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private async execute(queued: QueuedCommand) {
-    const { command } = queued;
-    try {
-      switch (command.kind) {
-        case "prompt":
-          startTurn(this.context, queued.id, command.messageId, command.text);
-          return; // completed when the turn ends
-        case "cancel":
-          if (this.state.connection)
-            await this.state.connection.client.cancel(this.state.connection.agentSessionId);
-          await this.cancelInteractions();
-          break;
-        case "permission_reply":
-          if (this.state.connection)
-            await replyPermission(
-              this.deps.db,
-              this.state.connection.client,
-              command.interactionId,
-              command.optionId,
-            );
-          break;
-        case "question_reply":
-          if (this.state.connection)
-            await replyQuestion(
-              this.deps.db,
-              this.state.connection.sandbox,
-              command.interactionId,
-              command.answers,
-            );
-          break;
-        case "stop":
-          await completeCommand(this.deps.db, queued.id);
-          await this.shutdown({ destroy: true });
-          return;
-        case "resume":
-          break;
-      }
-      await completeCommand(this.deps.db, queued.id);
-    } catch (error) {
-      this.log.warn(
-        { sessionId: this.sessionId, command: command.kind, err: (error as Error).message },
-        "command failed",
-      );
-      await completeCommand(this.deps.db, queued.id, (error as Error).message);
-    }
-  }
-
-  /** Answers every waiting request as cancelled, in the log and to the agent. */
-  private async cancelInteractions() {
-    const cancelled = await cancelPendingInteractions(this.deps.db, this.sessionId);
-    const events = cancelledInteractionEvents(cancelled);
-    this.writer.push(events);
+  drainCommands(): Promise<void> {
+    return this.commands.drain();
   }
 
   // ───────────────────────── ending ─────────────────────────
@@ -318,24 +244,9 @@ export class SessionRunner {
     }
     this.log.warn({ sessionId: this.sessionId, step, err: reason }, "session failed");
     await this.writer.flushed().catch(() => {});
-    await this.deps.db
-      .$transaction(async (tx) => {
-        await applyTransitionInTx(tx, this.sessionId, "fail", {
-          reason,
-          data: { errorReason: reason, errorStep: step, currentTurnId: null },
-          events: [
-            {
-              type: "error",
-              code: step ? "provisioning_failed" : "session_failed",
-              message: step ? `${step}: ${reason}` : reason,
-            },
-          ],
-        });
-        await cancelOpenWork(tx, this.sessionId);
-      })
-      .catch((transitionError: Error) =>
-        this.log.warn({ err: transitionError.message }, "could not record the failure"),
-      );
+    await failSession(this.deps.db, this.sessionId, step, reason).catch((transitionError: Error) =>
+      this.log.warn({ err: transitionError.message }, "could not record the failure"),
+    );
     await this.shutdown({ destroy: true });
   }
 
@@ -351,12 +262,18 @@ export class SessionRunner {
 
   private async teardown(destroy: boolean) {
     this.state.stopped = true;
+    // Let go of a session that goes on elsewhere before the abort below reaches the agent's
+    // client, which would end the agent (see the connection's abort handling in openClient).
+    if (!destroy) await this.state.connection?.client.detach();
     this.attachAbort.abort();
     await this.attaching?.catch(() => {});
     await this.writer.flushed().catch(() => {});
     const connection = this.state.connection;
     this.state.connection = null;
-    await connection?.client.close().catch(() => {});
+    // A session that goes on elsewhere (its lease taken over, or handed back at a clean stop) keeps
+    // its agent: ending it would cut the turn the next runner re-attaches to.
+    if (destroy) await connection?.client.close().catch(() => {});
+    else await connection?.client.detach();
     const sandboxId = connection?.sandbox.id ?? (await this.loadRow())?.sandboxId;
     if (destroy && sandboxId) {
       await this.deps.provider
@@ -367,10 +284,7 @@ export class SessionRunner {
     }
     if (destroy) {
       // Let go of the lease only if this runner still holds it (a resume may have handed it on).
-      await this.deps.db.studioSession.updateMany({
-        where: { id: this.sessionId, status: { in: ["stopped", "error"] } },
-        data: { runnerId: null, runnerLeaseExpiresAt: null },
-      });
+      await releaseEndedSessionLease(this.deps.db, this.sessionId);
     }
   }
 

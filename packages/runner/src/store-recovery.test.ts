@@ -15,12 +15,20 @@ function fakeRunner(turn: { id: string; commandId: bigint | null } | null) {
   const writer = { resume: vi.fn() };
   const log = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
   const findFirst = vi.fn(async () => ({ id: 7n }));
+  // The turn's text as it was stored: what is read again from the stream comes after it.
+  const sessionEvent = {
+    findFirst: vi.fn(async () => ({ seq: 3n })),
+    findMany: vi.fn(async () => [
+      { payload: { type: "agent_message_chunk", messageId: "m1", text: "stored " } },
+      { payload: { type: "agent_message_chunk", messageId: "m1", text: "so far" } },
+    ]),
+  };
   const runner = {
     sessionId: "s1",
     state,
     log,
     writer,
-    deps: { db: { sessionCommand: { findFirst } } },
+    deps: { db: { sessionCommand: { findFirst }, sessionEvent } },
   } as unknown as RunnerContext;
   return { runner, state, rewind, writer, log };
 }
@@ -31,6 +39,7 @@ const row = (fields: Partial<SessionRow>) =>
 describe("recoverFromOutage", () => {
   it("waits for the database, then rewinds the stream to the stored cursor and resumes writing", async () => {
     const { runner, state, rewind, writer } = fakeRunner({ id: "t1", commandId: 7n });
+    state.streamedText.set("m1", "stored so far, and more that never committed");
     let calls = 0;
     const sleeps: number[] = [];
     const resumed = await recoverFromOutage(
@@ -53,6 +62,7 @@ describe("recoverFromOutage", () => {
     expect(rewind).toHaveBeenCalledWith("41");
     expect(writer.resume).toHaveBeenCalled();
     expect(state.turn).toEqual({ id: "t1", commandId: 7n });
+    expect(state.streamedText).toEqual(new Map([["m1", "stored so far"]]));
   });
 
   it("takes the turn from the database: an end that committed is not ended twice, one that did not is", async () => {

@@ -4,6 +4,7 @@
 // again, reads back what did commit (the session row: the agent stream's cursor, stored in the same
 // statement as the events it covers, and the running turn), and reads the agent's stream again
 // from that cursor. What did not commit is regenerated from the stream, in order, exactly once.
+import { readStreamedText, runningPromptCommandId } from "@studio/core/runner";
 import { isConnectionError } from "@studio/db";
 import type { RunnerContext } from "./runner-state.ts";
 import type { SessionRow } from "./session-row.ts";
@@ -61,13 +62,13 @@ export async function recoverFromOutage(
   // prompt's response comes round on the stream; one that did is not ended twice.
   if (!row.currentTurnId) state.turn = null;
   else if (state.turn?.id !== row.currentTurnId) {
-    const prompt = await runner.deps.db.sessionCommand.findFirst({
-      where: { sessionId, kind: "prompt", status: "running" },
-      orderBy: { id: "desc" },
-      select: { id: true },
-    });
-    state.turn = { id: row.currentTurnId, commandId: prompt?.id ?? null };
+    const commandId = await runningPromptCommandId(runner.deps.db, sessionId);
+    state.turn = { id: row.currentTurnId, commandId };
   }
+  // The stream is read again from the stored position: the text so far is what was stored.
+  state.streamedText = row.currentTurnId
+    ? await readStreamedText(runner.deps.db, sessionId, row.currentTurnId)
+    : new Map();
   writer.resume();
   connection.client.rewind(row.agentEventCursor);
   log.info(

@@ -1,10 +1,13 @@
 // A turn: `turn_started` (status `active`), the prompt sent over ACP, and `turn_ended` with the stop
 // reason and token counts when its response comes back (status `idle`); then the next queued
-// command may run. A turn that fails ends with `error` and the reason in the log.
+// command may run (the whole loop is drawn in command-loop.ts). A turn that fails ends with
+// `error` and the reason in the log.
 import { AgentExitedError, normalisePromptResult } from "@studio/acp";
 import type { StopReason } from "@studio/acp/events";
-import { appendEvents, applyTransition, applyTransitionInTx, completeCommand, newId } from "@studio/core";
+import { newId } from "@studio/core";
+import { currentTurnIdOf, markTurnStarted, recordTurnEnded } from "@studio/core/runner";
 import type { RunnerContext } from "./runner-state.ts";
+import { settledTextEvents } from "./settled-text.ts";
 import { isDatabaseAway, outageDelayMs } from "./store-recovery.ts";
 
 /**
@@ -15,17 +18,8 @@ async function recordTurnStarted(runner: RunnerContext, turnId: string, messageI
   const { deps, sessionId } = runner;
   for (let attempt = 0; ; attempt++) {
     try {
-      if (attempt > 0) {
-        const row = await deps.db.studioSession.findUnique({
-          where: { id: sessionId },
-          select: { currentTurnId: true },
-        });
-        if (row?.currentTurnId === turnId) return;
-      }
-      await applyTransition(deps.db, sessionId, "turn_started", {
-        data: { currentTurnId: turnId, lastActivityAt: new Date() },
-        events: [{ type: "turn_started", turnId, promptMessageId: messageId }],
-      });
+      if (attempt > 0 && (await currentTurnIdOf(deps.db, sessionId)) === turnId) return;
+      await markTurnStarted(deps.db, sessionId, turnId, messageId);
       return;
     } catch (error) {
       if (!isDatabaseAway(error) || runner.state.stopped) throw error;
@@ -34,12 +28,27 @@ async function recordTurnStarted(runner: RunnerContext, turnId: string, messageI
   }
 }
 
+/** How long the prompt's response waits for its copy on the agent's stream. */
+const STREAM_COPY_WAIT_MS = 10_000;
+
+function untilTurnEnds(runner: RunnerContext, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    runner.state.turnEndWaiters.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export function startTurn(runner: RunnerContext, commandId: bigint, messageId: string, text: string) {
   const { state, sessionId } = runner;
   const connection = state.connection;
   if (!connection) return;
   const turnId = newId();
   state.turn = { id: turnId, commandId };
+  state.streamedText = new Map();
+  state.lastAgentActivityAt = Date.now();
   void (async () => {
     try {
       await runner.writer.flushed().catch((error: Error) => {
@@ -49,6 +58,9 @@ export function startTurn(runner: RunnerContext, commandId: bigint, messageId: s
       const result = await connection.client.prompt(connection.agentSessionId, [{ type: "text", text }], {
         onId: (id) => state.promptRequestIds.set(turnId, id),
       });
+      // The stream's copy of the response ends the turn after every update that came before it
+      // has been stored; this copy can arrive first. It ends the turn only if that one never comes.
+      if (state.turn?.id === turnId) await untilTurnEnds(runner, STREAM_COPY_WAIT_MS);
       const normalised = normalisePromptResult(result);
       if (state.turn?.id === turnId)
         await endTurn(runner, normalised.stopReason, normalised.inputTokens, normalised.outputTokens);
@@ -76,33 +88,22 @@ export async function endTurn(
   const turn = state.turn;
   if (!turn) return;
   state.turn = null;
+  for (const wake of state.turnEndWaiters.splice(0)) wake();
+  writer.push(await settledTextEvents(runner));
   if (errorMessage) writer.push([{ type: "error", code: "turn_failed", message: errorMessage }]);
   await writer.flushed();
-  const { db } = deps;
-  const cursor = options.agentCursor ? { agentEventCursor: options.agentCursor } : {};
   // The turn's end, its cursor and its prompt command commit together: after a database outage
   // (see store-recovery.ts) the session row alone says whether the turn still runs, and a prompt
   // whose turn ended is never queued again.
-  await db.$transaction(async (tx) => {
-    const row = await tx.studioSession.findUnique({
-      where: { id: sessionId },
-      select: { status: true },
-    });
-    const ended = { type: "turn_ended" as const, turnId: turn.id, stopReason, inputTokens, outputTokens };
-    if (row?.status === "active") {
-      await applyTransitionInTx(tx, sessionId, "turn_ended", {
-        data: { currentTurnId: null, lastActivityAt: new Date(), ...cursor },
-        events: [ended],
-      });
-    } else {
-      await appendEvents(tx, sessionId, [ended], cursor);
-    }
-    if (turn.commandId !== null)
-      await completeCommand(
-        tx,
-        turn.commandId,
-        stopReason === "error" ? (errorMessage ?? "turn failed") : undefined,
-      );
+  await recordTurnEnded(deps.db, sessionId, {
+    turnId: turn.id,
+    commandId: turn.commandId,
+    stopReason,
+    inputTokens,
+    outputTokens,
+    errorMessage,
+    agentCursor: options.agentCursor,
   });
+  // Back to the command loop (command-loop.ts): the next queued prompt may run now.
   runner.background(runner.drainCommands());
 }

@@ -10,6 +10,7 @@ export * from "./files.ts";
 export * from "./local/confine.ts";
 export * from "./local/provider.ts";
 export * from "./types.ts";
+export * from "./uploads/index.ts";
 export * from "./workspace/build.ts";
 export * from "./workspace/instructions.ts";
 export * from "./workspace/launcher.ts";

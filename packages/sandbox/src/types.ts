@@ -103,4 +103,20 @@ export interface SandboxProvider {
    * this a long active session is paused mid-work; local sandboxes do not expire (no-op).
    */
   keepAlive?(sandboxId: string): Promise<void>;
+  /**
+   * Ends what a previous run of the studio left behind and `list` cannot show (the local provider
+   * also finds processes whose sandbox directory is gone): sandboxes whose session `isLive` says is
+   * over. Called once at boot. Absent: the runner ends the running sandboxes `list` shows whose
+   * session is over.
+   */
+  reapOrphans?(isLive: LiveCheck): Promise<ReapedSandbox[]>;
+}
+
+/** Whether a sandbox's session still runs (its runner will re-attach to it). */
+export type LiveCheck = (sandbox: { id: string; sessionId: string }) => boolean | Promise<boolean>;
+
+export interface ReapedSandbox {
+  id: string;
+  sessionId: string | null;
+  pids: number[];
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createDb, type Db } from "@studio/db";
+import { createDbClient, type Db, type SqlPool } from "@studio/db";
 import { applyMigrations } from "@studio/db/migrate";
 import { startEmbeddedPostgres } from "@studio/db/postgres";
 import pg from "pg";
@@ -40,6 +40,8 @@ export async function startTestPostgres(options: { durable?: boolean } = {}): Pr
 export interface TestDatabase {
   url: string;
   db: Db;
+  /** The `pg` pool under `db`, for what takes it explicitly (event appends, metering). */
+  pool: SqlPool;
   drop(): Promise<void>;
 }
 
@@ -60,10 +62,11 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
     await admin.end();
   }
   const url = withDatabase(adminUrl, name);
-  const db = createDb(url, { maxConnections: 20 });
+  const { db, pool } = createDbClient(url, { maxConnections: 20 });
   return {
     url,
     db,
+    pool,
     async drop() {
       await db.$disconnect();
       const client = new pg.Client({ connectionString: adminUrl });

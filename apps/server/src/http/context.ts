@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Authentication, Context } from "@studio/api";
 import { validateApiToken, validateSessionToken } from "@studio/core";
 import type { Db } from "@studio/db";
+import type { Logger } from "@studio/models";
 import type { Config } from "../config.ts";
-import type { AppLogger } from "../logger.ts";
 import { clientAddress } from "./client-address.ts";
 import { readCookie, SESSION_COOKIE, sessionCookie } from "./cookies.ts";
 import type { StudioOrigins } from "./origins.ts";
@@ -11,7 +11,7 @@ import type { StudioOrigins } from "./origins.ts";
 export interface ContextDeps {
   config: Config;
   db: Db;
-  logger: AppLogger;
+  logger: Logger;
   publicUrl: string;
   /** The names and origins that are the studio's own (from configuration, never from the request). */
   origins: StudioOrigins;

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { type ResolvedActor, resolveActor, Slots, toHttpError } from "@studio/api";
 import { AppError, ledgerCsvQuery, ledgerFilterSchema } from "@studio/core";
-import { copyCsvOut } from "@studio/db";
+import { copyCsvOut, type SqlPool } from "@studio/db";
 import { authenticate, type ContextDeps } from "./context.ts";
 
 export const LEDGER_CSV_PATH = "/api/usage/ledger.csv";
@@ -49,7 +49,11 @@ function refuseWith(res: ServerResponse, error: unknown) {
   return refuse(res, status, body.error, headers);
 }
 
-export async function serveLedgerCsv(req: IncomingMessage, res: ServerResponse, deps: ContextDeps) {
+export async function serveLedgerCsv(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ContextDeps & { pool: SqlPool },
+) {
   if (req.method !== "GET") return refuse(res, 405, "Use GET.");
   let viewer: ResolvedActor["actor"];
   try {
@@ -79,7 +83,7 @@ export async function serveLedgerCsv(req: IncomingMessage, res: ServerResponse, 
     return refuseWith(res, error);
   }
   try {
-    const csv = await copyCsvOut(deps.db, query);
+    const csv = await copyCsvOut(deps.pool, query);
     const day = new Date().toISOString().slice(0, 10);
     res.writeHead(200, {
       "content-type": "text/csv; charset=utf-8",

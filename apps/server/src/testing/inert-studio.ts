@@ -1,18 +1,22 @@
 // The studio's HTTP server for tests of procedures and routes that start no session.
 import { inertSessionsContext } from "@studio/api/testing";
 import { newKeyring } from "@studio/core";
-import type { Db } from "@studio/db";
+import type { DbClient } from "@studio/db";
 import { createStudioServer, type StudioServer } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import type { TestAccount } from "./studio-process.ts";
 
 /** Listens on a free port, with no session runtime, no web app and no log. */
-export async function startInertStudio(db: Db): Promise<{ studio: StudioServer; url: string }> {
+export async function startInertStudio({
+  db,
+  pool,
+}: DbClient): Promise<{ studio: StudioServer; url: string }> {
   const config = loadConfig({ PORT: "0", STUDIO_DATA_DIR: "/nonexistent", STUDIO_WEB_DIST: "/nonexistent" });
   const studio = createStudioServer({
     config,
     db,
+    pool,
     logger: createLogger("silent"),
     sessions: inertSessionsContext,
     keyring: newKeyring(),

@@ -14,9 +14,12 @@ import { StudioLayout } from "../features/studio/StudioLayout.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
 import { RequireSignIn } from "./shell/RequireSignIn.tsx";
 
-// Keys and billing are settings owners and admins visit now and then: their own chunks.
+// Keys, git hosts and billing are settings owners and admins visit now and then: their own chunks.
 const KeysPage = lazy(() =>
   import("../features/keys/KeysPage.tsx").then((module) => ({ default: module.KeysPage })),
+);
+const GitHostsPage = lazy(() =>
+  import("../features/git-hosts/GitHostsPage.tsx").then((module) => ({ default: module.GitHostsPage })),
 );
 const BillingPage = lazy(() =>
   import("../features/billing/BillingPage.tsx").then((module) => ({ default: module.BillingPage })),
@@ -81,6 +84,14 @@ export function AppRoutes() {
               element={
                 <Suspense fallback={<PageSpinner label="Loading provider keys" />}>
                   <KeysPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="git-hosts"
+              element={
+                <Suspense fallback={<PageSpinner label="Loading git hosts" />}>
+                  <GitHostsPage />
                 </Suspense>
               }
             />

@@ -6,6 +6,7 @@ import {
   validateSessionToken,
 } from "@studio/core";
 import type { Db } from "@studio/db";
+import { silentLogger } from "@studio/models";
 import type { Context } from "../context.ts";
 import { createCaller } from "../router.ts";
 
@@ -13,8 +14,6 @@ export interface RecordedCookies {
   /** The last session token a procedure set, or null after it was cleared. */
   token: string | null | undefined;
 }
-
-const silentLogger = { info() {}, warn() {}, error() {} };
 
 // For tests that never subscribe to session events: nothing is ever announced.
 const unannouncedBus = new SessionEventBus({

@@ -117,10 +117,12 @@ describe("recording model calls in one statement", () => {
   it("has exactly the effect of recording them one by one, budget crossing and duplicates included", async () => {
     const oneByOne = await scenario();
     const sequential = [];
-    for (const call of oneByOne.calls) sequential.push(await recordModelCall(database.db, call, options));
+    for (const call of oneByOne.calls)
+      sequential.push(await recordModelCall(database.db, database.pool, call, options));
     const batched = await scenario();
     const together = await recordModelCalls(
       database.db,
+      database.pool,
       batched.calls.map((call): CallToRecord => ({ call })),
       options,
     );
@@ -160,7 +162,9 @@ describe("recording model calls in one statement", () => {
         call: { ...world.calls[index % 12]!, requestId: newId() },
       })),
     );
-    const results = await Promise.all(batches.map((batch) => recordModelCalls(database.db, batch, options)));
+    const results = await Promise.all(
+      batches.map((batch) => recordModelCalls(database.db, database.pool, batch, options)),
+    );
     expect(results.flat().every((r) => !r.duplicate)).toBe(true);
     const after = await outcome(world);
     const charged = results.flat().reduce((sum, r) => sum + r.chargedMicroUsd, 0n);
@@ -186,8 +190,8 @@ describe("recording model calls in one statement", () => {
     try {
       const small = world.calls.slice(0, 2).map((call) => ({ call }));
       const large = Array.from({ length: 60 }, () => ({ call: { ...world.calls[1]!, requestId: newId() } }));
-      await recordModelCalls(database.db, small, options);
-      await recordModelCalls(database.db, large, options);
+      await recordModelCalls(database.db, database.pool, small, options);
+      await recordModelCalls(database.db, database.pool, large, options);
       await expect.poll(() => announced.length).toBe(3);
       const byArrival = (a: (typeof announced)[0], b: (typeof announced)[0]) =>
         a.session - b.session || a.count - b.count;

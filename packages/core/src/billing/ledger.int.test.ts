@@ -64,7 +64,7 @@ describe("ledger", () => {
     const calls = Array.from({ length: 1000 }, (_, i) => call(sessionId, `req-${sessionId}-${i}`, i % 37));
     const expected = calls.reduce((sum, c) => sum + 100n + 5n * BigInt(c.outputTokens), 0n);
     const results = await Promise.all(
-      calls.map((c) => recordModelCall(database.db, c, { platformMarkupBps: 0 })),
+      calls.map((c) => recordModelCall(database.db, database.pool, c, { platformMarkupBps: 0 })),
     );
     expect(results.filter((r) => r.duplicate)).toHaveLength(0);
 
@@ -85,7 +85,9 @@ describe("ledger", () => {
     expect(session.totalCreditsConsumed).toBe(expected);
 
     const replays = await Promise.all(
-      calls.slice(0, 200).map((c) => recordModelCall(database.db, c, { platformMarkupBps: 0 })),
+      calls
+        .slice(0, 200)
+        .map((c) => recordModelCall(database.db, database.pool, c, { platformMarkupBps: 0 })),
     );
     expect(replays.every((r) => r.duplicate)).toBe(true);
     expect(
@@ -98,9 +100,14 @@ describe("ledger", () => {
   it("applies the platform markup to credit charges and stores the price it used", async () => {
     await seedListPrices(database.db);
     const { sessionId } = await organizationWithSession(10_000_000n);
-    const result = await recordModelCall(database.db, call(sessionId, `markup-${sessionId}`, 1000), {
-      platformMarkupBps: 1500,
-    });
+    const result = await recordModelCall(
+      database.db,
+      database.pool,
+      call(sessionId, `markup-${sessionId}`, 1000),
+      {
+        platformMarkupBps: 1500,
+      },
+    );
     // (100 × $1 + 1,000 × $5) per million = 5,100 micro-USD, × 1.15 = 5,865.
     expect(result.chargedMicroUsd).toBe(5_865n);
     const entry = await database.db.ledgerEntry.findFirstOrThrow({ where: { sessionId } });

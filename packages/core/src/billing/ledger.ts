@@ -2,7 +2,7 @@
 // account row first, so concurrent charges serialise and the balance is exact; the idempotency key
 // is checked under that lock, so a retried request never charges twice.
 
-import { type Db, type DbTx, sqlPoolOf } from "@studio/db";
+import type { Db, DbTx, SqlPool } from "@studio/db";
 import type { ModelProvider } from "@studio/models";
 import { type PriceRow, priceFor } from "./prices.ts";
 import { callCostMicroUsd } from "./pricing.ts";
@@ -89,17 +89,18 @@ const DUPLICATE_RACE_ATTEMPTS = 3;
  * charged when its session is on platform credits, the session's totals, and the `metered` event
  * carrying them to the page (with `budget_exceeded` after the call that crossed the session's
  * budget). A request id recorded before charges nothing and appends nothing. Results are in the
- * calls' order.
+ * calls' order. The statement goes straight to `pool` (the one under `db`): it runs for every call.
  */
 export async function recordModelCalls(
   db: Db,
+  pool: SqlPool,
   calls: CallToRecord[],
   options: RecordOptions,
 ): Promise<RecordedCall[]> {
   const priced = await Promise.all(calls.map((item) => priceCall(db, item, options)));
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await sqlPoolOf(db).query<RecordedCallRow>({
+      const result = await pool.query<RecordedCallRow>({
         name: "studio_record_model_calls",
         text: RECORD_CALLS_SQL,
         values: recordCallsValues(priced),
@@ -133,10 +134,11 @@ export async function recordModelCalls(
 /** Records one model call: `recordModelCalls` with a batch of one. */
 export async function recordModelCall(
   db: Db,
+  pool: SqlPool,
   call: MeteredCall,
   options: RecordOptions & { session?: CallingSession },
 ): Promise<RecordedCall> {
-  const [recorded] = await recordModelCalls(db, [{ call, session: options.session }], options);
+  const [recorded] = await recordModelCalls(db, pool, [{ call, session: options.session }], options);
   return recorded!;
 }
 

@@ -52,7 +52,7 @@ async function chargeMillionInputTokens(sessionId: string, at = new Date()) {
     upstreamStatus: 200,
     at,
   };
-  const result = await recordModelCall(database.db, call, { platformMarkupBps: 0 });
+  const result = await recordModelCall(database.db, database.pool, call, { platformMarkupBps: 0 });
   const entry = await database.db.ledgerEntry.findFirstOrThrow({
     where: { sessionId, idempotencyKey: { endsWith: call.requestId } },
     select: { priceId: true },

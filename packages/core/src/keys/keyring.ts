@@ -1,6 +1,7 @@
-// Provider keys are sealed with AES-256-GCM under a master key from configuration. The keyring holds
-// every master key still in use by some row, by version; new secrets use the current version. Each
-// row records its version, so a rotation can re-encrypt rows without a window where some are unreadable.
+// Provider keys and git credentials are sealed with AES-256-GCM under a master key from
+// configuration. The keyring holds every master key still in use by some row, by version; new
+// secrets use the current version. Each row records its version, so a rotation can re-encrypt rows
+// without a window where some are unreadable.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -132,6 +133,10 @@ export function openSecret(
     decipher.setAuthTag(sealed.authTag);
     return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString("utf8");
   } catch (error) {
-    throw new AppError("INTERNAL", "A stored provider key could not be decrypted.", { cause: error });
+    throw new AppError(
+      "INTERNAL",
+      "A stored secret (provider key or git credential) could not be decrypted.",
+      { cause: error },
+    );
   }
 }

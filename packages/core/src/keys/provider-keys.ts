@@ -139,34 +139,35 @@ export async function markProviderKeyUsed(
 /**
  * Re-seals every stored key not yet under the keyring's current master key, in one transaction:
  * either all of them move to the new version or none do. Returns how many rows were re-sealed.
+ * `keys:rotate` uses resealAllSecrets (reseal.ts), which does this and the git credentials together.
  */
 export async function resealAllProviderKeys(
   db: { $transaction<T>(fn: (tx: DbTx) => Promise<T>, options?: { timeout?: number }): Promise<T> },
   keyring: Keyring,
 ): Promise<number> {
-  return db.$transaction(
-    async (tx) => {
-      // Rows already under the current key stay as they are, so a second pass re-seals only the
-      // keys a running studio saved under the old one meanwhile.
-      const rows = await tx.providerKey.findMany({
-        where: { keyVersion: { not: keyring.current } },
-        select: {
-          id: true,
-          organizationId: true,
-          provider: true,
-          ciphertext: true,
-          nonce: true,
-          authTag: true,
-          keyVersion: true,
-        },
-      });
-      for (const row of rows) {
-        const context = sealContext(row.organizationId, row.provider);
-        const sealed = sealSecret(keyring, openSecret(keyring, row, context), context);
-        await tx.providerKey.update({ where: { id: row.id }, data: sealed });
-      }
-      return rows.length;
+  return db.$transaction((tx) => resealProviderKeysIn(tx, keyring), { timeout: 120_000 });
+}
+
+/** Re-seals, inside the caller's transaction, every provider key not under the current master key. */
+export async function resealProviderKeysIn(tx: DbTx, keyring: Keyring): Promise<number> {
+  // Rows already under the current key stay as they are, so a second pass re-seals only the
+  // keys a running studio saved under the old one meanwhile.
+  const rows = await tx.providerKey.findMany({
+    where: { keyVersion: { not: keyring.current } },
+    select: {
+      id: true,
+      organizationId: true,
+      provider: true,
+      ciphertext: true,
+      nonce: true,
+      authTag: true,
+      keyVersion: true,
     },
-    { timeout: 120_000 },
-  );
+  });
+  for (const row of rows) {
+    const context = sealContext(row.organizationId, row.provider);
+    const sealed = sealSecret(keyring, openSecret(keyring, row, context), context);
+    await tx.providerKey.update({ where: { id: row.id }, data: sealed });
+  }
+  return rows.length;
 }

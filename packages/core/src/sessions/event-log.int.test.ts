@@ -1,7 +1,6 @@
 // The event log against real PostgreSQL and real LISTEN/NOTIFY: gap-free sequences under
 // concurrent appends, and subscribers that resume exactly where they were, whatever the batch size.
 import type { StudioEvent } from "@studio/acp/events";
-import { sqlPoolOf } from "@studio/db";
 import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
 import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
@@ -44,7 +43,7 @@ async function collect(sessionId: string, after: bigint, count: number) {
 describe("the event log", () => {
   it("numbers concurrent appends 1..n with no gap and no repeat, through Prisma and pg alike", async () => {
     const sessionId = await newSession();
-    const pool = sqlPoolOf(database.db);
+    const pool = database.pool;
     await Promise.all(
       Array.from({ length: 40 }, (_, index) => {
         const events = [chunk(`a${index}`), chunk(`b${index}`)];
@@ -88,7 +87,7 @@ describe("the event log", () => {
 
   it("delivers a batch announced from memory once, though its NOTIFY arrives as well", async () => {
     const sessionId = await newSession();
-    const pool = sqlPoolOf(database.db);
+    const pool = database.pool;
     const controller = new AbortController();
     const seen: string[] = [];
     const following = (async () => {
@@ -116,7 +115,7 @@ describe("the event log", () => {
 
   it("does not hand out again the NOTIFY of a batch already announced from memory", async () => {
     const sessionId = await newSession();
-    const pool = sqlPoolOf(database.db);
+    const pool = database.pool;
     const messages = bus.watch(sessionId);
     const first = [chunk("a"), chunk("b")];
     // Announced before its NOTIFY can arrive (as when the append's result beats the LISTEN connection).
@@ -134,14 +133,14 @@ describe("the event log", () => {
 
   it("stores agent text holding NUL or half an emoji, which jsonb alone would refuse", async () => {
     const sessionId = await newSession();
-    await appendBatches(sqlPoolOf(database.db), [{ sessionId, events: [chunk("bin\u0000ary \uD83D cut")] }]);
+    await appendBatches(database.pool, [{ sessionId, events: [chunk("bin\u0000ary \uD83D cut")] }]);
     const row = await database.db.sessionEvent.findFirstOrThrow({ where: { sessionId } });
     expect((row.payload as { text: string }).text).toBe("bin\uFFFDary \uFFFD cut");
   });
 
   it("appends for several sessions in one statement, each gap-free, with its own cursor", async () => {
     const [first, second] = [await newSession(), await newSession()];
-    const pool = sqlPoolOf(database.db);
+    const pool = database.pool;
     await appendEvents(database.db, second, [chunk("earlier")]);
     const stored = await appendBatches(pool, [
       { sessionId: first, events: [chunk("a"), chunk("b")], agentEventCursor: "17" },

@@ -128,7 +128,7 @@ export async function appendEvents(
 
 /**
  * The same append for several sessions at once, outside any transaction, through plain `pg`
- * (`sqlPoolOf(db)`) and a prepared statement: the runners' hot path, where Prisma's cost per query
+ * (the `SqlPool` under the Prisma client) and a prepared statement: the runners' hot path, where Prisma's cost per query
  * would be most of the latency the log adds between the agent and a subscriber, and where one
  * statement for every waiting session spares PostgreSQL a commit per session (notifying commits
  * are serialised cluster-wide). At most one batch per session. Returns each session's last

@@ -55,6 +55,27 @@ export function pendingInteractionsOf(db: DbTx, sessionId: string) {
   });
 }
 
+/** The agent's permission request behind an interaction, to answer it (null: no such row). */
+export async function permissionRequestOf(
+  db: DbTx,
+  interactionId: string,
+): Promise<PermissionRequestRecord | null> {
+  const row = await db.pendingInteraction.findUnique({
+    where: { id: interactionId },
+    select: { request: true },
+  });
+  return (row?.request as unknown as PermissionRequestRecord | undefined) ?? null;
+}
+
+/** The tool call an interaction's question belongs to, to answer it (null: none, or no such row). */
+export async function questionToolCallOf(db: DbTx, interactionId: string): Promise<string | null> {
+  const row = await db.pendingInteraction.findUnique({
+    where: { id: interactionId },
+    select: { toolCallId: true },
+  });
+  return row?.toolCallId ?? null;
+}
+
 /** Ends every waiting interaction (turn cancelled, agent restarted, session stopped). */
 export async function cancelPendingInteractions(db: DbTx, sessionId: string) {
   const rows = await db.pendingInteraction.findMany({

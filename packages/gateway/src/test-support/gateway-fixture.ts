@@ -12,8 +12,8 @@ import {
   seedListPrices,
   setProviderKey,
 } from "@studio/core";
-import type { Db } from "@studio/db";
-import type { ModelProvider } from "@studio/models";
+import type { Db, DbClient } from "@studio/db";
+import { type ModelProvider, silentLogger } from "@studio/models";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { createGateway, type Gateway } from "../gateway.ts";
 import type { UpstreamConfig } from "../upstreams.ts";
@@ -31,7 +31,7 @@ export interface GatewayFixture {
 }
 
 export async function startGatewayFixture(
-  db: Db,
+  { db, pool }: DbClient,
   options: {
     markupBps?: number;
     tenantPrivateNetwork?: PrivateNetworkPolicy;
@@ -58,10 +58,14 @@ export async function startGatewayFixture(
   const warnings: string[] = [];
   const gateway = createGateway({
     db,
+    pool,
     keyring,
     upstreams,
     tenantPrivateNetwork: options.tenantPrivateNetwork ?? "allow",
-    logger: { warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`) },
+    logger: {
+      ...silentLogger,
+      warn: (details, message) => warnings.push(`${message} ${JSON.stringify(details)}`),
+    },
     platformMarkupBps: options.markupBps ?? 0,
     ...(options.requestBytes ? { requestBytes: options.requestBytes } : {}),
   });

@@ -12,9 +12,11 @@ import { resolveAgentBinaries } from "../binaries.ts";
 import { probeBwrap } from "../local/confine.ts";
 import { freePort } from "../local/ports.ts";
 import { groupMembers, signalGroup } from "../local/procfs.ts";
+import { placeAgentDir } from "../workspace/agent-dir.ts";
 import { buildWorkspace } from "../workspace/build.ts";
 import { buildOpencodeLauncher, launcherPathForHome } from "../workspace/launcher.ts";
 import {
+  E2B_AGENT_DIR,
   E2B_ENV_FILE,
   E2B_HOME,
   E2B_PID_FILE,
@@ -76,15 +78,18 @@ describe.skipIf(!bwrap)("E2B in-sandbox commands (simulated locally)", () => {
     const opencodePort = await freePort(new Set([agentPort]));
     const token = newSecret();
     const password = newSecret();
-    const workspace = buildWorkspace({
+    const built = buildWorkspace({
       provider: "openai",
       model: "gpt-4.1",
       gateway: { baseUrl: "http://127.0.0.1:9/api/llm", token: "gw" },
       toolPermissions: "ask",
     });
+    // As the provider places them: the studio's files outside the workspace, which stays empty.
+    const workspace = placeAgentDir(built, E2B_AGENT_DIR);
     mkdirSync(path.join(home, "workspace"), { recursive: true });
-    mkdirSync(path.join(home, ".studio"), { recursive: true });
-    for (const file of workspace.files) writeFileSync(path.join(home, "workspace", file.path), file.content);
+    mkdirSync(path.join(home, E2B_AGENT_DIR.slice(E2B_HOME.length)), { recursive: true });
+    for (const file of workspace.files)
+      writeFileSync(path.join(home, file.path.slice(E2B_HOME.length)), file.content);
     writeFileSync(
       path.join(home, E2B_ENV_FILE.slice(E2B_HOME.length)),
       envFile({ ...workspace.env, SA_TOKEN: "x" }),

@@ -11,6 +11,8 @@ export const E2B_STUDIO_DIR = `${E2B_HOME}/.studio`;
 export const E2B_ENV_FILE = `${E2B_STUDIO_DIR}/agent.env`;
 export const E2B_AGENT_FILE = `${E2B_STUDIO_DIR}/agent.json`;
 export const E2B_PID_FILE = `${E2B_STUDIO_DIR}/agent.pid`;
+/** The studio's OpenCode config and instructions (workspace/agent-dir.ts), outside the workspace. */
+export const E2B_AGENT_DIR = `${E2B_STUDIO_DIR}/agent`;
 export const E2B_LOG_FILE = `${E2B_STUDIO_DIR}/agent.log`;
 
 /** Variables the provider sets on the server command itself; never taken from the caller. */

@@ -47,7 +47,11 @@ describe("E2BSandboxProvider.create", () => {
       "base",
       {
         metadata: { studio: "studio", studioSessionId: "sess-1" },
-        envs: workspace.env,
+        envs: {
+          ...workspace.env,
+          STUDIO_AGENT_DIR: "/home/user/.studio/agent",
+          OPENCODE_CONFIG: "/home/user/.studio/agent/opencode.json",
+        },
         timeoutMs: 3_600_000,
         lifecycle: { onTimeout: "pause", autoResume: false },
         allowInternetAccess: true,
@@ -76,11 +80,18 @@ describe("E2BSandboxProvider.create", () => {
     expect(runs).toHaveLength(4); // a fresh sandbox has no old server to stop
 
     const sandbox = sdk.sandboxes.get(handle.id)!;
-    expect(JSON.parse(sandbox.fs.get("/home/user/workspace/opencode.json")!).model).toBe(
+    // The studio's config and instructions are outside the workspace, which it leaves untouched.
+    expect(JSON.parse(sandbox.fs.get("/home/user/.studio/agent/opencode.json")!).model).toBe(
       "anthropic/claude-sonnet-4-6",
     );
-    expect(sandbox.fs.has("/home/user/workspace/AGENTS.md")).toBe(true);
+    expect(sandbox.fs.has("/home/user/.studio/agent/instructions.md")).toBe(true);
+    expect([...sandbox.fs.keys()].filter((file) => file.startsWith("/home/user/workspace"))).toEqual([]);
     expect(sandbox.fs.get(E2B_ENV_FILE)).toContain("export STUDIO_GATEWAY_TOKEN='gw-session-token'");
+    expect(sandbox.fs.get(E2B_ENV_FILE)).toContain(
+      "export OPENCODE_CONFIG='/home/user/.studio/agent/opencode.json'",
+    );
+    expect(sandbox.fs.get(E2B_ENV_FILE)).toContain("export STUDIO_AGENT_DIR='/home/user/.studio/agent'");
+    expect(sandbox.fs.get(E2B_ENV_FILE)).toContain("export OPENCODE_CONFIG_CONTENT='{");
     expect(sandbox.fs.get(LAUNCHER)).toContain("acp --port 4096 --hostname '127.0.0.1'");
     // OpenCode's global config says its plugin package is there, so it downloads nothing at start.
     expect(sandbox.fs.has("/home/user/.config/opencode/node_modules/.studio")).toBe(true);

@@ -13,6 +13,7 @@ import type {
   SandboxProvider,
   WorkspaceFile,
 } from "../types.ts";
+import { placeAgentDir } from "../workspace/agent-dir.ts";
 import {
   COMMAND_TIMEOUT_MS,
   envFileEntry,
@@ -22,7 +23,7 @@ import {
   startAgent,
   writeIn,
 } from "./agent.ts";
-import { E2B_HOME, E2B_WORKSPACE, installCommand, userCommand } from "./commands.ts";
+import { E2B_AGENT_DIR, E2B_HOME, E2B_WORKSPACE, installCommand, userCommand } from "./commands.ts";
 import { type E2BSandboxLike, type E2BSdk, isTimeout, realE2BSdk } from "./sdk.ts";
 
 export interface E2BSandboxProviderOptions {
@@ -71,10 +72,12 @@ export class E2BSandboxProvider implements SandboxProvider {
   }
 
   async create(options: CreateSandboxOptions): Promise<SandboxHandle> {
+    // The studio's config goes in the sandbox's agent directory, outside the workspace.
+    const placed = placeAgentDir(options, E2B_AGENT_DIR);
     const createOptions: SandboxOpts = {
       ...this.#auth(),
       metadata: { ...this.#metadata, studioSessionId: options.sessionId },
-      envs: { ...options.env },
+      envs: placed.env,
       timeoutMs: this.#timeoutMs,
       // autoResume off: a paused sandbox comes back only through resume (connect), never by a stray
       // request to its public URL.
@@ -94,7 +97,7 @@ export class E2BSandboxProvider implements SandboxProvider {
         );
       }
       await step(options.onStep, "files", "Writing workspace files", () =>
-        writeIn(sandbox, [...options.files, envFileEntry(options.env)]),
+        writeIn(sandbox, [...placed.files, envFileEntry(placed.env)]),
       );
       options.signal?.throwIfAborted();
       return await step(options.onStep, "agent-server", "Starting sandbox-agent", () =>
@@ -131,7 +134,7 @@ export class E2BSandboxProvider implements SandboxProvider {
   }
 
   async writeFiles(sandboxId: string, files: WorkspaceFile[]): Promise<void> {
-    await writeIn(await this.#get(sandboxId), files);
+    await writeIn(await this.#get(sandboxId), placeAgentDir({ files, env: {} }, E2B_AGENT_DIR).files);
   }
 
   async health(sandboxId: string): Promise<boolean> {
@@ -181,8 +184,9 @@ export class E2BSandboxProvider implements SandboxProvider {
     const sandbox = await step(options.onStep, "sandbox", "Resuming E2B sandbox", () =>
       this.#reconnect(sandboxId),
     );
+    const placed = placeAgentDir(options, E2B_AGENT_DIR);
     await step(options.onStep, "files", "Writing workspace files", () =>
-      writeIn(sandbox, [...(options.files ?? []), envFileEntry(options.env)]),
+      writeIn(sandbox, [...placed.files, envFileEntry(placed.env)]),
     );
     return step(options.onStep, "agent-server", "Starting sandbox-agent", () =>
       this.#start(sandbox, options.sessionId, { fresh: false, signal: options.signal }),

@@ -2,12 +2,9 @@
 // (bubblewrap) and a network of their own (pasta and socat). Where the configuration asks for
 // something the machine cannot do, the provider refuses to start; where it only prefers it, the
 // studio says at start what sandboxes run without.
+import type { Logger } from "@studio/models";
 import { type BwrapLayout, type ConfinementMode, probeBwrap } from "./confine.ts";
 import { type NetworkLayout, probeSandboxNetwork } from "./network.ts";
-
-export interface IsolationLogger {
-  warn(message: string, details?: Record<string, unknown>): void;
-}
 
 export interface Isolation {
   bwrap: BwrapLayout | null;
@@ -19,7 +16,7 @@ export interface Isolation {
 export function probeIsolation(
   confinement: ConfinementMode = "auto",
   network: "auto" | "own" | "host" = "auto",
-  logger?: IsolationLogger,
+  logger?: Logger,
 ): Isolation {
   let bwrap: BwrapLayout | null = null;
   let confinementMode: Isolation["confinement"];
@@ -30,9 +27,10 @@ export function probeIsolation(
     if (!probe.layout && confinement === "bwrap")
       throw new Error(`confinement required but unavailable: ${probe.reason}`);
     if (!probe.layout)
-      logger?.warn("local sandboxes run unconfined: the agent can read what the studio's user can", {
-        reason: probe.reason,
-      });
+      logger?.warn(
+        { reason: probe.reason },
+        "local sandboxes run unconfined: the agent can read what the studio's user can",
+      );
     bwrap = probe.layout;
     confinementMode = { mode: probe.layout ? "bwrap" : "none", reason: probe.reason };
   }
@@ -41,8 +39,8 @@ export function probeIsolation(
     throw new Error(`a network of their own for sandboxes is unavailable: ${probe.reason}`);
   if (!probe.layout && network !== "host")
     logger?.warn(
-      "local sandboxes share the host's network: an agent can reach every service on this machine's loopback, and sandbox-agent's token is on its command line (ps)",
       { reason: probe.reason },
+      "local sandboxes share the host's network: an agent can reach every service on this machine's loopback, and sandbox-agent's token is on its command line (ps)",
     );
   return {
     bwrap,

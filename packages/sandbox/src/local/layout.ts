@@ -4,13 +4,15 @@
 //     sandbox.json     state (0600): ids, tokens, server PID/PGID/ports, env for restarts
 //     agent.log        sandbox-agent stdout+stderr, appended across restarts
 //     run/             the sockets of its servers (0700; see sockets.ts)
-//     workspace/       the agent's cwd: opencode.json, AGENTS.md, the project
+//     workspace/       the agent's cwd: the project, and nothing of the studio's
+//     agent/           the studio's OpenCode config and instructions (read-only to a confined agent)
 //     home/            HOME
 //     xdg/{config,data,cache,state}/   XDG_*_HOME (launcher under data/sandbox-agent/...)
 //     tmp/             TMPDIR (/tmp when confined)
 //
-// Under bwrap only workspace/, home/, xdg/ and tmp/ are visible to the agent, so it cannot edit
-// sandbox.json to make the studio signal some other PID or run some other binary, nor touch run/.
+// Under bwrap only workspace/, home/, xdg/ and tmp/ are visible to the agent (and agent/, read-only),
+// so it cannot edit sandbox.json to make the studio signal some other PID or run some other binary,
+// nor touch run/, nor change the studio's config.
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -22,6 +24,8 @@ export interface SandboxPaths {
   stateFile: string;
   logFile: string;
   workspace: string;
+  /** The studio's agent configuration (workspace/agent-dir.ts). */
+  agent: string;
   home: string;
   xdgConfig: string;
   xdgData: string;
@@ -39,6 +43,7 @@ export function sandboxPaths(root: string, id: string): SandboxPaths {
     stateFile: path.join(dir, "sandbox.json"),
     logFile: path.join(dir, "agent.log"),
     workspace: path.join(dir, "workspace"),
+    agent: path.join(dir, "agent"),
     home: path.join(dir, "home"),
     xdgConfig: path.join(xdg, "config"),
     xdgData: path.join(xdg, "data"),
@@ -58,6 +63,7 @@ export function createSandboxDirs(paths: SandboxPaths): void {
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   for (const dir of [
     paths.workspace,
+    paths.agent,
     paths.home,
     paths.xdgConfig,
     paths.xdgData,

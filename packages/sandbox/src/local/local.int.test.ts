@@ -124,10 +124,16 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
 
     const paths = sandboxPaths(sandboxes.rootDir, handle.id);
     expect(handle.workspaceDir).toBe(paths.workspace);
-    expect(JSON.parse(readFileSync(path.join(paths.workspace, "opencode.json"), "utf8")).model).toBe(
+    // The studio's config is in the sandbox's agent directory; the workspace holds nothing of it.
+    expect(JSON.parse(readFileSync(path.join(paths.agent, "opencode.json"), "utf8")).model).toBe(
       "custom/scripted-1",
     );
-    expect(existsSync(path.join(paths.workspace, "AGENTS.md"))).toBe(true);
+    expect(existsSync(path.join(paths.agent, "instructions.md"))).toBe(true);
+    expect(readdirSync(paths.workspace)).toEqual([]);
+    expect(readState(paths)!.env).toMatchObject({
+      OPENCODE_CONFIG: path.join(paths.agent, "opencode.json"),
+      STUDIO_AGENT_DIR: paths.agent,
+    });
     expect(statSync(paths.launcher).mode & 0o777).toBe(0o755);
     expect(statSync(paths.stateFile).mode & 0o777).toBe(0o600);
 
@@ -195,6 +201,8 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
     const globalConfig = path.join(paths.xdgConfig, "opencode");
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(existsSync(path.join(paths.home, ".npm"))).toBe(false);
+    // With OpenCode up, the workspace is still exactly what the source put there: nothing.
+    expect(readdirSync(paths.workspace)).toEqual([]);
 
     const before = processesOf(root, handle.id);
     expect(before).toContain(server.pid);
@@ -345,7 +353,8 @@ describe.skipIf(!probeBwrap().layout)("local provider with bwrap confinement", (
         probe(paths.stateFile), // tokens and PIDs
         probe(sandboxPaths(root, other.id).workspace), // another sandbox
         probe("/etc/shadow"),
-        probe(path.join(paths.workspace, "opencode.json")),
+        probe(path.join(paths.agent, "opencode.json")), // the studio's config: readable...
+        `touch ${paths.agent}/probe 2>/dev/null && echo writable || echo read-only`, // ...not writable
         "touch /usr/studio-probe 2>/dev/null && echo writable || echo read-only",
         "touch ~/probe && echo home-writable",
         "ps -e -o pid= | wc -l", // its own PID namespace: bwrap's init, bash and the pipeline
@@ -353,7 +362,16 @@ describe.skipIf(!probeBwrap().layout)("local provider with bwrap confinement", (
     );
     const lines = result.stdout.trim().split("\n");
     expect(Number(lines.pop())).toBeLessThan(10);
-    expect(lines).toEqual(["hidden", "hidden", "hidden", "hidden", "visible", "read-only", "home-writable"]);
+    expect(lines).toEqual([
+      "hidden",
+      "hidden",
+      "hidden",
+      "hidden",
+      "visible",
+      "read-only",
+      "read-only",
+      "home-writable",
+    ]);
     await sandboxes.destroy(handle.id);
     await sandboxes.destroy(other.id);
     expect(processesOf(root, handle.id)).toEqual([]);

@@ -3,6 +3,7 @@
 // trusted team; E2B is the multi-tenant choice.
 import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
+import type { Logger } from "@studio/models";
 import { checkHealth } from "../agent-server.ts";
 import { type AgentBinaries, resolveAgentBinaries } from "../binaries.ts";
 import {
@@ -15,13 +16,16 @@ import { resolveFiles, resolveSandboxPath } from "../files.ts";
 import type {
   CommandResult,
   CreateSandboxOptions,
+  LiveCheck,
+  ReapedSandbox,
   SandboxHandle,
   SandboxInfo,
   SandboxProvider,
   WorkspaceFile,
 } from "../types.ts";
+import { placeAgentDir } from "../workspace/agent-dir.ts";
 import type { BwrapLayout, ConfinementMode } from "./confine.ts";
-import { type IsolationLogger, probeIsolation } from "./isolation.ts";
+import { probeIsolation } from "./isolation.ts";
 import {
   createSandboxDirs,
   freeDisposableDirs,
@@ -50,8 +54,6 @@ import {
 } from "./server.ts";
 import { stopSandbox } from "./stop.ts";
 
-export type LocalProviderLogger = IsolationLogger;
-
 export interface LocalSandboxProviderOptions {
   /** Holds one directory per sandbox, e.g. `<dataDir>/sandboxes`. Created if missing. */
   rootDir: string;
@@ -68,7 +70,7 @@ export interface LocalSandboxProviderOptions {
    */
   niceness?: number;
   binaries?: AgentBinaries;
-  logger?: LocalProviderLogger;
+  logger?: Logger;
   /**
    * `auto` (default): each confined sandbox gets a network namespace of its own when pasta works
    * here, else shares the host's network (with a warning). `own`: required. `host`: off.
@@ -81,14 +83,6 @@ export interface LocalSandboxProviderOptions {
    */
   studioPorts?: () => number[];
 }
-
-export interface ReapedSandbox {
-  id: string;
-  sessionId: string | null;
-  pids: number[];
-}
-
-export type LiveCheck = (sandbox: { id: string; sessionId: string }) => boolean | Promise<boolean>;
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 
@@ -140,12 +134,14 @@ export class LocalSandboxProvider implements SandboxProvider {
   async #create(options: CreateSandboxOptions): Promise<SandboxHandle> {
     const id = newSandboxId();
     const paths = sandboxPaths(this.rootDir, id);
+    // The studio's config goes in the sandbox's agent directory, outside the workspace.
+    const placed = placeAgentDir(options, paths.agent);
     const state: LocalSandboxState = {
       version: 1,
       id,
       sessionId: options.sessionId,
       createdAt: new Date().toISOString(),
-      env: { ...options.env },
+      env: placed.env,
       server: null,
     };
     this.#tracked.add(id);
@@ -155,7 +151,7 @@ export class LocalSandboxProvider implements SandboxProvider {
         createSandboxDirs(paths);
         writeState(paths, state);
       });
-      await step(options.onStep, "files", "Writing workspace files", () => this.#write(paths, options.files));
+      await step(options.onStep, "files", "Writing workspace files", () => this.#write(paths, placed.files));
       options.signal?.throwIfAborted();
       state.server = await step(options.onStep, "agent-server", "Starting sandbox-agent", () =>
         this.#startServer(paths, state, options.signal),
@@ -195,7 +191,7 @@ export class LocalSandboxProvider implements SandboxProvider {
 
   async writeFiles(sandboxId: string, files: WorkspaceFile[]): Promise<void> {
     const { paths } = this.#require(sandboxId);
-    this.#write(paths, files);
+    this.#write(paths, placeAgentDir({ files, env: {} }, paths.agent).files);
   }
 
   async health(sandboxId: string): Promise<boolean> {
@@ -241,14 +237,13 @@ export class LocalSandboxProvider implements SandboxProvider {
     options: Omit<CreateSandboxOptions, "files"> & { files?: WorkspaceFile[] },
   ): Promise<SandboxHandle> {
     const { paths, state } = this.#require(sandboxId);
+    const placed = placeAgentDir(options, paths.agent);
     state.sessionId = options.sessionId;
     // The new env usually carries a new gateway token: it replaces the old one for restarts too.
-    state.env = { ...options.env };
+    state.env = placed.env;
     writeState(paths, state);
-    if (options.files?.length) {
-      await step(options.onStep, "files", "Writing workspace files", () =>
-        this.#write(paths, options.files ?? []),
-      );
+    if (placed.files.length) {
+      await step(options.onStep, "files", "Writing workspace files", () => this.#write(paths, placed.files));
     }
     return step(options.onStep, "agent-server", "Starting sandbox-agent", () =>
       this.#restart(paths, state, options.signal),
@@ -324,7 +319,10 @@ export class LocalSandboxProvider implements SandboxProvider {
   }
 
   #write(paths: SandboxPaths, files: WorkspaceFile[]): void {
+    // The agent directory too (only the studio writes it); a sandbox from before it has none yet.
+    mkdirSync(paths.agent, { recursive: true, mode: 0o700 });
     const context = this.#pathContext(paths);
+    context.allowed.push(paths.agent);
     for (const file of resolveFiles(files, context)) {
       safeWriteFile(file.target, file.content, file.mode ?? 0o644, context.allowed);
     }

@@ -106,7 +106,13 @@ export function sandboxCommand(
 ): string[] {
   if (!context.bwrap) return withNiceness(context.niceness, argv);
   const network = context.network;
-  const readOnly = [path.dirname(context.binaries.sandboxAgent), ...programDirs(context.binaries)];
+  // The studio's agent configuration: readable, not writable (a sandbox from before it had none).
+  const agentDir = existsSync(context.paths.agent) ? [context.paths.agent] : [];
+  const readOnly = [
+    path.dirname(context.binaries.sandboxAgent),
+    ...programDirs(context.binaries),
+    ...agentDir,
+  ];
   const args = bwrapArgs(context.bwrap, {
     writable: writableDirs(context.paths),
     readOnly,

@@ -1,7 +1,9 @@
 import { CATALOG, type ModelProvider } from "@studio/models";
 import { describe, expect, it } from "vitest";
+import { AGENT_DIR, placeAgentDir } from "./agent-dir.ts";
 import { BASE_AGENT_ENV, buildWorkspace, WorkspaceConfigError } from "./build.ts";
 import { buildOpencodeLauncher, launcherPathForHome, OPENCODE_LAUNCHER_PATH } from "./launcher.ts";
+import { BUILT_IN_AGENTS, ENFORCED_KEYS } from "./opencode-config.ts";
 import type { BuildWorkspaceOptions } from "./types.ts";
 
 const GATEWAY = { baseUrl: "http://studio.internal:3000/api/llm/", token: "gw-token-123" };
@@ -9,9 +11,19 @@ const PLANTED = "sk-PLANTED-secret-provider-key-987654321";
 
 function config(options: BuildWorkspaceOptions): Record<string, any> {
   const bundle = buildWorkspace(options);
-  const file = bundle.files.find((f) => f.path === "opencode.json");
+  const file = bundle.files.find((f) => f.path === "@studio-agent/opencode.json");
   return JSON.parse(file!.content);
 }
+
+/** What the environment gives OpenCode: the settings merged after the repository's own config. */
+function enforced(options: BuildWorkspaceOptions): Record<string, any> {
+  return JSON.parse(buildWorkspace(options).env.OPENCODE_CONFIG_CONTENT!);
+}
+
+const STUDIO_ENV = {
+  STUDIO_AGENT_DIR: "@studio-agent",
+  OPENCODE_CONFIG: "@studio-agent/opencode.json",
+};
 
 const cases: Array<{ provider: ModelProvider; model: string; id: string; small: string; path: string }> = [
   { provider: "xai", model: "grok-4-1-fast", id: "openai", small: "grok-4-1-fast", path: "/xai/v1" },
@@ -63,7 +75,7 @@ describe("buildWorkspace in gateway mode", () => {
     expect(result.permission).toEqual({ bash: "ask", edit: "ask", webfetch: "allow", websearch: "allow" });
     expect(result.autoupdate).toBe(false);
     expect(result.share).toBe("disabled");
-    expect(result.instructions).toEqual(["AGENTS.md"]);
+    expect(result.instructions).toEqual(["{env:STUDIO_AGENT_DIR}/instructions.md"]);
   });
 
   it("marks the custom endpoint as an OpenAI-compatible package with its limits", () => {
@@ -93,7 +105,12 @@ describe("buildWorkspace in gateway mode", () => {
       gateway: GATEWAY,
       toolPermissions: "ask",
     });
-    expect(env).toEqual({ ...BASE_AGENT_ENV, STUDIO_GATEWAY_TOKEN: "gw-token-123" });
+    expect(env).toEqual({
+      ...BASE_AGENT_ENV,
+      ...STUDIO_ENV,
+      OPENCODE_CONFIG_CONTENT: expect.any(String),
+      STUDIO_GATEWAY_TOKEN: "gw-token-123",
+    });
     expect(env).toMatchObject({
       OPENCODE_EXPERIMENTAL_OUTPUT_TOKEN_MAX: "32768",
       OPENCODE_DISABLE_MODELS_FETCH: "1",
@@ -123,18 +140,21 @@ describe("buildWorkspace in gateway mode", () => {
     expect(result.permission).toMatchObject({ bash: "allow", edit: "allow" });
   });
 
-  it("writes the instructions file and honours a custom name", () => {
+  it("writes nothing into the workspace: config and instructions go in the agent directory", () => {
     const bundle = buildWorkspace({
       provider: "google",
       model: "gemini-2.5-flash",
       gateway: GATEWAY,
       toolPermissions: "ask",
       instructions: "# Rules\n",
-      instructionsFile: ".studio/instructions.md",
     });
-    expect(bundle.files.map((f) => f.path)).toEqual(["opencode.json", ".studio/instructions.md"]);
+    expect(bundle.files.map((f) => f.path)).toEqual([
+      "@studio-agent/opencode.json",
+      "@studio-agent/instructions.md",
+    ]);
+    expect(bundle.files.every((f) => f.path.startsWith(`${AGENT_DIR}/`))).toBe(true);
     expect(bundle.files[1]!.content).toBe("# Rules\n");
-    expect(JSON.parse(bundle.files[0]!.content).instructions).toEqual([".studio/instructions.md"]);
+    expect(bundle.env).toMatchObject(STUDIO_ENV);
     const fallback = buildWorkspace({
       provider: "google",
       model: "gemini-2.5-flash",
@@ -170,11 +190,17 @@ describe("buildWorkspace in environment mode", () => {
   ] as const)("puts the $provider key in $env", ({ provider, env, baseURL, id }) => {
     const model = CATALOG.find((p) => p.id === provider)!.models[0]!.id;
     const bundle = buildWorkspace({ provider, model, gateway: null, directKey: key, toolPermissions: "ask" });
-    expect(bundle.env).toEqual({ ...BASE_AGENT_ENV, [env]: "key-value" });
+    expect(bundle.env).toEqual({
+      ...BASE_AGENT_ENV,
+      ...STUDIO_ENV,
+      OPENCODE_CONFIG_CONTENT: expect.any(String),
+      [env]: "key-value",
+    });
     const options = JSON.parse(bundle.files[0]!.content).provider[id].options;
     expect(options).toEqual(baseURL ? { baseURL, apiKey: `{env:${env}}` } : { apiKey: `{env:${env}}` });
-    // The key itself is only in the environment, never in a file.
+    // The key itself is only in the environment, never in a file nor in the config it carries.
     expect(JSON.stringify(bundle.files)).not.toContain("key-value");
+    expect(bundle.env.OPENCODE_CONFIG_CONTENT).not.toContain("key-value");
   });
 
   it("points a custom endpoint at its own URL, with or without a key", () => {
@@ -200,7 +226,11 @@ describe("buildWorkspace in environment mode", () => {
     expect(JSON.parse(keyless.files[0]!.content).provider.custom.options).toEqual({
       baseURL: "http://ollama:11434/v1",
     });
-    expect(keyless.env).toEqual(BASE_AGENT_ENV);
+    expect(keyless.env).toEqual({
+      ...BASE_AGENT_ENV,
+      ...STUDIO_ENV,
+      OPENCODE_CONFIG_CONTENT: expect.any(String),
+    });
   });
 
   it("overrides the base URL when the direct key comes with one", () => {
@@ -215,6 +245,82 @@ describe("buildWorkspace in environment mode", () => {
   });
 });
 
+describe("what a repository's own opencode.json cannot change", () => {
+  it.each(cases)(
+    "repeats model, provider, gateway and permissions in OPENCODE_CONFIG_CONTENT ($provider)",
+    ({ provider, model, id }) => {
+      const options: BuildWorkspaceOptions = { provider, model, gateway: GATEWAY, toolPermissions: "ask" };
+      const full = config(options);
+      const content = enforced(options);
+      expect(Object.keys(content).sort()).toEqual([...ENFORCED_KEYS].sort());
+      for (const key of ENFORCED_KEYS) expect(content[key]).toEqual(full[key]);
+      expect(content.model).toBe(`${id}/${model}`);
+      expect(content.enabled_providers).toEqual([id]);
+      // A project cannot disable the studio's provider, nor make its own agent the default.
+      expect(content.disabled_providers).toEqual([]);
+      expect(content.default_agent).toBe("build");
+      expect(content.provider[id].options.baseURL).toMatch(/^http:\/\/studio\.internal:3000\/api\/llm\//);
+      // Not the instructions: a repository's own are added to the studio's.
+      expect(content).not.toHaveProperty("instructions");
+    },
+  );
+
+  it("gives each built-in agent the studio's permissions, which agent settings would otherwise override", () => {
+    for (const toolPermissions of ["ask", "allow"] as const) {
+      const content = enforced({ provider: "openai", model: "gpt-4.1", gateway: GATEWAY, toolPermissions });
+      expect(Object.keys(content.agent).sort()).toEqual([...BUILT_IN_AGENTS].sort());
+      for (const name of BUILT_IN_AGENTS) expect(content.agent[name].permission).toEqual(content.permission);
+      expect(content.permission).toMatchObject({ bash: toolPermissions, edit: toolPermissions });
+    }
+  });
+});
+
+describe("placeAgentDir", () => {
+  const bundle = buildWorkspace({
+    provider: "openai",
+    model: "gpt-4.1",
+    gateway: GATEWAY,
+    toolPermissions: "ask",
+  });
+
+  it("puts the agent directory's files and env values where the provider says", () => {
+    const placed = placeAgentDir(bundle, "/sbx/agent/");
+    expect(placed.files.map((f) => f.path)).toEqual([
+      "/sbx/agent/opencode.json",
+      "/sbx/agent/instructions.md",
+    ]);
+    expect(placed.files.map((f) => f.content)).toEqual(bundle.files.map((f) => f.content));
+    expect(placed.env).toEqual({
+      ...bundle.env,
+      STUDIO_AGENT_DIR: "/sbx/agent",
+      OPENCODE_CONFIG: "/sbx/agent/opencode.json",
+    });
+    // Nothing else moves: workspace and HOME files, other values (even ones merely mentioning it).
+    const other = placeAgentDir(
+      {
+        files: [
+          { path: "src/a.ts", content: "" },
+          { path: "~/.profile", content: "" },
+        ],
+        env: { A: "x @studio-agent" },
+      },
+      "/sbx/agent",
+    );
+    expect(other).toEqual({
+      files: [
+        { path: "src/a.ts", content: "" },
+        { path: "~/.profile", content: "" },
+      ],
+      env: { A: "x @studio-agent" },
+    });
+    expect(placeAgentDir({ env: {} }, "/x")).toEqual({ files: [], env: {} });
+  });
+
+  it("refuses a relative directory", () => {
+    expect(() => placeAgentDir(bundle, "agent")).toThrow(/absolute/);
+  });
+});
+
 describe("buildWorkspace validation", () => {
   it.each([
     [{ provider: "openai", model: "gpt-4.1", gateway: null }, /directKey/],
@@ -222,7 +328,6 @@ describe("buildWorkspace validation", () => {
     [{ provider: "openai", model: " ", gateway: GATEWAY }, /model/],
     [{ provider: "openai", model: "gpt-4.1", gateway: { baseUrl: "ftp://x", token: "t" } }, /http/],
     [{ provider: "openai", model: "gpt-4.1", gateway: { baseUrl: "http://x", token: "" } }, /token/],
-    [{ provider: "openai", model: "gpt-4.1", gateway: GATEWAY, instructionsFile: "../x.md" }, /relative/],
     [{ provider: "nope", model: "x", gateway: GATEWAY }, /unknown provider/],
   ] as const)("rejects %j", (options, message) => {
     expect(() => buildWorkspace({ toolPermissions: "ask", ...(options as any) })).toThrow(

@@ -1,9 +1,23 @@
-// Pure generation of what a sandbox needs before sandbox-agent starts: opencode.json, the
-// instructions file, and the agent environment. No I/O; the providers write the result.
+// Pure generation of what a sandbox needs before sandbox-agent starts: the studio's OpenCode config
+// and instructions (in the sandbox's agent directory, never in the workspace: agent-dir.ts) and the
+// agent environment. No I/O; the providers place the agent directory and write the result.
 import { getCatalogProvider, isModelProvider } from "@studio/models";
 import type { WorkspaceFile } from "../types.ts";
-import { DEFAULT_INSTRUCTIONS, DEFAULT_INSTRUCTIONS_FILE } from "./instructions.ts";
-import { buildOpencodeConfig, GATEWAY_TOKEN_ENV, PROVIDER_KEY_ENV } from "./opencode-config.ts";
+import {
+  AGENT_CONFIG_FILE,
+  AGENT_DIR,
+  AGENT_DIR_ENV,
+  AGENT_INSTRUCTIONS_FILE,
+  agentDirPath,
+} from "./agent-dir.ts";
+import { DEFAULT_INSTRUCTIONS } from "./instructions.ts";
+import {
+  buildOpencodeConfig,
+  enforcedOpencodeConfig,
+  GATEWAY_TOKEN_ENV,
+  type OpencodeConfig,
+  PROVIDER_KEY_ENV,
+} from "./opencode-config.ts";
 import type { BuildWorkspaceOptions, WorkspaceBundle } from "./types.ts";
 
 /**
@@ -48,14 +62,16 @@ function validate(options: BuildWorkspaceOptions): void {
       `environment mode needs directKey.apiKey for provider ${options.provider}`,
     );
   }
-  const file = options.instructionsFile ?? DEFAULT_INSTRUCTIONS_FILE;
-  if (file.startsWith("/") || file.split("/").includes("..")) {
-    throw new WorkspaceConfigError("instructionsFile must be relative to the workspace");
-  }
 }
 
-function agentEnv(options: BuildWorkspaceOptions): Record<string, string> {
-  const env: Record<string, string> = { ...BASE_AGENT_ENV };
+function agentEnv(options: BuildWorkspaceOptions, config: OpencodeConfig): Record<string, string> {
+  const env: Record<string, string> = {
+    ...BASE_AGENT_ENV,
+    [AGENT_DIR_ENV]: AGENT_DIR,
+    OPENCODE_CONFIG: agentDirPath(AGENT_CONFIG_FILE),
+    // Merged after the repository's own config: what it must not change (opencode-config.ts).
+    OPENCODE_CONFIG_CONTENT: JSON.stringify(enforcedOpencodeConfig(config)),
+  };
   if (options.gateway) {
     // The only credential in gateway mode: revocable, scoped to one session, useless elsewhere.
     env[GATEWAY_TOKEN_ENV] = options.gateway.token;
@@ -68,11 +84,11 @@ function agentEnv(options: BuildWorkspaceOptions): Record<string, string> {
 
 export function buildWorkspace(options: BuildWorkspaceOptions): WorkspaceBundle {
   validate(options);
-  const instructionsFile = options.instructionsFile ?? DEFAULT_INSTRUCTIONS_FILE;
-  const config = buildOpencodeConfig(options, instructionsFile);
+  // `{env:…}`: OpenCode substitutes it when it loads the config, wherever the provider placed it.
+  const config = buildOpencodeConfig(options, `{env:${AGENT_DIR_ENV}}/${AGENT_INSTRUCTIONS_FILE}`);
   const files: WorkspaceFile[] = [
-    { path: "opencode.json", content: `${JSON.stringify(config, null, 2)}\n` },
-    { path: instructionsFile, content: options.instructions ?? DEFAULT_INSTRUCTIONS },
+    { path: agentDirPath(AGENT_CONFIG_FILE), content: `${JSON.stringify(config, null, 2)}\n` },
+    { path: agentDirPath(AGENT_INSTRUCTIONS_FILE), content: options.instructions ?? DEFAULT_INSTRUCTIONS },
   ];
-  return { files, env: agentEnv(options) };
+  return { files, env: agentEnv(options, config) };
 }

@@ -1,11 +1,8 @@
-// Why AGENTS.md: it is OpenCode's own rules file, read from the project root with no configuration.
-// CLAUDE.md (the seed's choice) is only read as a Claude Code compatibility fallback when no
-// AGENTS.md exists, and OPENCODE_DISABLE_CLAUDE_CODE turns that off. We also list the file in
-// opencode.json `instructions` to make the dependency explicit; OpenCode 1.18.33 deduplicates it
-// (verified: the marker text appeared once in the system prompt). Callers whose workspace already
-// has an AGENTS.md of its own can pick another name with `instructionsFile`.
-
-export const DEFAULT_INSTRUCTIONS_FILE = "AGENTS.md";
+// The studio's instructions for the agent. They live in the sandbox's agent directory, outside the
+// workspace (agent-dir.ts), and OpenCode reads them through the absolute `instructions` entry of
+// the studio's config. A repository's own `AGENTS.md` (OpenCode's rules file, read from the project
+// root with no configuration) and its `opencode.json` `instructions` still apply beside them: the
+// studio writes nothing into the workspace.
 
 export const DEFAULT_INSTRUCTIONS = `# Studio workspace
 

@@ -1,7 +1,17 @@
-// opencode.json for one provider and model. Layout follows the seed's table (xAI through OpenCode's
-// `openai` provider, native anthropic/openai/google), plus OpenCode's built-in `openrouter` and a
-// custom `@ai-sdk/openai-compatible` endpoint. The key is never written here: `apiKey` is an
-// `{env:VAR}` reference that OpenCode resolves from the agent's environment.
+// The studio's OpenCode config for one provider and model. Layout follows the seed's table (xAI
+// through OpenCode's `openai` provider, native anthropic/openai/google), plus OpenCode's built-in
+// `openrouter` and a custom `@ai-sdk/openai-compatible` endpoint. The key is never written here:
+// `apiKey` is an `{env:VAR}` reference that OpenCode resolves from the agent's environment.
+//
+// Where it goes (OpenCode 1.18.33, read from the binary and checked with `opencode debug config`):
+// OpenCode merges, in order, its global config, `OPENCODE_CONFIG`, the project's `opencode.json(c)`
+// files, the project's `.opencode/` directories (their opencode.json, agents, commands, plugins),
+// then `OPENCODE_CONFIG_CONTENT`, then the managed `/etc/opencode`. Objects merge deeply, later
+// values win, arrays are replaced except `instructions` and `plugin`, which are concatenated. So the
+// whole config is the file `OPENCODE_CONFIG` names (outside the workspace), and the settings a
+// repository must not change (model, provider and its gateway base URL, permissions) are given
+// again in `OPENCODE_CONFIG_CONTENT`, which comes after the project's. The repository keeps its
+// `AGENTS.md`, its `instructions`, agents and commands.
 import {
   type CatalogProvider,
   findCatalogModel,
@@ -86,9 +96,37 @@ function providerOptions(options: BuildWorkspaceOptions): Record<string, string>
   return result;
 }
 
+/**
+ * OpenCode's built-in agents. A repository can give an agent permissions of its own, which OpenCode
+ * applies after the top-level ones: the studio's are repeated for each of these.
+ */
+export const BUILT_IN_AGENTS = ["build", "plan", "general", "explore"] as const;
+
+/**
+ * The settings a repository's own config cannot change: passed as `OPENCODE_CONFIG_CONTENT`, which
+ * OpenCode merges after the project's files. `disabled_providers: []` undoes a project's attempt to
+ * disable the studio's provider; `default_agent` keeps a project agent from becoming the default.
+ */
+export const ENFORCED_KEYS = [
+  "model",
+  "small_model",
+  "enabled_providers",
+  "disabled_providers",
+  "provider",
+  "permission",
+  "default_agent",
+  "agent",
+  "share",
+  "autoupdate",
+] as const;
+
+export function enforcedOpencodeConfig(config: OpencodeConfig): OpencodeConfig {
+  return Object.fromEntries(ENFORCED_KEYS.filter((key) => key in config).map((key) => [key, config[key]]));
+}
+
 export function buildOpencodeConfig(
   options: BuildWorkspaceOptions,
-  instructionsFile: string,
+  instructionsPath: string,
 ): OpencodeConfig {
   const catalog = getCatalogProvider(options.provider);
   const providerId = catalog.opencodeProvider;
@@ -112,20 +150,25 @@ export function buildOpencodeConfig(
   if (options.provider === "xai") provider.name = "xAI";
 
   const toolPermission = options.toolPermissions === "allow" ? "allow" : "ask";
+  const permission = {
+    bash: toolPermission,
+    edit: toolPermission,
+    // The seed grants both web tools; websearch only exists when OpenCode enables it.
+    webfetch: "allow",
+    websearch: "allow",
+  };
   return {
     $schema: "https://opencode.ai/config.json",
     model: `${providerId}/${options.model}`,
     small_model: `${providerId}/${smallModel}`,
     enabled_providers: [providerId],
+    disabled_providers: [],
     provider: { [providerId]: provider },
-    instructions: [instructionsFile],
-    permission: {
-      bash: toolPermission,
-      edit: toolPermission,
-      // The seed grants both web tools; websearch only exists when OpenCode enables it.
-      webfetch: "allow",
-      websearch: "allow",
-    },
+    // Absolute (outside the workspace); a repository's own instructions are added to this list.
+    instructions: [instructionsPath],
+    permission,
+    default_agent: "build",
+    agent: Object.fromEntries(BUILT_IN_AGENTS.map((name) => [name, { permission }])),
     autoupdate: false,
     share: "disabled",
   };

@@ -32,13 +32,13 @@ export interface BuildWorkspaceOptions {
   };
   /** `ask`: bash and edit need a permission reply from the user; `allow`: they run unasked. */
   toolPermissions: "ask" | "allow";
-  /** Agent instructions; a short studio default is used when omitted. */
+  /** The studio's agent instructions (outside the workspace); a short default when omitted. */
   instructions?: string;
-  /** Where the instructions go, relative to the workspace. Default `AGENTS.md` (see instructions.ts). */
-  instructionsFile?: string;
 }
 
 export interface WorkspaceBundle {
+  /** In the sandbox's agent directory (`@studio-agent/…`, placed by the provider: agent-dir.ts). */
   files: WorkspaceFile[];
+  /** Values naming `@studio-agent` are placed too (OPENCODE_CONFIG, STUDIO_AGENT_DIR). */
   env: Record<string, string>;
 }

@@ -113,6 +113,36 @@ describe("timing: delays, hangs, aborts", () => {
     await expect.poll(() => server.requests[0]!.aborted).toBe(true);
   });
 
+  it("with repeatCutReplies, serves a reply cut off by its client again, and a whole one once", async () => {
+    const repeating = await startScriptedModelServer({ repeatCutReplies: true });
+    try {
+      repeating.enqueue({ steps: [{ text: ["one ", "two ", "three"] }], chunkDelayMs: 200 }, [
+        { text: "next" },
+      ]);
+      const controller = new AbortController();
+      const cut = await fetch(`${repeating.url}/v1/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify(requestBodies.chat()),
+        signal: controller.signal,
+      });
+      const reader = cut.body!.getReader();
+      let received = "";
+      while (!received.includes("one")) received += new TextDecoder().decode((await reader.read()).value);
+      controller.abort();
+      await expect.poll(() => repeating.requests[0]!.aborted).toBe(true);
+      await expect.poll(() => repeating.queued).toBe(2);
+      const texts: string[] = [];
+      for (let call = 0; call < 2; call++) {
+        const res = await post(`${repeating.url}/v1/chat/completions`, requestBodies.chat());
+        texts.push(chatText(await res.text()));
+      }
+      expect(texts).toEqual(["one two three", "next"]);
+      expect(repeating.queued).toBe(0);
+    } finally {
+      await repeating.close();
+    }
+  });
+
   it("hangs a non-streamed request until the client gives up", async () => {
     server.enqueue([{ hang: true }]);
     const controller = new AbortController();

@@ -140,12 +140,15 @@ export async function startScriptedModelServer(
         abort.abort();
       }
     });
+    const picked = isTitle ? undefined : control?.pick(record);
+    const queued = isTitle || picked ? undefined : queue.shift();
     const reply = isTitle
       ? [{ text: options.title ?? DEFAULT_TITLE }]
-      : (control?.pick(record) ?? queue.shift() ?? options.defaultReply ?? DEFAULT_REPLY);
+      : (picked ?? queued ?? options.defaultReply ?? DEFAULT_REPLY);
     const plan = planReply(reply, Buffer.byteLength(rawBody));
     const ctx = { body, url, model: record.model ?? "scripted", options };
     await playReply(res, abort.signal, handler, ctx, plan, record.stream, titleSeen);
+    if (queued && record.aborted && options.repeatCutReplies) queue.unshift(queued);
   };
 
   const http = createServer((req, res) => {

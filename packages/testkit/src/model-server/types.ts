@@ -114,6 +114,11 @@ export interface ScriptedModelServerOptions {
    * in the prompt), read the recorded requests and reset (see control.ts).
    */
   control?: boolean;
+  /**
+   * A queued reply whose client went away before its end is served again to the next request, as
+   * a deterministic model would answer the same call again: an agent retries a cut call.
+   */
+  repeatCutReplies?: boolean;
 }
 
 export interface ScriptedModelServer {

@@ -8,6 +8,7 @@ const tabs = [
   { to: "/settings/organization", label: "Organisation" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/keys", label: "Provider keys" },
+  { to: "/settings/git-hosts", label: "Git hosts" },
   { to: "/settings/billing", label: "Credits & prices" },
   { to: "/settings/api-tokens", label: "API tokens" },
 ];

@@ -7,6 +7,9 @@ import { kinds, numbered, textOf, transcriptEvents, turn } from "./test-events.t
 const tool = (items: ChatItem[], toolCallId: string) =>
   items.find((item): item is ToolItem => item.kind === "tool" && item.toolCallId === toolCallId);
 
+const chunk = (type: "thought_chunk" | "agent_message_chunk", messageId: string, text: string) =>
+  ({ type, messageId, text }) as StudioEvent;
+
 describe("the recorded OpenCode transcript", () => {
   const events = numbered(transcriptEvents("acp-transcript.jsonl"));
   const state = reduceEvents(events);
@@ -83,9 +86,6 @@ describe("the recorded OpenCode transcript", () => {
 });
 
 describe("thinking and message alternation (seed bug 6)", () => {
-  const chunk = (type: "thought_chunk" | "agent_message_chunk", messageId: string, text: string) =>
-    ({ type, messageId, text }) as StudioEvent;
-
   it("gives each run its own block, in order", () => {
     const state = reduceEvents(
       numbered(
@@ -139,6 +139,56 @@ describe("thinking and message alternation (seed bug 6)", () => {
       permissions: [{ interactionId: "int-1", toolCallId: "toolu_fake_5", resolution: null }],
     });
     expect(kinds(state.items)).not.toContain("permission");
+  });
+});
+
+describe("a message the agent settled (a model call cut and retried)", () => {
+  const cutTool: StudioEvent = {
+    type: "tool_call",
+    toolCallId: "c1",
+    title: "bash",
+    kind: "execute",
+    status: "pending",
+    content: [],
+    locations: [],
+  };
+
+  it("shows the settled text once, in the message's last block, and keeps what came between", () => {
+    const state = reduceEvents(
+      numbered(
+        turn("go", [
+          chunk("agent_message_chunk", "m1", "first0 first1 "),
+          cutTool,
+          chunk("agent_message_chunk", "m1", "second0 second1"),
+          { type: "tool_call_update", toolCallId: "c1", status: "failed" },
+          { type: "agent_message_settled", messageId: "m1", text: "second0 second1" },
+        ]),
+      ),
+    );
+    expect(kinds(state.items).slice(1)).toEqual(["tool", "assistant"]);
+    expect(textOf(state.items[2])).toBe("second0 second1");
+    expect(tool(state.items, "c1")?.status).toBe("failed");
+    // The index still finds each item where it now is: a later update lands on the tool card.
+    const later = applyEvents(
+      state,
+      numbered([{ type: "tool_call_update", toolCallId: "c1", title: "echo" }], 99),
+    );
+    expect(tool(later.items, "c1")?.title).toBe("echo");
+    expect(later.items).toHaveLength(state.items.length);
+  });
+
+  it("replaces the text of a single block, and adds one for a message whose chunks never came", () => {
+    const state = reduceEvents(
+      numbered(
+        turn("go", [
+          chunk("agent_message_chunk", "m1", "chunk0 chunk1 chunk0 chunk1 chunk2"),
+          { type: "agent_message_settled", messageId: "m1", text: "chunk0 chunk1 chunk2" },
+          { type: "agent_message_settled", messageId: "m2", text: "never streamed" },
+        ]),
+      ),
+    );
+    expect(kinds(state.items).slice(1)).toEqual(["assistant", "assistant"]);
+    expect(state.items.slice(1).map(textOf)).toEqual(["chunk0 chunk1 chunk2", "never streamed"]);
   });
 });
 

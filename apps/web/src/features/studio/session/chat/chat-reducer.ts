@@ -49,6 +49,8 @@ function apply(d: Draft, e: LiveEvent) {
       return chunk(d, e, "assistant");
     case "thought_chunk":
       return chunk(d, e, "thinking");
+    case "agent_message_settled":
+      return settleMessage(d, e);
     case "tool_call":
     case "tool_call_update":
       return toolCall(d, e);
@@ -170,6 +172,41 @@ function chunk(d: Draft, e: Of<"agent_message_chunk" | "thought_chunk">, kind: T
   };
   push(d, null, item);
   d.openTextId = item.id;
+}
+
+/**
+ * What the agent kept of a message replaces what streamed (a model call cut and retried streamed
+ * the answer twice): the message's last block takes the text, its earlier blocks go.
+ */
+function settleMessage(d: Draft, e: Of<"agent_message_settled">): void {
+  const blocks = d.items.flatMap((item, at) =>
+    item.kind === "assistant" && item.messageId === e.messageId ? [at] : [],
+  );
+  d.openTextId = null;
+  const last = blocks.pop();
+  if (last === undefined) {
+    if (e.text)
+      push(d, null, {
+        kind: "assistant",
+        id: `assistant-${e.seq}`,
+        seq: e.seq,
+        at: e.at,
+        messageId: e.messageId,
+        text: e.text,
+      });
+    return;
+  }
+  d.items[last] = { ...(d.items[last] as TextItem), text: e.text };
+  for (const at of blocks.reverse()) removeItem(d, at);
+}
+
+/** Takes an item out, moving the index entries of those after it. */
+function removeItem(d: Draft, at: number): void {
+  d.items.splice(at, 1);
+  for (const [key, position] of d.index) {
+    if (position === at) d.index.delete(key);
+    else if (position > at) d.index.set(key, position - 1);
+  }
 }
 
 function toolCall(d: Draft, e: Of<"tool_call" | "tool_call_update">): void {

@@ -1,7 +1,8 @@
 // Which replica runs which session: a lease row on the session, claimed with SKIP LOCKED so
-// replicas never block each other, renewed while alive, taken over when it lapses.
-import type { LiveStatus } from "@studio/core";
+// replicas never block each other, renewed while alive, taken over when it lapses. Used by the
+// runner manager (packages/runner), through `@studio/core/runner`.
 import type { Db } from "@studio/db";
+import type { LiveStatus } from "./state-machine.ts";
 
 export interface ClaimedSession {
   id: string;

@@ -1,0 +1,136 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useId } from "react";
+import { Alert } from "../../components/ui/Alert.tsx";
+import { Button } from "../../components/ui/Button.tsx";
+import { Dialog } from "../../components/ui/Dialog.tsx";
+import { Field } from "../../components/ui/Field.tsx";
+import { Input } from "../../components/ui/Input.tsx";
+import { useToast } from "../../components/ui/Toast.tsx";
+import { describeError, firstError } from "../../lib/errors.ts";
+import { useTRPC } from "../../lib/trpc.ts";
+import { type GitHost, maskedToken } from "./git-hosts.ts";
+
+/**
+ * Adds a host's credential, or replaces a stored one. The token field is a password input,
+ * uncontrolled, and lives only while the dialog is open, so a saved token is never shown again.
+ */
+export function SetGitHostDialog({
+  open,
+  existing,
+  onClose,
+}: {
+  open: boolean;
+  /** The stored credential being replaced; undefined when adding a host. */
+  existing: GitHost | undefined;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const formId = useId();
+  const save = useMutation(
+    trpc.gitCredentials.set.mutationOptions({
+      onSuccess: async (saved) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.gitCredentials.list.queryKey() });
+        toast.show(`Credential for ${saved.host} saved.`);
+        close();
+      },
+    }),
+  );
+
+  function close() {
+    save.reset();
+    onClose();
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (save.isPending) return;
+    const form = new FormData(event.currentTarget);
+    const host = existing?.host ?? String(form.get("host") ?? "").trim();
+    const username = String(form.get("username") ?? "").trim();
+    const token = String(form.get("token") ?? "").trim();
+    save.mutate({ host, token, username: username || null });
+  }
+
+  const { message, fieldErrors } = describeError(save.error, ["host", "token", "username"]);
+
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      dismissible={!save.isPending}
+      title={existing ? `Replace the ${existing.host} credential` : "Add a git host"}
+      description={
+        existing
+          ? `The new token takes over from ${maskedToken(existing)}.`
+          : "Studio encrypts the token and never shows it again; only its last four characters stay visible."
+      }
+      footer={
+        <>
+          <Button variant="secondary" onClick={close} disabled={save.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" form={formId} pending={save.isPending}>
+            {existing ? "Replace credential" : "Save host"}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} noValidate onSubmit={onSubmit} className="space-y-4">
+        {message ? <Alert>{message}</Alert> : null}
+        {existing ? (
+          <Field label="Host">
+            <Input name="host" value={existing.host} readOnly monospace />
+          </Field>
+        ) : (
+          <Field
+            label="Host"
+            hint="The host only, with a port if it needs one: github.com, gitlab.example.com, git.internal:8443."
+            error={firstError(fieldErrors, "host")}
+          >
+            <Input
+              name="host"
+              required
+              autoComplete="off"
+              autoCapitalize="off"
+              spellCheck={false}
+              placeholder="github.com"
+              monospace
+              data-autofocus
+            />
+          </Field>
+        )}
+        <Field
+          label="Access token"
+          hint="A personal access token (or project/deploy token) that can read the repositories Studio should reach."
+          error={firstError(fieldErrors, "token")}
+        >
+          <Input
+            name="token"
+            type="password"
+            required
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="ghp_… or glpat-…"
+            monospace
+            {...(existing ? { "data-autofocus": true } : {})}
+          />
+        </Field>
+        <Field
+          label="User name (optional)"
+          hint="Only for hosts that want the account's own name with a token (Bitbucket, some self-hosted servers)."
+          error={firstError(fieldErrors, "username")}
+        >
+          <Input
+            name="username"
+            autoComplete="off"
+            autoCapitalize="off"
+            spellCheck={false}
+            defaultValue={existing?.username ?? ""}
+          />
+        </Field>
+      </form>
+    </Dialog>
+  );
+}

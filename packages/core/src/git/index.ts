@@ -1,0 +1,5 @@
+export * from "./credentials.ts";
+export * from "./host.ts";
+export * from "./remote.ts";
+export * from "./remote-url.ts";
+export * from "./schemas.ts";

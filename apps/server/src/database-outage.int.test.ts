@@ -14,7 +14,13 @@ import {
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useDataDirs } from "./testing/data-dirs.ts";
-import { agentText, collectEvents, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
+import {
+  agentText,
+  collectEvents,
+  type ReceivedEvent,
+  readySession,
+  sequenceProblems,
+} from "./testing/session-events.ts";
 import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
 
 const newDataDir = useDataDirs();
@@ -31,18 +37,6 @@ afterAll(async () => {
 
 const chunks = Array.from({ length: 30 }, (_, index) => `part${index} `);
 const reply = chunks.join("");
-
-async function readySession(client: StudioClient) {
-  const session = await client.sessions.create.mutate({
-    environment: "development",
-    provider: "custom",
-    model: "scripted-1",
-  });
-  const events = collectEvents(client, session.id);
-  await events.waitFor("status_changed", (event) => event.to === "ready", 120_000);
-  events.stop();
-  return session;
-}
 
 /** The whole log once the turn has ended and the session is idle, read from a fresh subscription. */
 async function settledLog(client: StudioClient, sessionId: string): Promise<ReceivedEvent[]> {

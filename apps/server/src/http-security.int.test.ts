@@ -8,6 +8,7 @@ import http from "node:http";
 import path from "node:path";
 import { inertSessionsContext } from "@studio/api/testing";
 import { newKeyring } from "@studio/core";
+import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { useTempDirs } from "@studio/testkit/vitest/temp-dirs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -234,22 +235,12 @@ describe("live event streams", () => {
     const cookie = String(signUp.headers["set-cookie"]).split(";")[0]!;
     const user = await database.db.user.findUniqueOrThrow({ where: { email } });
     const membership = await database.db.membership.findFirstOrThrow({ where: { userId: user.id } });
-    const session = await database.db.studioSession.create({
-      data: {
-        id: randomUUID(),
-        organizationId: membership.organizationId,
-        userId: user.id,
-        environment: "development",
-        provider: "custom",
-        model: "m",
-        keySource: "platform",
-        upstreamProvider: "custom",
-        upstreamModel: "m",
-        sandboxProvider: "local",
-        idleTimeoutSeconds: 60,
-      },
-    });
-    const input = encodeURIComponent(JSON.stringify({ json: { sessionId: session.id } }));
+    const { sessionId } = await seedSessionRow(
+      database.db,
+      {},
+      { owner: { userId: user.id, organizationId: membership.organizationId } },
+    );
+    const input = encodeURIComponent(JSON.stringify({ json: { sessionId } }));
     const controllers: AbortController[] = [];
     const open = async () => {
       const controller = new AbortController();

@@ -5,23 +5,25 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createStudioClient } from "@studio/client";
-import { findFreePort } from "@studio/db/postgres";
-import {
-  type CuttablePostgres,
-  type ScriptedModelServer,
-  startCuttablePostgres,
-  startScriptedModelServer,
-} from "@studio/testkit";
+import { type CuttablePostgres, type ScriptedModelServer, startCuttablePostgres } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useDataDirs } from "./testing/data-dirs.ts";
-import { type FailoverProxy, startFailoverProxy } from "./testing/failover-proxy.ts";
-import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
-import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
+import type { FailoverProxy } from "./testing/failover-proxy.ts";
+import { prepareReplicas, type ReplicaGround } from "./testing/replica-ground.ts";
+import { agentText, collectEvents, readySession, sequenceProblems } from "./testing/session-events.ts";
+import {
+  runningLines,
+  type StudioProcess,
+  sessionLogLine,
+  signUpAccount,
+  startStudioProcess,
+} from "./testing/studio-process.ts";
 
 const newDataDir = useDataDirs();
 const database = useTestDatabase();
 const LEASE_SECONDS = 3;
+let ground: ReplicaGround;
 let upstream: ScriptedModelServer;
 let gateway: FailoverProxy;
 /** Replica A's only way to PostgreSQL. */
@@ -33,19 +35,13 @@ let urlOfB: string;
 let portB: number;
 
 beforeAll(async () => {
-  upstream = await startScriptedModelServer();
-  const [portA, gatewayPort] = [await findFreePort(), await findFreePort()];
-  portB = await findFreePort();
-  urlOfB = `http://127.0.0.1:${portB}`;
-  gateway = await startFailoverProxy(gatewayPort, [`http://127.0.0.1:${portA}`, urlOfB]);
-  postgresOfA = await startCuttablePostgres(database.url);
-  env = {
+  ground = await prepareReplicas({
     STUDIO_DATA_DIR: newDataDir("studio-lease-takeover-"),
-    CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
-    GATEWAY_PUBLIC_URL: gateway.url,
     SESSION_LEASE_SECONDS: String(LEASE_SECONDS),
-  };
-  replicaA = await startStudioProcess({ ...env, DATABASE_URL: postgresOfA.url, PORT: String(portA) });
+  });
+  ({ upstream, gateway, env, urlOfB, portB } = ground);
+  postgresOfA = await startCuttablePostgres(database.url);
+  replicaA = await startStudioProcess({ ...env, DATABASE_URL: postgresOfA.url, PORT: String(ground.portA) });
 }, 120_000);
 
 afterEach((context) => {
@@ -70,18 +66,9 @@ afterAll(async () => {
   postgresOfA?.restore();
   await replicaA?.stop();
   await replicaB?.stop();
-  await gateway?.close();
   await postgresOfA?.close();
-  await upstream?.close();
+  await ground?.close();
 });
-
-/** How many times a replica said it started running the session (as replicas.int.test.ts counts). */
-function runningLines(replica: StudioProcess, sessionId: string): number {
-  return replica.output
-    .join("")
-    .split("\n")
-    .filter((line) => line.includes(sessionId) && line.includes('"running session"')).length;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -89,14 +76,7 @@ describe("a replica that loses its lease while cut off from the database", { tim
   it("lets the session go without ending the agent the new owner re-attached to", async () => {
     // A alone: the session is A's.
     const account = await signUpAccount(replicaA.url);
-    const session = await account.client.sessions.create.mutate({
-      environment: "development",
-      provider: "custom",
-      model: "scripted-1",
-    });
-    const watchA = collectEvents(account.client, session.id);
-    await watchA.waitFor("status_changed", (event) => event.to === "ready", 120_000);
-    watchA.stop();
+    const session = await readySession(account.client);
     expect(runningLines(replicaA, session.id)).toBe(1);
     const ownerA = (await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } }))
       .runnerId;
@@ -120,7 +100,7 @@ describe("a replica that loses its lease while cut off from the database", { tim
 
     // A cut off until B has taken the session over and re-attached to the agent.
     postgresOfA.cut();
-    const reattached = new RegExp(`"sessionId":"${session.id}"[^\n]*"msg":"re-attached to the agent"`);
+    const reattached = sessionLogLine(session.id, "re-attached to the agent");
     await vi.waitFor(() => expect(replicaB!.output.join("")).toMatch(reattached), {
       timeout: 60_000,
       interval: 100,
@@ -135,7 +115,7 @@ describe("a replica that loses its lease while cut off from the database", { tim
     await vi.waitFor(
       () =>
         expect(replicaA.output.join("")).toMatch(
-          new RegExp(`"sessionId":"${session.id}"[^\n]*"msg":"lease lost: letting the session go"`),
+          sessionLogLine(session.id, "lease lost: letting the session go"),
         ),
       { timeout: 60_000, interval: 100 },
     );

@@ -1,16 +1,23 @@
 // Two studio replicas on one database: commands and subscribers on different replicas, and a
 // replica killed mid-turn with the other taking the session over, nothing lost.
-import { findFreePort } from "@studio/db/postgres";
-import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
+import type { ScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useDataDirs } from "./testing/data-dirs.ts";
-import { type FailoverProxy, startFailoverProxy } from "./testing/failover-proxy.ts";
-import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
-import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
+import type { FailoverProxy } from "./testing/failover-proxy.ts";
+import { prepareReplicas, type ReplicaGround } from "./testing/replica-ground.ts";
+import { agentText, collectEvents, readySession, sequenceProblems } from "./testing/session-events.ts";
+import {
+  runningLines,
+  type StudioProcess,
+  sessionLogLine,
+  signUpAccount,
+  startStudioProcess,
+} from "./testing/studio-process.ts";
 
 const newDataDir = useDataDirs();
 const database = useTestDatabase();
+let ground: ReplicaGround;
 let upstream: ScriptedModelServer;
 let proxy: FailoverProxy;
 let replicaA: StudioProcess;
@@ -18,18 +25,14 @@ let replicaB: StudioProcess;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  upstream = await startScriptedModelServer();
-  const [portA, portB, proxyPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
-  proxy = await startFailoverProxy(proxyPort, [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`]);
-  env = {
+  ground = await prepareReplicas({
     DATABASE_URL: database.url,
     STUDIO_DATA_DIR: newDataDir("studio-replicas-"),
-    CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
-    GATEWAY_PUBLIC_URL: proxy.url,
     SESSION_LEASE_SECONDS: "3",
-  };
-  replicaA = await startStudioProcess({ ...env, PORT: String(portA) });
-  replicaB = await startStudioProcess({ ...env, PORT: String(portB) });
+  });
+  ({ upstream, gateway: proxy, env } = ground);
+  replicaA = await startStudioProcess({ ...env, PORT: String(ground.portA) });
+  replicaB = await startStudioProcess({ ...env, PORT: String(ground.portB) });
 }, 120_000);
 
 afterEach((context) => {
@@ -42,19 +45,13 @@ afterEach((context) => {
 afterAll(async () => {
   await replicaA?.stop();
   await replicaB?.stop();
-  await proxy?.close();
-  await upstream?.close();
+  await ground?.close();
 });
 
 /** The replica whose runner took the session (it logs "running session" with the id). */
 function runnerOf(sessionId: string): StudioProcess | null {
-  const holds = (replica: StudioProcess) =>
-    replica.output
-      .join("")
-      .split("\n")
-      .filter((line) => line.includes(sessionId) && line.includes('"running session"')).length;
-  const a = holds(replicaA);
-  const b = holds(replicaB);
+  const a = runningLines(replicaA, sessionId);
+  const b = runningLines(replicaB, sessionId);
   if (a === b) return null;
   return a > b ? replicaA : replicaB;
 }
@@ -93,18 +90,11 @@ describe("two replicas", { timeout: 180_000 }, () => {
 
   it("lose a replica mid-turn: the other takes the session over with nothing lost", async () => {
     const account = await signUpAccount(replicaB.url);
-    const session = await account.client.sessions.create.mutate({
-      environment: "development",
-      provider: "custom",
-      model: "scripted-1",
-    });
-    const watch = collectEvents(account.client, session.id);
-    await watch.waitFor("status_changed", (event) => event.to === "ready", 90_000);
+    const session = await readySession(account.client, 90_000);
     const owner = runnerOf(session.id);
     expect(owner).not.toBeNull();
     const survivor = owner === replicaA ? replicaB : replicaA;
     // Subscribe through the survivor, and send the gateway's traffic there too.
-    watch.stop();
     const { createStudioClient } = await import("@studio/client");
     const client = createStudioClient({ url: survivor.url, token: account.token });
     const events = collectEvents(client, session.id);
@@ -131,9 +121,7 @@ describe("two replicas", { timeout: 180_000 }, () => {
     });
 
     // It really was a takeover: the survivor re-attached to the running agent.
-    expect(survivor.output.join("")).toMatch(
-      new RegExp(`"sessionId":"${session.id}"[^\n]*"msg":"re-attached to the agent"`),
-    );
+    expect(survivor.output.join("")).toMatch(sessionLogLine(session.id, "re-attached to the agent"));
 
     // The survivor keeps serving the session.
     upstream.enqueue([{ text: "Still here." }]);

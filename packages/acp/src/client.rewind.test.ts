@@ -3,14 +3,13 @@
 // studio asked for is no error), other refusals stay errors.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeTransport, problem, sendEvent, update } from "../test/fake-transport.ts";
-import { AcpClient } from "./client.ts";
+import { fakeTransportClient, recordingLogger, take as takeFrom } from "../test/fake-transport-client.ts";
+import type { AcpClient } from "./client.ts";
 import type { AcpInbound } from "./types.ts";
 
 let fake: FakeTransport;
 let client: AcpClient;
-const logged: { level: string; message: string }[] = [];
-const record = (level: string) => (_fields: unknown, message: string) => logged.push({ level, message });
-const logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
+const { logged, logger } = recordingLogger();
 
 beforeEach(async () => {
   fake = await FakeTransport.start();
@@ -23,27 +22,12 @@ afterEach(async () => {
 });
 
 function makeClient(lastEventId: number | null) {
-  client = new AcpClient({
-    baseUrl: fake.baseUrl,
-    token: null,
-    serverId: "srv-1",
-    lastEventId,
-    logger,
-    closeTimeoutMs: 50,
-    reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
-  });
+  client = fakeTransportClient(fake, { token: null, lastEventId, logger });
   client.start();
   return client;
 }
 
-async function take(n: number): Promise<AcpInbound[]> {
-  const items: AcpInbound[] = [];
-  for await (const item of client.messages()) {
-    items.push(item);
-    if (items.length === n) break;
-  }
-  return items;
-}
+const take = (n: number) => takeFrom(client, n);
 
 const textOf = (item: AcpInbound) =>
   (item as { params?: { update?: { content?: { text?: string } } } }).params?.update?.content?.text;

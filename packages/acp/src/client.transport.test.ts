@@ -13,9 +13,9 @@ import {
   sendEvent,
   update,
 } from "../test/fake-transport.ts";
-import { AcpClient } from "./client.ts";
+import { fakeTransportClient, recordingLogger, take as takeFrom } from "../test/fake-transport-client.ts";
+import type { AcpClient } from "./client.ts";
 import { AcpHttpError, AcpRpcError, AgentExitedError } from "./errors.ts";
-import type { AcpInbound } from "./types.ts";
 
 let fake: FakeTransport;
 let client: AcpClient;
@@ -30,26 +30,11 @@ afterEach(async () => {
 });
 
 function makeClient(extra: Partial<ConstructorParameters<typeof AcpClient>[0]> = {}) {
-  client = new AcpClient({
-    baseUrl: fake.baseUrl,
-    token: "tok",
-    serverId: "srv-1",
-    firstRequestId: 1,
-    closeTimeoutMs: 50,
-    reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
-    ...extra,
-  });
+  client = fakeTransportClient(fake, { token: "tok", firstRequestId: 1, ...extra });
   return client;
 }
 
-async function take(n: number): Promise<AcpInbound[]> {
-  const items: AcpInbound[] = [];
-  for await (const item of client.messages()) {
-    items.push(item);
-    if (items.length === n) break;
-  }
-  return items;
-}
+const take = (n: number) => takeFrom(client, n);
 
 const reply = (id: number, result: unknown) => ({ jsonrpc: "2.0", id, result });
 
@@ -271,14 +256,7 @@ describe("AcpClient transport", () => {
   });
 
   it("close() says nothing alarming when the server went away first, and warns otherwise", async () => {
-    const logged: { level: string; message: string }[] = [];
-    const record = (level: string) => (_fields: unknown, message: string) => logged.push({ level, message });
-    const logger = {
-      debug: record("debug"),
-      info: record("info"),
-      warn: record("warn"),
-      error: record("error"),
-    };
+    const { logged, logger } = recordingLogger();
     makeClient({ logger });
     fake.onPost = ({ body, res }) => answerJson(res, 200, reply(body.id as number, {}));
     await client.initialize();

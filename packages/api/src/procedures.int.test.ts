@@ -3,10 +3,11 @@
 // A procedure added without a row here fails the first test.
 import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "./router.ts";
 import { anonymousCaller, freeGrok4Price, signUpUser, type TestUser } from "./testing/callers.ts";
+import { caught } from "./testing/errors.ts";
 
 const database = useTestDatabase();
 
@@ -96,12 +97,7 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
 };
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
+  expect((await caught(promise, `expected ${code}`)).code).toBe(code);
 }
 
 describe("every procedure", () => {

@@ -7,15 +7,9 @@ import { callCostMicroUsd } from "@studio/core";
 import { listPriceFor } from "@studio/models";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type GatewayFixture,
-  ORG_KEY,
-  seedSession,
-  startGatewayFixture,
-} from "./test-support/gateway-fixture.ts";
+import { ORG_KEY, seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
-let fixture: GatewayFixture;
 /** OpenRouter as it answers a call it routed elsewhere: its chunks name the model it used. */
 let openrouter: http.Server;
 let reportedModel = "";
@@ -40,15 +34,14 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => openrouter.listen(0, "127.0.0.1", resolve));
-  const { port } = openrouter.address() as { port: number };
-  fixture = await startGatewayFixture(database, {
-    upstreams: { openrouter: { baseUrl: `http://127.0.0.1:${port}`, apiKey: null } },
-  });
 });
 afterAll(async () => {
-  await fixture.close();
   openrouter.closeAllConnections();
   await new Promise((resolve) => openrouter.close(resolve));
+});
+const fixture = useGatewayFixture(database, () => {
+  const { port } = openrouter.address() as { port: number };
+  return { upstreams: { openrouter: { baseUrl: `http://127.0.0.1:${port}`, apiKey: null } } };
 });
 
 const REQUESTED = "anthropic/claude-sonnet-4.6";

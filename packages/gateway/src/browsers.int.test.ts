@@ -3,23 +3,11 @@
 // wire format's own client sends it, so a URL alone (`?key=`) never authenticates outside Google.
 import http from "node:http";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type GatewayFixture,
-  PLATFORM_KEY,
-  seedSession,
-  startGatewayFixture,
-} from "./test-support/gateway-fixture.ts";
+import { describe, expect, it } from "vitest";
+import { PLATFORM_KEY, seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
-let fixture: GatewayFixture;
-
-beforeAll(async () => {
-  fixture = await startGatewayFixture(database);
-});
-afterAll(async () => {
-  await fixture.close();
-});
+const fixture = useGatewayFixture(database);
 
 const chatBody = JSON.stringify({
   model: "scripted-1",

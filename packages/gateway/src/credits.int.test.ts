@@ -1,17 +1,10 @@
 // Platform credits running out mid-session and per-session budgets, through the gateway.
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GatewayFixture, seedSession, startGatewayFixture } from "./test-support/gateway-fixture.ts";
+import { describe, expect, it } from "vitest";
+import { seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
-let fixture: GatewayFixture;
-
-beforeAll(async () => {
-  fixture = await startGatewayFixture(database);
-});
-afterAll(async () => {
-  await fixture.close();
-});
+const fixture = useGatewayFixture(database);
 
 // grok-4 list price: $3 in, $15 out per million → 1,000 in + 1,000 out = 3,000 + 15,000 = 18,000 micro-USD.
 const CALL = { steps: [{ text: "ok" }], usage: { inputTokens: 1000, outputTokens: 1000 } };

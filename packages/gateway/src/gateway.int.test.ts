@@ -2,25 +2,12 @@
 // and never forwarded, the right key is swapped in, the stream comes back byte for byte, and calls
 // a session may not make never reach the provider.
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { probeKey } from "./key-probe.ts";
-import {
-  type GatewayFixture,
-  ORG_KEY,
-  PLATFORM_KEY,
-  seedSession,
-  startGatewayFixture,
-} from "./test-support/gateway-fixture.ts";
+import { ORG_KEY, PLATFORM_KEY, seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
-let fixture: GatewayFixture;
-
-beforeAll(async () => {
-  fixture = await startGatewayFixture(database);
-});
-afterAll(async () => {
-  await fixture.close();
-});
+const fixture = useGatewayFixture(database);
 
 const chatBody = (model = "scripted-1") => ({
   model,

@@ -5,15 +5,10 @@
 import http from "node:http";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type GatewayFixture,
-  ORG_KEY,
-  seedSession,
-  startGatewayFixture,
-} from "./test-support/gateway-fixture.ts";
+import { ORG_KEY, seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
-let fixture: GatewayFixture;
+const fixture = useGatewayFixture(database);
 /** An organisation's own endpoint that answers as each test says. */
 let endpoint: http.Server;
 let endpointUrl: string;
@@ -25,7 +20,6 @@ const SSE_REPLY =
   'data: {"id":"c","object":"chat.completion.chunk","model":"scripted-1","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}\n\ndata: [DONE]\n\n';
 
 beforeAll(async () => {
-  fixture = await startGatewayFixture(database);
   endpoint = http.createServer((req, res) => {
     seen.push(req.headers);
     req.resume();
@@ -35,7 +29,6 @@ beforeAll(async () => {
   endpointUrl = `http://127.0.0.1:${(endpoint.address() as { port: number }).port}/v1`;
 });
 afterAll(async () => {
-  await fixture.close();
   endpoint.closeAllConnections();
   await new Promise((resolve) => endpoint.close(resolve));
 });

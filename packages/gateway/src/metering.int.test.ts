@@ -4,23 +4,11 @@ import { callCostMicroUsd, readEvents } from "@studio/core";
 import { listPriceFor, type ModelProvider } from "@studio/models";
 import type { ScriptedReply } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type GatewayFixture,
-  ORG_KEY,
-  seedSession,
-  startGatewayFixture,
-} from "./test-support/gateway-fixture.ts";
+import { describe, expect, it } from "vitest";
+import { ORG_KEY, seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
-let fixture: GatewayFixture;
-
-beforeAll(async () => {
-  fixture = await startGatewayFixture(database);
-});
-afterAll(async () => {
-  await fixture.close();
-});
+const fixture = useGatewayFixture(database);
 
 const USAGE = { inputTokens: 1234, outputTokens: 321, cachedTokens: 200, reasoningTokens: 40 };
 const REPLY: ScriptedReply = {

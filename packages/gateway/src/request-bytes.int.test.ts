@@ -2,18 +2,11 @@
 // capped, in all and per account, and a call over a cap is answered at once with a Retry-After.
 import http from "node:http";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GatewayFixture, seedSession, startGatewayFixture } from "./test-support/gateway-fixture.ts";
+import { describe, expect, it } from "vitest";
+import { seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
-let fixture: GatewayFixture;
-
-beforeAll(async () => {
-  fixture = await startGatewayFixture(database, { requestBytes: { total: 1_000_000, perUser: 700_000 } });
-});
-afterAll(async () => {
-  await fixture.close();
-});
+const fixture = useGatewayFixture(database, { requestBytes: { total: 1_000_000, perUser: 700_000 } });
 
 /** A call of about 200 kB. */
 const chatBody = JSON.stringify({

@@ -7,15 +7,15 @@ import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeKey } from "./key-probe.ts";
 import {
-  type GatewayFixture,
   ORG_KEY,
   seedSession,
-  startGatewayFixture,
+  type UsedGatewayFixture,
+  useGatewayFixture,
 } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
-let denying: GatewayFixture;
-let allowing: GatewayFixture;
+const denying = useGatewayFixture(database, { tenantPrivateNetwork: "deny" });
+const allowing = useGatewayFixture(database, { tenantPrivateNetwork: "allow" });
 /** Answers every request with a redirect to `target`, which counts what reaches it. */
 let redirector: http.Server;
 let redirectorUrl: string;
@@ -28,8 +28,6 @@ const listen = async (server: http.Server) => {
 };
 
 beforeAll(async () => {
-  denying = await startGatewayFixture(database, { tenantPrivateNetwork: "deny" });
-  allowing = await startGatewayFixture(database, { tenantPrivateNetwork: "allow" });
   target = http.createServer((_req, res) => {
     targetHits += 1;
     res.end("{}");
@@ -42,8 +40,6 @@ beforeAll(async () => {
   redirectorUrl = await listen(redirector);
 });
 afterAll(async () => {
-  await denying.close();
-  await allowing.close();
   redirector.closeAllConnections();
   target.closeAllConnections();
   await new Promise((resolve) => redirector.close(resolve));
@@ -51,7 +47,7 @@ afterAll(async () => {
 });
 
 /** A session of an organisation whose custom endpoint is `baseUrl` (saved directly: as under "allow"). */
-async function sessionOnEndpoint(fixture: GatewayFixture, baseUrl: string) {
+async function sessionOnEndpoint(fixture: UsedGatewayFixture, baseUrl: string) {
   const { token } = await seedSession(database.db, fixture.keyring, {
     provider: "custom",
     model: "scripted-1",
@@ -61,7 +57,7 @@ async function sessionOnEndpoint(fixture: GatewayFixture, baseUrl: string) {
   return token;
 }
 
-const chat = (fixture: GatewayFixture, token: string) =>
+const chat = (fixture: UsedGatewayFixture, token: string) =>
   fetch(`${fixture.url}/custom/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },

@@ -11,19 +11,16 @@ export interface SeededSession {
 }
 
 /**
- * A user, an organisation of their own and a session row in it (no sandbox, no runner). The session
- * calls the custom provider on platform credits unless `session` says otherwise.
+ * A session row (no sandbox, no runner) of a user in an organisation: by default a new user with an
+ * organisation of their own, or the `owner` given (a user already in that organisation). The
+ * session calls the custom provider on platform credits unless `session` says otherwise.
  */
 export async function seedSessionRow(
   db: Db,
   session: Partial<Prisma.StudioSessionUncheckedCreateInput> = {},
+  { owner }: { owner?: { userId: string; organizationId: string } } = {},
 ): Promise<SeededSession> {
-  const userId = uniqueId();
-  const organizationId = uniqueId();
-  await db.user.create({
-    data: { id: userId, email: `${userId}@example.com`, name: "Seeded", passwordHash: "x" },
-  });
-  await db.organization.create({ data: { id: organizationId, name: "Seeded", slug: organizationId } });
+  const { userId, organizationId } = owner ?? (await seedUserWithOrganization(db));
   const row = await db.studioSession.create({
     data: {
       id: uniqueId(),
@@ -41,4 +38,14 @@ export async function seedSessionRow(
     },
   });
   return { userId, organizationId, sessionId: row.id };
+}
+
+async function seedUserWithOrganization(db: Db): Promise<{ userId: string; organizationId: string }> {
+  const userId = uniqueId();
+  const organizationId = uniqueId();
+  await db.user.create({
+    data: { id: userId, email: `${userId}@example.com`, name: "Seeded", passwordHash: "x" },
+  });
+  await db.organization.create({ data: { id: organizationId, name: "Seeded", slug: organizationId } });
+  return { userId, organizationId };
 }

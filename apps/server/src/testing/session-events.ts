@@ -43,6 +43,19 @@ export function collectEvents(client: StudioClient, sessionId: string, lastEvent
   };
 }
 
+/** A new session on the scripted custom model, once its sandbox is ready. */
+export async function readySession(client: StudioClient, timeout = 120_000) {
+  const session = await client.sessions.create.mutate({
+    environment: "development",
+    provider: "custom",
+    model: "scripted-1",
+  });
+  const events = collectEvents(client, session.id);
+  await events.waitFor("status_changed", (event) => event.to === "ready", timeout);
+  events.stop();
+  return session;
+}
+
 /** The text the agent streamed for one message, chunks joined. */
 export function agentText(events: ReceivedEvent[], after = 0): string {
   return events

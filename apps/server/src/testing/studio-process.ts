@@ -67,6 +67,18 @@ export async function startStudioProcess(env: Record<string, string>): Promise<S
   };
 }
 
+/** How many times the studio said its runner started running the session. */
+export function runningLines(studio: StudioProcess, sessionId: string): number {
+  return studio.output
+    .join("")
+    .split("\n")
+    .filter((line) => line.includes(sessionId) && line.includes('"running session"')).length;
+}
+
+/** A line of the studio's log about the session with this message. */
+export const sessionLogLine = (sessionId: string, message: string): RegExp =>
+  new RegExp(`"sessionId":"${sessionId}"[^\n]*"msg":"${message}"`);
+
 export interface TestAccount {
   email: string;
   token: string;

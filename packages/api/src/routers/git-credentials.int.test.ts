@@ -5,24 +5,15 @@ import { validateSessionToken } from "@studio/core";
 import type { Logger } from "@studio/models";
 import { type GitServer, rowCounts, startGitServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../context.ts";
 import { createCaller } from "../router.ts";
 import { signUpUser, type TestUser, testContext } from "../testing/callers.ts";
+import { caught } from "../testing/errors.ts";
 
 const database = useTestDatabase();
 const TOKEN = "ghp_PLANTED_git_token_0000000000abcd";
 const OTHER_TOKEN = "ghp_PLANTED_git_token_1111111111wxyz";
-
-async function caught(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 /** Every log record a caller's procedures write, to search for the token. */
 function recordingLogger(lines: string[]): Logger {

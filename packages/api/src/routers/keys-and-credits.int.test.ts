@@ -2,10 +2,10 @@
 // 402 when platform credits are too low, and keys that never come back out.
 import { seedListPrices, validateSessionToken } from "@studio/core";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../router.ts";
 import { signUpUser, type TestUser, testContext } from "../testing/callers.ts";
+import { caught } from "../testing/errors.ts";
 
 const database = useTestDatabase();
 const ANTHROPIC_KEY = "sk-ant-PLANTED-router-key-9876";
@@ -18,15 +18,6 @@ beforeAll(async () => {
   await seedListPrices(database.db);
   operator = await (await signUpUser(database.db, "Operator")).caller();
 });
-
-async function caught(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 const session = (provider: "xai" | "anthropic" | "google" | "custom", model: string) => ({
   environment: "development" as const,

@@ -3,19 +3,14 @@
 // own owner cannot add credits to it: credits spend the platform's keys.
 import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freeGrok4Price, signUpUser, type TestUser, tokenCaller } from "../testing/callers.ts";
+import { caught } from "../testing/errors.ts";
 
 const database = useTestDatabase();
 
 async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return (error as TRPCError).code;
+  return (await caught(promise)).code;
 }
 
 const grant = (organizationId: string, requestId: string, amountUsd = "10") => ({

@@ -4,10 +4,10 @@
 import { passwordHashingStats } from "@studio/core";
 import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../router.ts";
 import { anotherSession, sessionCaller, testContext, useSignUpPolicy } from "../testing/callers.ts";
+import { caught } from "../testing/errors.ts";
 
 const database = useTestDatabase();
 const PASSWORD = "correct horse battery staple";
@@ -30,13 +30,9 @@ const tokenOf = (link: string) => link.split("/invite/")[1]!;
 async function expectRefused(attempt: () => Promise<unknown>) {
   const before = await rowCounts(database.db);
   const hashes = passwordHashingStats().hashes;
-  const error = await attempt().then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe("FORBIDDEN");
-  expect((error as TRPCError).message).toBe(REFUSAL);
+  const error = await caught(attempt());
+  expect(error.code).toBe("FORBIDDEN");
+  expect(error.message).toBe(REFUSAL);
   expect(passwordHashingStats().hashes).toBe(hashes);
   expect(await rowCounts(database.db)).toEqual(before);
 }

@@ -31,24 +31,12 @@ async function scenario() {
   const token = () => ({ gatewayTokenHash: hashSecret(newId()) });
   const first = await seedSessionRow(database.db, { ...session, ...token(), budgetMicroUsd: 9_000n });
   const second = await seedSessionRow(database.db, { ...session, ...token() });
-  const sibling = await database.db.studioSession.create({
-    data: {
-      ...session,
-      id: newId(),
-      organizationId: first.organizationId,
-      userId: first.userId,
-      environment: "development",
-      keySource: "platform",
-      sandboxProvider: "local",
-      idleTimeoutSeconds: 60,
-      ...token(),
-    },
-  });
+  const sibling = await seedSessionRow(database.db, { ...session, ...token() }, { owner: first });
   for (const { organizationId, userId } of [first, second]) {
     const grant = { kind: "grant", amountMicroUsd: 1_000_000n, reason: "start", requestId: newId() } as const;
     await changeCredits(database.db, { organizationId, userId }, grant);
   }
-  const sessions = [first.sessionId, second.sessionId, sibling.id];
+  const sessions = [first.sessionId, second.sessionId, sibling.sessionId];
   // Haiku: 100 in + n out costs about 100 + 5n micro-USD before the 10% markup. The budgeted
   // session (calls 0, 3, 6, 9) crosses its 9,000 in call 6; the last call repeats call 2's id.
   const outputs = [900, 10, 1200, 20, 1500, 30, 700, 5, 400, 300, 15, 60];

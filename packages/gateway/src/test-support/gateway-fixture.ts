@@ -15,6 +15,7 @@ import {
 import type { Db, DbClient } from "@studio/db";
 import { type ModelProvider, silentLogger } from "@studio/models";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
+import { afterAll, beforeAll } from "vitest";
 import { createGateway, type Gateway } from "../gateway.ts";
 import type { UpstreamConfig } from "../upstreams.ts";
 
@@ -82,6 +83,50 @@ export async function startGatewayFixture(
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await upstream.close();
+    },
+  };
+}
+
+type GatewayFixtureOptions = NonNullable<Parameters<typeof startGatewayFixture>[1]>;
+
+/** A gateway fixture whose start and close are its test file's hooks' (see `useGatewayFixture`). */
+export type UsedGatewayFixture = Omit<GatewayFixture, "close">;
+
+/**
+ * A gateway fixture of this test file's own, started before its tests (on the test database, so
+ * call `useTestDatabase` first) and closed after them; read its fields inside tests and hooks.
+ * Options that depend on what earlier hooks started are given as a function, called when it starts.
+ */
+export function useGatewayFixture(
+  database: DbClient,
+  options: GatewayFixtureOptions | (() => GatewayFixtureOptions) = {},
+): UsedGatewayFixture {
+  let fixture: GatewayFixture | undefined;
+  beforeAll(async () => {
+    fixture = await startGatewayFixture(database, typeof options === "function" ? options() : options);
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+  const started = () => {
+    if (!fixture) throw new Error("the gateway fixture is started in beforeAll");
+    return fixture;
+  };
+  return {
+    get upstream() {
+      return started().upstream;
+    },
+    get gateway() {
+      return started().gateway;
+    },
+    get url() {
+      return started().url;
+    },
+    get keyring() {
+      return started().keyring;
+    },
+    get warnings() {
+      return started().warnings;
     },
   };
 }

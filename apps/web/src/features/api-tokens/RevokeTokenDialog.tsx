@@ -1,9 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
+import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
-import { describeError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import type { ApiToken } from "./ApiTokensPage.tsx";
 
@@ -27,32 +24,16 @@ export function RevokeTokenDialog({ token, onClose }: { token: ApiToken | null; 
   }
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={token !== null}
       onClose={close}
-      dismissible={!revoke.isPending}
+      onConfirm={() => token && revoke.mutate({ tokenId: token.id })}
+      pending={revoke.isPending}
+      error={revoke.error}
       title={`Revoke ${token?.name ?? "token"}?`}
       description="Programs using this token stop working immediately. This can't be undone."
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={revoke.isPending}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            pending={revoke.isPending}
-            onClick={() => token && revoke.mutate({ tokenId: token.id })}
-          >
-            Revoke token
-          </Button>
-        </>
-      }
-    >
-      {revoke.error ? (
-        <Alert>{describeError(revoke.error).message}</Alert>
-      ) : (
-        <p className="text-[13px] text-fg-muted">Create a new token if something still needs access.</p>
-      )}
-    </Dialog>
+      note="Create a new token if something still needs access."
+      confirmLabel="Revoke token"
+    />
   );
 }

@@ -1,8 +1,5 @@
 import { useState } from "react";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
-import { describeError } from "../../lib/errors.ts";
+import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { RevokeApiTokensOption } from "./RevokeApiTokensOption.tsx";
 import { useSignOut } from "./use-sign-out.ts";
 
@@ -18,41 +15,22 @@ export function SignOutEverywhereDialog({ open, onClose }: { open: boolean; onCl
   }
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
       onClose={close}
-      dismissible={!signOutEverywhere.isPending}
+      onConfirm={() => signOutEverywhere.mutate({ revokeApiTokens })}
+      pending={signOutEverywhere.isPending}
+      error={signOutEverywhere.error}
       title="Sign out of all devices?"
       description="Every browser session of your account ends, including this one."
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={signOutEverywhere.isPending}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            pending={signOutEverywhere.isPending}
-            onClick={() => signOutEverywhere.mutate({ revokeApiTokens })}
-          >
-            Sign out everywhere
-          </Button>
-        </>
-      }
+      note="You'll need your password to sign in again on each device."
+      confirmLabel="Sign out everywhere"
     >
-      <div className="space-y-3">
-        {signOutEverywhere.error ? (
-          <Alert>{describeError(signOutEverywhere.error).message}</Alert>
-        ) : (
-          <p className="text-[13px] text-fg-muted">
-            You'll need your password to sign in again on each device.
-          </p>
-        )}
-        <RevokeApiTokensOption
-          checked={revokeApiTokens}
-          onChange={setRevokeApiTokens}
-          disabled={signOutEverywhere.isPending}
-        />
-      </div>
-    </Dialog>
+      <RevokeApiTokensOption
+        checked={revokeApiTokens}
+        onChange={setRevokeApiTokens}
+        disabled={signOutEverywhere.isPending}
+      />
+    </ConfirmDialog>
   );
 }

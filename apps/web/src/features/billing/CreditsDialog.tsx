@@ -1,9 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useRef, useState } from "react";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
+import { useRef, useState } from "react";
 import { Field } from "../../components/ui/Field.tsx";
+import { FormDialog } from "../../components/ui/FormDialog.tsx";
 import { Input } from "../../components/ui/Input.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { cn } from "../../lib/cn.ts";
@@ -39,7 +37,6 @@ export function CreditsDialog({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const formId = useId();
   const requestId = useRef(newRequestId());
   const [kind, setKind] = useState<Kind>("grant");
   const change = useMutation(
@@ -70,10 +67,8 @@ export function CreditsDialog({
     onClose();
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (change.isPending || !organization) return;
-    const form = new FormData(event.currentTarget);
+  function onSubmit(form: FormData) {
+    if (!organization) return;
     change.mutate({
       organizationId: organization.id,
       kind,
@@ -85,67 +80,57 @@ export function CreditsDialog({
 
   const { message, fieldErrors } = describeError(change.error, ["kind", "amountUsd", "reason"]);
   return (
-    <Dialog
+    <FormDialog
       open={organization !== null}
       onClose={close}
-      dismissible={!change.isPending}
+      onSubmit={onSubmit}
+      pending={change.isPending}
+      message={message}
       title="Grant or adjust credits"
       description={`Platform credits of ${organization?.name ?? "the organisation"}: they pay for its sessions that run without a key of its own.`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={change.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} pending={change.isPending}>
-            {kind === "grant" ? "Grant credits" : "Apply adjustment"}
-          </Button>
-        </>
-      }
+      submitLabel={kind === "grant" ? "Grant credits" : "Apply adjustment"}
     >
-      <form id={formId} noValidate onSubmit={onSubmit} className="space-y-4">
-        {message ? <Alert>{message}</Alert> : null}
-        <fieldset>
-          <legend className="mb-1.5 text-[13px] font-medium text-fg">Kind</legend>
-          <div className="grid grid-cols-2 gap-2">
-            {kinds.map((option) => (
-              <label
-                key={option.value}
-                className={cn(
-                  "flex cursor-pointer flex-col rounded-lg border px-3 py-2 text-[13px] transition-colors has-focus-visible:ring-2 has-focus-visible:ring-ring",
-                  kind === option.value
-                    ? "border-accent bg-accent-soft text-accent-soft-fg"
-                    : "border-line text-fg hover:bg-surface-hover",
-                )}
-              >
-                <input
-                  type="radio"
-                  name="kind"
-                  value={option.value}
-                  checked={kind === option.value}
-                  onChange={() => setKind(option.value)}
-                  className="sr-only"
-                />
-                <span className="font-medium">{option.label}</span>
-                <span className={kind === option.value ? undefined : "text-fg-muted"}>{option.hint}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <Field
-          label="Amount (USD)"
-          hint={kind === "grant" ? "e.g. 25 or 10.50" : "e.g. -5 to remove five dollars, or 2.50 to add"}
-          error={firstError(fieldErrors, "amountUsd")}
-        >
-          <Input name="amountUsd" inputMode="decimal" autoComplete="off" required data-autofocus />
-        </Field>
-        <Field
-          label="Reason"
-          hint="Kept with the ledger entry, e.g. “Monthly allowance” or “Refund for failed session”."
-          error={firstError(fieldErrors, "reason")}
-        >
-          <Input name="reason" required minLength={3} maxLength={500} autoComplete="off" />
-        </Field>
-      </form>
-    </Dialog>
+      <fieldset>
+        <legend className="mb-1.5 text-[13px] font-medium text-fg">Kind</legend>
+        <div className="grid grid-cols-2 gap-2">
+          {kinds.map((option) => (
+            <label
+              key={option.value}
+              className={cn(
+                "flex cursor-pointer flex-col rounded-lg border px-3 py-2 text-[13px] transition-colors has-focus-visible:ring-2 has-focus-visible:ring-ring",
+                kind === option.value
+                  ? "border-accent bg-accent-soft text-accent-soft-fg"
+                  : "border-line text-fg hover:bg-surface-hover",
+              )}
+            >
+              <input
+                type="radio"
+                name="kind"
+                value={option.value}
+                checked={kind === option.value}
+                onChange={() => setKind(option.value)}
+                className="sr-only"
+              />
+              <span className="font-medium">{option.label}</span>
+              <span className={kind === option.value ? undefined : "text-fg-muted"}>{option.hint}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field
+        label="Amount (USD)"
+        hint={kind === "grant" ? "e.g. 25 or 10.50" : "e.g. -5 to remove five dollars, or 2.50 to add"}
+        error={firstError(fieldErrors, "amountUsd")}
+      >
+        <Input name="amountUsd" inputMode="decimal" autoComplete="off" required data-autofocus />
+      </Field>
+      <Field
+        label="Reason"
+        hint="Kept with the ledger entry, e.g. “Monthly allowance” or “Refund for failed session”."
+        error={firstError(fieldErrors, "reason")}
+      >
+        <Input name="reason" required minLength={3} maxLength={500} autoComplete="off" />
+      </Field>
+    </FormDialog>
   );
 }

@@ -1,9 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
+import { useState } from "react";
 import { Field } from "../../components/ui/Field.tsx";
+import { FormDialog } from "../../components/ui/FormDialog.tsx";
 import { Input } from "../../components/ui/Input.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError, type FieldErrors, firstError } from "../../lib/errors.ts";
@@ -54,7 +52,6 @@ export function EditPriceDialog({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const formId = useId();
   const [localErrors, setLocalErrors] = useState<FieldErrors>({});
   const endpoint = target === "endpoint";
   const entry = target === "endpoint" ? null : target;
@@ -82,10 +79,8 @@ export function EditPriceDialog({
     onClose();
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (save.isPending || !target) return;
-    const form = new FormData(event.currentTarget);
+  function onSubmit(form: FormData) {
+    if (!target) return;
     const errors: FieldErrors = {};
     const values: Record<string, string> = {};
     for (const field of priceFields) {
@@ -116,63 +111,53 @@ export function EditPriceDialog({
   const base = entry?.current;
 
   return (
-    <Dialog
+    <FormDialog
       open={target !== null}
       onClose={close}
-      dismissible={!save.isPending}
+      onSubmit={onSubmit}
+      pending={save.isPending}
+      message={server.message}
       title={
         endpoint
           ? "Price an endpoint model"
           : `${organizationId === null ? "Edit list price" : "Edit price"}: ${modelLabel}`
       }
       description={describeTarget(endpoint, organizationId === null)}
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={save.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} pending={save.isPending}>
-            Save price
-          </Button>
-        </>
-      }
+      submitLabel="Save price"
     >
-      <form id={formId} noValidate onSubmit={onSubmit} className="space-y-4">
-        {server.message ? <Alert>{server.message}</Alert> : null}
-        {endpoint ? (
-          <Field
-            label="Model id"
-            hint="As sessions name it, e.g. llama3.1."
-            error={firstError(errors, "model")}
-          >
-            <Input name="model" required autoComplete="off" spellCheck={false} monospace data-autofocus />
-          </Field>
-        ) : null}
-        <fieldset className="space-y-3">
-          <legend className="mb-1.5 text-[13px] font-medium text-fg">USD per million tokens</legend>
-          <div className="grid gap-3 sm:grid-cols-3">
-            {priceFields.map((field, index) => (
-              <Field key={field.name} label={field.label} error={firstError(errors, field.name)}>
-                <Input
-                  name={field.name}
-                  inputMode="decimal"
-                  autoComplete="off"
-                  required
-                  defaultValue={base ? usdInputValue(base[field.name]) : ""}
-                  {...(index === 0 && !endpoint ? { "data-autofocus": true } : {})}
-                />
-              </Field>
-            ))}
-          </div>
-        </fieldset>
+      {endpoint ? (
         <Field
-          label="Effective from"
-          hint="Leave empty to apply it now. A later date schedules the change."
-          error={firstError(errors, "effectiveFrom")}
+          label="Model id"
+          hint="As sessions name it, e.g. llama3.1."
+          error={firstError(errors, "model")}
         >
-          <Input name="effectiveFrom" type="datetime-local" min={localDateTimeValue(new Date())} />
+          <Input name="model" required autoComplete="off" spellCheck={false} monospace data-autofocus />
         </Field>
-      </form>
-    </Dialog>
+      ) : null}
+      <fieldset className="space-y-3">
+        <legend className="mb-1.5 text-[13px] font-medium text-fg">USD per million tokens</legend>
+        <div className="grid gap-3 sm:grid-cols-3">
+          {priceFields.map((field, index) => (
+            <Field key={field.name} label={field.label} error={firstError(errors, field.name)}>
+              <Input
+                name={field.name}
+                inputMode="decimal"
+                autoComplete="off"
+                required
+                defaultValue={base ? usdInputValue(base[field.name]) : ""}
+                {...(index === 0 && !endpoint ? { "data-autofocus": true } : {})}
+              />
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <Field
+        label="Effective from"
+        hint="Leave empty to apply it now. A later date schedules the change."
+        error={firstError(errors, "effectiveFrom")}
+      >
+        <Input name="effectiveFrom" type="datetime-local" min={localDateTimeValue(new Date())} />
+      </Field>
+    </FormDialog>
   );
 }

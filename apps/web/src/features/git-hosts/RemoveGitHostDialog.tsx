@@ -1,9 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
+import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
-import { describeError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { type GitHost, maskedToken } from "./git-hosts.ts";
 
@@ -27,35 +24,21 @@ export function RemoveGitHostDialog({ host, onClose }: { host: GitHost | null; o
   }
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={host !== null}
       onClose={close}
-      dismissible={!remove.isPending}
+      onConfirm={() => host && remove.mutate({ host: host.host })}
+      pending={remove.isPending}
+      error={remove.error}
       title={`Remove the ${host?.host ?? ""} credential?`}
       description="Studio can then no longer reach private repositories on this host until a credential is added again."
-      footer={
+      note={
         <>
-          <Button variant="secondary" onClick={close} disabled={remove.isPending}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            pending={remove.isPending}
-            onClick={() => host && remove.mutate({ host: host.host })}
-          >
-            Remove credential
-          </Button>
-        </>
-      }
-    >
-      {remove.error ? (
-        <Alert>{describeError(remove.error).message}</Alert>
-      ) : (
-        <p className="text-[13px] text-fg-muted">
           The token <span className="font-mono text-fg">{host ? maskedToken(host) : ""}</span> is deleted from
           Studio. Revoke it at the host too if it is no longer needed.
-        </p>
-      )}
-    </Dialog>
+        </>
+      }
+      confirmLabel="Remove credential"
+    />
   );
 }

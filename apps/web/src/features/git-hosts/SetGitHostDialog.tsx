@@ -1,9 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId } from "react";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
 import { Field } from "../../components/ui/Field.tsx";
+import { FormDialog } from "../../components/ui/FormDialog.tsx";
 import { Input } from "../../components/ui/Input.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
@@ -27,7 +24,6 @@ export function SetGitHostDialog({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const formId = useId();
   const save = useMutation(
     trpc.gitCredentials.set.mutationOptions({
       onSuccess: async (saved) => {
@@ -43,10 +39,7 @@ export function SetGitHostDialog({
     onClose();
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (save.isPending) return;
-    const form = new FormData(event.currentTarget);
+  function onSubmit(form: FormData) {
     const host = existing?.host ?? String(form.get("host") ?? "").trim();
     const username = String(form.get("username") ?? "").trim();
     const token = String(form.get("token") ?? "").trim();
@@ -56,81 +49,71 @@ export function SetGitHostDialog({
   const { message, fieldErrors } = describeError(save.error, ["host", "token", "username"]);
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
-      dismissible={!save.isPending}
+      onSubmit={onSubmit}
+      pending={save.isPending}
+      message={message}
       title={existing ? `Replace the ${existing.host} credential` : "Add a git host"}
       description={
         existing
           ? `The new token takes over from ${maskedToken(existing)}.`
           : "Studio encrypts the token and never shows it again; only its last four characters stay visible."
       }
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={save.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} pending={save.isPending}>
-            {existing ? "Replace credential" : "Save host"}
-          </Button>
-        </>
-      }
+      submitLabel={existing ? "Replace credential" : "Save host"}
     >
-      <form id={formId} noValidate onSubmit={onSubmit} className="space-y-4">
-        {message ? <Alert>{message}</Alert> : null}
-        {existing ? (
-          <Field label="Host">
-            <Input name="host" value={existing.host} readOnly monospace />
-          </Field>
-        ) : (
-          <Field
-            label="Host"
-            hint="The host only, with a port if it needs one: github.com, gitlab.example.com, git.internal:8443."
-            error={firstError(fieldErrors, "host")}
-          >
-            <Input
-              name="host"
-              required
-              autoComplete="off"
-              autoCapitalize="off"
-              spellCheck={false}
-              placeholder="github.com"
-              monospace
-              data-autofocus
-            />
-          </Field>
-        )}
-        <Field
-          label="Access token"
-          hint="A personal access token (or project/deploy token) that can read the repositories Studio should reach."
-          error={firstError(fieldErrors, "token")}
-        >
-          <Input
-            name="token"
-            type="password"
-            required
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="ghp_… or glpat-…"
-            monospace
-            {...(existing ? { "data-autofocus": true } : {})}
-          />
+      {existing ? (
+        <Field label="Host">
+          <Input name="host" value={existing.host} readOnly monospace />
         </Field>
+      ) : (
         <Field
-          label="User name (optional)"
-          hint="Only for hosts that want the account's own name with a token (Bitbucket, some self-hosted servers)."
-          error={firstError(fieldErrors, "username")}
+          label="Host"
+          hint="The host only, with a port if it needs one: github.com, gitlab.example.com, git.internal:8443."
+          error={firstError(fieldErrors, "host")}
         >
           <Input
-            name="username"
+            name="host"
+            required
             autoComplete="off"
             autoCapitalize="off"
             spellCheck={false}
-            defaultValue={existing?.username ?? ""}
+            placeholder="github.com"
+            monospace
+            data-autofocus
           />
         </Field>
-      </form>
-    </Dialog>
+      )}
+      <Field
+        label="Access token"
+        hint="A personal access token (or project/deploy token) that can read the repositories Studio should reach."
+        error={firstError(fieldErrors, "token")}
+      >
+        <Input
+          name="token"
+          type="password"
+          required
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="ghp_… or glpat-…"
+          monospace
+          {...(existing ? { "data-autofocus": true } : {})}
+        />
+      </Field>
+      <Field
+        label="User name (optional)"
+        hint="Only for hosts that want the account's own name with a token (Bitbucket, some self-hosted servers)."
+        error={firstError(fieldErrors, "username")}
+      >
+        <Input
+          name="username"
+          autoComplete="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          defaultValue={existing?.username ?? ""}
+        />
+      </Field>
+    </FormDialog>
   );
 }

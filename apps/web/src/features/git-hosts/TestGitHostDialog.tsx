@@ -1,10 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { CircleCheck, CircleX } from "lucide-react";
-import { type FormEvent, useId } from "react";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
 import { Field } from "../../components/ui/Field.tsx";
+import { FormDialog } from "../../components/ui/FormDialog.tsx";
 import { Input } from "../../components/ui/Input.tsx";
 import { Spinner } from "../../components/ui/Spinner.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
@@ -56,7 +53,6 @@ function TestResult({ pending, result }: { pending: boolean; result: GitHostTest
  */
 export function TestGitHostDialog({ host, onClose }: { host: GitHost | null; onClose: () => void }) {
   const trpc = useTRPC();
-  const formId = useId();
   const test = useMutation(trpc.gitCredentials.test.mutationOptions());
 
   function close() {
@@ -64,52 +60,44 @@ export function TestGitHostDialog({ host, onClose }: { host: GitHost | null; onC
     onClose();
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (test.isPending || !host) return;
-    const repositoryUrl = String(new FormData(event.currentTarget).get("repositoryUrl") ?? "").trim();
+  function onSubmit(form: FormData) {
+    if (!host) return;
+    const repositoryUrl = String(form.get("repositoryUrl") ?? "").trim();
     test.mutate({ host: host.host, repositoryUrl });
   }
 
   const { message, fieldErrors } = describeError(test.error, ["repositoryUrl"]);
   return (
-    <Dialog
+    <FormDialog
       open={host !== null}
       onClose={close}
+      onSubmit={onSubmit}
+      pending={test.isPending}
+      closableWhilePending
+      message={message}
       title={`Test the ${host?.host ?? ""} credential`}
       description="Studio lists the repository's branches and tags with the stored token (git ls-remote). Nothing is cloned or changed."
-      footer={
-        <>
-          <Button variant="secondary" onClick={close}>
-            Close
-          </Button>
-          <Button type="submit" form={formId} pending={test.isPending}>
-            Run test
-          </Button>
-        </>
-      }
+      cancelLabel="Close"
+      submitLabel="Run test"
     >
-      <form id={formId} noValidate onSubmit={onSubmit} className="space-y-4">
-        {message ? <Alert>{message}</Alert> : null}
-        <Field
-          label="Repository URL"
-          hint={`A repository on ${host?.host ?? "this host"} the token should reach, e.g. ${repositoryUrlPrefix(host?.host ?? "github.com")}acme/widgets.git`}
-          error={firstError(fieldErrors, "repositoryUrl")}
-        >
-          <Input
-            name="repositoryUrl"
-            type="url"
-            inputMode="url"
-            required
-            autoComplete="off"
-            spellCheck={false}
-            defaultValue={host ? repositoryUrlPrefix(host.host) : ""}
-            monospace
-            data-autofocus
-          />
-        </Field>
-        <TestResult pending={test.isPending} result={test.data} />
-      </form>
-    </Dialog>
+      <Field
+        label="Repository URL"
+        hint={`A repository on ${host?.host ?? "this host"} the token should reach, e.g. ${repositoryUrlPrefix(host?.host ?? "github.com")}acme/widgets.git`}
+        error={firstError(fieldErrors, "repositoryUrl")}
+      >
+        <Input
+          name="repositoryUrl"
+          type="url"
+          inputMode="url"
+          required
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue={host ? repositoryUrlPrefix(host.host) : ""}
+          monospace
+          data-autofocus
+        />
+      </Field>
+      <TestResult pending={test.isPending} result={test.data} />
+    </FormDialog>
   );
 }

@@ -1,9 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
+import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
-import { describeError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { type KeyProviderInfo, maskedKey, type ProviderKey } from "./providers.ts";
 
@@ -39,39 +36,25 @@ export function RemoveKeyDialog({
 
   const what = provider?.id === "custom" ? "endpoint" : "key";
   return (
-    <Dialog
+    <ConfirmDialog
       open={provider !== null}
       onClose={close}
-      dismissible={!remove.isPending}
+      onConfirm={() => provider && remove.mutate({ provider: provider.id })}
+      pending={remove.isPending}
+      error={remove.error}
       title={`Remove the ${provider?.name ?? ""} ${what}?`}
       description="Running sessions that use it can no longer reach their model. New sessions use the next source in line."
-      footer={
+      note={
         <>
-          <Button variant="secondary" onClick={close} disabled={remove.isPending}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            pending={remove.isPending}
-            onClick={() => provider && remove.mutate({ provider: provider.id })}
-          >
-            Remove {what}
-          </Button>
-        </>
-      }
-    >
-      {remove.error ? (
-        <Alert>{describeError(remove.error).message}</Alert>
-      ) : (
-        <p className="text-[13px] text-fg-muted">
           {stored?.baseUrl ? (
             <span className="font-mono break-all text-fg">{stored.baseUrl}</span>
           ) : (
             <span className="font-mono text-fg">{stored ? maskedKey(stored) : ""}</span>
           )}{" "}
           is deleted from Studio. You can add a key again at any time.
-        </p>
-      )}
-    </Dialog>
+        </>
+      }
+      confirmLabel={`Remove ${what}`}
+    />
   );
 }

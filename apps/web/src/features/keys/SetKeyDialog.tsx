@@ -1,9 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId } from "react";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
 import { Field } from "../../components/ui/Field.tsx";
+import { FormDialog } from "../../components/ui/FormDialog.tsx";
 import { Input } from "../../components/ui/Input.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
@@ -26,7 +23,6 @@ export function SetKeyDialog({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const formId = useId();
   const save = useMutation(
     trpc.keys.set.mutationOptions({
       onSuccess: async (saved) => {
@@ -49,10 +45,8 @@ export function SetKeyDialog({
     onClose();
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (save.isPending || !provider) return;
-    const form = new FormData(event.currentTarget);
+  function onSubmit(form: FormData) {
+    if (!provider) return;
     const apiKey = String(form.get("apiKey") ?? "").trim();
     if (provider.id === "custom") {
       const baseUrl = String(form.get("baseUrl") ?? "").trim();
@@ -67,10 +61,12 @@ export function SetKeyDialog({
   const noun = custom ? "endpoint" : "key";
 
   return (
-    <Dialog
+    <FormDialog
       open={provider !== null}
       onClose={close}
-      dismissible={!save.isPending}
+      onSubmit={onSubmit}
+      pending={save.isPending}
+      message={message}
       title={`${verb} ${provider?.name ?? ""} ${noun}`}
       description={
         custom
@@ -79,60 +75,48 @@ export function SetKeyDialog({
             ? `The new key takes over from ••••${existing.lastFour} for new model calls.`
             : "Studio encrypts the key and never shows it again; only its last four characters stay visible."
       }
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={save.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} pending={save.isPending}>
-            {existing ? `Replace ${noun}` : `Save ${noun}`}
-          </Button>
-        </>
-      }
+      submitLabel={existing ? `Replace ${noun}` : `Save ${noun}`}
     >
-      <form id={formId} noValidate onSubmit={onSubmit} className="space-y-4">
-        {message ? <Alert>{message}</Alert> : null}
-        {custom ? (
-          <Field
-            label="Base URL"
-            hint="Usually ends in /v1, e.g. http://localhost:11434/v1 for Ollama."
-            error={firstError(fieldErrors, "baseUrl")}
-          >
-            <Input
-              name="baseUrl"
-              type="url"
-              inputMode="url"
-              required
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="http://localhost:11434/v1"
-              defaultValue={existing?.baseUrl ?? ""}
-              monospace
-              data-autofocus
-            />
-          </Field>
-        ) : null}
+      {custom ? (
         <Field
-          label={custom ? "API key (optional)" : "API key"}
-          hint={
-            custom
-              ? "Leave empty for servers that need none. Saving replaces any key stored before."
-              : "Paste the key from your provider's console."
-          }
-          error={firstError(fieldErrors, "apiKey")}
+          label="Base URL"
+          hint="Usually ends in /v1, e.g. http://localhost:11434/v1 for Ollama."
+          error={firstError(fieldErrors, "baseUrl")}
         >
           <Input
-            name="apiKey"
-            type="password"
-            required={!custom}
+            name="baseUrl"
+            type="url"
+            inputMode="url"
+            required
             autoComplete="off"
             spellCheck={false}
-            placeholder={provider?.placeholder}
+            placeholder="http://localhost:11434/v1"
+            defaultValue={existing?.baseUrl ?? ""}
             monospace
-            {...(custom ? {} : { "data-autofocus": true })}
+            data-autofocus
           />
         </Field>
-      </form>
-    </Dialog>
+      ) : null}
+      <Field
+        label={custom ? "API key (optional)" : "API key"}
+        hint={
+          custom
+            ? "Leave empty for servers that need none. Saving replaces any key stored before."
+            : "Paste the key from your provider's console."
+        }
+        error={firstError(fieldErrors, "apiKey")}
+      >
+        <Input
+          name="apiKey"
+          type="password"
+          required={!custom}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={provider?.placeholder}
+          monospace
+          {...(custom ? {} : { "data-autofocus": true })}
+        />
+      </Field>
+    </FormDialog>
   );
 }

@@ -2,12 +2,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { LogOut } from "lucide-react";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { Alert } from "../../components/ui/Alert.tsx";
 import { Button } from "../../components/ui/Button.tsx";
 import { Card, CardBody } from "../../components/ui/Card.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
+import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
-import { describeError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { useCurrentUser } from "../auth/current-user.ts";
 
@@ -54,32 +52,20 @@ export function LeaveOrganizationCard() {
           Leave organisation
         </Button>
       </CardBody>
-      <Dialog
+      <ConfirmDialog
         open={confirming}
         onClose={() => {
           leave.reset();
           setConfirming(false);
         }}
-        dismissible={!leave.isPending}
+        onConfirm={() => leave.mutate()}
+        pending={leave.isPending}
+        error={leave.error}
         title={`Leave ${activeOrganization.name}?`}
         description="Your API tokens for this organisation are revoked. Your other organisations are not affected."
-        footer={
-          <>
-            <Button variant="secondary" onClick={() => setConfirming(false)} disabled={leave.isPending}>
-              Cancel
-            </Button>
-            <Button variant="danger" pending={leave.isPending} onClick={() => leave.mutate()}>
-              Leave organisation
-            </Button>
-          </>
-        }
-      >
-        {leave.error ? (
-          <Alert>{describeError(leave.error).message}</Alert>
-        ) : (
-          <p className="text-[13px] text-fg-muted">You'll switch to another organisation you belong to.</p>
-        )}
-      </Dialog>
+        note="You'll switch to another organisation you belong to."
+        confirmLabel="Leave organisation"
+      />
     </Card>
   );
 }

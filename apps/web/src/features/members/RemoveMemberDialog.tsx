@@ -1,9 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert } from "../../components/ui/Alert.tsx";
-import { Button } from "../../components/ui/Button.tsx";
-import { Dialog } from "../../components/ui/Dialog.tsx";
+import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
-import { describeError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { useCurrentUser } from "../auth/current-user.ts";
 import type { Member } from "./MembersCard.tsx";
@@ -29,32 +26,16 @@ export function RemoveMemberDialog({ member, onClose }: { member: Member | null;
   }
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={member !== null}
       onClose={close}
-      dismissible={!remove.isPending}
+      onConfirm={() => member && remove.mutate({ userId: member.userId })}
+      pending={remove.isPending}
+      error={remove.error}
       title={`Remove ${member?.name ?? "member"}?`}
       description={`${member?.email ?? "They"} will lose access to ${activeOrganization?.name ?? "this organisation"}, and their API tokens for it stop working.`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={remove.isPending}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            pending={remove.isPending}
-            onClick={() => member && remove.mutate({ userId: member.userId })}
-          >
-            Remove member
-          </Button>
-        </>
-      }
-    >
-      {remove.error ? (
-        <Alert>{describeError(remove.error).message}</Alert>
-      ) : (
-        <p className="text-[13px] text-fg-muted">You can invite them again later.</p>
-      )}
-    </Dialog>
+      note="You can invite them again later."
+      confirmLabel="Remove member"
+    />
   );
 }

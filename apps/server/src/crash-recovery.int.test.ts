@@ -9,7 +9,12 @@ import type { StudioEvent } from "@studio/acp/events";
 import { createStudioClient, type StudioClient } from "@studio/client";
 import { enqueueCommand, markTurnStarted } from "@studio/core/runner";
 import { findFreePort } from "@studio/db/postgres";
-import { type ScriptedModelServer, type ScriptedReply, startScriptedModelServer } from "@studio/testkit";
+import {
+  type RecordedRequest,
+  type ScriptedModelServer,
+  type ScriptedReply,
+  startScriptedModelServer,
+} from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useDataDirs } from "./testing/data-dirs.ts";
@@ -27,9 +32,11 @@ const database = useTestDatabase();
 let upstream: ScriptedModelServer;
 let studio: StudioProcess;
 let env: Record<string, string>;
+/** While set, the model answers from the request: the same call, repeated after a cut, alike. */
+let answer: ((request: RecordedRequest) => ScriptedReply) | undefined;
 
 beforeAll(async () => {
-  upstream = await startScriptedModelServer({ repeatCutReplies: true });
+  upstream = await startScriptedModelServer({ replyFor: (request) => answer?.(request) });
   env = {
     DATABASE_URL: database.url,
     STUDIO_DATA_DIR: newDataDir("studio-crash-"),
@@ -42,6 +49,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterEach((context) => {
+  answer = undefined;
   if (context.task.result?.state !== "fail") return;
   console.log("studio:", studio.output.join("").slice(-20_000));
   console.log(
@@ -65,20 +73,35 @@ afterAll(async () => {
 
 const pieces = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i} `);
 
-/** Thinking, an answer and a tool call that asks permission; then the answer after the tool ran. */
+/** The turn's script as a deterministic model: what it answers depends only on the request. */
+function scriptedAnswer(request: RecordedRequest): ScriptedReply {
+  const [beforeTool, afterTool] = script();
+  return JSON.stringify(request.body).includes('"role":"tool"') ? afterTool! : beforeTool!;
+}
+
+/**
+ * Thinking, an answer and a tool call that asks permission; then the answer after the tool ran.
+ * Each kill but the one at the permission prompt must land inside a model call, so that whether
+ * the call was cut is never in doubt: the tool call's arguments stream for a while after the call
+ * shows, and the last reply holds its stream open after its last chunk.
+ */
 function script(): ScriptedReply[] {
-  const command = "echo crash-test > crash.txt";
+  const args = { command: "echo crash-test > crash.txt", description: "Write a file" };
+  const serialised = JSON.stringify(args);
+  const argumentChunks = Array.from({ length: 6 }, (_, i) =>
+    serialised.slice(i * 10, i === 5 ? undefined : i * 10 + 10),
+  );
   return [
     {
       steps: [
         { delayMs: 1_500 },
         { reasoning: pieces("think", 6) },
         { text: pieces("say", 8) },
-        { toolCall: { name: "bash", arguments: { command, description: "Write a file" } } },
+        { toolCall: { name: "bash", arguments: args, argumentChunks } },
       ],
       chunkDelayMs: 300,
     },
-    { steps: [{ text: pieces("done", 8) }], chunkDelayMs: 300 },
+    { steps: [{ text: pieces("done", 8) }, { delayMs: 1_500 }], chunkDelayMs: 300 },
   ];
 }
 
@@ -165,7 +188,7 @@ describe("the studio killed mid-turn and started again", { timeout: 600_000 }, (
     const calm = await create();
     let events = collectEvents(account.client, calm.id);
     await events.waitFor("status_changed", (event) => event.to === "ready", 120_000);
-    upstream.enqueue(...script());
+    answer = scriptedAnswer;
     await account.client.sessions.sendMessage.mutate({ sessionId: calm.id, text: "go" });
     await allowWhenAsked(account.client, calm.id, events, 0);
     await events.waitFor("turn_ended", undefined, 120_000);
@@ -181,7 +204,7 @@ describe("the studio killed mid-turn and started again", { timeout: 600_000 }, (
     let client = account.client;
     events = collectEvents(client, session.id);
     await events.waitFor("status_changed", (event) => event.to === "ready", 120_000);
-    upstream.enqueue(...script());
+    answer = scriptedAnswer;
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "go" });
     let mark = 0;
     for (const point of KILL_POINTS) {
@@ -191,13 +214,24 @@ describe("the studio killed mid-turn and started again", { timeout: 600_000 }, (
         .toBe(true)
         .catch(async (error: unknown) => {
           const stored = (await storedEvents(session.id)).filter((event) => event.seq > mark);
+          const all = await storedEvents(session.id);
           console.log(point.name, {
-            received: since().map((event) => event.type),
-            stored: stored.map((event) => event.type),
+            received: since().length,
+            stored: stored.length,
             subscriptionErrors: events.errors.map(String),
+            log: all.map((event) => {
+              const { seq, at: _at, type, ...rest } = event as ReceivedEvent & Record<string, unknown>;
+              const detail = JSON.stringify(rest).slice(0, 160);
+              return `${seq} ${type} ${type.includes("chunk") ? (rest.text as string) : detail}`;
+            }),
+            calls: upstream.requests.map((r) => `${r.isTitle ? "title" : "main"}${r.aborted ? " cut" : ""}`),
           });
           throw error;
         });
+      // A permission is asked once the tool call's arguments are whole, a moment before its model
+      // call's response ends: this kill is meant to cut no call.
+      if (point.name === "while a permission prompt waits")
+        await expect.poll(() => upstream.answering, { timeout: 30_000 }).toBe(0);
       await studio.kill();
       events.stop();
       mark = Math.max(mark, ...events.events.map((event) => event.seq));
@@ -232,7 +266,7 @@ describe("the studio killed mid-turn and started again", { timeout: 600_000 }, (
     expect(got.interactions).toEqual(expected.interactions);
     expect(got.ends).toEqual(["end_turn"]);
     expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle");
-    expect(upstream.queued).toBe(0);
+    answer = undefined;
   });
 
   it("ends in error a turn whose prompt never reached the agent, and the session goes on", async () => {

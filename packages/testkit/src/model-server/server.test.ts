@@ -113,33 +113,26 @@ describe("timing: delays, hangs, aborts", () => {
     await expect.poll(() => server.requests[0]!.aborted).toBe(true);
   });
 
-  it("with repeatCutReplies, serves a reply cut off by its client again, and a whole one once", async () => {
-    const repeating = await startScriptedModelServer({ repeatCutReplies: true });
+  it("with replyFor, answers from the request itself, the same request the same way", async () => {
+    const deterministic = await startScriptedModelServer({
+      replyFor: (request) => [
+        { text: JSON.stringify(request.body).includes('"role":"tool"') ? "after" : "before" },
+      ],
+    });
     try {
-      repeating.enqueue({ steps: [{ text: ["one ", "two ", "three"] }], chunkDelayMs: 200 }, [
-        { text: "next" },
-      ]);
-      const controller = new AbortController();
-      const cut = await fetch(`${repeating.url}/v1/chat/completions`, {
-        method: "POST",
-        body: JSON.stringify(requestBodies.chat()),
-        signal: controller.signal,
-      });
-      const reader = cut.body!.getReader();
-      let received = "";
-      while (!received.includes("one")) received += new TextDecoder().decode((await reader.read()).value);
-      controller.abort();
-      await expect.poll(() => repeating.requests[0]!.aborted).toBe(true);
-      await expect.poll(() => repeating.queued).toBe(2);
+      deterministic.enqueue([{ text: "queued" }]);
       const texts: string[] = [];
-      for (let call = 0; call < 2; call++) {
-        const res = await post(`${repeating.url}/v1/chat/completions`, requestBodies.chat());
+      const toolResult = { role: "tool", tool_call_id: "call_1", content: "done" };
+      const answered = requestBodies.chat();
+      answered.messages = [...answered.messages, toolResult];
+      for (const body of [requestBodies.chat(), requestBodies.chat(), answered]) {
+        const res = await post(`${deterministic.url}/v1/chat/completions`, body);
         texts.push(chatText(await res.text()));
       }
-      expect(texts).toEqual(["one two three", "next"]);
-      expect(repeating.queued).toBe(0);
+      expect(texts).toEqual(["before", "before", "after"]);
+      expect(deterministic.queued).toBe(1);
     } finally {
-      await repeating.close();
+      await deterministic.close();
     }
   });
 

@@ -82,6 +82,8 @@ export async function startScriptedModelServer(
     noteTitle = resolve;
   });
   let control: ScriptControl | undefined;
+  /** Model calls whose response has not ended yet. */
+  let answering = 0;
 
   const noteMainRequest = () => {
     mainCount += 1;
@@ -133,22 +135,22 @@ export async function startScriptedModelServer(
     if (!body) return sendJson(res, 400, handler.errorBody(400, "Request body is not a JSON object"));
     if (!record.authorized) return sendJson(res, 401, handler.errorBody(401, "Invalid API key provided."));
 
-    const abort = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) {
-        record.aborted = true;
-        abort.abort();
-      }
-    });
-    const picked = isTitle ? undefined : control?.pick(record);
+    const picked = isTitle ? undefined : (control?.pick(record) ?? options.replyFor?.(record));
     const queued = isTitle || picked ? undefined : queue.shift();
+    const abort = new AbortController();
+    answering += 1;
+    res.on("close", () => {
+      answering -= 1;
+      if (res.writableFinished) return;
+      record.aborted = true;
+      abort.abort();
+    });
     const reply = isTitle
       ? [{ text: options.title ?? DEFAULT_TITLE }]
       : (picked ?? queued ?? options.defaultReply ?? DEFAULT_REPLY);
     const plan = planReply(reply, Buffer.byteLength(rawBody));
     const ctx = { body, url, model: record.model ?? "scripted", options };
     await playReply(res, abort.signal, handler, ctx, plan, record.stream, titleSeen);
-    if (queued && record.aborted && options.repeatCutReplies) queue.unshift(queued);
   };
 
   const http = createServer((req, res) => {
@@ -170,6 +172,9 @@ export async function startScriptedModelServer(
     models: options.models ?? DEFAULT_MODELS,
     get queued() {
       return queue.length;
+    },
+    get answering() {
+      return answering;
     },
     enqueue(...replies) {
       queue.push(...replies);

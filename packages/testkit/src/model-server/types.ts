@@ -115,10 +115,10 @@ export interface ScriptedModelServerOptions {
    */
   control?: boolean;
   /**
-   * A queued reply whose client went away before its end is served again to the next request, as
-   * a deterministic model would answer the same call again: an agent retries a cut call.
+   * Picks the reply from the request itself, before the queue is looked at (undefined: the queue).
+   * A deterministic model: a call an agent repeats (after a cut) gets the same answer again.
    */
-  repeatCutReplies?: boolean;
+  replyFor?: (request: RecordedRequest) => ScriptedReply | undefined;
 }
 
 export interface ScriptedModelServer {
@@ -128,6 +128,8 @@ export interface ScriptedModelServer {
   enqueue(...replies: ScriptedReply[]): void;
   /** Replies still queued. */
   readonly queued: number;
+  /** Model calls whose response has not ended yet (finished, or cut by the client). */
+  readonly answering: number;
   /** Every request received, in arrival order. */
   requests: RecordedRequest[];
   /** Resolves when n main (non-title) requests have arrived. */

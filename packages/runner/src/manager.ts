@@ -141,7 +141,10 @@ export class RunnerManager {
         if (previous && !previous.isStopped) continue;
         // Resumed right after a stop: the old runner's teardown finishes before the new one starts.
         if (previous) await previous.shutdown({ destroy: true });
-        const runner = new SessionRunner(this.options, claimed.id);
+        const sessionId = claimed.id;
+        const runner = new SessionRunner(this.options, sessionId, async () =>
+          (await renewLeases(this.options.db, this.runnerId, [sessionId], this.leaseMs)).has(sessionId),
+        );
         this.runners.set(claimed.id, runner);
         this.log.info({ sessionId: claimed.id, status: claimed.status }, "running session");
         this.background(claimed.status === "provisioning" ? this.startQueued(runner) : runner.start());

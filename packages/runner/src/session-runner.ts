@@ -48,6 +48,8 @@ export class SessionRunner {
   constructor(
     private readonly deps: RunnerDeps,
     readonly sessionId: string,
+    /** Whether this replica still holds the session's lease (renewing it if so). */
+    private readonly holdsLease: () => Promise<boolean> = async () => true,
   ) {
     this.log = deps.logger;
     this.writer = new EventWriter(
@@ -148,7 +150,11 @@ export class SessionRunner {
   /** The database went away: see store-recovery.ts. One recovery at a time. */
   private holdUntilDatabaseIsBack(cause: Error) {
     if (this.recovering || this.state.stopped) return;
-    const deps = { loadRow: () => this.loadRow(), reloadInteractions: () => this.reloadInteractions() };
+    const deps = {
+      loadRow: () => this.loadRow(),
+      reloadInteractions: () => this.reloadInteractions(),
+      holdsLease: this.holdsLease,
+    };
     this.recovering = recoverFromOutage(this.context, deps, cause)
       .then((resumed) => {
         if (resumed) this.background(this.drainCommands());

@@ -123,6 +123,22 @@ describe("recoverFromOutage", () => {
     ).rejects.toThrow("bug");
   });
 
+  it("writes nothing more when another replica took the session over during the outage", async () => {
+    const { runner, rewind, writer } = fakeRunner({ id: "t1", commandId: 7n });
+    const resumed = await recoverFromOutage(
+      runner,
+      {
+        loadRow: async () => row({ agentEventCursor: "41", currentTurnId: "t1" }),
+        reloadInteractions: async () => {},
+        holdsLease: async () => false,
+      },
+      away(),
+    );
+    expect(resumed).toBe(false);
+    expect(rewind).not.toHaveBeenCalled();
+    expect(writer.resume).not.toHaveBeenCalled();
+  });
+
   it("backs off up to 5 s between attempts", () => {
     expect([0, 1, 2, 3, 4, 5, 9].map(outageDelayMs)).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
   });

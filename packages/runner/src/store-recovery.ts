@@ -23,6 +23,11 @@ export interface StoreRecoveryDeps {
   loadRow(): Promise<SessionRow | null>;
   /** Pending interactions' ids, reloaded: rows created just before the outage keep theirs. */
   reloadInteractions(): Promise<void>;
+  /**
+   * Whether this replica still holds the session's lease. An outage longer than the lease lets
+   * another replica take the session over; this one must then write nothing more for it.
+   */
+  holdsLease?(): Promise<boolean>;
   /** Tests pass their own. */
   sleep?(ms: number): Promise<void>;
 }
@@ -52,6 +57,11 @@ export async function recoverFromOutage(
     }
   }
   if (state.stopped || !row) return false;
+  if (deps.holdsLease && !(await deps.holdsLease())) {
+    // The writer stays stopped and the stream unread: the manager's next tick lets the session go.
+    log.info({ sessionId }, "database back, but the session moved to another replica meanwhile");
+    return false;
+  }
   const connection = state.connection;
   // Still provisioning: there is no stream to read again, only the writer to take up again.
   if (!connection) {

@@ -1,5 +1,6 @@
 export * from "./credentials.ts";
 export * from "./host.ts";
+export * from "./pull-request-link.ts";
 export * from "./remote.ts";
 export * from "./remote-url.ts";
 export * from "./schemas.ts";

@@ -60,6 +60,7 @@ test("every main page works under the policy, in light and dark", async ({ page 
     ["/settings/organization", /Organisation|Settings/],
     ["/settings/members", /Members|Settings/],
     ["/settings/keys", /keys|Settings/i],
+    ["/settings/git-hosts", /Git hosts|Settings/],
     ["/settings/billing", /Credits|Billing|Settings/],
     ["/settings/api-tokens", /API tokens|Settings/],
   ] as const) {

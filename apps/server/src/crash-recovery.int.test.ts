@@ -108,18 +108,22 @@ function script(): ScriptedReply[] {
 type Point = { name: string; reached(events: ReceivedEvent[]): boolean };
 const count = (events: ReceivedEvent[], type: StudioEvent["type"]) =>
   events.filter((e) => e.type === type).length;
-const lastText = (events: ReceivedEvent[]) =>
-  events.filter((e) => e.type === "agent_message_chunk").map((e) => (e as { text: string }).text);
+/** The reply's text so far: the runner may have joined several chunks into one event. */
+const streamedText = (events: ReceivedEvent[], type: StudioEvent["type"] = "agent_message_chunk") =>
+  events
+    .filter((e) => e.type === type)
+    .map((e) => (e as { text: string }).text)
+    .join("");
 
 const KILL_POINTS: Point[] = [
   { name: "before the first chunk", reached: (events) => count(events, "turn_started") > 0 },
-  { name: "mid-thought", reached: (events) => count(events, "thought_chunk") >= 2 },
-  { name: "mid-message", reached: (events) => lastText(events).includes("say2 ") },
+  { name: "mid-thought", reached: (events) => streamedText(events, "thought_chunk").includes("think1 ") },
+  { name: "mid-message", reached: (events) => streamedText(events).includes("say2 ") },
   { name: "during a tool call", reached: (events) => count(events, "tool_call") > 0 },
   { name: "while a permission prompt waits", reached: (events) => count(events, "permission_requested") > 0 },
   {
     name: "between the last chunk and the turn's end",
-    reached: (events) => lastText(events).includes("done7 "),
+    reached: (events) => streamedText(events).includes("done7 "),
   },
 ];
 

@@ -72,10 +72,15 @@ async function serveSpa(apiUrl: string): Promise<{ url: string; close(): Promise
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://spa");
     if (url.pathname.startsWith("/api/")) {
-      const upstream = http.request(new URL(req.url ?? "/", apiUrl), {
-        method: req.method,
-        headers: req.headers,
-      });
+      // The page and the studio are one site here, as behind a reverse proxy whose address is the
+      // studio's PUBLIC_URL: the studio answers only to its own name and origin.
+      const api = new URL(apiUrl);
+      const headers = {
+        ...req.headers,
+        host: api.host,
+        ...(req.headers.origin ? { origin: api.origin } : {}),
+      };
+      const upstream = http.request(new URL(req.url ?? "/", apiUrl), { method: req.method, headers });
       upstream.on("response", (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

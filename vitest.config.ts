@@ -22,6 +22,9 @@ export default defineConfig({
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Real processes on a shared, loaded machine: a second (the default) is no time to wait for
+          // something another process does. A poll that waits longer says so itself.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

@@ -45,21 +45,24 @@ describe("request bytes held at once", () => {
     });
     const bob = await seedSession(database.db, fixture.keyring, { provider: "custom", model: "scripted-1" });
     const slow = trickle(alice.token, 600_000);
-    await expect.poll(async () => (await call(alice.token)).status).toBe(429);
+    // The held call's reservation lands when the gateway has read its headers: on a loaded machine
+    // that can take longer than expect.poll's default second.
+    const settle = { timeout: 20_000, interval: 100 };
+    await expect.poll(async () => (await call(alice.token)).status, settle).toBe(429);
     const refused = await call(alice.token);
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("1");
     expect(refused.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
 
     const slower = trickle(bob.token, 350_000);
-    await expect.poll(async () => (await call(bob.token)).status).toBe(503);
+    await expect.poll(async () => (await call(bob.token)).status, settle).toBe(503);
     const busy = await call(bob.token);
     expect(busy.headers.get("retry-after")).toBe("1");
     expect(await busy.json()).toMatchObject({ error: { message: expect.stringContaining("busy") } });
 
     slow.destroy();
     slower.destroy();
-    await expect.poll(async () => (await call(alice.token)).status).toBe(200);
+    await expect.poll(async () => (await call(alice.token)).status, settle).toBe(200);
   });
 
   it("refuses a body declared larger than 32 MiB before reading it", async () => {

@@ -153,6 +153,24 @@ export const studioEventSchema = z.discriminatedUnion("type", [
     label: z.string(),
     state: z.enum(["started", "completed", "failed"]),
     detail: z.string().nullable(),
+    /** How far a long step is (a clone: objects and bytes received), while it runs. */
+    progress: z
+      .object({
+        percent: z.number().min(0).max(100).nullable(),
+        done: z.number().int().nullable(),
+        total: z.number().int().nullable(),
+        bytes: z.number().int().nullable(),
+      })
+      .optional(),
+  }),
+  /** A push through the studio's git gateway reached the remote (by the agent or a person). */
+  z.object({
+    type: z.literal("git_pushed"),
+    ref: z.string(),
+    oldCommit: z.string(),
+    newCommit: z.string(),
+    /** The host's compare page for the pushed branch, when the host's format is known. */
+    pullRequestUrl: z.string().nullable(),
   }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
   z.object({

@@ -31,3 +31,19 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 export const AGENTS = ["opencode"] as const;
 export type AgentName = (typeof AGENTS)[number];
 export const DEFAULT_AGENT: AgentName = "opencode";
+
+/** What a session starts from: an empty workspace, a git repository, or an uploaded archive or folder. */
+export const SESSION_SOURCE_KINDS = ["empty", "git", "upload"] as const;
+export type SessionSourceKind = (typeof SESSION_SOURCE_KINDS)[number];
+
+/** What a git source's ref names. */
+export const GIT_REF_KINDS = ["branch", "tag", "commit"] as const;
+export type GitRefKind = (typeof GIT_REF_KINDS)[number];
+
+/** Forms the workspace can be downloaded in. */
+export const ARCHIVE_FORMATS = ["zip", "tar.gz"] as const;
+export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
+
+/** Git hosting software whose pull-request page the studio can link to without an API. */
+export const GIT_HOST_KINDS = ["github", "gitlab", "bitbucket", "gitea"] as const;
+export type GitHostKind = (typeof GIT_HOST_KINDS)[number];

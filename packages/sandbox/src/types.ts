@@ -28,6 +28,15 @@ export interface ProvisioningStep {
   label: string;
   state: "started" | "completed" | "failed";
   detail?: string;
+  /** How far a long step is (a clone: objects received of the total, bytes), while it runs. */
+  progress?: StepProgress;
+}
+
+export interface StepProgress {
+  percent: number | null;
+  done: number | null;
+  total: number | null;
+  bytes: number | null;
 }
 
 export interface SandboxHandle {

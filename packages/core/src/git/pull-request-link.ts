@@ -1,13 +1,14 @@
 // "Open a pull request" after the studio pushes a session's branch: a link to the host's own page for
 // a new pull (or merge) request, so no host API, token scope or webhook is needed. The URL formats
 // are the hosts' documented ones (notes: "Pull-request links without a host API").
+import { GIT_HOST_KINDS, type GitHostKind } from "@studio/models";
 import { AppError } from "../shared/errors.ts";
 import { hostOfUrl } from "./host.ts";
 import { repositoryUrlProblem } from "./remote-url.ts";
 
-/** The kinds of host a link can be built for; schemas and the UI derive their choices from this. */
-export const PULL_REQUEST_HOST_KINDS = ["github", "gitlab", "bitbucket", "gitea"] as const;
-export type PullRequestHostKind = (typeof PULL_REQUEST_HOST_KINDS)[number];
+/** The kinds of host a link can be built for (the value list lives in @studio/models). */
+export const PULL_REQUEST_HOST_KINDS = GIT_HOST_KINDS;
+export type PullRequestHostKind = GitHostKind;
 
 /** Public hosts whose kind is certain. Any other host is self-hosted and needs its kind named. */
 const KNOWN_HOSTS: Readonly<Record<string, PullRequestHostKind>> = {

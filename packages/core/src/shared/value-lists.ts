@@ -2,12 +2,22 @@
 // compile time against Prisma's generated enums in both directions: a value added to or removed
 // from prisma/schema.prisma but not to the list (or the other way round) fails `pnpm typecheck`.
 import type {
+  GitHostKind as DbGitHostKind,
+  GitRefKind as DbGitRefKind,
   KeySource as DbKeySource,
   LedgerKind as DbLedgerKind,
   ModelProvider as DbModelProvider,
+  SessionSourceKind as DbSessionSourceKind,
   SessionStatus as DbSessionStatus,
 } from "@studio/db";
-import type { KeySource, LedgerKind, ModelProvider } from "@studio/models";
+import type {
+  GitHostKind,
+  GitRefKind,
+  KeySource,
+  LedgerKind,
+  ModelProvider,
+  SessionSourceKind,
+} from "@studio/models";
 import type { SessionStatus } from "../sessions/state-machine.ts";
 
 export { LEDGER_KINDS, type LedgerKind, MODEL_PROVIDERS, type ModelProvider } from "@studio/models";
@@ -20,4 +30,7 @@ export type ValueListsMatchPrisma = [
   Assert<Same<KeySource, DbKeySource>>,
   Assert<Same<LedgerKind, DbLedgerKind>>,
   Assert<Same<SessionStatus, DbSessionStatus>>,
+  Assert<Same<SessionSourceKind, DbSessionSourceKind>>,
+  Assert<Same<GitRefKind, DbGitRefKind>>,
+  Assert<Same<GitHostKind, DbGitHostKind>>,
 ];

@@ -1,6 +1,7 @@
+export * from "./agent-api/index.ts";
 export * from "./agent-server.ts";
+export * from "./archives/tar-to-zip.ts";
 export * from "./binaries.ts";
-
 export * from "./e2b/commands.ts";
 export * from "./e2b/provider.ts";
 export * from "./e2b/sdk.ts";
@@ -16,3 +17,4 @@ export * from "./workspace/instructions.ts";
 export * from "./workspace/launcher.ts";
 export * from "./workspace/opencode-config.ts";
 export * from "./workspace/types.ts";
+export * from "./workspace-git/index.ts";

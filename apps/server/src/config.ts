@@ -79,6 +79,22 @@ const envSchema = z.object({
    * special addresses. Default: allowed only for a studio nobody else can reach (see below).
    */
   TENANT_PRIVATE_NETWORK: z.enum(["allow", "deny"]).optional(),
+  /** Where uploaded archives are kept until a session uses them; default <data dir>/uploads. */
+  STUDIO_UPLOAD_DIR: z.string().optional(),
+  /** An upload's size as sent (the archive itself), in bytes. */
+  STUDIO_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(200 * 1024 * 1024),
+  /** All of an upload's files' contents once unpacked, in bytes. */
+  STUDIO_UPLOAD_MAX_UNPACKED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024 * 1024),
+  /** Entries (files, folders, links) in one upload. */
+  STUDIO_UPLOAD_MAX_FILES: z.coerce.number().int().min(1).default(100_000),
 });
 
 export interface Config {
@@ -121,6 +137,11 @@ export interface Config {
   signUps: SignUpPolicy;
   /** Whether organisations' own endpoints may be on loopback, private or link-local addresses. */
   tenantPrivateNetwork: PrivateNetworkPolicy;
+  /** Archives members upload to start sessions from: where they are kept and how large they may be. */
+  uploads: {
+    dir: string;
+    limits: { compressedBytes: number; unpackedBytes: number; files: number };
+  };
 }
 
 function upstreamsFrom(e: z.infer<typeof envSchema>): Config["upstreams"] {
@@ -201,5 +222,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     creditsMarkupBps: e.CREDITS_MARKUP_BPS,
     signUps: e.SIGN_UPS,
     tenantPrivateNetwork: e.TENANT_PRIVATE_NETWORK ?? defaultTenantPrivateNetwork(e),
+    uploads: {
+      dir: path.resolve(e.STUDIO_UPLOAD_DIR ?? path.join(e.STUDIO_DATA_DIR, "uploads")),
+      limits: {
+        compressedBytes: e.STUDIO_UPLOAD_MAX_BYTES,
+        unpackedBytes: e.STUDIO_UPLOAD_MAX_UNPACKED_BYTES,
+        files: e.STUDIO_UPLOAD_MAX_FILES,
+      },
+    },
   };
 }

@@ -18,6 +18,8 @@ export interface OrganizationSettings {
   personal: boolean;
   idleTimeoutMinutes: number;
   toolPermissions: "ask" | "allow";
+  /** Sessions may push only branches under this prefix, e.g. `studio/`. */
+  pushBranchPrefix: string;
   createdAt: Date;
 }
 
@@ -28,6 +30,7 @@ const settingsSelect = {
   personal: true,
   idleTimeoutMinutes: true,
   toolPermissions: true,
+  pushBranchPrefix: true,
   createdAt: true,
 } as const;
 
@@ -100,6 +103,7 @@ export async function updateOrganization(
     name?: string | undefined;
     idleTimeoutMinutes?: number | undefined;
     toolPermissions?: "ask" | "allow" | undefined;
+    pushBranchPrefix?: string | undefined;
   },
 ): Promise<OrganizationSettings> {
   if (Object.values(input).every((value) => value === undefined)) {

@@ -14,6 +14,25 @@ const id = z.string().min(1).max(64);
 
 export const createOrganizationInput = z.object({ name: organizationNameSchema });
 export const switchOrganizationInput = z.object({ organizationId: id });
+/**
+ * The branches an organisation's sessions may push (`refs/heads/<prefix>…`): one or more ref path
+ * components of plain characters, each followed by `/`, e.g. `studio/` or `ai/agents/`. Kept to
+ * what git accepts in a branch name and to a prefix, so no session can push outside branches.
+ */
+export const pushBranchPrefixSchema = z
+  .string()
+  .min(2, { error: "Use a prefix such as studio/." })
+  .max(100, { error: "Use at most 100 characters." })
+  .regex(/^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/, {
+    error: "Use letters, digits, . _ - and /, ending with / (e.g. studio/ or ai/).",
+  })
+  .refine((prefix) => !prefix.includes("..") && !/\.(?:lock)?\//.test(prefix), {
+    error: "No component may contain .. or end with . or .lock.",
+  })
+  .refine((prefix) => !prefix.startsWith("refs/"), {
+    error: "Give the branch prefix only (e.g. studio/), without refs/ or refs/heads/.",
+  });
+
 export const updateOrganizationInput = z.object({
   name: organizationNameSchema.optional(),
   idleTimeoutMinutes: z
@@ -23,6 +42,7 @@ export const updateOrganizationInput = z.object({
     .max(24 * 60)
     .optional(),
   toolPermissions: z.enum(["ask", "allow"]).optional(),
+  pushBranchPrefix: pushBranchPrefixSchema.optional(),
 });
 export const changeRoleInput = z.object({ userId: id, role: roleSchema });
 export const removeMemberInput = z.object({ userId: id });

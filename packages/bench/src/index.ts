@@ -9,6 +9,7 @@ import { benchCapacity, capacitySection } from "./capacity.ts";
 import { benchChatScroll, chatScrollSection } from "./chat-scroll.ts";
 import { benchFanout } from "./fanout.ts";
 import { benchGateway } from "./gateway.ts";
+import { benchGitClone, gitCloneSection } from "./git-clone.ts";
 import { benchLedger } from "./ledger.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { benchProvisioningBurst, provisioningBurstSection } from "./provisioning-burst.ts";
@@ -42,6 +43,7 @@ const SINGLE: Record<string, (stack: BenchStack) => Promise<unknown>> = {
   provisioning: benchProvisioning,
   "provisioning-burst": benchProvisioningBurst,
   gateway: benchGateway,
+  "git-clone": benchGitClone,
   "chat-scroll": benchChatScroll,
   ledger: benchLedger,
   "sign-in-flood": benchSignInFlood,
@@ -88,6 +90,11 @@ try {
   console.log("gateway: added latency and sustained metered calls …");
   const gateway = await benchGateway(stack);
   console.log(JSON.stringify(gateway, null, 2));
+  console.log(
+    "git gateway: cloning 20,000 files / 100 MB directly, through a bare proxy and through the gateway …",
+  );
+  const gitClone = await benchGitClone(stack);
+  console.log(JSON.stringify(gitClone, null, 2));
   console.log("chat scrolling: 5,000 events against 50 in Chromium …");
   const chatScroll = await benchChatScroll(stack);
   console.log(JSON.stringify(chatScroll, null, 2));
@@ -199,6 +206,8 @@ the two extra hops and Node's HTTP handling cost on this machine before the gate
 | --- | --- | --- |
 | sustained metered calls per second (direct) | ${gateway.callsPerSecond} (${gateway.directCallsPerSecond}) | |
 | ledger totals equal the usage the upstream reported | ${gateway.ledgerExact ? "yes, exactly" : "**no**"} | exact |
+
+${gitCloneSection(gitClone)}
 
 ${chatScrollSection(chatScroll)}
 

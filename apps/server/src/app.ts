@@ -10,8 +10,11 @@ import sirv from "sirv";
 import type { Config } from "./config.ts";
 import { createRequestContext } from "./http/context.ts";
 import { webAppPolicy } from "./http/csp.ts";
+import { isDownloadPath, serveDownload } from "./http/downloads.ts";
+import { GIT_GATEWAY_PREFIX, serveGitGateway } from "./http/git-gateway.ts";
 import { LEDGER_CSV_PATH, serveLedgerCsv } from "./http/ledger-csv.ts";
 import { type StudioOrigins, studioOrigins } from "./http/origins.ts";
+import { serveUpload, UPLOADS_PATH } from "./http/uploads.ts";
 
 export interface StudioServerDeps {
   config: Config;
@@ -160,8 +163,14 @@ export function createStudioServer({
       );
     if (url.startsWith("/api/trpc/")) return trpc(req, res);
     if (url.startsWith(GATEWAY_PREFIX)) return gateway.handle(req, res);
+    if (url.startsWith(GIT_GATEWAY_PREFIX))
+      return serveGitGateway(req, res, { db, keyring, logger, privateNetwork: config.tenantPrivateNetwork });
     if (url === LEDGER_CSV_PATH || url.startsWith(`${LEDGER_CSV_PATH}?`))
       return serveLedgerCsv(req, res, { config, db, pool, logger, publicUrl, origins, sessions, keys });
+    if (isDownloadPath(url))
+      return serveDownload(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
+    if (url === UPLOADS_PATH || url.startsWith(`${UPLOADS_PATH}?`))
+      return serveUpload(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
     if (url === "/api/health" || url.startsWith("/api/health?")) {
       const database = await databaseHealth(db);
       return sendJson(res, database.status === "up" ? 200 : 503, {

@@ -38,6 +38,14 @@ const row = (organizationId: string, fields: Partial<SessionRow>): SessionRow =>
   acpServerId: null,
   agentEventCursor: null,
   currentTurnId: null,
+  sourceKind: "empty",
+  sourceUrl: null,
+  sourceRef: null,
+  sourceRefKind: null,
+  sourceFullHistory: false,
+  sourceUploadId: null,
+  workBranch: null,
+  baseCommit: null,
   ...fields,
 });
 

@@ -3,7 +3,7 @@
 // manager that runs the sessions whose lease this replica holds.
 import path from "node:path";
 import type { Context } from "@studio/api";
-import { type Keyring, SessionEventBus } from "@studio/core";
+import { deleteUpload, expireUploads, type Keyring, openUpload, SessionEventBus } from "@studio/core";
 import type { Db, SqlPool } from "@studio/db";
 import { createNotificationListener } from "@studio/db/notifications";
 import type { Logger } from "@studio/models";
@@ -18,12 +18,21 @@ import {
 import type { Config } from "./config.ts";
 import { keyForEnvironmentMode } from "./environment-keys.ts";
 import type { AppLogger } from "./logger.ts";
+import { sessionWorkspaces } from "./session-workspaces.ts";
 import { settleWithin } from "./shutdown.ts";
 
 /** How long a clean shutdown waits for the runners (a flush, an ACP close, the leases handed back). */
 const RUNNERS_STOP_MS = 5_000;
 /** Only against a hang: the local provider's own waits (grace, SIGKILL, one more sweep) add up to ~10 s. */
 const SANDBOXES_STOP_MS = 30_000;
+/** An upload no session used within a day is removed; checked every hour. */
+const UPLOAD_KEPT_MS = 24 * 3600_000;
+const UPLOAD_SWEEP_MS = 3600_000;
+
+/** The git gateway's URL for a session, as sandboxes reach the studio (beside the model gateway). */
+export function gitRemoteUrl(gatewayUrl: string, sessionId: string): string {
+  return `${gatewayUrl.replace(/\/api\/llm\/?$/, "")}/api/git/${sessionId}`;
+}
 
 export interface SessionRuntime {
   sessions: Context["sessions"];
@@ -113,6 +122,13 @@ export async function createSessionRuntime({
   );
   const provider = sandboxProviderFor(config, logger, gatewayUrl);
   const log = logger.child({ component: "shutdown" });
+  const gitRemoteFor = (sessionId: string) => gitRemoteUrl(gatewayUrl(), sessionId);
+  const sweepUploads = () =>
+    void expireUploads(db, config.uploads.dir, new Date(Date.now() - UPLOAD_KEPT_MS)).catch((error: Error) =>
+      logger.warn({ err: error.message }, "removing unused uploads failed"),
+    );
+  const uploadSweeper = setInterval(sweepUploads, UPLOAD_SWEEP_MS);
+  uploadSweeper.unref();
   const organizationPolicy = async (organizationId: string) =>
     db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { toolPermissions: true } });
 
@@ -124,6 +140,11 @@ export async function createSessionRuntime({
     logger: logger.child({ component: "runner" }),
     leaseMs: config.leaseMs,
     provisioningConcurrency: config.provisioningConcurrency,
+    sources: {
+      gitRemoteFor,
+      openUpload: (uploadId) => openUpload(config.uploads.dir, uploadId),
+      discardUpload: (uploadId) => deleteUpload(db, config.uploads.dir, uploadId),
+    },
     async workspaceFor(session: SessionRow, gatewayToken: string) {
       const { toolPermissions } = await organizationPolicy(session.organizationId);
       // OpenCode talks to where the calls go: OpenRouter (with its model name) when the key is one.
@@ -151,7 +172,9 @@ export async function createSessionRuntime({
         sandboxProvider: config.sandboxProvider,
         keyDelivery: config.keyDelivery,
         platformProviders: platformProvidersOf(config),
+        uploadDir: config.uploads.dir,
       },
+      workspaces: sessionWorkspaces(provider, gitRemoteFor),
     },
     manager,
     provider,
@@ -162,6 +185,7 @@ export async function createSessionRuntime({
       // a signal to the whole process group may already be shutting the embedded one down. They
       // are marked stopped at once (none restarts an agent that goes away), so waiting for them is
       // bounded and the sandboxes are ended whatever the database did: nothing else would end them.
+      clearInterval(uploadSweeper);
       await settleWithin(log, "runners", () => manager.stop(), RUNNERS_STOP_MS);
       await settleWithin(log, "sandboxes", () => provider.shutdown(), SANDBOXES_STOP_MS);
       stopAnnouncing();

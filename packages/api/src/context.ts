@@ -5,6 +5,7 @@ import type {
   PrivateNetworkPolicy,
   SessionEventBus,
   SessionRuntimeSettings,
+  SessionWorkspaces,
   SignUpPolicy,
   ValidApiToken,
   ValidSession,
@@ -43,6 +44,8 @@ export interface Context {
   sessions: {
     bus: SessionEventBus;
     runtime: SessionRuntimeSettings;
+    /** Running sandboxes' workspaces: downloads, patches, commit and push. */
+    workspaces: SessionWorkspaces;
   };
   /** What one caller may hold open on this replica; the defaults in `limits.ts` when absent. */
   limits?: {

@@ -7,7 +7,7 @@ import {
   SESSION_STATUSES,
 } from "@studio/core";
 import { InteractionKind, type Prisma } from "@studio/db";
-import type { ModelTier } from "@studio/models";
+import { GIT_HOST_KINDS, GIT_REF_KINDS, type ModelTier, SESSION_SOURCE_KINDS } from "@studio/models";
 import { z } from "zod";
 
 // What procedures return, declared so no column outside these shapes can reach a client.
@@ -44,6 +44,7 @@ export const organizationSettingsOutput = z.object({
   personal: z.boolean(),
   idleTimeoutMinutes: z.number().int(),
   toolPermissions: z.enum(["ask", "allow"]),
+  pushBranchPrefix: z.string(),
   createdAt: z.date(),
 });
 
@@ -104,6 +105,33 @@ export const sessionOutput = z.object({
   createdAt: z.date(),
   readyAt: z.date().nullable(),
   stoppedAt: z.date().nullable(),
+  /** What the workspace started from. */
+  source: z.object({
+    kind: z.enum(SESSION_SOURCE_KINDS),
+    url: z.string().nullable(),
+    ref: z.string().nullable(),
+    refKind: z.enum(GIT_REF_KINDS).nullable(),
+    fullHistory: z.boolean(),
+  }),
+  baseCommit: z.string().nullable(),
+  baseBranch: z.string().nullable(),
+  workBranch: z.string().nullable(),
+});
+
+/** `sessions.sourceRefs`: a repository's branches (default first) and tags. */
+export const sourceRefsOutput = z.object({
+  defaultBranch: z.string().nullable(),
+  branches: z.string().array(),
+  tags: z.string().array(),
+  /** The repository has more refs than the studio reads. */
+  truncated: z.boolean(),
+});
+
+export const recentRepositoryOutput = z.object({
+  url: z.string(),
+  ref: z.string().nullable(),
+  refKind: z.enum(GIT_REF_KINDS).nullable(),
+  usedAt: z.date(),
 });
 
 const keyProvider = z.enum(MODEL_PROVIDERS);
@@ -124,6 +152,7 @@ export const gitCredentialOutput = z.object({
   host: z.string(),
   username: z.string().nullable(),
   lastFour: z.string(),
+  hostKind: z.enum(GIT_HOST_KINDS).nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
   createdBy: z.object({ name: z.string(), email: z.string() }),
@@ -189,4 +218,12 @@ export const pendingInteractionOutput = z.object({
   toolCallId: z.string().nullable(),
   request: z.custom<Prisma.JsonValue>(),
   createdAt: z.date(),
+});
+
+export const commitAndPushOutput = z.object({
+  commit: z.string().nullable(),
+  branch: z.string(),
+  pushed: z.boolean(),
+  pullRequestUrl: z.string().nullable(),
+  message: z.string(),
 });

@@ -60,6 +60,10 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "sessions.stop": (c) => c.sessions.stop({ sessionId: "" }),
   "sessions.resume": (c) => c.sessions.resume({ sessionId: "" }),
   "sessions.events": (c) => c.sessions.events({ sessionId: "s", lastEventId: "not-a-number" }),
+  "sessions.sourceRefs": (c) => c.sessions.sourceRefs({ url: "ssh://git@github.com/acme/widgets.git" }),
+  "sessions.recentRepositories": NO_INPUT,
+  "sessions.suggestedCommitMessage": (c) => c.sessions.suggestedCommitMessage({ sessionId: "" }),
+  "sessions.commitAndPush": (c) => c.sessions.commitAndPush({ sessionId: "s", message: "   " }),
   "keys.list": NO_INPUT,
   "keys.set": (c) => c.keys.set({ provider: "custom", baseUrl: "ftp://models.internal" }),
   "keys.remove": (c) => c.keys.remove({ provider: "nope" as never }),
@@ -275,6 +279,8 @@ describe("every procedure", () => {
       await expectCode(caller.sessions.keepalive({ sessionId }), "NOT_FOUND");
       await expectCode(caller.sessions.stop({ sessionId }), "NOT_FOUND");
       await expectCode(caller.sessions.resume({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.sessions.suggestedCommitMessage({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.sessions.commitAndPush({ sessionId, message: "take it" }), "NOT_FOUND");
       await expectCode(
         caller.sessions.respondToPermission({ sessionId, interactionId: "i", optionId: "once" }),
         "NOT_FOUND",

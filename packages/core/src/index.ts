@@ -35,6 +35,7 @@ export {
   respondToPermission,
 } from "./sessions/interactions.ts";
 export * from "./sessions/model-access.ts";
+export * from "./sessions/results.ts";
 export * from "./sessions/schemas.ts";
 export {
   cancelTurn,
@@ -50,9 +51,11 @@ export {
   sessionSelect,
   stopSession,
 } from "./sessions/sessions.ts";
+export * from "./sessions/sources.ts";
 export * from "./sessions/state-machine.ts";
 export * from "./shared/clock.ts";
 export * from "./shared/errors.ts";
 export * from "./shared/ids.ts";
 export * from "./shared/value-lists.ts";
+export * from "./uploads/index.ts";
 export * from "./usage/index.ts";

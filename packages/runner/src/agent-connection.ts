@@ -64,7 +64,7 @@ export class ProvisioningError extends Error {
  * Runs one named step, reporting started / completed / failed. A step that will be tried again
  * (`retrying`) is not reported failed: it stays under way, its detail saying why it starts over.
  */
-async function step<T>(
+export async function step<T>(
   report: ConnectOptions["report"],
   id: string,
   label: string,
@@ -126,6 +126,8 @@ function openClient(
 export async function provisionAgent(
   options: ConnectOptions,
   workspace: { files: WorkspaceFile[]; env: Record<string, string> },
+  /** Fills the new workspace (a clone, an upload, a first commit) before the agent starts in it. */
+  prepareWorkspace?: (sandbox: SandboxHandle) => Promise<void>,
 ): Promise<AgentConnection> {
   const { report, provider } = options;
   const sandbox = await step(report, "sandbox", "Creating the sandbox", () =>
@@ -138,6 +140,8 @@ export async function provisionAgent(
     }),
   );
   try {
+    // Before the agent starts: it reads the project's own AGENTS.md and opencode.json at start.
+    await prepareWorkspace?.(sandbox);
     return await startAgentSession(options, sandbox, null);
   } catch (error) {
     // Nothing refers to this sandbox yet, so nothing else would ever end it.

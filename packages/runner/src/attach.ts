@@ -17,6 +17,7 @@ import {
 import type { RunnerContext } from "./runner-state.ts";
 import type { SessionRow } from "./session-row.ts";
 import { endTurn } from "./turns.ts";
+import { prepareWorkspaceSource } from "./workspace-source.ts";
 
 /** A fresh gateway token (only its hash is stored) and the workspace that carries it. */
 async function workspaceWithNewToken(runner: RunnerContext, session: SessionRow) {
@@ -43,9 +44,12 @@ export async function provision(runner: RunnerContext, session: SessionRow) {
       runner.startLoadingHistory,
     );
   } else {
-    connection = await provisionAgent(runner.connectOptions(), workspace);
+    connection = await provisionAgent(runner.connectOptions(), workspace, (sandbox) =>
+      prepareWorkspaceSource(runner, session, sandbox, workspace.env),
+    );
   }
   state.connection = connection;
+  const provisionedUpload = session.sandboxId ? null : session.sourceUploadId;
   try {
     await runner.writer.flushed();
     await markProvisioned(deps.db, sessionId, {
@@ -63,6 +67,12 @@ export async function provision(runner: RunnerContext, session: SessionRow) {
       .catch(() => {});
     throw error;
   }
+  if (provisionedUpload)
+    await deps.sources
+      .discardUpload(provisionedUpload)
+      .catch((error: Error) =>
+        runner.log.warn({ sessionId, err: error.message }, "the used upload could not be removed"),
+      );
 }
 
 export async function reattach(runner: RunnerContext, session: SessionRow) {

@@ -8,6 +8,7 @@ import type { AgentConnection, ConnectOptions } from "./agent-connection.ts";
 import type { AppendQueue } from "./append-queue.ts";
 import type { EventWriter } from "./event-writer.ts";
 import type { SessionRow } from "./session-row.ts";
+import type { SourceDeps } from "./workspace-source.ts";
 
 export interface RunnerDeps {
   db: Db;
@@ -20,6 +21,8 @@ export interface RunnerDeps {
     session: SessionRow,
     gatewayToken: string,
   ): Promise<{ files: WorkspaceFile[]; env: Record<string, string> }>;
+  /** Where new workspaces get their repository or upload from. */
+  sources: SourceDeps;
 }
 
 export interface TurnState {

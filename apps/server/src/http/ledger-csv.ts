@@ -4,10 +4,11 @@
 // organisation, and the organisation's entries only for its owners and admins.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { type ResolvedActor, resolveActor, Slots, toHttpError } from "@studio/api";
-import { AppError, ledgerCsvQuery, ledgerFilterSchema } from "@studio/core";
+import { type ResolvedActor, Slots } from "@studio/api";
+import { ledgerCsvQuery, ledgerFilterSchema } from "@studio/core";
 import { copyCsvOut, type SqlPool } from "@studio/db";
-import { authenticate, type ContextDeps } from "./context.ts";
+import type { ContextDeps } from "./context.ts";
+import { refuse, refuseWith, requestActor } from "./respond.ts";
 
 export const LEDGER_CSV_PATH = "/api/usage/ledger.csv";
 
@@ -37,18 +38,6 @@ function exportLimits(organizationId: string, userId: string) {
   ];
 }
 
-function refuse(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) {
-  res.writeHead(status, { ...headers, "content-type": "application/json", "cache-control": "no-store" });
-  res.end(JSON.stringify({ error: message }));
-}
-
-/** A domain error answered the way every HTTP route answers it (`toHttpError`); anything else is rethrown. */
-function refuseWith(res: ServerResponse, error: unknown) {
-  if (!(error instanceof AppError)) throw error;
-  const { status, headers, body } = toHttpError(error);
-  return refuse(res, status, body.error, headers);
-}
-
 export async function serveLedgerCsv(
   req: IncomingMessage,
   res: ServerResponse,
@@ -57,7 +46,7 @@ export async function serveLedgerCsv(
   if (req.method !== "GET") return refuse(res, 405, "Use GET.");
   let viewer: ResolvedActor["actor"];
   try {
-    ({ actor: viewer } = await resolveActor(deps.db, await authenticate(req, res, deps)));
+    ({ actor: viewer } = await requestActor(req, res, deps));
   } catch (error) {
     return refuseWith(res, error);
   }

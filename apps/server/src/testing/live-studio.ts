@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { StudioClient } from "@studio/client";
+import type { SessionSourceRequest } from "@studio/core";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
@@ -15,9 +16,14 @@ export interface LiveStudio {
   readonly database: ReturnType<typeof useTestDatabase>;
   readonly upstream: ScriptedModelServer;
   readonly client: StudioClient;
+  /** The studio's URL, and the account's API token for plain HTTP routes (downloads, uploads). */
+  readonly url: string;
+  readonly token: string;
+  /** Everything the studio process printed so far. */
+  readonly output: string;
   readonly dataDir: string;
   /** A new session on the scripted model, once it is ready, with its events being collected. */
-  startSession(): Promise<{
+  startSession(source?: SessionSourceRequest): Promise<{
     session: { id: string };
     events: ReturnType<typeof collectEvents>;
   }>;
@@ -34,6 +40,7 @@ export function useLiveStudio(): LiveStudio {
   let upstream: ScriptedModelServer;
   let studio: StudioProcess;
   let client: StudioClient;
+  let token: string;
   let dataDir: string;
 
   beforeAll(async () => {
@@ -45,7 +52,7 @@ export function useLiveStudio(): LiveStudio {
       CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
       CUSTOM_OPENAI_API_KEY: "sk-platform-test",
     });
-    client = (await signUpAccount(studio.url)).client;
+    ({ client, token } = await signUpAccount(studio.url));
   }, 120_000);
 
   afterEach((context) => {
@@ -68,14 +75,24 @@ export function useLiveStudio(): LiveStudio {
     get client() {
       return client;
     },
+    get url() {
+      return studio.url;
+    },
+    get token() {
+      return token;
+    },
+    get output() {
+      return studio.output.join("");
+    },
     get dataDir() {
       return dataDir;
     },
-    async startSession() {
+    async startSession(source) {
       const session = await client.sessions.create.mutate({
         environment: "development",
         provider: "custom",
         model: "scripted-1",
+        ...(source ? { source } : {}),
       });
       const events = collectEvents(client, session.id);
       await events.waitFor("status_changed", (event) => event.to === "ready", 90_000);

@@ -63,16 +63,22 @@ describe("git credentials", () => {
       lastFour: "abcd",
       createdBy: { name: "Ann" },
     });
-    await caller.gitCredentials.set({ host: "git.example.com:8443", token: OTHER_TOKEN, username: "deploy" });
+    await caller.gitCredentials.set({
+      host: "git.example.com:8443",
+      token: OTHER_TOKEN,
+      username: "deploy",
+      hostKind: "gitea",
+    });
     let listed = await caller.gitCredentials.list();
-    expect(listed.map((c) => [c.host, c.username, c.lastFour])).toEqual([
-      ["git.example.com:8443", "deploy", "wxyz"],
-      ["github.com", null, "abcd"],
+    expect(listed.map((c) => [c.host, c.username, c.lastFour, c.hostKind])).toEqual([
+      ["git.example.com:8443", "deploy", "wxyz", "gitea"],
+      ["github.com", null, "abcd", null],
     ]);
     expect(Object.keys(listed[0]!).sort()).toEqual([
       "createdAt",
       "createdBy",
       "host",
+      "hostKind",
       "lastFour",
       "updatedAt",
       "username",

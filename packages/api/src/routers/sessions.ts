@@ -2,14 +2,19 @@ import {
   answerQuestion,
   answerQuestionInput,
   cancelTurn,
+  commitAndPush,
+  commitAndPushInput,
   createSession,
   createSessionInput,
   followEvents,
   getSession,
+  type Keyring,
   keepalive,
   listPendingInteractions,
   listSessions,
   listSessionsInput,
+  type PrivateNetworkPolicy,
+  recentRepositories,
   respondToPermission,
   respondToPermissionInput,
   resumeSession,
@@ -19,12 +24,22 @@ import {
   sessionCatalog,
   sessionEventsInput,
   sessionIdInput,
+  sourceRefs,
+  sourceRefsInput,
   stopSession,
+  suggestedCommitMessage,
 } from "@studio/core";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { subscriptionLimit, subscriptionSlots } from "../limits.ts";
-import { catalogOutput, pendingInteractionOutput, sessionOutput } from "../outputs.ts";
+import {
+  catalogOutput,
+  commitAndPushOutput,
+  pendingInteractionOutput,
+  recentRepositoryOutput,
+  sessionOutput,
+  sourceRefsOutput,
+} from "../outputs.ts";
 import { orgProcedure, router } from "../trpc.ts";
 
 /**
@@ -44,6 +59,11 @@ function eventData(stored: StoredEvent) {
 }
 
 const actorOf = (ctx: { actor: { userId: string; organizationId: string } }) => ctx.actor;
+/** The keyring and network rules a session's git source is read with. */
+const sourceSettingsOf = (ctx: { keys: { keyring: Keyring; privateNetwork: PrivateNetworkPolicy } }) => ({
+  keyring: ctx.keys.keyring,
+  rules: { privateNetwork: ctx.keys.privateNetwork },
+});
 const ok = z.object({ ok: z.literal(true) });
 
 export const sessionsRouter = router({
@@ -62,7 +82,20 @@ export const sessionsRouter = router({
   create: orgProcedure
     .input(createSessionInput)
     .output(sessionOutput)
-    .mutation(({ ctx, input }) => createSession(ctx.db, actorOf(ctx), input, ctx.sessions.runtime)),
+    .mutation(({ ctx, input }) =>
+      createSession(ctx.db, actorOf(ctx), input, ctx.sessions.runtime, sourceSettingsOf(ctx)),
+    ),
+
+  /** A repository's branches and tags (default branch first), read by the studio for the ref picker. */
+  sourceRefs: orgProcedure
+    .input(sourceRefsInput)
+    .output(sourceRefsOutput)
+    .query(({ ctx, input }) => sourceRefs(ctx.db, sourceSettingsOf(ctx), actorOf(ctx), input)),
+
+  /** The organisation's git sources used before, most recent first, with the ref last used. */
+  recentRepositories: orgProcedure
+    .output(recentRepositoryOutput.array())
+    .query(({ ctx }) => recentRepositories(ctx.db, actorOf(ctx))),
 
   list: orgProcedure
     .input(listSessionsInput)
@@ -128,6 +161,18 @@ export const sessionsRouter = router({
       await resumeSession(ctx.db, actorOf(ctx), input.sessionId);
       return { ok: true as const };
     }),
+
+  /** A commit message made from the session's title and what was asked in it, to edit before pushing. */
+  suggestedCommitMessage: orgProcedure
+    .input(sessionIdInput)
+    .output(z.object({ message: z.string() }))
+    .query(({ ctx, input }) => suggestedCommitMessage(ctx.db, actorOf(ctx), input.sessionId)),
+
+  /** Commits everything changed on the session's branch as the caller and pushes it through the git gateway. */
+  commitAndPush: orgProcedure
+    .input(commitAndPushInput)
+    .output(commitAndPushOutput)
+    .mutation(({ ctx, input }) => commitAndPush(ctx.db, ctx.sessions.workspaces, actorOf(ctx), input)),
 
   /**
    * Every event of the session after `lastEventId`, then live ones, as SSE. Each is `tracked` with

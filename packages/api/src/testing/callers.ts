@@ -29,6 +29,9 @@ export const inertSessionsContext: Context["sessions"] = {
     keyDelivery: "gateway",
     platformProviders: new Set(["xai", "custom"]),
   },
+  workspaces: {
+    open: () => Promise.reject(new Error("No sandboxes run in procedure tests.")),
+  },
 };
 
 /** Keys sealed under a keyring made for the test run; "testing" a key succeeds when it starts with "good". */

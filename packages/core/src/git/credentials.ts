@@ -20,6 +20,11 @@ export interface GitCredentialActor {
   role: Role;
 }
 
+/** What `setGitCredential` takes: the parsed input, where the optional fields may be left out. */
+export type SetGitCredentialArgs = Omit<SetGitCredentialInput, "hostKind"> & {
+  hostKind?: SetGitCredentialInput["hostKind"];
+};
+
 export function assertCanManageGitCredentials(actor: GitCredentialActor): void {
   if (!isManager(actor.role)) throw forbidden("Only owners and admins manage git credentials.");
 }
@@ -31,6 +36,7 @@ const summarySelect = {
   host: true,
   username: true,
   lastFour: true,
+  hostKind: true,
   createdAt: true,
   updatedAt: true,
   createdBy: { select: { name: true, email: true } },
@@ -50,13 +56,14 @@ export async function setGitCredential(
   db: DbTx,
   keyring: Keyring,
   actor: GitCredentialActor,
-  input: SetGitCredentialInput,
+  input: SetGitCredentialArgs,
 ) {
   assertCanManageGitCredentials(actor);
   const sealed = sealSecret(keyring, input.token, sealContext(actor.organizationId, input.host));
   const fields = {
     ...sealed,
     username: input.username,
+    hostKind: input.hostKind ?? null,
     lastFour: input.token.slice(-4),
     createdById: actor.userId,
   };

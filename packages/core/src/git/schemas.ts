@@ -1,3 +1,4 @@
+import { GIT_HOST_KINDS } from "@studio/models";
 import { z } from "zod";
 import { normaliseGitHost } from "./host.ts";
 import { repositoryUrlProblem } from "./remote-url.ts";
@@ -32,6 +33,11 @@ export const setGitCredentialInput = z.object({
   token,
   /** Optional: most hosts take a token with any user name. */
   username: username.nullish().transform((value) => value ?? null),
+  /** What a self-hosted host runs, for its pull-request links; null: known by name, or none. */
+  hostKind: z
+    .enum(GIT_HOST_KINDS)
+    .nullish()
+    .transform((value) => value ?? null),
 });
 export type SetGitCredentialInput = z.infer<typeof setGitCredentialInput>;
 

@@ -4,7 +4,7 @@
 // `@studio/core/runner`. Each takes the database client first, like every core service.
 import type { StopReason } from "@studio/acp/events";
 import type { Db } from "@studio/db";
-import type { KeySource, ModelProvider } from "@studio/models";
+import type { GitRefKind, KeySource, ModelProvider, SessionSourceKind } from "@studio/models";
 import { hashSecret } from "../auth/secrets.ts";
 import { randomToken } from "../shared/ids.ts";
 import { completeCommand } from "./commands.ts";
@@ -29,6 +29,15 @@ export interface SessionRow {
   acpServerId: string | null;
   agentEventCursor: string | null;
   currentTurnId: string | null;
+  /** What the workspace starts from (see sources.ts), and the commit it started at once prepared. */
+  sourceKind: SessionSourceKind;
+  sourceUrl: string | null;
+  sourceRef: string | null;
+  sourceRefKind: GitRefKind | null;
+  sourceFullHistory: boolean;
+  sourceUploadId: string | null;
+  workBranch: string | null;
+  baseCommit: string | null;
 }
 
 export function loadSessionRow(db: Db, sessionId: string): Promise<SessionRow | null> {
@@ -48,8 +57,21 @@ export function loadSessionRow(db: Db, sessionId: string): Promise<SessionRow | 
       acpServerId: true,
       agentEventCursor: true,
       currentTurnId: true,
+      sourceKind: true,
+      sourceUrl: true,
+      sourceRef: true,
+      sourceRefKind: true,
+      sourceFullHistory: true,
+      sourceUploadId: true,
+      workBranch: true,
+      baseCommit: true,
     },
   });
+}
+
+/** The commit the session's workspace starts from: what "what changed" is measured against. */
+export async function recordWorkspaceBase(db: Db, sessionId: string, baseCommit: string) {
+  await db.studioSession.update({ where: { id: sessionId }, data: { baseCommit } });
 }
 
 export async function sessionStatusOf(db: Db, sessionId: string): Promise<SessionStatus | null> {

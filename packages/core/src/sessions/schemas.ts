@@ -54,6 +54,8 @@ export const sessionSourceInput = z.discriminatedUnion("kind", [
   }),
 ]);
 export type SessionSourceInput = z.infer<typeof sessionSourceInput>;
+/** A source as a client sends it (defaults not yet applied). */
+export type SessionSourceRequest = z.input<typeof sessionSourceInput>;
 
 export const createSessionInput = z.object({
   environment: environmentSchema,

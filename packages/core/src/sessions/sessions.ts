@@ -7,6 +7,7 @@ import { appendEvents } from "./event-log.ts";
 import { applyTransitionInTx } from "./lifecycle.ts";
 import { assertCreditsAvailable, routeForNewSession } from "./model-access.ts";
 import type { CreateSessionInput, ListSessionsInput } from "./schemas.ts";
+import { resolveSessionSource, type SessionSourceDeps } from "./sources.ts";
 import { acceptsPrompts, isLive, LIVE_STATUSES } from "./state-machine.ts";
 
 export interface SessionActor {
@@ -43,27 +44,70 @@ export const sessionSelect = {
   createdAt: true,
   readyAt: true,
   stoppedAt: true,
+  sourceKind: true,
+  sourceUrl: true,
+  sourceRef: true,
+  sourceRefKind: true,
+  sourceFullHistory: true,
+  baseCommit: true,
+  baseBranch: true,
+  workBranch: true,
   user: { select: { name: true } },
 } as const satisfies Prisma.StudioSessionSelect;
 
-export type SessionView = Prisma.StudioSessionGetPayload<{ select: typeof sessionSelect }>;
+type SessionRow = Prisma.StudioSessionGetPayload<{ select: typeof sessionSelect }>;
+
+/** A session as services return it: the source columns gathered under `source`. */
+export type SessionView = Omit<
+  SessionRow,
+  "sourceKind" | "sourceUrl" | "sourceRef" | "sourceRefKind" | "sourceFullHistory"
+> & {
+  source: {
+    kind: SessionRow["sourceKind"];
+    url: string | null;
+    ref: string | null;
+    refKind: SessionRow["sourceRefKind"];
+    fullHistory: boolean;
+  };
+};
+
+function toSessionView(row: SessionRow): SessionView {
+  const { sourceKind, sourceUrl, sourceRef, sourceRefKind, sourceFullHistory, ...rest } = row;
+  return {
+    ...rest,
+    source: {
+      kind: sourceKind,
+      url: sourceUrl,
+      ref: sourceRef,
+      refKind: sourceRefKind,
+      fullHistory: sourceFullHistory,
+    },
+  };
+}
 
 export interface SessionRuntimeSettings {
   sandboxProvider: "local" | "e2b";
   keyDelivery: "gateway" | "environment";
   /** Providers the platform has a key (or endpoint) for, used on platform credits. */
   platformProviders: ReadonlySet<string>;
+  /** Where uploads are kept (STUDIO_UPLOAD_DIR); absent: sessions cannot start from an upload. */
+  uploadDir?: string;
 }
+
+/** What checking a session's source needs: the keyring (git credentials) and the network rules. */
+export type SessionSourceSettings = Pick<SessionSourceDeps, "keyring" | "rules">;
 
 /**
  * Records a new session in `provisioning` and returns at once with the gateway token the sandbox
  * will use (only its hash is stored). A runner on some replica picks the session up and provisions it.
+ * Its source is checked first (a git repository read, an upload found): a refused source leaves no row.
  */
 export async function createSession(
   db: Db,
   actor: SessionActor,
   input: CreateSessionInput,
   runtime: SessionRuntimeSettings,
+  sources: SessionSourceSettings,
 ): Promise<SessionView> {
   const organization = await db.organization.findUnique({
     where: { id: actor.organizationId },
@@ -78,7 +122,24 @@ export async function createSession(
     runtime.platformProviders,
   );
   const id = newId();
+  const sourceColumns = await resolveSessionSource(
+    db,
+    { ...sources, uploadDir: runtime.uploadDir ?? null },
+    actor,
+    input.source ?? { kind: "empty" },
+    id,
+  );
   return db.$transaction(async (tx) => {
+    if (sourceColumns.sourceUploadId) {
+      // Two sessions racing for one upload: the second waits for the first's lock, and its next
+      // statement (a new snapshot) sees the first's session.
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM session_uploads WHERE id = ${sourceColumns.sourceUploadId} FOR UPDATE`;
+      if (locked.length === 0) throw notFound("Upload");
+      const used = await tx.studioSession.count({ where: { sourceUploadId: sourceColumns.sourceUploadId } });
+      if (used > 0)
+        throw new AppError("BAD_REQUEST", "That upload has started a session already. Upload it again.");
+    }
     const session = await tx.studioSession.create({
       data: {
         id,
@@ -92,6 +153,7 @@ export async function createSession(
         keyDelivery: runtime.keyDelivery,
         sandboxProvider: runtime.sandboxProvider,
         idleTimeoutSeconds: organization.idleTimeoutMinutes * 60,
+        ...sourceColumns,
       },
       select: sessionSelect,
     });
@@ -100,7 +162,7 @@ export async function createSession(
     ]);
     // Wakes a replica to claim the session now rather than at its next lease tick.
     await tx.$executeRaw`SELECT pg_notify(${COMMANDS_CHANNEL}, ${id})`;
-    return session;
+    return toSessionView(session);
   });
 }
 
@@ -110,7 +172,7 @@ export async function getSession(db: DbTx, actor: SessionActor, sessionId: strin
     select: sessionSelect,
   });
   if (!session) throw notFound("Session");
-  return session;
+  return toSessionView(session);
 }
 
 /** Newest first; the cursor is the last row's `createdAt|id`, stable while new sessions arrive. */
@@ -144,7 +206,7 @@ export async function listSessions(db: DbTx, actor: SessionActor, input: ListSes
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > input.limit && last ? `${last.createdAt.getTime()}|${last.id}` : null;
-  return { sessions: page, nextCursor };
+  return { sessions: page.map(toSessionView), nextCursor };
 }
 
 async function lockSession(tx: DbTx, actor: SessionActor, sessionId: string) {

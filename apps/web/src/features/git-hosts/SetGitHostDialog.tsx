@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Field } from "../../components/ui/Field.tsx";
 import { FormDialog } from "../../components/ui/FormDialog.tsx";
-import { Input } from "../../components/ui/Input.tsx";
+import { Input, Select } from "../../components/ui/Input.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
-import { type GitHost, maskedToken } from "./git-hosts.ts";
+import { type GitHost, HOST_KIND_OPTIONS, hostKindFromForm, maskedToken } from "./git-hosts.ts";
 
 /**
  * Adds a host's credential, or replaces a stored one. The token field is a password input,
@@ -43,10 +43,15 @@ export function SetGitHostDialog({
     const host = existing?.host ?? String(form.get("host") ?? "").trim();
     const username = String(form.get("username") ?? "").trim();
     const token = String(form.get("token") ?? "").trim();
-    save.mutate({ host, token, username: username || null });
+    save.mutate({
+      host,
+      token,
+      username: username || null,
+      hostKind: hostKindFromForm(form.get("hostKind")),
+    });
   }
 
-  const { message, fieldErrors } = describeError(save.error, ["host", "token", "username"]);
+  const { message, fieldErrors } = describeError(save.error, ["host", "token", "username", "hostKind"]);
 
   return (
     <FormDialog
@@ -113,6 +118,20 @@ export function SetGitHostDialog({
           spellCheck={false}
           defaultValue={existing?.username ?? ""}
         />
+      </Field>
+      <Field
+        label="Host software"
+        hint="For “Open a pull request” links on a self-hosted server; github.com, gitlab.com, bitbucket.org and codeberg.org are known by name."
+        error={firstError(fieldErrors, "hostKind")}
+      >
+        <Select name="hostKind" defaultValue={existing?.hostKind ?? ""}>
+          <option value="">Known by name, or none</option>
+          {HOST_KIND_OPTIONS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </Select>
       </Field>
     </FormDialog>
   );

@@ -65,7 +65,7 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
       },
     }),
   );
-  const fields = ["name", "idleTimeoutMinutes", "toolPermissions"];
+  const fields = ["name", "idleTimeoutMinutes", "toolPermissions", "pushBranchPrefix"];
   const { message, fieldErrors } = describeError(update.error, fields);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -77,6 +77,7 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
       name: String(form.get("name") ?? ""),
       idleTimeoutMinutes: minutes === "" ? Number.NaN : Number(minutes),
       toolPermissions: form.get("toolPermissions") === "allow" ? "allow" : "ask",
+      pushBranchPrefix: String(form.get("pushBranchPrefix") ?? "").trim(),
     });
   }
 
@@ -124,6 +125,23 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
             defaultValue={settings.toolPermissions}
             error={firstError(fieldErrors, "toolPermissions")}
           />
+          <Field
+            label="Branch prefix for pushes"
+            hint="Sessions started from a repository work on, and may push only to, branches under this prefix (e.g. studio/k3v9x2ab). It ends with /."
+            error={firstError(fieldErrors, "pushBranchPrefix")}
+            className="max-w-md"
+          >
+            <div className="w-56">
+              <Input
+                name="pushBranchPrefix"
+                defaultValue={settings.pushBranchPrefix}
+                monospace
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="studio/"
+              />
+            </div>
+          </Field>
         </CardBody>
       </fieldset>
       <CardFooter>

@@ -7,10 +7,13 @@ import { Button } from "../../../components/ui/Button.tsx";
 import { Card } from "../../../components/ui/Card.tsx";
 import { ErrorState } from "../../../components/ui/ErrorState.tsx";
 import { Skeleton } from "../../../components/ui/Skeleton.tsx";
+import { Spinner } from "../../../components/ui/Spinner.tsx";
 import { describeError } from "../../../lib/errors.ts";
 import { useTRPC } from "../../../lib/trpc.ts";
 import { ConfigBar } from "../config/ConfigBar.tsx";
 import { type Catalog, choiceProblem, initialChoice, type SessionChoice } from "../config/model-choice.ts";
+import { SourcePicker } from "../source/SourcePicker.tsx";
+import { EMPTY_CHOICE, type SourceChoice } from "../source/source-state.ts";
 
 function Defaults() {
   const trpc = useTRPC();
@@ -39,15 +42,18 @@ function StartSessionForm({ catalog }: { catalog: Catalog }) {
   const navigate = useNavigate();
   const [choice, setChoice] = useState<SessionChoice>(() => initialChoice(catalog));
   const [prompt, setPrompt] = useState("");
+  const [source, setSource] = useState<SourceChoice>(EMPTY_CHOICE);
   const create = useMutation(trpc.sessions.create.mutationOptions());
   const send = useMutation(trpc.sessions.sendMessage.mutationOptions());
   const problem = choiceProblem(catalog, choice);
   const pending = create.isPending || send.isPending;
+  // An upload or a ref listing still running makes Start wait; a bad source makes it refuse.
+  const sourceBlocked = source.source === null;
 
   const start = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (problem || pending) return;
-    const session = await create.mutateAsync(choice).catch(() => null);
+    if (problem || pending || !source.source) return;
+    const session = await create.mutateAsync({ ...choice, source: source.source }).catch(() => null);
     if (!session) return;
     const text = prompt.trim();
     // The first message is stored at once and runs as soon as the sandbox is ready.
@@ -85,14 +91,29 @@ function StartSessionForm({ catalog }: { catalog: Catalog }) {
             Optional. Enter starts the session with this message; Shift+Enter adds a line.
           </p>
         </div>
+        <SourcePicker onChange={setSource} disabled={pending} />
         <ConfigBar catalog={catalog} choice={choice} onChange={setChoice} disabled={pending} />
         {error ? <Alert>{describeError(error).message}</Alert> : null}
       </div>
       <div className="flex flex-wrap items-center justify-between gap-3 rounded-b-xl border-t border-line bg-surface-muted/60 px-4 py-3 sm:px-5">
         <Defaults />
-        <Button type="submit" icon={<Play />} pending={pending} disabled={problem !== null}>
-          Start session
-        </Button>
+        <div className="flex items-center gap-3">
+          {sourceBlocked && source.problem ? (
+            <p id="start-blocked" className="max-w-64 text-right text-xs text-fg-muted">
+              {source.busy ? <Spinner className="mr-1 inline size-3" /> : null}
+              {source.busy ? "Waiting for the source…" : source.problem}
+            </p>
+          ) : null}
+          <Button
+            type="submit"
+            icon={<Play />}
+            pending={pending}
+            disabled={problem !== null || sourceBlocked}
+            aria-describedby={sourceBlocked && source.problem ? "start-blocked" : undefined}
+          >
+            Start session
+          </Button>
+        </div>
       </div>
     </form>
   );

@@ -9,7 +9,7 @@ const steps = [
   {
     Icon: MessageSquareText,
     title: "Describe the change",
-    body: "Write what you want in plain words: a bug to fix, a feature to add, a refactor to try.",
+    body: "Start from a repository, your own files or nothing, and say in plain words what you want: a bug to fix, a feature to add.",
   },
   {
     Icon: Eye,
@@ -19,7 +19,7 @@ const steps = [
   {
     Icon: GitPullRequestArrow,
     title: "Review and keep",
-    body: "Read the diff, ask for another pass, and take the result when it's right.",
+    body: "Read the diff, ask for another pass, then download it, take a patch, or commit and push a branch.",
   },
 ];
 

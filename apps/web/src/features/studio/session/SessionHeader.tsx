@@ -27,6 +27,8 @@ import {
   statusTones,
 } from "../session-status.ts";
 import type { ChatState, SessionStatus } from "./chat/chat-types.ts";
+import { SessionSourceBadges } from "./SessionSourceBadges.tsx";
+import { TakeAwayMenu } from "./TakeAwayMenu.tsx";
 import type { Connection } from "./use-session-events.ts";
 
 type Session = RouterOutputs["sessions"]["get"];
@@ -159,6 +161,13 @@ export function SessionHeader({
         <Badge tone={statusTones[status]} className="session-status">
           {statusLabels[status]}
         </Badge>
+        <TakeAwayMenu
+          sessionId={session.id}
+          live={live}
+          canPush={session.source.kind === "git"}
+          workBranch={session.workBranch}
+          onResume={onResume}
+        />
         {live ? (
           <Button size="sm" variant="danger-outline" icon={<Square />} onClick={onStop}>
             Stop
@@ -194,6 +203,7 @@ export function SessionHeader({
             </Badge>
           </li>
           <KeySourceBadges session={session} provider={providerName(catalog, session.provider)} />
+          <SessionSourceBadges session={session} />
         </ul>
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 sm:ml-auto">
           <Counter icon={null} label="Tokens in and out">

@@ -160,6 +160,8 @@ function estimateHeight(item: ChatItem | null): number {
       return 200 + (item.content.length > 0 ? 100 : 0) + item.permissions.length * 50;
     case "notice":
       return 32;
+    case "git_pushed":
+      return 44;
     default:
       return 180;
   }

@@ -95,6 +95,19 @@ function apply(d: Draft, e: LiveEvent) {
       return notice(d, e, "error", e.code, readableAgentError(e.message));
     case "notice":
       return notice(d, e, e.level, e.code, e.message);
+    case "git_pushed":
+      d.openTextId = null;
+      push(d, null, {
+        kind: "git_pushed",
+        id: `git-pushed-${e.seq}`,
+        seq: e.seq,
+        at: e.at,
+        ref: e.ref,
+        oldCommit: e.oldCommit,
+        newCommit: e.newCommit,
+        pullRequestUrl: e.pullRequestUrl,
+      });
+      return;
     case "session_ended":
       flushQueued(d);
       return notice(d, e, "info", "session_ended", `Session stopped: ${e.reason}`);
@@ -376,6 +389,8 @@ function provisioning(d: Draft, e: Of<"provisioning">): void {
     detail: e.detail ?? before?.detail ?? null,
     startedAt: before?.startedAt ?? e.at,
     endedAt: state === "running" ? null : e.at,
+    // Progress belongs to a running step: a finished one shows its check mark, not a stale bar.
+    progress: state === "running" ? (e.progress ?? before?.progress ?? null) : null,
   } as const;
   if (found >= 0) steps[found] = step;
   else steps.push(step);

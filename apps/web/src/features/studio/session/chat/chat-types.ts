@@ -99,6 +99,19 @@ export interface ProvisioningStep {
   detail: string | null;
   startedAt: Date;
   endedAt: Date | null;
+  /** How far a long step (a clone) is, from its latest event while it runs; null when it says nothing. */
+  progress: ProvisioningProgress | null;
+}
+
+export type ProvisioningProgress = NonNullable<Extract<StudioEvent, { type: "provisioning" }>["progress"]>;
+
+/** A push through the studio's git gateway, by the agent or a person. */
+export interface GitPushedItem extends ItemBase {
+  kind: "git_pushed";
+  ref: string;
+  oldCommit: string;
+  newCommit: string;
+  pullRequestUrl: string | null;
 }
 
 export interface ProvisioningItem extends ItemBase {
@@ -117,7 +130,8 @@ export type ChatItem =
   | PermissionItem
   | QuestionItem
   | NoticeItem
-  | ProvisioningItem;
+  | ProvisioningItem
+  | GitPushedItem;
 
 export interface ChatState {
   /** The highest sequence number applied: the subscription resumes after it. */

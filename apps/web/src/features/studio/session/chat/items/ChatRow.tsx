@@ -1,5 +1,6 @@
 import { memo } from "react";
 import type { ChatItem } from "../chat-types.ts";
+import { GitPushedRow } from "./GitPushedRow.tsx";
 import { AssistantMessage, NoticeRow, ThinkingBlock, UserMessage } from "./Messages.tsx";
 import { PermissionCard } from "./PermissionCard.tsx";
 import { ProvisioningCard } from "./ProvisioningCard.tsx";
@@ -37,5 +38,7 @@ export const ChatRow = memo(function ChatRow({ item, streaming }: { item: ChatIt
       return <NoticeRow item={item} />;
     case "provisioning":
       return <ProvisioningCard item={item} />;
+    case "git_pushed":
+      return <GitPushedRow item={item} />;
   }
 });

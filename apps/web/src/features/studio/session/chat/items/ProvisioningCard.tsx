@@ -7,6 +7,8 @@ import { cn } from "../../../../../lib/cn.ts";
 import { describeError } from "../../../../../lib/errors.ts";
 import { useTRPC } from "../../../../../lib/trpc.ts";
 import { formatElapsed, useNow } from "../../../../../lib/use-now.ts";
+import { ProgressBar } from "../../../source/ProgressBar.tsx";
+import { describeStepProgress } from "../../../source/source-format.ts";
 import type { ProvisioningItem, ProvisioningStep } from "../chat-types.ts";
 import { useChatContext } from "./chat-context.ts";
 
@@ -50,11 +52,25 @@ function StepRow({ step, now }: { step: ProvisioningStep; now: number }) {
           </span>
         </p>
         {step.detail ? <p className="text-xs break-words text-fg-muted">{step.detail}</p> : null}
+        {step.state === "running" && step.progress ? <StepProgressBar step={step} /> : null}
       </div>
       <span className="shrink-0 font-mono text-xs text-fg-muted tabular-nums">
         {formatElapsed(end - step.startedAt.getTime())}
       </span>
     </li>
+  );
+}
+
+/** A clone's (or another long step's) progress: a bar when the percentage is known, and what was received. */
+function StepProgressBar({ step }: { step: ProvisioningStep }) {
+  const progress = step.progress;
+  if (!progress) return null;
+  const text = describeStepProgress(progress);
+  return (
+    <div className="step-progress mt-1.5 max-w-sm space-y-1">
+      <ProgressBar percent={progress.percent} label={step.label} valueText={text || undefined} />
+      {text ? <p className="font-mono text-xs text-fg-muted tabular-nums">{text}</p> : null}
+    </div>
   );
 }
 

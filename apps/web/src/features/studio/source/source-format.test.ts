@@ -64,13 +64,14 @@ describe("clone progress", () => {
 });
 
 describe("repository URLs", () => {
-  it("asks the server only about complete https URLs", () => {
+  it("asks the server only about complete http(s) URLs", () => {
     expect(looksLikeRepositoryUrl("https://github.com/acme/api")).toBe(true);
     expect(looksLikeRepositoryUrl("  https://git.internal:8443/team/app.git ")).toBe(true);
     expect(looksLikeRepositoryUrl("https://localhost/x")).toBe(true);
     expect(looksLikeRepositoryUrl("https://github.com/")).toBe(false);
     expect(looksLikeRepositoryUrl("https://github")).toBe(false);
-    expect(looksLikeRepositoryUrl("http://github.com/acme/api")).toBe(false);
+    expect(looksLikeRepositoryUrl("http://127.0.0.1:9418/acme/api.git")).toBe(true);
+    expect(looksLikeRepositoryUrl("ftp://github.com/acme/api")).toBe(false);
     expect(looksLikeRepositoryUrl("git@github.com:acme/api.git")).toBe(false);
     expect(looksLikeRepositoryUrl("https://")).toBe(false);
   });

@@ -53,12 +53,14 @@ export function describeStepProgress(progress: StepProgress): string {
 }
 
 /**
- * Whether a URL is worth asking the server to list: an https URL with a host and a path. The server
- * decides for real; this only keeps half-typed text from costing an ls-remote on every key press.
+ * Whether a URL is worth asking the server to list: an http(s) URL with a host and a path. The
+ * server decides for real (http only reaches a git server on its own network, where the operator
+ * allows it, and says so otherwise); this only keeps half-typed text from costing an ls-remote on
+ * every key press.
  */
 export function looksLikeRepositoryUrl(text: string): boolean {
   const value = text.trim();
-  if (!/^https:\/\//i.test(value)) return false;
+  if (!/^https?:\/\//i.test(value)) return false;
   try {
     const url = new URL(value);
     return url.hostname.includes(".") || url.hostname === "localhost"

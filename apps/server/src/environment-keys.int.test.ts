@@ -1,5 +1,5 @@
 // Environment mode: the key a session resolved to is the one that goes into its sandbox.
-import { newId, newKeyring, setProviderKey } from "@studio/core";
+import { NO_SOURCE, newId, newKeyring, setProviderKey } from "@studio/core";
 import type { SessionRow } from "@studio/runner";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { describe, expect, it } from "vitest";
@@ -38,13 +38,7 @@ const row = (organizationId: string, fields: Partial<SessionRow>): SessionRow =>
   acpServerId: null,
   agentEventCursor: null,
   currentTurnId: null,
-  sourceKind: "empty",
-  sourceUrl: null,
-  sourceRef: null,
-  sourceRefKind: null,
-  sourceFullHistory: false,
-  sourceUploadId: null,
-  workBranch: null,
+  ...NO_SOURCE,
   baseCommit: null,
   ...fields,
 });

@@ -4,6 +4,7 @@ import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { archiveDownloadSection, benchArchiveDownload } from "./archive-download.ts";
 import { benchBundle } from "./bundle.ts";
 import { benchCapacity, capacitySection } from "./capacity.ts";
 import { benchChatScroll, chatScrollSection } from "./chat-scroll.ts";
@@ -44,6 +45,7 @@ const SINGLE: Record<string, (stack: BenchStack) => Promise<unknown>> = {
   "provisioning-burst": benchProvisioningBurst,
   gateway: benchGateway,
   "git-clone": benchGitClone,
+  "archive-download": benchArchiveDownload,
   "chat-scroll": benchChatScroll,
   ledger: benchLedger,
   "sign-in-flood": benchSignInFlood,
@@ -95,6 +97,11 @@ try {
   );
   const gitClone = await benchGitClone(stack);
   console.log(JSON.stringify(gitClone, null, 2));
+  console.log("workspace download: 100 MB in 3,200 files as .tar.gz and .zip against tar on the host …");
+  const archiveDownload = await benchArchiveDownload(stack);
+  const { direct, tarGz, zip, ...archiveRest } = archiveDownload;
+  console.table({ direct, "tar.gz": tarGz, zip });
+  console.log(JSON.stringify(archiveRest, null, 2));
   console.log("chat scrolling: 5,000 events against 50 in Chromium …");
   const chatScroll = await benchChatScroll(stack);
   console.log(JSON.stringify(chatScroll, null, 2));
@@ -208,6 +215,8 @@ the two extra hops and Node's HTTP handling cost on this machine before the gate
 | ledger totals equal the usage the upstream reported | ${gateway.ledgerExact ? "yes, exactly" : "**no**"} | exact |
 
 ${gitCloneSection(gitClone)}
+
+${archiveDownloadSection(archiveDownload)}
 
 ${chatScrollSection(chatScroll)}
 

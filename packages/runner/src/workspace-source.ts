@@ -27,7 +27,7 @@ export interface SourceDeps {
 /** `https://github.com/acme/widgets.git` → `acme/widgets`, for the step's label. */
 export function repositoryLabel(url: string): string {
   try {
-    const path = new URL(url).pathname.replace(/\.git$/, "").replace(/^\/+|\/+$/g, "");
+    const path = new URL(url).pathname.replace(/^\/+|\/+$/g, "").replace(/\.git$/, "");
     return path || url;
   } catch {
     return url;

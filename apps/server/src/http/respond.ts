@@ -19,10 +19,10 @@ export function refuse(
 }
 
 /** A domain error answered the way every route answers it; anything else is rethrown (a bug). */
-export function refuseWith(res: ServerResponse, error: unknown) {
+export function refuseWith(res: ServerResponse, error: unknown, extraHeaders: Record<string, string> = {}) {
   if (!(error instanceof AppError)) throw error;
   const { status, headers, body } = toHttpError(error);
-  return refuse(res, status, body.error, headers);
+  return refuse(res, status, body.error, { ...headers, ...extraHeaders });
 }
 
 /** The caller (cookie or API token) and the organisation it acts in, or throws an AppError. */

@@ -5,10 +5,11 @@
 // caller's active organisation; any member may upload), and a cookie request must come from the
 // studio's own pages, as for every tRPC mutation.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { resolveActor, Slots, toHttpError } from "@studio/api";
+import { resolveActor, Slots } from "@studio/api";
 import { AppError, isUploadTooLarge, storeUpload } from "@studio/core";
 import { sanitiseArchive } from "@studio/sandbox";
 import { authenticate, type ContextDeps, isSameOrigin } from "./context.ts";
+import { refuse as refuseAnswer, refuseWith as refuseWithError } from "./respond.ts";
 
 export const UPLOADS_PATH = "/api/uploads";
 
@@ -43,14 +44,12 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
  * answer, so a client's remaining gigabytes are never read.
  */
 function refuse(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) {
-  answer(res, status, { error: message }, { ...headers, connection: "close" });
+  refuseAnswer(res, status, message, { ...headers, connection: "close" });
 }
 
 function refuseWith(res: ServerResponse, error: unknown) {
-  if (!(error instanceof AppError)) throw error;
-  if (isUploadTooLarge(error)) return refuse(res, 413, error.message);
-  const { status, headers, body } = toHttpError(error);
-  return refuse(res, status, body.error, headers);
+  if (error instanceof AppError && isUploadTooLarge(error)) return refuse(res, 413, error.message);
+  return refuseWithError(res, error, { connection: "close" });
 }
 
 export interface UploadDeps extends ContextDeps {}

@@ -4,17 +4,18 @@
 // `@studio/core/runner`. Each takes the database client first, like every core service.
 import type { StopReason } from "@studio/acp/events";
 import type { Db } from "@studio/db";
-import type { GitRefKind, KeySource, ModelProvider, SessionSourceKind } from "@studio/models";
+import type { KeySource, ModelProvider } from "@studio/models";
 import { hashSecret } from "../auth/secrets.ts";
 import { randomToken } from "../shared/ids.ts";
 import { completeCommand } from "./commands.ts";
 import { appendEvents } from "./event-log.ts";
 import { applyTransition, applyTransitionInTx } from "./lifecycle.ts";
 import { cancelOpenWork } from "./sessions.ts";
+import type { SessionSourceColumns } from "./sources.ts";
 import { LIVE_STATUSES, type SessionStatus } from "./state-machine.ts";
 
-/** What a runner needs to know about its session row. */
-export interface SessionRow {
+/** What a runner needs to know about its session row; its source (sources.ts) decides how a workspace starts. */
+export interface SessionRow extends Omit<SessionSourceColumns, "baseBranch"> {
   id: string;
   status: SessionStatus;
   provider: ModelProvider;
@@ -29,14 +30,7 @@ export interface SessionRow {
   acpServerId: string | null;
   agentEventCursor: string | null;
   currentTurnId: string | null;
-  /** What the workspace starts from (see sources.ts), and the commit it started at once prepared. */
-  sourceKind: SessionSourceKind;
-  sourceUrl: string | null;
-  sourceRef: string | null;
-  sourceRefKind: GitRefKind | null;
-  sourceFullHistory: boolean;
-  sourceUploadId: string | null;
-  workBranch: string | null;
+  /** The commit the workspace started at, once prepared. */
   baseCommit: string | null;
 }
 

@@ -45,7 +45,8 @@ export function workBranchFor(prefix: string, sessionId: string): string {
   return `${prefix}${sessionId.slice(0, 8).toLowerCase()}`;
 }
 
-const EMPTY: SessionSourceColumns = {
+/** The columns of a session that starts from nothing. */
+export const NO_SOURCE: SessionSourceColumns = {
   sourceKind: "empty",
   sourceUrl: null,
   sourceRef: null,
@@ -137,10 +138,10 @@ export async function resolveSessionSource(
   source: SessionSourceInput,
   sessionId: string,
 ): Promise<SessionSourceColumns> {
-  if (source.kind === "empty") return EMPTY;
+  if (source.kind === "empty") return NO_SOURCE;
   if (source.kind === "upload") {
     await checkUpload(db, deps.uploadDir, actor, source.uploadId);
-    return { ...EMPTY, sourceKind: "upload", sourceUploadId: source.uploadId };
+    return { ...NO_SOURCE, sourceKind: "upload", sourceUploadId: source.uploadId };
   }
   const organization = await db.organization.findUnique({
     where: { id: actor.organizationId },

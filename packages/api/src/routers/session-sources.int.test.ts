@@ -233,6 +233,20 @@ describe("a refused source", () => {
       /https/,
     );
   });
+
+  it("a repository when sandboxes cannot reach the studio (KEY_DELIVERY=environment)", async () => {
+    const session = await validateSessionToken(database.db, ann.sessionToken);
+    const { context } = testContext(database.db, { kind: "session", session: session! });
+    const sessions: Context["sessions"] = {
+      ...inertSessionsContext,
+      runtime: { ...inertSessionsContext.runtime, keyDelivery: "environment" },
+    };
+    const caller = createCaller({ ...context, sessions, keys: { ...context.keys, privateNetwork: "allow" } });
+    await refused(
+      () => caller.sessions.create({ ...base, source: { kind: "git", url: git.repoUrl("public-demo") } }),
+      /cannot clone through it/,
+    );
+  });
 });
 
 describe("a private repository with the organisation's credential", () => {

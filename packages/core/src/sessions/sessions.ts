@@ -121,6 +121,12 @@ export async function createSession(
     input.model,
     runtime.platformProviders,
   );
+  if (input.source?.kind === "git" && runtime.keyDelivery === "environment")
+    // A repository is reached through the studio's git gateway, which such sandboxes cannot reach.
+    throw new AppError(
+      "BAD_REQUEST",
+      "This studio's sandboxes do not reach the studio (KEY_DELIVERY=environment), so they cannot clone through it. Upload the project instead.",
+    );
   const id = newId();
   const sourceColumns = await resolveSessionSource(
     db,

@@ -80,6 +80,25 @@ describe("workspaceApi", () => {
     expect((await h.sh(dir, "ls -A")).trim()).toBe("");
   });
 
+  it("takes a checked upload's links and long names as the studio's sanitiser writes them", async () => {
+    const dir = await h.newDir();
+    const { pack } = await import("tar-stream");
+    const { createGzip } = await import("node:zlib");
+    const { sanitiseArchive } = await import("../uploads/sanitise.ts");
+    const longName = `deep/${"n".repeat(150)}/${"f".repeat(120)}.txt`;
+    const archive = pack();
+    archive.entry({ name: "project/src/main.ts" }, "export {};\n");
+    archive.entry({ name: "project/link-to-main", type: "symlink", linkname: "src/main.ts" });
+    archive.entry({ name: "project/hard-copy", type: "link", linkname: "project/src/main.ts" });
+    archive.entry({ name: `project/${longName}` }, "long\n");
+    archive.finalize();
+    const clean = await sanitiseArchive(archive.pipe(createGzip()));
+    await h.api.uploadTar(dir, clean);
+    expect((await h.sh(dir, "readlink link-to-main")).trim()).toBe("src/main.ts");
+    expect((await h.sh(dir, "cat link-to-main hard-copy")).trim()).toBe("export {};\nexport {};");
+    expect((await h.sh(dir, `cat '${longName}'`)).trim()).toBe("long");
+  });
+
   it("fails with a typed error that names no host path", async () => {
     const missing = `${h.handle.workspaceDir}/no-such-file`;
     const error = (await h.api.readFile(missing).catch((e: unknown) => e)) as WorkspaceApiError;

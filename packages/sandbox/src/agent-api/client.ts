@@ -6,6 +6,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { StringDecoder } from "node:string_decoder";
 import type { SandboxHandle } from "../types.ts";
 import { errorFromResponse, WorkspaceApiError } from "./errors.ts";
+import { rebaseHardLinks } from "./hard-links.ts";
 
 export type WorkspaceApiTarget = Pick<SandboxHandle, "agentUrl" | "agentToken" | "agentFetch">;
 
@@ -218,7 +219,7 @@ export function workspaceApi(target: WorkspaceApiTarget): WorkspaceApi {
     const response = await request("Uploading files into the sandbox", `/v1/fs/upload-batch${query(dir)}`, {
       method: "POST",
       headers: { "content-type": "application/x-tar" },
-      body: Readable.toWeb(body) as ReadableStream<Uint8Array>,
+      body: Readable.toWeb(rebaseHardLinks(body, dir)) as ReadableStream<Uint8Array>,
       // Required by fetch for a streamed request body.
       duplex: "half",
     } as RequestInit);

@@ -145,7 +145,7 @@ export function RepositorySource({
     <div className="space-y-4">
       <Field
         label="Repository URL"
-        hint="An https URL. Public repositories need nothing; private ones use your organisation's git credential for the host."
+        hint="The repository's https URL (http only for a git server on the studio's own network, where allowed). Public repositories need nothing; private ones use your organisation's git credential for the host."
       >
         <Input
           type="url"

@@ -227,3 +227,56 @@ export const commitAndPushOutput = z.object({
   pullRequestUrl: z.string().nullable(),
   message: z.string(),
 });
+
+/** The workspace panel (`workspace.*`): see packages/core/src/workspace/port.ts. */
+const workspaceChangeStatusOutput = z.enum(["added", "modified", "deleted", "renamed"]);
+
+export const workspaceListOutput = z.object({
+  path: z.string(),
+  entries: z
+    .object({
+      name: z.string(),
+      path: z.string(),
+      kind: z.enum(["file", "directory", "symlink"]),
+      size: z.number().nullable(),
+      ignored: z.boolean(),
+      change: workspaceChangeStatusOutput.nullable(),
+    })
+    .array(),
+  truncated: z.boolean(),
+});
+
+export const workspaceFileOutput = z.object({
+  path: z.string(),
+  kind: z.enum(["text", "binary", "missing", "directory", "symlink"]),
+  size: z.number().nullable(),
+  content: z.string().nullable(),
+  truncated: z.boolean(),
+  target: z.string().nullable(),
+});
+
+export const workspaceChangesOutput = z.object({
+  baseCommit: z.string(),
+  files: z
+    .object({
+      path: z.string(),
+      oldPath: z.string().nullable(),
+      status: workspaceChangeStatusOutput,
+      additions: z.number().nullable(),
+      deletions: z.number().nullable(),
+      binary: z.boolean(),
+    })
+    .array(),
+  totals: z.object({ files: z.number(), additions: z.number(), deletions: z.number() }),
+  truncated: z.boolean(),
+});
+
+export const workspaceDiffOutput = z.object({
+  path: z.string(),
+  oldPath: z.string().nullable(),
+  status: workspaceChangeStatusOutput,
+  binary: z.boolean(),
+  oldContent: z.string().nullable(),
+  newContent: z.string().nullable(),
+  truncated: z.boolean(),
+});

@@ -98,6 +98,10 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
       outputPerMTok: "1.5",
       cachedInputPerMTok: "0",
     }),
+  "workspace.list": (c) => c.workspace.list({ sessionId: "s", path: "../etc" }),
+  "workspace.file": (c) => c.workspace.file({ sessionId: "s", path: "/etc/passwd" }),
+  "workspace.changes": (c) => c.workspace.changes({ sessionId: "" }),
+  "workspace.diff": (c) => c.workspace.diff({ sessionId: "s", path: "a/../../b" }),
 };
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
@@ -281,6 +285,10 @@ describe("every procedure", () => {
       await expectCode(caller.sessions.resume({ sessionId }), "NOT_FOUND");
       await expectCode(caller.sessions.suggestedCommitMessage({ sessionId }), "NOT_FOUND");
       await expectCode(caller.sessions.commitAndPush({ sessionId, message: "take it" }), "NOT_FOUND");
+      await expectCode(caller.workspace.list({ sessionId, path: "" }), "NOT_FOUND");
+      await expectCode(caller.workspace.file({ sessionId, path: "README.md" }), "NOT_FOUND");
+      await expectCode(caller.workspace.changes({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.workspace.diff({ sessionId, path: "README.md" }), "NOT_FOUND");
       await expectCode(
         caller.sessions.respondToPermission({ sessionId, interactionId: "i", optionId: "once" }),
         "NOT_FOUND",

@@ -9,6 +9,7 @@ import { organizationsRouter } from "./routers/organizations.ts";
 import { platformRouter } from "./routers/platform.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
 import { usageRouter } from "./routers/usage.ts";
+import { workspaceRouter } from "./routers/workspace.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   billing: billingRouter,
   usage: usageRouter,
   platform: platformRouter,
+  workspace: workspaceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,7 @@ import { benchProvisioningBurst, provisioningBurstSection } from "./provisioning
 import { benchRelay } from "./relay.ts";
 import { benchSignInFlood } from "./sign-in-flood.ts";
 import { type BenchStack, startStack } from "./stack.ts";
+import { benchWorkspacePanel, workspacePanelSection } from "./workspace-panel.ts";
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -47,6 +48,7 @@ const SINGLE: Record<string, (stack: BenchStack) => Promise<unknown>> = {
   "git-clone": benchGitClone,
   "archive-download": benchArchiveDownload,
   "chat-scroll": benchChatScroll,
+  "workspace-panel": benchWorkspacePanel,
   ledger: benchLedger,
   "sign-in-flood": benchSignInFlood,
 };
@@ -102,6 +104,9 @@ try {
   const { direct, tarGz, zip, ...archiveRest } = archiveDownload;
   console.table({ direct, "tar.gz": tarGz, zip });
   console.log(JSON.stringify(archiveRest, null, 2));
+  console.log("workspace panel: tree, changes and diffs of 20,000 files in 2,000 folders …");
+  const workspacePanel = await benchWorkspacePanel();
+  console.log(JSON.stringify(workspacePanel, null, 2));
   console.log("chat scrolling: 5,000 events against 50 in Chromium …");
   const chatScroll = await benchChatScroll(stack);
   console.log(JSON.stringify(chatScroll, null, 2));
@@ -217,6 +222,8 @@ the two extra hops and Node's HTTP handling cost on this machine before the gate
 ${gitCloneSection(gitClone)}
 
 ${archiveDownloadSection(archiveDownload)}
+
+${workspacePanelSection(workspacePanel)}
 
 ${chatScrollSection(chatScroll)}
 

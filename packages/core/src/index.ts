@@ -59,3 +59,4 @@ export * from "./shared/ids.ts";
 export * from "./shared/value-lists.ts";
 export * from "./uploads/index.ts";
 export * from "./usage/index.ts";
+export * from "./workspace/index.ts";

@@ -17,4 +17,5 @@ export * from "./workspace/instructions.ts";
 export * from "./workspace/launcher.ts";
 export * from "./workspace/opencode-config.ts";
 export * from "./workspace/types.ts";
+export * from "./workspace-files/index.ts";
 export * from "./workspace-git/index.ts";

@@ -8,11 +8,15 @@ import type { ArchiveFormat } from "@studio/models";
 import { pullRequestUrlFor } from "../git/gateway-session.ts";
 import { hostOfUrl } from "../git/host.ts";
 import { AppError, conflict, notFound } from "../shared/errors.ts";
+import type { WorkspaceReader } from "../workspace/port.ts";
 import type { SessionActor } from "./sessions.ts";
 import { isLive } from "./state-machine.ts";
 
-/** What the studio does in one session's workspace (packages/sandbox's workspace-git, bound to it). */
-export interface SessionWorkspace {
+/**
+ * What the studio does in one session's workspace (packages/sandbox's workspace-git, bound to it),
+ * and what the workspace panel reads there (`WorkspaceReader`, packages/core/src/workspace).
+ */
+export interface SessionWorkspace extends WorkspaceReader {
   /** Commits every change (untracked files included); null when nothing changed. */
   commitAll(input: { message: string; author: { name: string; email: string } }): Promise<{
     commit: string | null;

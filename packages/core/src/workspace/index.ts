@@ -1,0 +1,3 @@
+export * from "./panel.ts";
+export * from "./port.ts";
+export * from "./schemas.ts";

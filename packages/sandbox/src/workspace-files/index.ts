@@ -1,0 +1,3 @@
+export * from "./operations.ts";
+export * from "./parse.ts";
+export * from "./types.ts";

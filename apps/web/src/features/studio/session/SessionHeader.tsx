@@ -6,6 +6,7 @@ import {
   Cpu,
   FlaskConical,
   KeyRound,
+  PanelRight,
   Play,
   Rocket,
   Square,
@@ -131,6 +132,8 @@ export function SessionHeader({
   onResume,
   resuming,
   navigation,
+  workspaceOpen,
+  onToggleWorkspace,
 }: {
   session: Session;
   catalog: Catalog | undefined;
@@ -141,6 +144,9 @@ export function SessionHeader({
   onResume: () => void;
   resuming: boolean;
   navigation?: ReactNode;
+  /** The desktop workspace panel's toggle (below 768 px the workspace is a tab instead). */
+  workspaceOpen?: boolean;
+  onToggleWorkspace?: () => void;
 }) {
   const live = isLiveStatus(status);
   const context = state.context;
@@ -161,6 +167,22 @@ export function SessionHeader({
         <Badge tone={statusTones[status]} className="session-status">
           {statusLabels[status]}
         </Badge>
+        {onToggleWorkspace ? (
+          <Button
+            size="sm"
+            variant={workspaceOpen ? "secondary" : "ghost"}
+            icon={<PanelRight />}
+            aria-pressed={workspaceOpen === true}
+            aria-label="Workspace panel"
+            title={workspaceOpen ? "Hide the workspace panel" : "Show the workspace panel"}
+            onClick={onToggleWorkspace}
+            className="workspace-toggle max-md:hidden"
+          >
+            <span className="hidden lg:inline" aria-hidden="true">
+              Workspace
+            </span>
+          </Button>
+        ) : null}
         <TakeAwayMenu
           sessionId={session.id}
           live={live}

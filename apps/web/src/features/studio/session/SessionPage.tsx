@@ -20,6 +20,9 @@ import { SessionHeader } from "./SessionHeader.tsx";
 import { StopSessionDialog } from "./StopSessionDialog.tsx";
 import { useKeepalive } from "./use-keepalive.ts";
 import { useSessionEvents } from "./use-session-events.ts";
+import { usePanelOpen } from "./workspace/use-panel-open.ts";
+import { useWorkspaceLiveUpdates } from "./workspace/use-workspace-live.ts";
+import { WorkspaceLayout } from "./workspace/WorkspaceLayout.tsx";
 
 type Session = RouterOutputs["sessions"]["get"];
 
@@ -75,6 +78,8 @@ function SessionView({ session }: { session: Session }) {
   const sessionId = session.id;
   const catalog = useQuery(trpc.sessions.catalog.queryOptions());
   const { state, connection } = useSessionEvents(sessionId);
+  useWorkspaceLiveUpdates(sessionId, state);
+  const [workspaceOpen, setWorkspaceOpen] = usePanelOpen();
   const status = state.status ?? session.status;
   const live = isLiveStatus(status);
   const [draft, setDraft] = useState("");
@@ -127,50 +132,67 @@ function SessionView({ session }: { session: Session }) {
           onResume={() => resume.mutate({ sessionId })}
           resuming={resume.isPending}
           navigation={<SessionsDrawerButton />}
+          workspaceOpen={workspaceOpen}
+          onToggleWorkspace={() => setWorkspaceOpen(!workspaceOpen)}
         />
-        <ChatList
-          state={state}
-          empty={
-            <ConversationEmpty>
-              <p className="text-[15px] font-semibold text-fg">
-                {connection === "live" ? "Nothing here yet" : "Loading the conversation…"}
-              </p>
-              <p className="mt-1 max-w-sm text-[13px] text-fg-muted">
-                Write what the agent should do. You can send it while the sandbox is still starting.
-              </p>
-            </ConversationEmpty>
+        <WorkspaceLayout
+          panelOpen={workspaceOpen}
+          setPanelOpen={setWorkspaceOpen}
+          session={{
+            sessionId,
+            canPush: session.source.kind === "git",
+            workBranch: session.workBranch,
+            onResume: live ? null : () => resume.mutate({ sessionId }),
+            resuming: resume.isPending,
+          }}
+          chat={
+            <>
+              <ChatList
+                state={state}
+                empty={
+                  <ConversationEmpty>
+                    <p className="text-[15px] font-semibold text-fg">
+                      {connection === "live" ? "Nothing here yet" : "Loading the conversation…"}
+                    </p>
+                    <p className="mt-1 max-w-sm text-[13px] text-fg-muted">
+                      Write what the agent should do. You can send it while the sandbox is still starting.
+                    </p>
+                  </ConversationEmpty>
+                }
+              />
+              <div className="px-3 pt-2 pb-3 sm:px-6 sm:pb-4">
+                {live ? <IdleWarning clock={clock} idleTimeoutSeconds={session.idleTimeoutSeconds} /> : null}
+                <div className="mx-auto w-full max-w-3xl">
+                  <Composer
+                    value={draft}
+                    onChange={setDraft}
+                    onSend={sendDraft}
+                    sending={send.isPending}
+                    onCancel={turnRunning && live ? () => cancel.mutate({ sessionId }) : undefined}
+                    cancelling={cancel.isPending}
+                    stopped={!live}
+                    stoppedText={
+                      status === "error"
+                        ? "This session failed. Resume it to try again."
+                        : "This session is stopped. Resume it to keep working."
+                    }
+                    onResume={() => resume.mutate({ sessionId })}
+                    resuming={resume.isPending}
+                    error={
+                      send.error
+                        ? describeError(send.error).message
+                        : resume.error
+                          ? describeError(resume.error).message
+                          : cancel.error && errorCode(cancel.error) !== "CONFLICT"
+                            ? describeError(cancel.error).message
+                            : null
+                    }
+                  />
+                </div>
+              </div>
+            </>
           }
         />
-        <div className="px-3 pt-2 pb-3 sm:px-6 sm:pb-4">
-          {live ? <IdleWarning clock={clock} idleTimeoutSeconds={session.idleTimeoutSeconds} /> : null}
-          <div className="mx-auto w-full max-w-3xl">
-            <Composer
-              value={draft}
-              onChange={setDraft}
-              onSend={sendDraft}
-              sending={send.isPending}
-              onCancel={turnRunning && live ? () => cancel.mutate({ sessionId }) : undefined}
-              cancelling={cancel.isPending}
-              stopped={!live}
-              stoppedText={
-                status === "error"
-                  ? "This session failed. Resume it to try again."
-                  : "This session is stopped. Resume it to keep working."
-              }
-              onResume={() => resume.mutate({ sessionId })}
-              resuming={resume.isPending}
-              error={
-                send.error
-                  ? describeError(send.error).message
-                  : resume.error
-                    ? describeError(resume.error).message
-                    : cancel.error && errorCode(cancel.error) !== "CONFLICT"
-                      ? describeError(cancel.error).message
-                      : null
-              }
-            />
-          </div>
-        </div>
       </div>
       <StopSessionDialog sessionId={sessionId} open={confirmStop} onClose={() => setConfirmStop(false)} />
     </ChatContext.Provider>

@@ -2,6 +2,8 @@ import { structuredPatch } from "diff";
 import { memo, useMemo } from "react";
 import { ScrollArea } from "../../../../../components/ui/ScrollArea.tsx";
 import { cn } from "../../../../../lib/cn.ts";
+import { useWorkspaceLinks } from "../../workspace/workspace-links.ts";
+import { normalisePath } from "../../workspace/workspace-paths.ts";
 
 interface Row {
   kind: "add" | "del" | "ctx" | "hunk";
@@ -64,12 +66,27 @@ export const DiffView = memo(function DiffView({
   newText: string;
 }) {
   const { rows, added, removed } = useMemo(() => rowsOf(path, oldText, newText), [path, oldText, newText]);
+  const links = useWorkspaceLinks();
+  // A file inside the workspace: its header opens the file's whole change since the base.
+  const openable = links !== null && normalisePath(path) !== null;
   return (
     <figure className="overflow-hidden rounded-lg border border-line">
       <figcaption className="flex items-center justify-between gap-2 border-b border-line bg-surface-muted px-3 py-1.5 text-xs">
-        <span className="min-w-0 truncate font-mono text-fg" title={path}>
-          {path}
-        </span>
+        {openable ? (
+          <button
+            type="button"
+            onClick={() => links.openChange(path)}
+            title={`Show every change to ${path} since the session started`}
+            className="diff-open-change min-w-0 cursor-pointer truncate font-mono text-fg underline decoration-line-strong underline-offset-2 hover:decoration-fg"
+          >
+            <span className="sr-only">Show the change to </span>
+            {path}
+          </button>
+        ) : (
+          <span className="min-w-0 truncate font-mono text-fg" title={path}>
+            {path}
+          </span>
+        )}
         <span className="shrink-0 font-mono">
           <span className="text-success-soft-fg">+{added}</span>{" "}
           <span className="text-danger-soft-fg">-{removed}</span>

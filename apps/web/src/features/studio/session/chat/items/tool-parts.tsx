@@ -4,6 +4,8 @@ import type { ReactNode } from "react";
 import { Badge, type BadgeTone } from "../../../../../components/ui/Badge.tsx";
 import { ScrollArea } from "../../../../../components/ui/ScrollArea.tsx";
 import { Spinner } from "../../../../../components/ui/Spinner.tsx";
+import { useWorkspaceLinks } from "../../workspace/workspace-links.ts";
+import { normalisePath } from "../../workspace/workspace-paths.ts";
 import type { ToolCallStatus, ToolContent, ToolLocation } from "../chat-types.ts";
 import { DiffView } from "./DiffView.tsx";
 import { statusLabels } from "./tool-display.ts";
@@ -81,21 +83,36 @@ export function ContentBlocks({ content, terminal }: { content: ToolContent[]; t
 }
 
 export function Locations({ locations }: { locations: ToolLocation[] }) {
+  const links = useWorkspaceLinks();
   if (locations.length === 0) return null;
   return (
     <ul aria-label="Files" className="flex flex-wrap gap-1.5">
-      {locations.map((location) => (
-        <li
-          key={`${location.path}:${location.line ?? ""}`}
-          className="inline-flex max-w-full items-center gap-1 rounded-md border border-line bg-surface-muted px-1.5 py-0.5 font-mono text-[11px] text-fg-muted"
-        >
-          <MapPin className="size-3 shrink-0" aria-hidden="true" />
-          <span className="truncate">
-            {location.path}
-            {location.line ? `:${location.line}` : ""}
-          </span>
-        </li>
-      ))}
+      {locations.map((location) => {
+        const label = `${location.path}${location.line ? `:${location.line}` : ""}`;
+        // Paths inside the workspace open in its panel; others (outside it) are only shown.
+        const inside = links !== null && normalisePath(location.path) !== null;
+        return (
+          <li key={label} className="max-w-full">
+            {inside ? (
+              <button
+                type="button"
+                onClick={() => links.openFile(location.path)}
+                title={`Open ${location.path} in the workspace`}
+                className="tool-location inline-flex max-w-full cursor-pointer items-center gap-1 rounded-md border border-line bg-surface-muted px-1.5 py-0.5 font-mono text-[11px] text-fg-muted hover:border-line-strong hover:text-fg"
+              >
+                <MapPin className="size-3 shrink-0" aria-hidden="true" />
+                <span className="sr-only">Open </span>
+                <span className="truncate">{label}</span>
+              </button>
+            ) : (
+              <span className="inline-flex max-w-full items-center gap-1 rounded-md border border-line bg-surface-muted px-1.5 py-0.5 font-mono text-[11px] text-fg-muted">
+                <MapPin className="size-3 shrink-0" aria-hidden="true" />
+                <span className="truncate">{label}</span>
+              </span>
+            )}
+          </li>
+        );
+      })}
     </ul>
   );
 }

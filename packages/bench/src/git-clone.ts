@@ -181,6 +181,10 @@ export async function benchGitClone(
 
     const seeded = await seedSessionRow(db, {
       status: "active",
+      // Held by a runner that is not this bench's: the bench stack's runners would otherwise claim
+      // the session, find no sandbox and end it (and with it its git access).
+      runnerId: "bench-elsewhere",
+      runnerLeaseExpiresAt: new Date(Date.now() + 24 * 3600_000),
       sourceKind: "git",
       sourceUrl: info.repoUrl,
       baseBranch: "main",

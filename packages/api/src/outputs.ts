@@ -7,7 +7,15 @@ import {
   SESSION_STATUSES,
 } from "@studio/core";
 import { InteractionKind, type Prisma } from "@studio/db";
-import { GIT_HOST_KINDS, GIT_REF_KINDS, type ModelTier, SESSION_SOURCE_KINDS } from "@studio/models";
+import {
+  GIT_HOST_KINDS,
+  GIT_REF_KINDS,
+  type ModelTier,
+  SESSION_SOURCE_KINDS,
+  WORKSPACE_CHANGE_STATUSES,
+  WORKSPACE_ENTRY_KINDS,
+  WORKSPACE_FILE_KINDS,
+} from "@studio/models";
 import { z } from "zod";
 
 // What procedures return, declared so no column outside these shapes can reach a client.
@@ -229,7 +237,7 @@ export const commitAndPushOutput = z.object({
 });
 
 /** The workspace panel (`workspace.*`): see packages/core/src/workspace/port.ts. */
-const workspaceChangeStatusOutput = z.enum(["added", "modified", "deleted", "renamed"]);
+const workspaceChangeStatusOutput = z.enum(WORKSPACE_CHANGE_STATUSES);
 
 export const workspaceListOutput = z.object({
   path: z.string(),
@@ -237,7 +245,7 @@ export const workspaceListOutput = z.object({
     .object({
       name: z.string(),
       path: z.string(),
-      kind: z.enum(["file", "directory", "symlink"]),
+      kind: z.enum(WORKSPACE_ENTRY_KINDS),
       size: z.number().nullable(),
       ignored: z.boolean(),
       change: workspaceChangeStatusOutput.nullable(),
@@ -248,7 +256,7 @@ export const workspaceListOutput = z.object({
 
 export const workspaceFileOutput = z.object({
   path: z.string(),
-  kind: z.enum(["text", "binary", "missing", "directory", "symlink"]),
+  kind: z.enum(WORKSPACE_FILE_KINDS),
   size: z.number().nullable(),
   content: z.string().nullable(),
   truncated: z.boolean(),

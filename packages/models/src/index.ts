@@ -3,3 +3,4 @@ export * from "./list-prices.ts";
 export * from "./lists.ts";
 export * from "./logger.ts";
 export * from "./openrouter.ts";
+export * from "./workspace.ts";

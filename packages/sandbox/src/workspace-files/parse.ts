@@ -31,7 +31,9 @@ export function workspacePath(raw: string): string {
   return segments.join("/");
 }
 
-export type ChangeStatus = "added" | "modified" | "deleted" | "renamed";
+export type { WorkspaceChangeStatus as ChangeStatus } from "@studio/models";
+
+import type { WorkspaceChangeStatus as ChangeStatus } from "@studio/models";
 
 export interface NameStatusEntry {
   path: string;

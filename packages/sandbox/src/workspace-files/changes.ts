@@ -43,12 +43,13 @@ export async function withWorkingTreeIndex<T>(
   const withIndex = gitOptions(options, { GIT_INDEX_FILE: index });
   try {
     const real = (await git(api, ["rev-parse", "--path-format=absolute", "--git-path", "index"], run)).trim();
-    // A missing index (a fresh repository) only means every file is hashed once.
+    // A missing index (a fresh repository) only means every file is hashed once. The copy keeps the
+    // index file's time (-p), which git's racy-file check compares entries with (operations.ts).
     await api.run(
       "sh",
       [
         "-c",
-        'cp -- "$1" "$2" 2>/dev/null; out=$3; shift 3; printf "%s\\n" "$@" > "$out"',
+        'cp -p -- "$1" "$2" 2>/dev/null; out=$3; shift 3; printf "%s\\n" "$@" > "$out"',
         "sh",
         real,
         index,

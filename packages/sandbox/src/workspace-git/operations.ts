@@ -178,11 +178,14 @@ export async function changesPatch(
   const withIndex: GitRunOptions = { ...run, env: { ...options.env, GIT_INDEX_FILE: index } };
   return streamTempFile(api, patch, async () => {
     try {
-      // A copy of the real index keeps its stat data, so unchanged files are not hashed again.
+      // A copy of the real index keeps its stat data, so unchanged files are not hashed again. It
+      // keeps the index file's own time too (-p): git trusts an entry's stat data only for files
+      // older than the index file, and a later copy time would hide a file changed within the same
+      // second as the index was written ("racy git").
       const real = (
         await git(api, ["rev-parse", "--path-format=absolute", "--git-path", "index"], run)
       ).trim();
-      await api.run("cp", ["--", real, index]);
+      await api.run("cp", ["-p", "--", real, index]);
       await git(api, ["add", "--all"], withIndex);
       const diff = await runGit(
         api,

@@ -290,6 +290,21 @@ describe("changesPatch", () => {
   });
 });
 
+describe("changesPatch, racily", () => {
+  it("sees a file changed within the second its base was committed, keeping its size", async () => {
+    const dir = await h.newDir();
+    await h.sh(dir, "printf 'aaaa\\n' > f.txt");
+    const { baseCommit } = await initBase(h.api, { workspaceDir: dir });
+    // Same size, same second as the index was written: only the index file's own time tells git
+    // to look at the contents, so a copy of the index must keep it.
+    await h.sh(dir, "printf 'bbbb\\n' > f.txt && sleep 1.2");
+    const patch = (
+      await readAll(await changesPatch(h.api, { workspaceDir: dir, baseCommit, env: {} }))
+    ).toString();
+    expect(patch).toContain("+bbbb");
+  });
+});
+
 describe("workspaceArchive", () => {
   it("streams a tar.gz of the workspace, with or without .git, and removes its temp file", async () => {
     const { dir } = await clone("studio/archive");

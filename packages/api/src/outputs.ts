@@ -8,8 +8,10 @@ import {
 } from "@studio/core";
 import { InteractionKind, type Prisma } from "@studio/db";
 import {
+  AGENTS,
   GIT_HOST_KINDS,
   GIT_REF_KINDS,
+  KNOWN_AGENTS,
   type ModelTier,
   SESSION_SOURCE_KINDS,
   WORKSPACE_CHANGE_STATUSES,
@@ -91,7 +93,8 @@ export const sessionOutput = z.object({
   environment: z.enum(["development", "production"]),
   status: z.enum(SESSION_STATUSES),
   sandboxProvider: z.enum(["local", "e2b"]),
-  agentType: z.string(),
+  /** The coding agent; any the studio knows, so a session outlives its agent being turned off. */
+  agent: z.enum(KNOWN_AGENTS),
   provider: z.enum(MODEL_PROVIDERS),
   model: z.string(),
   keySource: z.enum(KEY_SOURCES),
@@ -195,6 +198,31 @@ const availabilityOutput = z.discriminatedUnion("available", [
 
 /** `sessions.catalog`: see `sessionCatalog` in core. */
 export const catalogOutput = z.object({
+  defaultAgent: z.enum(AGENTS),
+  /** The agents a new session can run, each with the providers whose route serves its model API. */
+  agents: z
+    .object({
+      id: z.enum(AGENTS),
+      name: z.string(),
+      description: z.string(),
+      wireFormats: z.string().array(),
+      supports: z.object({ resume: z.boolean(), questions: z.boolean(), modes: z.string().array() }),
+      providers: z
+        .object({
+          id: z.enum(MODEL_PROVIDERS),
+          usable: z.boolean(),
+          /** Why the provider cannot serve the agent; null when it can. */
+          reason: z.string().nullable(),
+          /** What the studio cannot check ahead (a custom endpoint serving that API). */
+          caveat: z.string().nullable(),
+        })
+        .array(),
+      /** Models the organisation can use, but whose route cannot carry this agent's model API. */
+      unusableModels: z
+        .object({ provider: z.enum(MODEL_PROVIDERS), model: z.string(), reason: z.string() })
+        .array(),
+    })
+    .array(),
   defaultProvider: z.enum(MODEL_PROVIDERS),
   defaultModel: z.string(),
   providers: z

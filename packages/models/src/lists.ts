@@ -27,8 +27,17 @@ export type KeySource = (typeof KEY_SOURCES)[number];
 export const LEDGER_KINDS = ["usage", "grant", "adjustment", "refund"] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
-/** Coding agents a session can run (the id sandbox-agent knows them by). Claude Code and Codex come next. */
-export const AGENTS = ["opencode"] as const;
+/**
+ * Every coding agent the studio knows (the id sandbox-agent knows it by); what each speaks and can
+ * do is in agents.ts. A session row may name any of them.
+ */
+export const KNOWN_AGENTS = ["opencode", "claude", "codex"] as const;
+export type KnownAgent = (typeof KNOWN_AGENTS)[number];
+/**
+ * The agents a new session can run, in the config bar's order: the UI and the API offer exactly
+ * these. Turning an agent on once its runtime works is adding its id here.
+ */
+export const AGENTS = ["opencode"] as const satisfies readonly KnownAgent[];
 export type AgentName = (typeof AGENTS)[number];
 export const DEFAULT_AGENT: AgentName = "opencode";
 

@@ -1,6 +1,14 @@
 // Keys, credits and prices through the API: what a session resolves to, what the catalogue says,
 // 402 when platform credits are too low, and keys that never come back out.
-import { seedListPrices, validateSessionToken } from "@studio/core";
+import { AppError, routeForNewSession, seedListPrices, validateSessionToken } from "@studio/core";
+import {
+  AGENT_PROFILES,
+  AGENTS,
+  type AgentName,
+  DEFAULT_AGENT,
+  isRunnableAgent,
+  KNOWN_AGENTS,
+} from "@studio/models";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../router.ts";
@@ -218,5 +226,121 @@ describe("prices", () => {
       }),
     );
     expect(past.code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("the session's agent", () => {
+  it("defaults to OpenCode, and the session, the sessions list and the row say so", async () => {
+    const agnes = await signUpUser(database.db, "Agnes");
+    const caller = await agnes.caller();
+    await caller.keys.set({ provider: "anthropic", apiKey: ANTHROPIC_KEY });
+    const unnamed = await caller.sessions.create(session("anthropic", "claude-haiku-4-5"));
+    expect(unnamed.agent).toBe("opencode");
+    const named = await caller.sessions.create({
+      ...session("anthropic", "claude-haiku-4-5"),
+      agent: "opencode",
+    });
+    expect((await caller.sessions.get({ sessionId: named.id })).agent).toBe("opencode");
+    expect((await caller.sessions.list({})).sessions.map((row) => [row.id, row.agent])).toEqual([
+      [named.id, "opencode"],
+      [unnamed.id, "opencode"],
+    ]);
+    const rows = await database.db.studioSession.findMany({
+      where: { organizationId: agnes.personalOrganizationId },
+      select: { agentType: true },
+    });
+    expect(rows).toEqual([{ agentType: "opencode" }, { agentType: "opencode" }]);
+    // Another organisation's list shows none of them.
+    const boris = await (await signUpUser(database.db, "Boris")).caller();
+    expect((await boris.sessions.list({})).sessions).toEqual([]);
+  });
+
+  it("offers exactly the runnable agents, each with the providers its model API allows", async () => {
+    const caller = await (await signUpUser(database.db, "Cosmo")).caller();
+    const catalog = await caller.sessions.catalog();
+    expect(catalog.defaultAgent).toBe(DEFAULT_AGENT);
+    expect(catalog.agents.map((agent) => agent.id)).toEqual([...AGENTS]);
+    const opencode = catalog.agents.find((agent) => agent.id === "opencode");
+    expect(opencode?.description).toBe(AGENT_PROFILES.opencode.description);
+    expect(opencode?.providers.map((provider) => [provider.id, provider.usable])).toEqual([
+      ["xai", true],
+      ["anthropic", true],
+      ["openai", true],
+      ["google", true],
+      ["openrouter", true],
+      ["custom", true],
+    ]);
+  });
+
+  it("refuses an agent the studio cannot run yet, and names that are no agent, writing nothing", async () => {
+    const dora = await signUpUser(database.db, "Dora");
+    const caller = await dora.caller();
+    await caller.keys.set({ provider: "anthropic", apiKey: ANTHROPIC_KEY });
+    const notRunnable = KNOWN_AGENTS.filter((agent) => !isRunnableAgent(agent));
+    for (const agent of [...notRunnable, "OpenCode", "opencode ", "../opencode", "", "__proto__", 7]) {
+      const refused = await caught(
+        caller.sessions.create({ ...session("anthropic", "claude-haiku-4-5"), agent: agent as never }),
+        String(agent),
+      );
+      expect(refused.code, String(agent)).toBe("BAD_REQUEST");
+    }
+    expect(
+      await database.db.studioSession.count({ where: { organizationId: dora.personalOrganizationId } }),
+    ).toBe(0);
+  });
+
+  // Claude Code and Codex are not runnable yet, so the API refuses them before this check; the
+  // service is called here as createSession calls it, so the check holds the day they are turned on.
+  it("refuses a provider, or a route, that cannot serve the agent's model API, saying why", async () => {
+    const emil = await signUpUser(database.db, "Emil");
+    const caller = await emil.caller();
+    await caller.keys.set({ provider: "openrouter", apiKey: OPENROUTER_KEY });
+    const route = (agent: string, provider: "anthropic" | "openai" | "google" | "xai", model: string) =>
+      routeForNewSession(
+        database.db,
+        emil.personalOrganizationId,
+        { agent: agent as AgentName, provider, model },
+        new Set(["xai"]),
+      );
+    const refusal = async (promise: Promise<unknown>) => {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("BAD_REQUEST");
+      return (error as AppError).message;
+    };
+    expect(await refusal(route("claude", "openai", "gpt-4.1"))).toBe(
+      "Claude Code speaks only Anthropic Messages; OpenAI's gateway route serves OpenAI Responses and OpenAI Chat Completions.",
+    );
+    expect(await refusal(route("codex", "anthropic", "claude-sonnet-4-6"))).toBe(
+      "Codex speaks only OpenAI Responses; Anthropic's gateway route serves Anthropic Messages.",
+    );
+    expect(await refusal(route("codex", "google", "gemini-2.5-pro"))).toContain(
+      "Codex speaks only OpenAI Responses",
+    );
+    // Only an OpenRouter key for Anthropic: OpenRouter's route carries no Anthropic Messages.
+    expect(await refusal(route("claude", "anthropic", "claude-sonnet-4-6"))).toBe(
+      "Claude Code speaks only Anthropic Messages, and this organisation reaches Anthropic through OpenRouter, whose gateway route serves OpenAI Chat Completions and OpenAI Responses. Add your own Anthropic key to use it.",
+    );
+    // The catalogue blocks no model for OpenCode on that route (Claude Code's would list Anthropic's).
+    const catalog = await caller.sessions.catalog();
+    expect(catalog.agents.find((agent) => agent.id === "opencode")?.unusableModels).toEqual([]);
+    // The same route is fine for OpenCode and for Codex on OpenAI (OpenRouter serves Responses too).
+    expect(await route("opencode", "anthropic", "claude-sonnet-4-6")).toMatchObject({
+      upstreamProvider: "openrouter",
+    });
+    expect(await route("codex", "openai", "gpt-4.1")).toMatchObject({ upstreamProvider: "openrouter" });
+    // With its own Anthropic key, the organisation's Claude Code calls go to Anthropic directly.
+    await caller.keys.set({ provider: "anthropic", apiKey: ANTHROPIC_KEY });
+    expect(await route("claude", "anthropic", "claude-sonnet-4-6")).toEqual({
+      keySource: "direct",
+      upstreamProvider: "anthropic",
+      upstreamModel: "claude-sonnet-4-6",
+    });
+    expect(
+      await database.db.studioSession.count({ where: { organizationId: emil.personalOrganizationId } }),
+    ).toBe(0);
   });
 });

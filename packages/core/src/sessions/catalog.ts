@@ -1,8 +1,18 @@
-// What a new session can be started with, as the organisation sees it: every catalogue provider and
-// model with whether the organisation can use it now (and why not), and for the custom endpoint the
-// models it lists.
+// What a new session can be started with, as the organisation sees it: the agents it can run with
+// the providers each can use (and why not the others), every catalogue provider and model with
+// whether the organisation can use it now (and why not), and for the custom endpoint the models it
+// lists.
 import type { DbTx } from "@studio/db";
-import { CATALOG, DEFAULT_MODEL, DEFAULT_PROVIDER } from "@studio/models";
+import {
+  agentProviders,
+  agentRouteProblem,
+  CATALOG,
+  DEFAULT_AGENT,
+  DEFAULT_MODEL,
+  DEFAULT_PROVIDER,
+  runnableAgentProfiles,
+  WIRE_FORMAT_NAMES,
+} from "@studio/models";
 import type { EndpointModels } from "../keys/endpoint-models.ts";
 import { catalogAvailability } from "./model-access.ts";
 
@@ -20,6 +30,34 @@ export async function sessionCatalog(
   // reported as unreachable, and the answer is kept briefly (gateway/model-listing.ts).
   const endpointModels = custom.available ? await options.endpointModels(organizationId) : null;
   return {
+    defaultAgent: DEFAULT_AGENT,
+    agents: runnableAgentProfiles().map((profile) => ({
+      id: profile.id,
+      name: profile.name,
+      description: profile.description,
+      wireFormats: profile.wireFormats.map((format) => WIRE_FORMAT_NAMES[format]),
+      supports: { ...profile.supports, modes: [...profile.supports.modes] },
+      /** Every provider, in display order, with whether its gateway route can serve the agent. */
+      providers: agentProviders(profile.id).map((fit) =>
+        fit.usable
+          ? { id: fit.provider, usable: true, reason: null, caveat: fit.caveat }
+          : { id: fit.provider, usable: false, reason: fit.reason, caveat: null },
+      ),
+      /**
+       * Models the organisation can use, but not with this agent: their calls would go through a
+       * route (OpenRouter) that does not carry the agent's model API.
+       */
+      unusableModels: agentProviders(profile.id).flatMap((fit) =>
+        fit.usable
+          ? fit.models.flatMap((model) => {
+              const access = byModel.get(`${fit.provider}/${model}`);
+              const reason =
+                access?.available && agentRouteProblem(profile.id, fit.provider, access.upstreamProvider);
+              return reason ? [{ provider: fit.provider, model, reason }] : [];
+            })
+          : [],
+      ),
+    })),
     defaultProvider: DEFAULT_PROVIDER,
     defaultModel: DEFAULT_MODEL,
     providers: CATALOG.filter((provider) => provider.id !== "openrouter").map((provider) => {

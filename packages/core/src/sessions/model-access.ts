@@ -1,7 +1,16 @@
 // Whether the organisation can use a model now, and through which key: decided when a session is
 // created, checked again (credits) on every message, and shown per model in the config bar.
 import type { DbTx } from "@studio/db";
-import { CATALOG, findCatalogModel, getCatalogProvider, type ModelProvider } from "@studio/models";
+import {
+  type AgentName,
+  agentProviderFit,
+  agentRouteProblem,
+  CATALOG,
+  findCatalogModel,
+  getAgentProfile,
+  getCatalogProvider,
+  type ModelProvider,
+} from "@studio/models";
 import { creditBalance } from "../billing/ledger.ts";
 import { formatUsd } from "../billing/pricing.ts";
 import {
@@ -24,30 +33,44 @@ export async function assertCreditsAvailable(db: DbTx, organizationId: string): 
   if (balance < MINIMUM_BALANCE_MICRO_USD) throw outOfCredits(balance);
 }
 
-/** The route for a new session; refuses an unknown model, a model nobody can pay for, or no credits. */
+/**
+ * The route for a new session; refuses an unknown model, a provider or route that cannot serve the
+ * agent's model API, a model nobody can pay for, or no credits.
+ */
 export async function routeForNewSession(
   db: DbTx,
   organizationId: string,
-  provider: ModelProvider,
-  model: string,
+  choice: { agent: AgentName; provider: ModelProvider; model: string },
   platformProviders: ReadonlySet<string>,
 ): Promise<ModelRoute> {
+  const { agent, provider, model } = choice;
   if (!getCatalogProvider(provider).freeformModels && !findCatalogModel(provider, model))
     throw new AppError(
       "BAD_REQUEST",
       `${model} is not a ${getCatalogProvider(provider).name} model the studio offers.`,
     );
+  const fit = agentProviderFit(agent, provider);
+  if (!fit.usable) throw new AppError("BAD_REQUEST", fit.reason);
+  if (!fit.models.includes(model) && !getCatalogProvider(provider).freeformModels)
+    throw new AppError("BAD_REQUEST", `${model} cannot serve ${getAgentProfile(agent).name}.`);
   const result = routeModel(provider, model, {
     organizationKeys: await providersWithKeys(db, organizationId),
     platformProviders,
   });
   if (!result.ok) throw new AppError("BAD_REQUEST", result.reason);
+  const routeProblem = agentRouteProblem(agent, provider, result.route.upstreamProvider);
+  if (routeProblem) throw new AppError("BAD_REQUEST", routeProblem);
   if (paysWithCredits(result.route)) await assertCreditsAvailable(db, organizationId);
   return result.route;
 }
 
 export type Availability =
-  | { available: true; keySource: ModelRoute["keySource"] }
+  | {
+      available: true;
+      keySource: ModelRoute["keySource"];
+      /** Where the calls would go (the provider, or OpenRouter): it decides which agents can use it. */
+      upstreamProvider: ModelProvider;
+    }
   | { available: false; reason: string; fix: "keys" | "credits" };
 
 /** Availability of every catalogue model for the organisation, keyed `<provider>/<model>`. */
@@ -67,7 +90,11 @@ export async function catalogAvailability(
         reason: `No key of your own, and platform credits are used up (${formatUsd(balance)} left).`,
         fix: "credits",
       };
-    return { available: true, keySource: result.route.keySource };
+    return {
+      available: true,
+      keySource: result.route.keySource,
+      upstreamProvider: result.route.upstreamProvider,
+    };
   };
   const byModel = new Map<string, Availability>();
   for (const provider of CATALOG) {

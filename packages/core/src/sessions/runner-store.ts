@@ -4,7 +4,13 @@
 // `@studio/core/runner`. Each takes the database client first, like every core service.
 import type { StopReason } from "@studio/acp/events";
 import type { Db } from "@studio/db";
-import type { KeySource, ModelProvider } from "@studio/models";
+import {
+  DEFAULT_AGENT,
+  isKnownAgent,
+  type KeySource,
+  type KnownAgent,
+  type ModelProvider,
+} from "@studio/models";
 import { hashSecret } from "../auth/secrets.ts";
 import { randomToken } from "../shared/ids.ts";
 import { completeCommand } from "./commands.ts";
@@ -32,10 +38,12 @@ export interface SessionRow extends Omit<SessionSourceColumns, "baseBranch"> {
   currentTurnId: string | null;
   /** The commit the workspace started at, once prepared. */
   baseCommit: string | null;
+  /** The coding agent the session runs (its `agent_type` column). */
+  agent: KnownAgent;
 }
 
-export function loadSessionRow(db: Db, sessionId: string): Promise<SessionRow | null> {
-  return db.studioSession.findUnique({
+export async function loadSessionRow(db: Db, sessionId: string): Promise<SessionRow | null> {
+  const row = await db.studioSession.findUnique({
     where: { id: sessionId },
     select: {
       id: true,
@@ -59,8 +67,12 @@ export function loadSessionRow(db: Db, sessionId: string): Promise<SessionRow | 
       sourceUploadId: true,
       workBranch: true,
       baseCommit: true,
+      agentType: true,
     },
   });
+  if (!row) return null;
+  const { agentType, ...rest } = row;
+  return { ...rest, agent: isKnownAgent(agentType) ? agentType : DEFAULT_AGENT };
 }
 
 /** The commit the session's workspace starts from: what "what changed" is measured against. */

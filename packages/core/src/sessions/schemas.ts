@@ -1,10 +1,12 @@
 import { SESSION_STATUSES } from "@studio/acp/events";
-import { ARCHIVE_FORMATS, MODEL_PROVIDERS } from "@studio/models";
+import { AGENTS, ARCHIVE_FORMATS, DEFAULT_AGENT, MODEL_PROVIDERS } from "@studio/models";
 import { z } from "zod";
 import { repositoryUrlProblem } from "../git/remote-url.ts";
 
 export const environmentSchema = z.enum(["development", "production"]);
 export const modelProviderSchema = z.enum(MODEL_PROVIDERS);
+/** The agents a new session can run (not every agent the studio knows). */
+export const agentSchema = z.enum(AGENTS);
 export const sessionStatusFilterSchema = z.enum(SESSION_STATUSES);
 
 const sessionId = z.string().min(1).max(64);
@@ -59,6 +61,8 @@ export type SessionSourceRequest = z.input<typeof sessionSourceInput>;
 
 export const createSessionInput = z.object({
   environment: environmentSchema,
+  /** The coding agent; the provider's gateway route must serve a model API it speaks. */
+  agent: agentSchema.default(DEFAULT_AGENT),
   provider: modelProviderSchema,
   model: z.string().trim().min(1).max(120),
   /** Optional spending cap in micro-USD (at the prices used, whoever pays); crossing it stops the session. */

@@ -1,4 +1,5 @@
 import type { Db, DbTx, Prisma } from "@studio/db";
+import { DEFAULT_AGENT, isKnownAgent, type KnownAgent } from "@studio/models";
 import { paysWithCredits } from "../billing/resolution.ts";
 import { AppError, conflict, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
@@ -60,8 +61,10 @@ type SessionRow = Prisma.StudioSessionGetPayload<{ select: typeof sessionSelect 
 /** A session as services return it: the source columns gathered under `source`. */
 export type SessionView = Omit<
   SessionRow,
-  "sourceKind" | "sourceUrl" | "sourceRef" | "sourceRefKind" | "sourceFullHistory"
+  "agentType" | "sourceKind" | "sourceUrl" | "sourceRef" | "sourceRefKind" | "sourceFullHistory"
 > & {
+  /** The coding agent (the `agent_type` column). */
+  agent: KnownAgent;
   source: {
     kind: SessionRow["sourceKind"];
     url: string | null;
@@ -72,9 +75,12 @@ export type SessionView = Omit<
 };
 
 function toSessionView(row: SessionRow): SessionView {
-  const { sourceKind, sourceUrl, sourceRef, sourceRefKind, sourceFullHistory, ...rest } = row;
+  const { agentType, sourceKind, sourceUrl, sourceRef, sourceRefKind, sourceFullHistory, ...rest } = row;
   return {
     ...rest,
+    // Only createSession writes the column, from the runnable agents; the default covers a row
+    // someone edited by hand, so that one bad row cannot break the sessions list.
+    agent: isKnownAgent(agentType) ? agentType : DEFAULT_AGENT,
     source: {
       kind: sourceKind,
       url: sourceUrl,
@@ -117,8 +123,7 @@ export async function createSession(
   const route = await routeForNewSession(
     db,
     actor.organizationId,
-    input.provider,
-    input.model,
+    { agent: input.agent, provider: input.provider, model: input.model },
     runtime.platformProviders,
   );
   if (input.source?.kind === "git" && runtime.keyDelivery === "environment")
@@ -152,6 +157,7 @@ export async function createSession(
         organizationId: actor.organizationId,
         userId: actor.userId,
         environment: input.environment,
+        agentType: input.agent,
         provider: input.provider,
         model: input.model,
         ...route,

@@ -1,4 +1,5 @@
-export type WireFormat = "chat-completions" | "responses" | "anthropic" | "google";
+// The formats and which provider serves which are written once, in @studio/models.
+export type { WireFormat } from "@studio/models";
 
 /**
  * Token counts in one neutral shape (the scripted model server's convention): `inputTokens` is the

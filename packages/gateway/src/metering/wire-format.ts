@@ -1,20 +1,10 @@
 // Which wire format a forwarded request speaks. The path decides, limited to what each provider
-// serves, so that e.g. OpenAI's Assistants `/v1/threads/<id>/messages` is not taken for Anthropic.
+// serves (PROVIDER_WIRE_FORMATS, in @studio/models, which also decides which agent can use which
+// provider), so that e.g. OpenAI's Assistants `/v1/threads/<id>/messages` is not taken for Anthropic.
+import { PROVIDER_WIRE_FORMATS } from "@studio/models";
 import { trimSlashes } from "../slashes.ts";
 import type { GatewayProvider } from "../upstreams.ts";
 import type { WireFormat } from "./types.ts";
-
-const PROVIDER_FORMATS: Record<GatewayProvider, readonly WireFormat[]> = {
-  openai: ["responses", "chat-completions"],
-  // xAI also serves the Anthropic Messages API at /v1/messages.
-  xai: ["responses", "chat-completions", "anthropic"],
-  anthropic: ["anthropic"],
-  // Gemini also has an OpenAI-compatible /v1beta/openai/chat/completions.
-  google: ["google", "chat-completions"],
-  openrouter: ["chat-completions", "responses"],
-  // OpenAI-compatible servers (Ollama, vLLM), under whatever prefix the base URL has.
-  custom: ["chat-completions", "responses"],
-};
 
 const GOOGLE_METHODS = new Set(["streamGenerateContent", "generateContent"]);
 
@@ -68,5 +58,5 @@ export function wireFormatFor(
 ): WireFormat | null {
   if (method.toUpperCase() !== "POST") return null;
   const format = formatOfPath(normalisePath(pathAfterProvider));
-  return format && PROVIDER_FORMATS[provider]?.includes(format) ? format : null;
+  return format && PROVIDER_WIRE_FORMATS[provider]?.includes(format) ? format : null;
 }

@@ -13,6 +13,9 @@ import { useCurrentUser } from "../../auth/current-user.ts";
 import { keySourceDescription, keySourceLabel, paysWithCredits } from "../session-status.ts";
 import { EndpointModelField, EndpointModelsNotice } from "./EndpointModelField.tsx";
 import {
+  type AgentId,
+  agentFit,
+  agentShortcomings,
   type Catalog,
   type CatalogProvider,
   choiceAccess,
@@ -22,9 +25,10 @@ import {
   modelName,
   modelOptionLabel,
   modelsByTier,
-  offeredProviders,
   type ProviderId,
+  providerOptions,
   type SessionChoice,
+  withAgent,
   withProvider,
 } from "./model-choice.ts";
 
@@ -128,6 +132,34 @@ function AccessNote({
 }
 
 /**
+ * What the chosen agent cannot use or do, in words: the providers it cannot use and why (from the
+ * model APIs it speaks), a caveat the studio cannot check ahead, and studio features it lacks.
+ */
+function AgentNote({ catalog, choice }: { catalog: Catalog; choice: SessionChoice }) {
+  const agent = catalog.agents.find((candidate) => candidate.id === choice.agent);
+  if (!agent) return null;
+  const excluded = providerOptions(catalog, choice.agent).filter((option) => option.agentProblem !== null);
+  const caveat = agentFit(catalog, choice.agent, choice.provider).caveat;
+  const lacks = agentShortcomings(agent);
+  if (excluded.length === 0 && !caveat && lacks.length === 0) return null;
+  return (
+    <div className="space-y-1 text-xs text-fg-muted" data-testid="agent-note">
+      {excluded.length > 0 ? (
+        <ul aria-label={`Not for ${agent.name}`} className="list-disc pl-4">
+          {excluded.map((option) => (
+            <li key={option.provider.id}>{option.agentProblem}</li>
+          ))}
+        </ul>
+      ) : null}
+      {caveat ? <p>{caveat}</p> : null}
+      {lacks.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
+    </div>
+  );
+}
+
+/**
  * A session refused for lack of credits (HTTP 402) means the catalogue this page holds is out of
  * date: fetch it again so the model shows as unavailable with the way to fix it. The refusal's own
  * message is shown by the composer that made the request.
@@ -146,7 +178,10 @@ function useRefreshOnPaymentRequired() {
   }, [latest, queryClient, trpc]);
 }
 
-/** Provider, model (grouped by tier) and environment for a new session, with why a choice can't run. */
+/**
+ * Agent, provider, model (grouped by tier) and environment for a new session, with why a choice
+ * can't run. The agent comes first: it decides which providers can serve it.
+ */
 export function ConfigBar({
   catalog,
   choice,
@@ -158,23 +193,42 @@ export function ConfigBar({
   onChange: (choice: SessionChoice) => void;
   disabled?: boolean;
 }) {
-  const providers = offeredProviders(catalog);
+  const providers = providerOptions(catalog, choice.agent);
   const provider = catalog.providers.find((candidate) => candidate.id === choice.provider);
+  const agent = catalog.agents.find((candidate) => candidate.id === choice.agent);
   const noteId = useId();
   useRefreshOnPaymentRequired();
   return (
     <div className="space-y-3">
-      <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1.3fr)_minmax(0,1.2fr)]">
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.3fr)_minmax(0,1.2fr)]">
+        {/* Shown even with a single agent, so a person knows which agent will run. */}
+        <Field label="Agent" hint={agent?.description}>
+          <Select
+            value={choice.agent}
+            disabled={disabled}
+            onChange={(event) => onChange(withAgent(catalog, choice, event.target.value as AgentId))}
+          >
+            {catalog.agents.map((option) => (
+              <option key={option.id} value={option.id}>
+                {option.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
         <Field label="Provider">
           <Select
             value={choice.provider}
             disabled={disabled}
             onChange={(event) => onChange(withProvider(catalog, choice, event.target.value as ProviderId))}
           >
-            {providers.map((option) => (
-              <option key={option.id} value={option.id}>
+            {providers.map(({ provider: option, agentProblem }) => (
+              <option key={option.id} value={option.id} disabled={agentProblem !== null}>
                 {option.name}
-                {option.available ? "" : ` (${providerShortfall(option)})`}
+                {agentProblem !== null
+                  ? ` (not for ${agent?.name ?? "this agent"})`
+                  : option.available
+                    ? ""
+                    : ` (${providerShortfall(option)})`}
               </option>
             ))}
           </Select>
@@ -219,6 +273,7 @@ export function ConfigBar({
       <div id={noteId} className="space-y-3">
         {provider?.freeformModels ? <EndpointModelsNotice provider={provider} /> : null}
         <AccessNote catalog={catalog} provider={provider} choice={choice} />
+        <AgentNote catalog={catalog} choice={choice} />
       </div>
     </div>
   );

@@ -1,15 +1,22 @@
 import { describe, expect, it } from "vitest";
 import {
+  type AgentId,
+  agentName,
+  agentShortcomings,
   type Catalog,
+  type CatalogAgent,
   type CatalogProvider,
   choiceAccess,
   choiceProblem,
   endpointModelsState,
+  firstUsablePair,
   initialChoice,
   type ModelAccess,
   modelOptionLabel,
   modelsByTier,
   offeredProviders,
+  providerOptions,
+  withAgent,
   withProvider,
 } from "./model-choice.ts";
 
@@ -25,7 +32,25 @@ const model = (id: string, tier: "fast" | "standard" | "premium", access: ModelA
   access,
 });
 
+const everyProvider = ["xai", "anthropic", "openai", "google", "openrouter", "custom"] as const;
+const opencode: CatalogAgent = {
+  id: "opencode",
+  name: "OpenCode",
+  description: "Works with every provider.",
+  wireFormats: [
+    "OpenAI Chat Completions",
+    "OpenAI Responses",
+    "Anthropic Messages",
+    "Gemini generateContent",
+  ],
+  supports: { resume: true, questions: true, modes: ["build", "plan"] },
+  providers: everyProvider.map((id) => ({ id, usable: true, reason: null, caveat: null })),
+  unusableModels: [],
+};
+
 const catalog: Catalog = {
+  defaultAgent: "opencode",
+  agents: [opencode],
   defaultProvider: "xai",
   defaultModel: "grok-4-1-fast",
   providers: [
@@ -72,6 +97,7 @@ const catalog: Catalog = {
 describe("the model picker's rules", () => {
   it("starts on the catalogue's default provider and model", () => {
     expect(initialChoice(catalog)).toEqual({
+      agent: "opencode",
       provider: "xai",
       model: "grok-4-1-fast",
       environment: "development",
@@ -82,6 +108,7 @@ describe("the model picker's rules", () => {
     const start = initialChoice(catalog);
     const anthropic = withProvider(catalog, { ...start, environment: "production" }, "anthropic");
     expect(anthropic).toEqual({
+      agent: "opencode",
       provider: "anthropic",
       model: "claude-haiku-4-5",
       environment: "production",
@@ -176,5 +203,155 @@ describe("the model picker's rules", () => {
     );
     expect(modelOptionLabel(anthropic!, model("claude-haiku-4-5", "fast"))).toBe("CLAUDE-HAIKU-4-5");
     expect(modelOptionLabel(xai!, model("grok-4", "standard", noXaiKey))).toBe("GROK-4");
+  });
+});
+
+// Only OpenCode is runnable today, so the catalogue's agent ids are typed as "opencode"; the rules
+// below do not depend on which ids exist, and the fits mirror what @studio/models derives.
+const claudeId = "claude" as AgentId;
+const codexId = "codex" as AgentId;
+const fits = (usable: readonly string[], reason: string) =>
+  everyProvider.map((id) =>
+    usable.includes(id)
+      ? { id, usable: true, reason: null, caveat: null }
+      : { id, usable: false, reason: `${reason} (${id})`, caveat: null },
+  );
+const claude: CatalogAgent = {
+  ...opencode,
+  id: claudeId,
+  name: "Claude Code",
+  wireFormats: ["Anthropic Messages"],
+  providers: fits(["xai", "anthropic"], "Claude Code speaks only Anthropic Messages"),
+};
+const codex: CatalogAgent = {
+  ...opencode,
+  id: codexId,
+  name: "Codex",
+  wireFormats: ["OpenAI Responses"],
+  providers: fits(["xai", "openai", "openrouter", "custom"], "Codex speaks only OpenAI Responses"),
+};
+const threeAgents: Catalog = { ...catalog, agents: [opencode, claude, codex] };
+
+describe("the agent picker's rules", () => {
+  it("skips a model whose route cannot carry the agent's API, and says why when it is forced", () => {
+    // The organisation reaches Claude Haiku through OpenRouter: fine for OpenCode, not for Claude Code.
+    const reason =
+      "Claude Code speaks only Anthropic Messages, and this organisation reaches Anthropic through OpenRouter.";
+    const routed: Catalog = {
+      ...threeAgents,
+      agents: [
+        opencode,
+        { ...claude, unusableModels: [{ provider: "anthropic", model: "claude-haiku-4-5", reason }] },
+        codex,
+      ],
+      providers: threeAgents.providers.map((provider) =>
+        provider.id === "anthropic"
+          ? { ...provider, models: [...provider.models, model("claude-sonnet-4-6", "standard")] }
+          : provider,
+      ),
+    };
+    expect(firstUsablePair(routed, claudeId)).toEqual({ provider: "anthropic", model: "claude-sonnet-4-6" });
+    const forced = { ...withAgent(routed, initialChoice(routed), claudeId), model: "claude-haiku-4-5" };
+    expect(choiceProblem(routed, forced)).toBe(reason);
+    expect(choiceProblem(routed, { ...forced, agent: "opencode" })).toBeNull();
+  });
+
+  it("starts on the default agent, and a single runnable agent still makes a complete choice", () => {
+    expect(initialChoice(catalog).agent).toBe("opencode");
+    expect(choiceProblem(catalog, withProvider(catalog, initialChoice(catalog), "anthropic"))).toBeNull();
+    expect(agentName(threeAgents, claudeId)).toBe("Claude Code");
+    // A session's agent that is no longer offered still gets a badge.
+    expect(agentName(catalog, "codex")).toBe("codex");
+    expect(agentName(undefined, "opencode")).toBe("opencode");
+  });
+
+  it("offers every provider to OpenCode and says why the others cannot serve Claude Code", () => {
+    expect(providerOptions(threeAgents, "opencode").every((option) => option.agentProblem === null)).toBe(
+      true,
+    );
+    expect(
+      providerOptions(threeAgents, claudeId).map((option) => [option.provider.id, option.agentProblem]),
+    ).toEqual([
+      ["xai", null],
+      ["anthropic", null],
+    ]);
+    // With an endpoint set up, it is offered, and marked for Claude Code.
+    const withEndpoint: Catalog = {
+      ...threeAgents,
+      providers: threeAgents.providers.map((provider) =>
+        provider.id === "custom" ? { ...provider, available: true } : provider,
+      ),
+    };
+    expect(providerOptions(withEndpoint, claudeId).at(-1)).toMatchObject({
+      provider: { id: "custom" },
+      agentProblem: "Claude Code speaks only Anthropic Messages (custom)",
+    });
+  });
+
+  it("resets provider and model to the first usable pair the organisation can run", () => {
+    const start = { ...initialChoice(threeAgents), environment: "production" as const };
+    // xAI can serve Claude Code but the organisation has no xAI key: Anthropic's first model.
+    expect(withAgent(threeAgents, start, claudeId)).toEqual({
+      agent: claudeId,
+      provider: "anthropic",
+      model: "claude-haiku-4-5",
+      environment: "production",
+    });
+    // Nothing Codex can use is available here: the first provider it can use, whose problem shows.
+    const onCodex = withAgent(threeAgents, start, codexId);
+    expect(onCodex).toMatchObject({ agent: codexId, provider: "xai", model: "grok-4-1-fast" });
+    expect(choiceProblem(threeAgents, onCodex)).toBe("No xAI key is configured.");
+    // Back to OpenCode: the default provider has no key here, so the first pair that can run.
+    expect(withAgent(threeAgents, onCodex, "opencode")).toMatchObject({
+      provider: "anthropic",
+      model: "claude-haiku-4-5",
+    });
+    // The same agent again, or one not offered, changes nothing.
+    const onClaude = withAgent(threeAgents, start, claudeId);
+    expect(withAgent(threeAgents, { ...onClaude, model: "claude-opus-4-6" }, claudeId).model).toBe(
+      "claude-opus-4-6",
+    );
+    expect(withAgent(catalog, start, claudeId)).toBe(start);
+  });
+
+  it("prefers a model the organisation can run over the provider's first", () => {
+    const firstBlocked: Catalog = {
+      ...threeAgents,
+      providers: threeAgents.providers.map((provider) =>
+        provider.id === "anthropic"
+          ? { ...provider, models: [...provider.models].reverse() } // opus (no credits) first
+          : provider,
+      ),
+    };
+    expect(firstUsablePair(firstBlocked, claudeId)).toEqual({
+      provider: "anthropic",
+      model: "claude-haiku-4-5",
+    });
+  });
+
+  it("refuses a provider the agent cannot use, and says why a forced one cannot start", () => {
+    const onClaude = withAgent(threeAgents, initialChoice(threeAgents), claudeId);
+    expect(withProvider(threeAgents, onClaude, "custom")).toBe(onClaude);
+    const forced = { ...onClaude, provider: "custom" as const, model: "llama3.1" };
+    expect(choiceProblem(threeAgents, forced)).toBe("Claude Code speaks only Anthropic Messages (custom)");
+    expect(choiceProblem(catalog, { ...initialChoice(catalog), agent: codexId })).toBe("Pick an agent.");
+  });
+
+  it("says what the studio offers that an agent cannot do", () => {
+    expect(agentShortcomings(opencode)).toEqual([]);
+    expect(agentShortcomings({ ...codex, supports: { resume: false, questions: false, modes: [] } })).toEqual(
+      [
+        "Codex cannot ask you questions during a turn.",
+        "When a session is resumed, Codex's memory is rebuilt from the chat, not continued.",
+      ],
+    );
+    expect(agentShortcomings({ ...claude, supports: { resume: true, questions: false, modes: [] } })).toEqual(
+      ["Claude Code cannot ask you questions during a turn."],
+    );
+  });
+
+  it("starts a default agent that cannot use the default provider on its first usable pair", () => {
+    const codexFirst: Catalog = { ...threeAgents, defaultAgent: codexId, defaultProvider: "anthropic" };
+    expect(initialChoice(codexFirst)).toMatchObject({ agent: codexId, provider: "xai" });
   });
 });

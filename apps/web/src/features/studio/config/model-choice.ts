@@ -9,8 +9,13 @@ export type Tier = CatalogProvider["models"][number]["tier"];
 export type ModelAccess = CatalogProvider["models"][number]["access"];
 export type KeySource = Extract<ModelAccess, { available: true }>["keySource"];
 export type AccessFix = Extract<ModelAccess, { available: false }>["fix"];
+export type CatalogAgent = Catalog["agents"][number];
+export type AgentId = CatalogAgent["id"];
+/** Whether a provider's gateway route serves a model API the agent speaks (from @studio/models). */
+export type AgentProviderFit = CatalogAgent["providers"][number];
 
 export interface SessionChoice {
+  agent: AgentId;
   provider: ProviderId;
   model: string;
   environment: Environment;
@@ -25,6 +30,86 @@ const tierOrder: Tier[] = ["fast", "standard", "premium"];
  */
 export function offeredProviders(catalog: Catalog): CatalogProvider[] {
   return catalog.providers.filter((provider) => !provider.freeformModels || provider.available);
+}
+
+export function findAgent(catalog: Catalog, agentId: string): CatalogAgent | undefined {
+  return catalog.agents.find((agent) => agent.id === agentId);
+}
+
+/** The agent's name for a badge; a session's agent may be one no longer offered, so fall back to its id. */
+export function agentName(catalog: Catalog | undefined, agentId: string): string {
+  return (catalog && findAgent(catalog, agentId)?.name) ?? agentId;
+}
+
+/** How the agent fits a provider; an agent the catalogue does not describe fits nothing. */
+export function agentFit(catalog: Catalog, agentId: AgentId, providerId: ProviderId): AgentProviderFit {
+  const fit = findAgent(catalog, agentId)?.providers.find((candidate) => candidate.id === providerId);
+  return fit ?? { id: providerId, usable: false, reason: "This agent is not offered.", caveat: null };
+}
+
+/** What the studio offers that the agent cannot do, in words for the config bar (none for OpenCode). */
+export function agentShortcomings(agent: CatalogAgent): string[] {
+  return [
+    agent.supports.questions ? null : `${agent.name} cannot ask you questions during a turn.`,
+    agent.supports.resume
+      ? null
+      : `When a session is resumed, ${agent.name}'s memory is rebuilt from the chat, not continued.`,
+  ].filter((line): line is string => line !== null);
+}
+
+/** Why the organisation's route to this model cannot carry the agent's model API (OpenRouter), or null. */
+export function agentModelProblem(
+  catalog: Catalog,
+  agentId: AgentId,
+  providerId: ProviderId,
+  modelId: string,
+): string | null {
+  const blocked = findAgent(catalog, agentId)?.unusableModels.find(
+    (entry) => entry.provider === providerId && entry.model === modelId,
+  );
+  return blocked?.reason ?? null;
+}
+
+/** The offered providers for an agent, each with why the agent cannot use it (null: it can). */
+export function providerOptions(
+  catalog: Catalog,
+  agentId: AgentId,
+): { provider: CatalogProvider; agentProblem: string | null }[] {
+  return offeredProviders(catalog).map((provider) => {
+    const fit = agentFit(catalog, agentId, provider.id);
+    return { provider, agentProblem: fit.usable ? null : fit.reason };
+  });
+}
+
+/**
+ * The pair an agent starts on: the default provider and model when the agent can use them and the
+ * organisation can too, else the first provider (in display order) the agent can use that has a
+ * model the organisation can run, else the first the agent can use at all (its problem then shows).
+ */
+export function firstUsablePair(
+  catalog: Catalog,
+  agentId: AgentId,
+): Pick<SessionChoice, "provider" | "model"> {
+  const usable = providerOptions(catalog, agentId)
+    .filter((option) => option.agentProblem === null)
+    .map((option) => option.provider);
+  const runs = (provider: CatalogProvider, model: CatalogProvider["models"][number]) =>
+    model.access.available && agentModelProblem(catalog, agentId, provider.id, model.id) === null;
+  const startOn = (provider: CatalogProvider) => {
+    const first = firstModelOf(catalog, provider);
+    const firstModel = provider.models.find((model) => model.id === first);
+    const runnable = provider.models.find((model) => runs(provider, model))?.id;
+    return {
+      provider: provider.id,
+      model: !firstModel || runs(provider, firstModel) || !runnable ? first : runnable,
+    };
+  };
+  const preferred = usable.find((provider) => provider.id === catalog.defaultProvider);
+  if (preferred?.available) return startOn(preferred);
+  const available = usable.find((provider) => provider.available);
+  if (available) return startOn(available);
+  const fallback = preferred ?? usable[0];
+  return fallback ? startOn(fallback) : { provider: catalog.defaultProvider, model: catalog.defaultModel };
 }
 
 /**
@@ -59,15 +144,25 @@ function listedModels(provider: CatalogProvider): string[] {
 }
 
 export function initialChoice(catalog: Catalog): SessionChoice {
+  const agent = catalog.defaultAgent;
+  if (!agentFit(catalog, agent, catalog.defaultProvider).usable)
+    return { agent, ...firstUsablePair(catalog, agent), environment: "development" };
   const provider = catalog.providers.find((candidate) => candidate.id === catalog.defaultProvider);
   const model = provider ? firstModelOf(catalog, provider) : catalog.defaultModel;
-  return { provider: catalog.defaultProvider, model, environment: "development" };
+  return { agent, provider: catalog.defaultProvider, model, environment: "development" };
 }
 
-/** Changing the provider resets the model to that provider's first one. */
+/** Changing the agent resets the provider and model to the first pair it can use. */
+export function withAgent(catalog: Catalog, choice: SessionChoice, agentId: AgentId): SessionChoice {
+  if (agentId === choice.agent || !findAgent(catalog, agentId)) return choice;
+  return { ...choice, agent: agentId, ...firstUsablePair(catalog, agentId) };
+}
+
+/** Changing the provider resets the model to that provider's first one; one the agent cannot use is refused. */
 export function withProvider(catalog: Catalog, choice: SessionChoice, providerId: ProviderId): SessionChoice {
   const provider = catalog.providers.find((candidate) => candidate.id === providerId);
-  if (!provider || providerId === choice.provider) return choice;
+  if (!provider || providerId === choice.provider || !agentFit(catalog, choice.agent, providerId).usable)
+    return choice;
   return { ...choice, provider: providerId, model: firstModelOf(catalog, provider) };
 }
 
@@ -100,10 +195,15 @@ export function choiceAccess(catalog: Catalog, choice: SessionChoice): ModelAcce
 
 /** Why the choice cannot start a session yet, or null when it can. */
 export function choiceProblem(catalog: Catalog, choice: SessionChoice): string | null {
+  if (!findAgent(catalog, choice.agent)) return "Pick an agent.";
   const provider = catalog.providers.find((candidate) => candidate.id === choice.provider);
   if (!provider) return "Pick a provider.";
+  const fit = agentFit(catalog, choice.agent, choice.provider);
+  if (!fit.usable) return fit.reason;
   const access = choiceAccess(catalog, choice);
   if (access && !access.available) return access.reason;
+  const routeProblem = agentModelProblem(catalog, choice.agent, choice.provider, choice.model);
+  if (routeProblem) return routeProblem;
   if (!provider.available) return provider.unavailableReason ?? `${provider.name} can't be used right now.`;
   if (!choice.model.trim()) return "Enter the model to use.";
   if (!access) return "Pick a model.";

@@ -10,13 +10,14 @@ import {
   Play,
   Rocket,
   Square,
+  SquareTerminal,
 } from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge } from "../../../components/ui/Badge.tsx";
 import { Button } from "../../../components/ui/Button.tsx";
 import { cn } from "../../../lib/cn.ts";
 import type { RouterOutputs } from "../../../lib/trpc.ts";
-import { type Catalog, modelName, providerName } from "../config/model-choice.ts";
+import { agentName, type Catalog, modelName, providerName } from "../config/model-choice.ts";
 import {
   formatCredits,
   formatTokens,
@@ -202,6 +203,13 @@ export function SessionHeader({
       </div>
       <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1.5">
         <ul aria-label="Session configuration" className="flex flex-wrap items-center gap-1.5">
+          <li>
+            <Badge className="session-agent">
+              <SquareTerminal className="size-3" aria-hidden="true" />
+              <span className="sr-only">Agent: </span>
+              {agentName(catalog, session.agent)}
+            </Badge>
+          </li>
           <li>
             <Badge>
               <Bot className="size-3" aria-hidden="true" />

@@ -1,0 +1,147 @@
+// What the studio knows about each coding agent, and which providers and models can serve it. An
+// agent can use a provider when the provider's gateway route serves a model API the agent speaks:
+// derived here from PROVIDER_WIRE_FORMATS (the gateway's own table), never listed pair by pair.
+import { CATALOG, getCatalogProvider } from "./catalog.ts";
+import { AGENTS, type AgentName, KNOWN_AGENTS, type KnownAgent, type ModelProvider } from "./lists.ts";
+import {
+  PROVIDER_WIRE_FORMATS,
+  WIRE_FORMAT_NAMES,
+  WIRE_FORMATS,
+  type WireFormat,
+  wireFormatList,
+} from "./wire-formats.ts";
+
+export interface AgentProfile {
+  id: KnownAgent;
+  name: string;
+  /** One line for the config bar. */
+  description: string;
+  /** The npm packages that make up the agent in the sandbox (CLI, then ACP adapter if separate). */
+  packages: readonly string[];
+  /** The model APIs the agent can send its calls in. */
+  wireFormats: readonly WireFormat[];
+  supports: {
+    /** `session/load`: a resumed session continues the agent's own conversation. Without it the
+     * studio starts a new agent session from a prompt rebuilt from its event log. */
+    resume: boolean;
+    /** The studio's question prompts (OpenCode's `question` tool, answered through its HTTP API). */
+    questions: boolean;
+    /** The agent's own modes (ACP `session/set_mode`), which the organisation's tool policy maps onto. */
+    modes: readonly string[];
+  };
+}
+
+export const AGENT_PROFILES: Record<KnownAgent, AgentProfile> = {
+  opencode: {
+    id: "opencode",
+    name: "OpenCode",
+    description: "Open-source coding agent; works with every provider the studio offers.",
+    packages: ["opencode-ai"],
+    wireFormats: WIRE_FORMATS,
+    supports: { resume: true, questions: true, modes: ["build", "plan"] },
+  },
+  claude: {
+    id: "claude",
+    name: "Claude Code",
+    description: "Anthropic's coding agent; needs a provider that speaks the Anthropic Messages API.",
+    packages: ["@anthropic-ai/claude-code", "@zed-industries/claude-agent-acp"],
+    wireFormats: ["anthropic"],
+    // loadSession: true in claude-agent-acp's initialize answer (acp-transcripts). Its own
+    // AskUserQuestion tool is not offered to ACP clients.
+    supports: {
+      resume: true,
+      questions: false,
+      modes: ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"],
+    },
+  },
+  codex: {
+    id: "codex",
+    name: "Codex",
+    description: "OpenAI's coding agent; needs a provider that speaks the OpenAI Responses API.",
+    packages: ["@openai/codex", "@zed-industries/codex-acp"],
+    // `wire_api = "responses"` in CODEX_HOME/config.toml; "chat" is refused.
+    wireFormats: ["responses"],
+    // Resume is not verified for codex-acp yet: the studio rebuilds the conversation until it is.
+    supports: { resume: false, questions: false, modes: ["read-only", "auto", "full-access"] },
+  },
+};
+
+export function getAgentProfile(agent: KnownAgent): AgentProfile {
+  return AGENT_PROFILES[agent];
+}
+
+/** The profiles of the agents a new session can run, in the config bar's order. */
+export function runnableAgentProfiles(): (AgentProfile & { id: AgentName })[] {
+  return AGENTS.map((agent) => ({ ...AGENT_PROFILES[agent], id: agent }));
+}
+
+export function isKnownAgent(value: string): value is KnownAgent {
+  return (KNOWN_AGENTS as readonly string[]).includes(value);
+}
+
+export function isRunnableAgent(value: string): value is AgentName {
+  return (AGENTS as readonly string[]).includes(value);
+}
+
+/** Whether a provider can serve an agent, through which formats, and if not, why. */
+export type AgentProviderFit =
+  | {
+      provider: ModelProvider;
+      usable: true;
+      /** Formats both the agent and the provider's route speak. */
+      wireFormats: WireFormat[];
+      /** Catalogue model ids that can serve the agent; empty for a freeform provider (any id). */
+      models: string[];
+      /** Something the studio cannot check ahead, e.g. whether a custom endpoint serves that API. */
+      caveat: string | null;
+    }
+  | { provider: ModelProvider; usable: false; reason: string };
+
+/** Whether a provider's gateway route serves a model API the agent speaks, and which models then. */
+export function agentProviderFit(agent: KnownAgent, provider: ModelProvider): AgentProviderFit {
+  const profile = AGENT_PROFILES[agent];
+  const catalogProvider = getCatalogProvider(provider);
+  const served = PROVIDER_WIRE_FORMATS[provider];
+  const shared = profile.wireFormats.filter((format) => served.includes(format));
+  if (shared.length === 0)
+    return {
+      provider,
+      usable: false,
+      reason: `${profile.name} speaks only ${wireFormatList(profile.wireFormats)}; ${catalogProvider.name}'s gateway route serves ${wireFormatList(served)}.`,
+    };
+  // An OpenAI-compatible server is only sure to serve chat completions; anything else it may lack.
+  const unsure = catalogProvider.freeformModels && !shared.includes("chat-completions");
+  return {
+    provider,
+    usable: true,
+    wireFormats: shared,
+    models: catalogProvider.models.map((model) => model.id),
+    caveat: unsure
+      ? `Only if the endpoint serves the ${WIRE_FORMAT_NAMES[shared[0] as WireFormat]} API.`
+      : null,
+  };
+}
+
+/** For an agent, every catalogue provider in display order with whether it can serve the agent. */
+export function agentProviders(agent: KnownAgent): AgentProviderFit[] {
+  return CATALOG.map((provider) => agentProviderFit(agent, provider.id));
+}
+
+/**
+ * Why a session's calls cannot reach its model on this route, or null when they can. A session on
+ * an organisation's OpenRouter key sends its calls through OpenRouter's route, whatever provider
+ * the person picked, so the route's upstream must serve the agent too.
+ */
+export function agentRouteProblem(
+  agent: KnownAgent,
+  provider: ModelProvider,
+  upstreamProvider: ModelProvider,
+): string | null {
+  const direct = agentProviderFit(agent, provider);
+  if (!direct.usable) return direct.reason;
+  if (upstreamProvider === provider) return null;
+  const upstream = agentProviderFit(agent, upstreamProvider);
+  if (upstream.usable) return null;
+  const profile = AGENT_PROFILES[agent];
+  return `${profile.name} speaks only ${wireFormatList(profile.wireFormats)}, and this organisation reaches ${getCatalogProvider(provider).name} through ${getCatalogProvider(upstreamProvider).name}, whose gateway route serves ${wireFormatList(PROVIDER_WIRE_FORMATS[upstreamProvider])}. Add your own ${getCatalogProvider(provider).name} key to use it.`;
+}

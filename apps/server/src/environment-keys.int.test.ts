@@ -40,6 +40,7 @@ const row = (organizationId: string, fields: Partial<SessionRow>): SessionRow =>
   currentTurnId: null,
   ...NO_SOURCE,
   baseCommit: null,
+  agent: "opencode",
   ...fields,
 });
 

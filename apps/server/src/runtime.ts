@@ -148,7 +148,12 @@ export async function createSessionRuntime({
     async workspaceFor(session: SessionRow, gatewayToken: string) {
       const { toolPermissions } = await organizationPolicy(session.organizationId);
       // OpenCode talks to where the calls go: OpenRouter (with its model name) when the key is one.
-      const route = { provider: session.upstreamProvider, model: session.upstreamModel, toolPermissions };
+      const route = {
+        agent: session.agent,
+        provider: session.upstreamProvider,
+        model: session.upstreamModel,
+        toolPermissions,
+      };
       if (config.keyDelivery === "gateway") {
         return buildWorkspace({ ...route, gateway: { baseUrl: gatewayUrl(), token: gatewayToken } });
       }

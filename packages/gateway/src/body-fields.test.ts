@@ -100,6 +100,15 @@ describe("the body fields a sandbox may send", () => {
     ["responses", { type: "web_search" }, "web_search"],
     ["responses", { type: "mcp", server_url: "https://example.com" }, "mcp"],
     ["responses", { type: "file_search" }, "file_search"],
+    // Codex 0.169 groups tools in namespaces: allowed when all they hold is the sandbox's own.
+    ["responses", { type: "namespace", name: "shell", tools: [{ type: "function", name: "exec" }] }, null],
+    ["responses", { type: "namespace", name: "n", tools: [{ type: "web_search" }] }, "web_search"],
+    ["responses", { type: "namespace", name: "n" }, "a namespace without tools"],
+    [
+      "responses",
+      { type: "namespace", name: "n", tools: [{ type: "namespace", name: "m", tools: [] }] },
+      "a nested namespace",
+    ],
     ["anthropic", { name: "bash", input_schema: {} }, null],
     ["anthropic", { type: "custom", name: "bash", input_schema: {} }, null],
     ["anthropic", { type: "web_search_20250305", name: "web_search" }, "web_search_20250305"],
@@ -112,6 +121,18 @@ describe("the body fields a sandbox may send", () => {
     const provider = format === "google" ? "google" : "openai";
     if (kind) expect(check(format, provider, body)).toThrow(`function tools only, not "${kind}"`);
     else expect(check(format, provider, body)).not.toThrow();
+  });
+
+  it("passes Claude Code's context_management on a Messages call", () => {
+    const body = { model: "m", messages: [], context_management: { edits: [] } };
+    expect(check("anthropic", "anthropic", body)).not.toThrow();
+  });
+
+  it("passes Codex's client_metadata on a Responses call, like metadata", () => {
+    const body = { model: "m", input: [], client_metadata: { originator: "codex" } };
+    expect(check("responses", "openai", body)).not.toThrow();
+    const chat = { model: "m", messages: [], client_metadata: {} };
+    expect(check("chat-completions", "openai", chat)).toThrow('"client_metadata"');
   });
 
   it("refuses a field named twice, whichever copy a provider would read", () => {

@@ -65,6 +65,8 @@ const RESPONSES = [
   "safety_identifier",
   "user",
   "metadata",
+  // Codex names itself and its session here (like `metadata`): it changes nothing about the call.
+  "client_metadata",
 ];
 
 const ANTHROPIC = [
@@ -83,6 +85,8 @@ const ANTHROPIC = [
   "metadata",
   "output_format",
   "output_config",
+  // Claude Code's context editing (clearing old tool results and thinking) of this one call.
+  "context_management",
 ];
 
 // Google's JSON parser takes the proto field names in either case; the model is in the path.
@@ -140,6 +144,17 @@ function serverSideTool(format: WireFormat, tool: unknown): string | null {
     return kind ?? null;
   }
   const type = tool.type;
+  // A Responses API namespace (Codex groups its tools so) is only a name over the tools it holds.
+  if (format === "responses" && type === "namespace") {
+    if (!Array.isArray(tool.tools)) return "a namespace without tools";
+    for (const inner of tool.tools) {
+      // One level only: a namespace of namespaces is no client's, and would recurse without end.
+      if (isObject(inner) && inner.type === "namespace") return "a nested namespace";
+      const kind = serverSideTool(format, inner);
+      if (kind) return kind;
+    }
+    return null;
+  }
   // Anthropic's own tools have no type (or "custom"); the others name "function" (or "custom").
   if (type === undefined && format === "anthropic") return null;
   if (type === "custom" || (type === "function" && format !== "anthropic")) return null;

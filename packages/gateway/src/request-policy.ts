@@ -61,6 +61,8 @@ const ANTHROPIC_BETAS = new Set([
   "structured-outputs-2025-11-13",
   "token-efficient-tools-2025-02-19",
   "output-128k-2025-02-19",
+  // Goes with the `context_management` field Claude Code sends (body-fields.ts).
+  "context-management-2025-06-27",
 ]);
 
 function allowedBetas(value: string | string[]): string | null {

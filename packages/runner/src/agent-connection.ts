@@ -4,6 +4,7 @@ import { AcpClient, AcpHttpError, AcpTimeoutError, AgentExitedError } from "@stu
 import type { StudioEvent } from "@studio/acp/events";
 import { newId } from "@studio/core";
 import type { Logger } from "@studio/models";
+import type { KnownAgent } from "@studio/models/lists";
 import type { ProvisioningStep, SandboxHandle, SandboxProvider, WorkspaceFile } from "@studio/sandbox";
 
 export interface AgentConnection {
@@ -47,6 +48,8 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /** Tests shorten them; see AGENT_START_TIMEOUTS. */
   timeouts?: Partial<typeof AGENT_START_TIMEOUTS>;
+  /** The session's agent, named to sandbox-agent when the ACP server starts; OpenCode when absent. */
+  agent?: KnownAgent;
 }
 
 export class ProvisioningError extends Error {
@@ -114,6 +117,7 @@ function openClient(
     serverId: acpServerId,
     lastEventId,
     logger: options.logger,
+    ...(options.agent ? { agent: options.agent } : {}),
   });
   options.onClient(client, sandbox);
   const letGo = () => void (onAbort === "close" ? client.close() : client.detach()).catch(() => {});

@@ -11,6 +11,7 @@ import {
   requeueUnfinishedCommands,
 } from "@studio/core/runner";
 import type { Logger } from "@studio/models";
+import { DEFAULT_AGENT, type KnownAgent } from "@studio/models/lists";
 import { SandboxProviderShutDownError } from "@studio/sandbox";
 import { type ConnectOptions, ProvisioningError } from "./agent-connection.ts";
 import { checkAgentHealth, onAgentExited } from "./agent-recovery.ts";
@@ -39,6 +40,8 @@ export class SessionRunner {
   /** Set while the database is away: the stream is held, then rewound to the stored cursor. */
   private recovering: Promise<void> | null = null;
   private readonly askedQuestions = new Set<string>();
+  /** The session's agent, from its row (read at attach). */
+  private agent: KnownAgent = DEFAULT_AGENT;
   private readonly log: Logger;
   /** What attach.ts, turns.ts and agent-recovery.ts see of this runner. */
   private readonly context: RunnerContext;
@@ -82,6 +85,7 @@ export class SessionRunner {
   async start(): Promise<void> {
     const session = await this.loadRow();
     if (!session || this.state.stopped) return;
+    this.agent = session.agent;
     await requeueUnfinishedCommands(this.deps.db, this.sessionId);
     await this.reloadInteractions();
     try {
@@ -108,6 +112,7 @@ export class SessionRunner {
     return {
       provider: this.deps.provider,
       sessionId: this.sessionId,
+      agent: this.agent,
       logger: this.log,
       report: (event) => {
         // The innermost step fails first (a provider step inside "Creating the sandbox").

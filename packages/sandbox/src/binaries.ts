@@ -1,20 +1,27 @@
 // Locates the real sandbox-agent and OpenCode executables installed from npm. Both packages'
 // `.bin` entries are wrappers (a Node script, a shell script); sandbox-agent needs the real
-// `opencode` on PATH and we want real PIDs to track, so we resolve the platform packages.
+// `opencode` on PATH and we want real PIDs to track, so we resolve the platform packages. Claude
+// Code and Codex are found the same way (agent-binaries.ts); they are optional here so that a
+// machine without them still runs OpenCode.
 import { accessSync, constants, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { type AcpAgentBinaries, resolveClaudeBinaries, resolveCodexBinaries } from "./agent-binaries.ts";
 
 export interface AgentBinaries {
   sandboxAgent: string;
   opencode: string;
   sandboxAgentVersion: string;
   opencodeVersion: string;
+  /** Claude Code and its ACP adapter; null (or absent) when they are not installed. */
+  claude?: AcpAgentBinaries | null;
+  /** Codex and its ACP adapter; null (or absent) when they are not installed. */
+  codex?: AcpAgentBinaries | null;
 }
 
 const here = createRequire(import.meta.url);
 
-function isMusl(): boolean {
+export function isMusl(): boolean {
   // sandbox-agent detects musl the same way: by its dynamic linker.
   for (const file of ["/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1"]) {
     try {
@@ -25,7 +32,7 @@ function isMusl(): boolean {
   return false;
 }
 
-function executable(file: string): boolean {
+export function executable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
@@ -34,11 +41,17 @@ function executable(file: string): boolean {
   }
 }
 
-function version(packageJson: string): string {
+export function version(packageJson: string): string {
   return (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
 }
 
-function resolveFrom(require: NodeRequire, names: string[], binary: string): string | null {
+/** The first of `names` that is installed and holds an executable at `relative` (default bin/<binary>). */
+export function resolveFrom(
+  require: NodeRequire,
+  names: string[],
+  binary: string,
+  relative = path.join("bin", binary),
+): string | null {
   for (const name of names) {
     let packageJson: string;
     try {
@@ -46,13 +59,13 @@ function resolveFrom(require: NodeRequire, names: string[], binary: string): str
     } catch {
       continue;
     }
-    const file = path.join(path.dirname(packageJson), "bin", binary);
+    const file = path.join(path.dirname(packageJson), relative);
     if (executable(file)) return file;
   }
   return null;
 }
 
-function platformPackages(prefix: string, separator: string): string[] {
+export function platformPackages(prefix: string, separator: string): string[] {
   const arch = process.arch;
   const base = `${prefix}${separator}${process.platform}-${arch}`;
   // OpenCode ships baseline (no AVX2) and musl builds as separate optional packages.
@@ -79,6 +92,8 @@ export function resolveAgentBinaries(): AgentBinaries {
     opencode,
     sandboxAgentVersion: version(cliJson),
     opencodeVersion: version(opencodeJson),
+    claude: resolveClaudeBinaries(here),
+    codex: resolveCodexBinaries(here),
   };
   return cached;
 }

@@ -1,4 +1,5 @@
 export * from "./agent-api/index.ts";
+export * from "./agent-binaries.ts";
 export * from "./agent-server.ts";
 export * from "./archives/tar-to-zip.ts";
 export * from "./binaries.ts";
@@ -13,6 +14,8 @@ export * from "./local/provider.ts";
 export * from "./types.ts";
 export * from "./uploads/index.ts";
 export * from "./workspace/build.ts";
+export * from "./workspace/claude-config.ts";
+export * from "./workspace/codex-config.ts";
 export * from "./workspace/instructions.ts";
 export * from "./workspace/launcher.ts";
 export * from "./workspace/opencode-config.ts";

@@ -3,6 +3,11 @@
 
 export const SANDBOX_AGENT_VERSION = "0.4.2";
 export const OPENCODE_VERSION = "1.18.33";
+/** Claude Code and Codex with their ACP adapters: the versions pinned in the pnpm catalog. */
+export const CLAUDE_CODE_VERSION = "2.1.328";
+export const CLAUDE_AGENT_ACP_VERSION = "0.23.1";
+export const CODEX_VERSION = "0.169.0";
+export const CODEX_ACP_VERSION = "0.16.0";
 
 export const E2B_HOME = "/home/user";
 export const E2B_WORKSPACE = `${E2B_HOME}/workspace`;

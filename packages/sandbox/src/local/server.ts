@@ -12,7 +12,7 @@ import {
 } from "../agent-server.ts";
 import type { AgentBinaries } from "../binaries.ts";
 import type { SandboxHandle } from "../types.ts";
-import { buildOpencodeLauncher } from "../workspace/launcher.ts";
+import { agentLauncherPath, buildAdapterLauncher, buildOpencodeLauncher } from "../workspace/launcher.ts";
 import { skipPluginInstallFiles } from "../workspace/plugin-install.ts";
 import { type BwrapLayout, bwrapArgs } from "./confine.ts";
 import type { SandboxPaths, ServerRecord } from "./layout.ts";
@@ -39,9 +39,21 @@ export interface ServerContext {
   niceness: number;
 }
 
-/** Directories with programs the agent runs: OpenCode's, and Node's (npm, node for the project). */
+/** The ACP agents besides OpenCode that are installed, by sandbox-agent's id for them. */
+function acpAgents(binaries: AgentBinaries) {
+  return (["claude", "codex"] as const).flatMap((agent) => {
+    const found = binaries[agent];
+    return found ? [{ agent, ...found }] : [];
+  });
+}
+
+/**
+ * Directories with programs the agent runs: OpenCode's, Node's (npm, node for the project), and
+ * Claude Code's and Codex's CLIs (sandbox-agent starts an agent only when its CLI is on PATH).
+ */
 function programDirs(binaries: AgentBinaries): string[] {
-  return [path.dirname(binaries.opencode), path.dirname(process.execPath)];
+  const agentDirs = acpAgents(binaries).flatMap((agent) => agent.pathDirs);
+  return [...new Set([path.dirname(binaries.opencode), path.dirname(process.execPath), ...agentDirs])];
 }
 
 /**
@@ -111,6 +123,7 @@ export function sandboxCommand(
   const readOnly = [
     path.dirname(context.binaries.sandboxAgent),
     ...programDirs(context.binaries),
+    ...acpAgents(context.binaries).flatMap((agent) => agent.readDirs),
     ...agentDir,
   ];
   const args = bwrapArgs(context.bwrap, {
@@ -135,6 +148,12 @@ function writeSupportFiles(context: ServerContext, opencodePort: number): void {
   const allowed = writableDirs(paths);
   const launcher = buildOpencodeLauncher({ port: opencodePort, opencodeBinary: context.binaries.opencode });
   safeWriteFile(paths.launcher, launcher, 0o755, allowed);
+  // The other agents' adapters, from the studio's pinned install (sandbox-agent would otherwise
+  // look for them on PATH or download them). Written at every start: the install may have moved.
+  for (const agent of acpAgents(context.binaries)) {
+    const file = path.join(paths.xdgData, agentLauncherPath(agent.agent));
+    safeWriteFile(file, buildAdapterLauncher(agent.adapter, agent.adapterEnv), 0o755, allowed);
+  }
   for (const file of skipPluginInstallFiles(path.join(paths.xdgConfig, "opencode"))) {
     safeWriteFile(file.path, file.content, 0o644, allowed);
   }

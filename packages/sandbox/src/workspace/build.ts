@@ -10,6 +10,8 @@ import {
   AGENT_INSTRUCTIONS_FILE,
   agentDirPath,
 } from "./agent-dir.ts";
+import { CLAUDE_GATEWAY_PATHS, claudeAgentEnv, claudeFiles } from "./claude-config.ts";
+import { CODEX_GATEWAY_PATHS, codexAgentEnv, codexFiles } from "./codex-config.ts";
 import { DEFAULT_INSTRUCTIONS } from "./instructions.ts";
 import {
   buildOpencodeConfig,
@@ -41,9 +43,22 @@ export class WorkspaceConfigError extends Error {
   override readonly name = "WorkspaceConfigError";
 }
 
+/** Providers whose gateway route serves the API each agent speaks (OpenCode speaks them all). */
+const AGENT_PROVIDER_PATHS: Record<"claude" | "codex", Partial<Record<string, string>>> = {
+  claude: CLAUDE_GATEWAY_PATHS,
+  codex: CODEX_GATEWAY_PATHS,
+};
+
 function validate(options: BuildWorkspaceOptions): void {
   if (!isModelProvider(options.provider))
     throw new WorkspaceConfigError(`unknown provider ${options.provider}`);
+  const agent = options.agent ?? "opencode";
+  if (agent !== "opencode") {
+    const paths = AGENT_PROVIDER_PATHS[agent];
+    if (!paths) throw new WorkspaceConfigError(`unknown agent ${agent}`);
+    if (paths[options.provider] === undefined)
+      throw new WorkspaceConfigError(`agent ${agent} cannot use provider ${options.provider}`);
+  }
   if (!options.model.trim()) throw new WorkspaceConfigError("model is required");
   const catalog = getCatalogProvider(options.provider);
   if (!catalog.freeformModels && /\s/.test(options.model)) {
@@ -82,8 +97,27 @@ function agentEnv(options: BuildWorkspaceOptions, config: OpencodeConfig): Recor
   return env;
 }
 
+/** Claude Code and Codex: their own config under HOME, the same token, the same agent directory. */
+function otherAgentBundle(options: BuildWorkspaceOptions, agent: "claude" | "codex"): WorkspaceBundle {
+  const instructions = options.instructions ?? DEFAULT_INSTRUCTIONS;
+  const env: Record<string, string> = {
+    SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS: String(ACP_REQUEST_TIMEOUT_MS),
+    [AGENT_DIR_ENV]: AGENT_DIR,
+    ...(agent === "claude" ? claudeAgentEnv(options) : codexAgentEnv(options)),
+  };
+  // The workspace's git remote reads the token from here (workspace-git), whatever the agent.
+  if (options.gateway) env[GATEWAY_TOKEN_ENV] = options.gateway.token;
+  const files = agent === "claude" ? claudeFiles(options, instructions) : codexFiles(options, instructions);
+  return {
+    files: [...files, { path: agentDirPath(AGENT_INSTRUCTIONS_FILE), content: instructions }],
+    env,
+  };
+}
+
 export function buildWorkspace(options: BuildWorkspaceOptions): WorkspaceBundle {
   validate(options);
+  if (options.agent === "claude" || options.agent === "codex")
+    return otherAgentBundle(options, options.agent);
   // `{env:…}`: OpenCode substitutes it when it loads the config, wherever the provider placed it.
   const config = buildOpencodeConfig(options, `{env:${AGENT_DIR_ENV}}/${AGENT_INSTRUCTIONS_FILE}`);
   const files: WorkspaceFile[] = [

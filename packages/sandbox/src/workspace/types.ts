@@ -8,7 +8,13 @@ export interface GatewayTarget {
   token: string;
 }
 
+/** The coding agents the workspace generator can configure (sandbox-agent's ids for them). */
+export const WORKSPACE_AGENTS = ["opencode", "claude", "codex"] as const;
+export type WorkspaceAgent = (typeof WORKSPACE_AGENTS)[number];
+
 export interface BuildWorkspaceOptions {
+  /** Which agent the sandbox runs; OpenCode when omitted. */
+  agent?: WorkspaceAgent;
   provider: ModelProvider;
   model: string;
   /**

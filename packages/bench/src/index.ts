@@ -17,6 +17,7 @@ import { benchProvisioningBurst, provisioningBurstSection } from "./provisioning
 import { benchRelay } from "./relay.ts";
 import { benchSignInFlood } from "./sign-in-flood.ts";
 import { type BenchStack, startStack } from "./stack.ts";
+import { benchWorkspaceLive, workspaceLiveSection } from "./workspace-live.ts";
 import { benchWorkspacePanel, workspacePanelSection } from "./workspace-panel.ts";
 
 function machine(): string {
@@ -49,6 +50,7 @@ const SINGLE: Record<string, (stack: BenchStack) => Promise<unknown>> = {
   "archive-download": benchArchiveDownload,
   "chat-scroll": benchChatScroll,
   "workspace-panel": benchWorkspacePanel,
+  "workspace-live": benchWorkspaceLive,
   ledger: benchLedger,
   "sign-in-flood": benchSignInFlood,
 };
@@ -107,6 +109,13 @@ try {
   console.log("workspace panel: tree, changes and diffs of 20,000 files in 2,000 folders …");
   const workspacePanel = await benchWorkspacePanel();
   console.log(JSON.stringify(workspacePanel, null, 2));
+  console.log("workspace panel, live: a tool's write until the panel shows it, in Chromium …");
+  const workspaceLive = await benchWorkspaceLive(stack);
+  if (workspaceLive.measured) {
+    const { changes, files, ...liveRest } = workspaceLive;
+    console.table({ changes: { ...changes, ms: undefined }, files: { ...files, ms: undefined } });
+    console.log(JSON.stringify(liveRest, null, 2));
+  } else console.log(workspaceLive.reason);
   console.log("chat scrolling: 5,000 events against 50 in Chromium …");
   const chatScroll = await benchChatScroll(stack);
   console.log(JSON.stringify(chatScroll, null, 2));
@@ -224,6 +233,8 @@ ${gitCloneSection(gitClone)}
 ${archiveDownloadSection(archiveDownload)}
 
 ${workspacePanelSection(workspacePanel)}
+
+${workspaceLiveSection(workspaceLive)}
 
 ${chatScrollSection(chatScroll)}
 

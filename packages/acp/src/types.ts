@@ -2,7 +2,7 @@
 // (capabilities, config options): the studio passes them through rather than depending on them.
 
 import type { Logger } from "@studio/models";
-import type { AgentName } from "@studio/models/lists";
+import type { KnownAgent } from "@studio/models/lists";
 import type {
   JsonRpcErrorObject,
   JsonRpcId,
@@ -19,7 +19,7 @@ export interface AcpClientOptions {
   /** Client-chosen ACP server id: one agent process per id. */
   serverId: string;
   /** Which agent sandbox-agent starts; defaults to DEFAULT_AGENT. */
-  agent?: AgentName;
+  agent?: KnownAgent;
   fetch?: typeof fetch;
   logger?: Logger;
   /** Resume the stream after this SSE id (re-attaching without replay); default: full replay. */

@@ -98,6 +98,15 @@ export async function openGitCredential(
   return { username: row.username, token: openSecret(keyring, row, sealContext(organizationId, host)) };
 }
 
+/** What software an organisation named for a git host (Settings → Git hosts), for pull-request links. */
+export async function gitHostKind(db: DbTx, organizationId: string, host: string) {
+  const row = await db.gitCredential.findUnique({
+    where: { organizationId_host: { organizationId, host } },
+    select: { hostKind: true },
+  });
+  return row?.hostKind ?? null;
+}
+
 export interface GitRemoteRules {
   /** The studio's TENANT_PRIVATE_NETWORK. */
   privateNetwork: PrivateNetworkPolicy;

@@ -10,7 +10,7 @@ import type { Keyring } from "../keys/keyring.ts";
 import { appendEvents } from "../sessions/event-log.ts";
 import { AppError } from "../shared/errors.ts";
 import type { GitRemoteRules } from "./credentials.ts";
-import { openGitCredential } from "./credentials.ts";
+import { gitHostKind, openGitCredential } from "./credentials.ts";
 import { hostOfUrl } from "./host.ts";
 import { type PullRequestHostKind, pullRequestLink } from "./pull-request-link.ts";
 import type { GitRemoteCredential, GitRemoteTarget } from "./remote.ts";
@@ -83,10 +83,6 @@ export async function resolveGitGatewaySession(
   );
   if (!prepared.ok) throw new AppError("BAD_REQUEST", prepared.message);
   const credential = await openGitCredential(db, keyring, row.organizationId, host.host);
-  const described = await db.gitCredential.findUnique({
-    where: { organizationId_host: { organizationId: row.organizationId, host: host.host } },
-    select: { hostKind: true },
-  });
   return {
     sessionId: row.id,
     organizationId: row.organizationId,
@@ -96,7 +92,7 @@ export async function resolveGitGatewaySession(
     workBranch: row.workBranch,
     pushBranchPrefix: row.organization.pushBranchPrefix,
     credential,
-    hostKind: described?.hostKind ?? null,
+    hostKind: await gitHostKind(db, row.organizationId, host.host),
   };
 }
 

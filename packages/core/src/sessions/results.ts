@@ -5,6 +5,7 @@
 import type { Readable } from "node:stream";
 import type { Db } from "@studio/db";
 import type { ArchiveFormat } from "@studio/models";
+import { gitHostKind } from "../git/credentials.ts";
 import { pullRequestUrlFor } from "../git/gateway-session.ts";
 import { hostOfUrl } from "../git/host.ts";
 import { AppError, conflict, notFound } from "../shared/errors.ts";
@@ -206,7 +207,8 @@ export async function commitAndPush(
       "BAD_REQUEST",
       `${commit ? `Committed ${commit.slice(0, 7)}, but the` : "The"} push was refused: ${pushed.message}`,
     );
-  const hostKind = await hostKindOf(db, actor.organizationId, session.sourceUrl);
+  const remoteHost = hostOfUrl(new URL(session.sourceUrl));
+  const hostKind = remoteHost.ok ? await gitHostKind(db, actor.organizationId, remoteHost.host) : null;
   const pullRequestUrl = pullRequestUrlFor(
     { remoteUrl: session.sourceUrl, baseBranch: session.baseBranch, hostKind },
     `refs/heads/${session.workBranch}`,
@@ -220,15 +222,4 @@ export async function commitAndPush(
       ? `Committed ${commit.slice(0, 7)} and pushed it to ${session.workBranch}.`
       : `Nothing new to commit; pushed ${head.slice(0, 7)} to ${session.workBranch}.`,
   };
-}
-
-/** The kind an admin named for a self-hosted host (Settings → Git hosts), for its link format. */
-export async function hostKindOf(db: Db, organizationId: string, remoteUrl: string) {
-  const host = hostOfUrl(new URL(remoteUrl));
-  if (!host.ok) return null;
-  const row = await db.gitCredential.findUnique({
-    where: { organizationId_host: { organizationId, host: host.host } },
-    select: { hostKind: true },
-  });
-  return row?.hostKind ?? null;
 }

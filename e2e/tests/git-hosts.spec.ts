@@ -42,13 +42,13 @@ test("an admin adds, tests, replaces and removes a git host; a member sees it ma
   // A URL is not a host: the field says so and nothing is saved.
   await page.getByRole("button", { name: "Add host" }).click();
   const add = page.getByRole("dialog", { name: "Add a git host" });
-  await add.getByLabel("Host").fill("ssh://git@github.com");
+  await add.getByLabel("Host", { exact: true }).fill("ssh://git@github.com");
   await add.getByLabel("Access token").fill(server.token);
   await add.getByRole("button", { name: "Save host" }).click();
   await expect(add.getByText(/Enter the host only/)).toBeVisible();
-  await expect(add.getByLabel("Host")).toHaveAttribute("aria-invalid", "true");
+  await expect(add.getByLabel("Host", { exact: true })).toHaveAttribute("aria-invalid", "true");
 
-  await add.getByLabel("Host").fill(host);
+  await add.getByLabel("Host", { exact: true }).fill(host);
   await expect(add.getByLabel("Access token")).toHaveAttribute("type", "password");
   await add.getByLabel("User name (optional)").fill(server.username);
   await add.getByRole("button", { name: "Save host" }).click();
@@ -85,7 +85,7 @@ test("an admin adds, tests, replaces and removes a git host; a member sees it ma
   // Replacing keeps one row for the host; a wrong token fails authentication.
   await row.getByRole("button", { name: `Replace ${host}` }).click();
   const replace = page.getByRole("dialog", { name: `Replace the ${host} credential` });
-  await expect(replace.getByLabel("Host")).toHaveValue(host);
+  await expect(replace.getByLabel("Host", { exact: true })).toHaveValue(host);
   await expect(replace.getByLabel("Access token")).toHaveValue("");
   await replace.getByLabel("Access token").fill("gts_wrong_token_0000wxyz");
   await replace.getByRole("button", { name: "Replace credential" }).click();

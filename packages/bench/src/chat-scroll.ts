@@ -3,19 +3,17 @@
 // of the SPA talks to the bench stack through a small same-origin proxy (the stack serves no SPA);
 // both are real sessions whose logs get the seeded history through the studio's own append, then
 // are stopped so no agent competes for the CPU while frames are measured.
-import { createReadStream, existsSync, statSync } from "node:fs";
-import http from "node:http";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from "@playwright/test";
 import { appendEvents } from "@studio/core";
 import { longSession } from "../../../apps/web/src/features/studio/session/chat/fixtures/long-session.ts";
+import { webDist as dist, mutate, serveSpa, waitForStatus } from "./spa-harness.ts";
 import type { BenchStack } from "./stack.ts";
 import { median, percentile, round } from "./stats.ts";
 
 type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 
-const root = path.resolve(import.meta.dirname, "..", "..", "..");
-const dist = path.join(root, "apps", "web", "dist");
 const CHROMIUM = "/usr/bin/chromium";
 
 const LARGE = 5000;
@@ -55,81 +53,6 @@ export type ChatScrollResult =
       p95Ratio: number;
       workRatio: number;
     };
-
-const types: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".json": "application/json",
-  ".woff2": "font/woff2",
-};
-
-/** The built SPA on one origin with /api forwarded to the stack, as the studio serves it. */
-async function serveSpa(apiUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://spa");
-    if (url.pathname.startsWith("/api/")) {
-      // The page and the studio are one site here, as behind a reverse proxy whose address is the
-      // studio's PUBLIC_URL: the studio answers only to its own name and origin.
-      const api = new URL(apiUrl);
-      const headers = {
-        ...req.headers,
-        host: api.host,
-        ...(req.headers.origin ? { origin: api.origin } : {}),
-      };
-      const upstream = http.request(new URL(req.url ?? "/", apiUrl), { method: req.method, headers });
-      upstream.on("response", (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on("error", () => res.destroy());
-      res.on("close", () => upstream.destroy());
-      req.pipe(upstream);
-      return;
-    }
-    const file = path.join(dist, path.normalize(url.pathname));
-    const found = file.startsWith(dist) && existsSync(file) && statSync(file).isFile();
-    const served = found ? file : path.join(dist, "index.html");
-    res.writeHead(200, { "content-type": types[path.extname(served)] ?? "application/octet-stream" });
-    createReadStream(served).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A tRPC mutation from the signed-in browser context (its cookie, its origin). */
-async function mutate<T>(page: Page, origin: string, procedure: string, input: unknown): Promise<T> {
-  const response = await page.request.post(`${origin}/api/trpc/${procedure}`, {
-    headers: { origin },
-    data: { json: input },
-  });
-  if (!response.ok()) throw new Error(`${procedure}: ${response.status()} ${await response.text()}`);
-  return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
-}
-
-async function waitForStatus(stack: BenchStack, sessionId: string, status: string) {
-  for (;;) {
-    const row = await stack.db.studioSession.findUniqueOrThrow({
-      where: { id: sessionId },
-      select: { status: true, errorReason: true },
-    });
-    if (row.status === status) return;
-    if (row.status === "error") throw new Error(`session failed: ${row.errorReason}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A real session, its history appended to its log, then stopped. */
 async function seededSession(stack: BenchStack, page: Page, origin: string, count: number) {

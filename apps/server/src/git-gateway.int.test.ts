@@ -2,7 +2,6 @@
 // the real git CLI against the testkit's real git server: the sandbox's git authenticates with the
 // session's gateway token only, the organisation's stored credential is added by the studio and
 // never shown, and pushes outside the organisation's branch prefix are refused with git's own report.
-import { execFile } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStudioServer, type StudioServer } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
+import { gitCli } from "./testing/git-cli.ts";
 import { signUpAccount } from "./testing/studio-process.ts";
 
 /** Private, and named owner/repository as a Gitea would, so pull-request links can be built. */
@@ -38,34 +38,7 @@ interface Seeded {
   token: string;
 }
 
-interface GitResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real git CLI, with a throwaway HOME, no system config and no prompts. */
-function git(args: string[], cwd = home, extraConfig: string[] = []): Promise<GitResult> {
-  const env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_TERMINAL_PROMPT: "0",
-    LANG: "C",
-  };
-  const config = ["-c", "user.name=Test User", "-c", "user.email=test@example.invalid", ...extraConfig];
-  return new Promise((resolve) => {
-    execFile("git", [...config, ...args], { cwd, env, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function ok(args: string[], cwd = home, extraConfig: string[] = []): Promise<string> {
-  const result = await git(args, cwd, extraConfig);
-  if (result.code !== 0) throw new Error(`git ${args.join(" ")} failed (${result.code}):\n${result.stderr}`);
-  return result.stdout.trim();
-}
+const { git, ok } = gitCli(() => home);
 
 /** The gateway URL of a session, with the token as the Basic password as a sandbox's git would send it. */
 function gatewayRemote(sessionId: string, token?: string): string {

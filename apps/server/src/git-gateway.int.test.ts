@@ -241,6 +241,16 @@ describe("fetching through the gateway", () => {
     expect(result.code).not.toBe(0);
   });
 
+  it("opens nothing else with a session's token: the agent cannot download, upload or call the API", async () => {
+    const bearer = { authorization: `Bearer ${orgA.token}` };
+    for (const headers of [bearer, basic(orgA.token)]) {
+      expect((await get(`/api/sessions/${orgA.sessionId}/changes.patch`, headers)).status).toBe(401);
+      expect((await get(`/api/sessions/${orgA.sessionId}/download?format=zip`, headers)).status).toBe(401);
+      expect((await get("/api/trpc/sessions.list", headers)).status).toBe(401);
+      expect((await get("/api/uploads?name=x.zip", headers, { method: "POST", body: "x" })).status).toBe(401);
+    }
+  });
+
   it("answers 404 for anything that is not git's smart HTTP", async () => {
     const auth = basic(orgA.token);
     for (const suffix of [

@@ -50,7 +50,7 @@ export class CommandLoop {
         this.drainAgain = false;
         if (state.stopped || !state.connection) return;
         const commands = await claimCommands(deps.db, sessionId, {
-          prompt: state.turn === null && state.attached,
+          prompt: state.turn === null && !state.endingTurn && state.attached,
         });
         for (const command of commands) await this.execute(command);
       } while (this.drainAgain);

@@ -42,6 +42,12 @@ export interface RunnerState {
   /** The running turn and the prompt command it completes (null after a takeover found none). */
   turn: TurnState | null;
   /**
+   * A turn's end is being stored: `turn` is already null, but the row still says `active` until
+   * that commits, so the next prompt waits (a turn started in between would find the status changed
+   * under it and fail).
+   */
+  endingTurn: boolean;
+  /**
    * The JSON-RPC id of each prompt this runner sent, by turn: only the response to the turn's own
    * prompt ends it (a late SSE copy of an earlier turn's response must not end the next one).
    */
@@ -73,6 +79,7 @@ export function initialRunnerState(): RunnerState {
     connection: null,
     attached: false,
     turn: null,
+    endingTurn: false,
     promptRequestIds: new Map(),
     streamedText: new Map(),
     lastAgentActivityAt: Date.now(),

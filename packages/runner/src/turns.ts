@@ -88,22 +88,27 @@ export async function endTurn(
   const turn = state.turn;
   if (!turn) return;
   state.turn = null;
+  state.endingTurn = true;
   for (const wake of state.turnEndWaiters.splice(0)) wake();
-  writer.push(await settledTextEvents(runner));
-  if (errorMessage) writer.push([{ type: "error", code: "turn_failed", message: errorMessage }]);
-  await writer.flushed();
-  // The turn's end, its cursor and its prompt command commit together: after a database outage
-  // (see store-recovery.ts) the session row alone says whether the turn still runs, and a prompt
-  // whose turn ended is never queued again.
-  await recordTurnEnded(deps.db, sessionId, {
-    turnId: turn.id,
-    commandId: turn.commandId,
-    stopReason,
-    inputTokens,
-    outputTokens,
-    errorMessage,
-    agentCursor: options.agentCursor,
-  });
+  try {
+    writer.push(await settledTextEvents(runner));
+    if (errorMessage) writer.push([{ type: "error", code: "turn_failed", message: errorMessage }]);
+    await writer.flushed();
+    // The turn's end, its cursor and its prompt command commit together: after a database outage
+    // (see store-recovery.ts) the session row alone says whether the turn still runs, and a prompt
+    // whose turn ended is never queued again.
+    await recordTurnEnded(deps.db, sessionId, {
+      turnId: turn.id,
+      commandId: turn.commandId,
+      stopReason,
+      inputTokens,
+      outputTokens,
+      errorMessage,
+      agentCursor: options.agentCursor,
+    });
+  } finally {
+    state.endingTurn = false;
+  }
   // Back to the command loop (command-loop.ts): the next queued prompt may run now.
   runner.background(runner.drainCommands());
 }

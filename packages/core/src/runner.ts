@@ -2,6 +2,7 @@
 // rows (runner-store.ts), leases, commands, agent interactions, transitions and the grouped event
 // appends. Procedures never need it; everything they call is in the main entry (index.ts).
 export * from "./sessions/commands.ts";
+export { readRebuiltConversation, rebuiltConversationPrompt } from "./sessions/conversation-rebuild.ts";
 export { type AppendBatch, appendBatches } from "./sessions/event-log.ts";
 export {
   cancelPendingInteractions,

@@ -1,10 +1,10 @@
 // Connecting a session to its agent: a sandbox (new, resumed or re-attached), an ACP server inside
 // it, and an ACP session (new or loaded). Each step is reported as a `provisioning` event.
-import { AcpClient, AcpHttpError, AcpTimeoutError, AgentExitedError } from "@studio/acp";
+import { AcpClient, AcpHttpError, AcpRpcError, AcpTimeoutError, AgentExitedError } from "@studio/acp";
 import type { StudioEvent } from "@studio/acp/events";
 import { newId } from "@studio/core";
 import type { Logger } from "@studio/models";
-import type { KnownAgent } from "@studio/models/lists";
+import { DEFAULT_AGENT, type KnownAgent } from "@studio/models/lists";
 import type { ProvisioningStep, SandboxHandle, SandboxProvider, WorkspaceFile } from "@studio/sandbox";
 
 export interface AgentConnection {
@@ -12,6 +12,12 @@ export interface AgentConnection {
   client: AcpClient;
   acpServerId: string;
   agentSessionId: string;
+  agent: KnownAgent;
+  /**
+   * Asked to load a conversation the agent cannot load (no ACP `session/load`): this is a new agent
+   * session, and the next prompt carries the conversation rebuilt from the log (memory-rebuild.ts).
+   */
+  memoryRebuilt: boolean;
 }
 
 /**
@@ -195,15 +201,17 @@ async function attemptAgentSession(
   const acpServerId = `studio-${newId()}`;
   const client = openClient(options, sandbox, acpServerId, null, "close");
   try {
-    await step(
+    const initialized = await step(
       options.report,
       "agent",
       "Starting the agent",
       () => client.initialize({ timeoutMs: timeouts.initializeMs }),
       retrying,
     );
+    // What the agent says it can do decides, not what the studio expects of it.
+    const canLoad = initialized.agentCapabilities?.loadSession === true;
     let agentSessionId = loadSessionId;
-    if (loadSessionId) {
+    if (loadSessionId && canLoad) {
       onLoading?.(true);
       try {
         await step(
@@ -229,13 +237,22 @@ async function attemptAgentSession(
       );
       agentSessionId = created.sessionId;
     }
-    return { sandbox, client, acpServerId, agentSessionId: agentSessionId! };
+    return {
+      sandbox,
+      client,
+      acpServerId,
+      agentSessionId: agentSessionId!,
+      agent: options.agent ?? DEFAULT_AGENT,
+      memoryRebuilt: loadSessionId !== null && !canLoad,
+    };
   } catch (error) {
     // Closing ends the agent process too: a stuck one does not linger beside the retry's.
     await client.close().catch(() => {});
     throw error;
   }
 }
+
+const LIVENESS_PROBE_MODE = "studio-liveness-probe";
 
 /**
  * Re-attaches to a running agent after a takeover or restart: the same ACP server, resuming its
@@ -251,11 +268,24 @@ export async function reattachAgent(
   const client = openClient(options, sandbox, acpServerId, cursor, "detach");
   try {
     client.start();
-    // A cheap request proves the ACP server still knows this id (404 when the agent is gone).
-    await client.setMode(agentSessionId, "build", {
-      timeoutMs: options.timeouts?.reattachMs ?? AGENT_START_TIMEOUTS.reattachMs,
-    });
-    return { sandbox, client, acpServerId, agentSessionId };
+    // A cheap request proves the ACP server still knows this id (404 when the agent is gone). The
+    // mode id is one no agent has: any agent answers at once, even mid-turn, and changes nothing;
+    // its JSON-RPC error is the agent process answering.
+    await client
+      .setMode(agentSessionId, LIVENESS_PROBE_MODE, {
+        timeoutMs: options.timeouts?.reattachMs ?? AGENT_START_TIMEOUTS.reattachMs,
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof AcpRpcError)) throw error;
+      });
+    return {
+      sandbox,
+      client,
+      acpServerId,
+      agentSessionId,
+      agent: options.agent ?? DEFAULT_AGENT,
+      memoryRebuilt: false,
+    };
   } catch (error) {
     await client.close().catch(() => {});
     if (error instanceof AcpHttpError || error instanceof AgentExitedError) return null;

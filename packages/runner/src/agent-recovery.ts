@@ -4,6 +4,7 @@
 import { isAgentSessionBusy } from "@studio/acp";
 import { recordNewAgentProcess } from "@studio/core/runner";
 import { startAgentSession } from "./agent-connection.ts";
+import { noteMemoryRebuilt } from "./memory-rebuild.ts";
 import { opencodeApiOptions } from "./opencode-api.ts";
 import type { RunnerContext } from "./runner-state.ts";
 import { endTurn } from "./turns.ts";
@@ -44,7 +45,8 @@ async function recoverAgent(runner: RunnerContext, notice: string, restartServer
       agentSessionId,
       runner.startLoadingHistory,
     );
-    await recordNewAgentProcess(deps.db, sessionId, state.connection.acpServerId);
+    await recordNewAgentProcess(deps.db, sessionId, state.connection);
+    noteMemoryRebuilt(runner, state.connection);
     state.unhealthyChecks = 0;
     runner.writer.push([{ type: "notice", level: "warning", code: "agent_restarted", message: notice }]);
     runner.background(runner.drainCommands());
@@ -98,7 +100,12 @@ const SILENT_TURN_MS = 30_000;
 async function checkTurnIsWorkedOn(runner: RunnerContext): Promise<void> {
   const { state } = runner;
   const connection = state.connection;
-  if (!connection || !state.turn || Date.now() - state.lastAgentActivityAt < SILENT_TURN_MS) {
+  // Only OpenCode's HTTP API says whether the agent works on a session; other agents are trusted.
+  if (
+    connection?.agent !== "opencode" ||
+    !state.turn ||
+    Date.now() - state.lastAgentActivityAt < SILENT_TURN_MS
+  ) {
     state.idleTurnChecks = 0;
     return;
   }

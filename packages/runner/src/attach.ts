@@ -14,6 +14,7 @@ import {
   reattachAgent,
   startAgentSession,
 } from "./agent-connection.ts";
+import { noteMemoryRebuilt } from "./memory-rebuild.ts";
 import type { RunnerContext } from "./runner-state.ts";
 import type { SessionRow } from "./session-row.ts";
 import { endTurn } from "./turns.ts";
@@ -67,6 +68,7 @@ export async function provision(runner: RunnerContext, session: SessionRow) {
       .catch(() => {});
     throw error;
   }
+  noteMemoryRebuilt(runner, connection);
   if (provisionedUpload)
     await deps.sources
       .discardUpload(provisionedUpload)
@@ -118,7 +120,8 @@ export async function reattach(runner: RunnerContext, session: SessionRow) {
     session.agentSessionId,
     runner.startLoadingHistory,
   );
-  await recordNewAgentProcess(deps.db, sessionId, state.connection.acpServerId);
+  await recordNewAgentProcess(deps.db, sessionId, state.connection);
+  noteMemoryRebuilt(runner, state.connection);
   if (session.currentTurnId)
     await endTurn(runner, "error", null, null, "The agent restarted; the running turn was interrupted.");
 }

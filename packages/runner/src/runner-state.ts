@@ -47,6 +47,8 @@ export interface RunnerState {
    * under it and fail).
    */
   endingTurn: boolean;
+  /** The agent's memory was rebuilt: the next prompt carries the conversation (memory-rebuild.ts). */
+  rebuildMemory: boolean;
   /**
    * The JSON-RPC id of each prompt this runner sent, by turn: only the response to the turn's own
    * prompt ends it (a late SSE copy of an earlier turn's response must not end the next one).
@@ -80,6 +82,7 @@ export function initialRunnerState(): RunnerState {
     attached: false,
     turn: null,
     endingTurn: false,
+    rebuildMemory: false,
     promptRequestIds: new Map(),
     streamedText: new Map(),
     lastAgentActivityAt: Date.now(),

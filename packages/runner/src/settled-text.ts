@@ -16,7 +16,8 @@ export async function settledTextEvents(runner: RunnerContext): Promise<StudioEv
   const streamed = state.streamedText;
   state.streamedText = new Map();
   const connection = state.connection;
-  if (!connection || streamed.size === 0) return [];
+  // It is OpenCode's HTTP API that says what a message settled as; other agents have none.
+  if (connection?.agent !== "opencode" || streamed.size === 0) return [];
   const options = opencodeApiOptions(connection.sandbox, SETTLED_TEXT_TIMEOUT_MS);
   const events: StudioEvent[] = [];
   for (const [messageId, text] of streamed) {

@@ -6,6 +6,7 @@ import { AgentExitedError, normalisePromptResult } from "@studio/acp";
 import type { StopReason } from "@studio/acp/events";
 import { newId } from "@studio/core";
 import { currentTurnIdOf, markTurnStarted, recordTurnEnded } from "@studio/core/runner";
+import { promptContent } from "./memory-rebuild.ts";
 import type { RunnerContext } from "./runner-state.ts";
 import { settledTextEvents } from "./settled-text.ts";
 import { isDatabaseAway, outageDelayMs } from "./store-recovery.ts";
@@ -55,7 +56,8 @@ export function startTurn(runner: RunnerContext, commandId: bigint, messageId: s
         if (!isDatabaseAway(error)) throw error;
       });
       await recordTurnStarted(runner, turnId, messageId);
-      const result = await connection.client.prompt(connection.agentSessionId, [{ type: "text", text }], {
+      const content = await promptContent(runner, messageId, text);
+      const result = await connection.client.prompt(connection.agentSessionId, content, {
         onId: (id) => state.promptRequestIds.set(turnId, id),
       });
       // The stream's copy of the response ends the turn after every update that came before it

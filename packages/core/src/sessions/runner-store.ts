@@ -125,11 +125,18 @@ export async function markProvisioned(
   });
 }
 
-/** A new agent process (a restart, or a re-attach that found the old one gone): no stream position yet. */
-export async function recordNewAgentProcess(db: Db, sessionId: string, acpServerId: string) {
+/**
+ * A new agent process (a restart, or a re-attach that found the old one gone): no stream position
+ * yet, and a new agent session when the agent could not load the old one.
+ */
+export async function recordNewAgentProcess(
+  db: Db,
+  sessionId: string,
+  agent: { acpServerId: string; agentSessionId: string },
+) {
   await db.studioSession.update({
     where: { id: sessionId },
-    data: { acpServerId, agentEventCursor: null },
+    data: { acpServerId: agent.acpServerId, agentSessionId: agent.agentSessionId, agentEventCursor: null },
   });
 }
 

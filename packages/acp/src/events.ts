@@ -43,6 +43,23 @@ export const questionSchema = z.object({
 });
 export type Question = z.infer<typeof questionSchema>;
 
+/** One item of an agent's plan (its todo list), as ACP's `plan` update carries it. */
+export const planEntrySchema = z.object({
+  content: z.string(),
+  priority: z.enum(["high", "medium", "low"]),
+  status: z.enum(["pending", "in_progress", "completed"]),
+});
+export type PlanEntry = z.infer<typeof planEntrySchema>;
+
+/** A slash command the agent accepts in a prompt (`/name hint`). */
+export const agentCommandSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** What to type after the name, when the command takes input. */
+  hint: z.string().nullable(),
+});
+export type AgentCommand = z.infer<typeof agentCommandSchema>;
+
 export { LIVE_STATUSES, type LiveStatus, SESSION_STATUSES, type SessionStatus };
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 
@@ -126,12 +143,28 @@ export const studioEventSchema = z.discriminatedUnion("type", [
     answers: z.array(z.array(z.string())).nullable(),
     answeredBy: z.string().nullable(),
   }),
-  /** Context-window usage as the agent reports it (tokens used of the window size). */
+  /**
+   * Context-window usage as the agent reports it (tokens used of the window size). `cost` is the
+   * session's cost so far as the agent computes it from its own price list (claude-agent-acp sends
+   * it), not what the studio meters: see `metered` for that.
+   */
   z.object({
     type: z.literal("usage"),
     usedTokens: z.number().int(),
     contextSize: z.number().int().nullable(),
+    cost: z.object({ amount: z.number(), currency: z.string() }).optional(),
   }),
+  /**
+   * The agent's plan (todo list) as a whole: each one replaces the one before. Claude Code's
+   * TodoWrite and Codex's update_plan arrive this way, not as tool calls.
+   */
+  z.object({ type: z.literal("plan"), entries: z.array(planEntrySchema) }),
+  /** The slash commands the agent accepts now; each list replaces the one before. */
+  z.object({ type: z.literal("available_commands"), commands: z.array(agentCommandSchema) }),
+  /** The agent switched its session mode (e.g. Claude Code's `plan`, `acceptEdits`; Codex's `read-only`). */
+  z.object({ type: z.literal("mode_changed"), modeId: z.string() }),
+  /** The agent named (or renamed) its session. */
+  z.object({ type: z.literal("session_info"), title: z.string().nullable() }),
   z.object({ type: z.literal("turn_started"), turnId: z.string(), promptMessageId: z.string() }),
   z.object({
     type: z.literal("turn_ended"),

@@ -119,12 +119,16 @@ describe("normaliseAgentMessage over the recorded transcripts", () => {
     expect(event).toMatchObject({ type: "tool_call_update", toolCallId: "call_5", status: "failed" });
   });
 
-  it("maps usage_update and ignores commands and config option updates", () => {
+  it("maps usage_update, the slash commands and the mode a config option update names", () => {
     expect(normaliseAgentMessage(updateOf("acp-transcript.jsonl", "8"), context())).toEqual([
-      { type: "usage", usedTokens: 100, contextSize: 128000 },
+      { type: "usage", usedTokens: 100, contextSize: 128000, cost: { amount: 0, currency: "USD" } },
     ]);
-    expect(normaliseAgentMessage(updateOf("acp-transcript.jsonl", "3"), context())).toEqual([]);
-    expect(normaliseAgentMessage(updateOf("acp-transcript.jsonl", "38"), context())).toEqual([]);
+    const [commands] = normaliseAgentMessage(updateOf("acp-transcript.jsonl", "3"), context());
+    expect(commands).toMatchObject({ type: "available_commands" });
+    expect(commands?.type === "available_commands" && commands.commands.map((c) => c.name)).toContain("init");
+    expect(normaliseAgentMessage(updateOf("acp-transcript.jsonl", "38"), context())).toEqual([
+      { type: "mode_changed", modeId: "plan" },
+    ]);
   });
 
   it("replays user messages from session/load as user_message", () => {
@@ -216,7 +220,7 @@ describe("normaliseAgentMessage over the recorded transcripts", () => {
       {},
       { jsonrpc: "2.0", method: "x/unknown", params: {} },
       { jsonrpc: "2.0", id: 3, method: "fs/read_text_file", params: {} },
-      update({ sessionUpdate: "plan", entries: [] }),
+      update({ sessionUpdate: "plan" }),
       update({ sessionUpdate: "brand_new_kind" }),
       update({ sessionUpdate: "tool_call" }),
       update({

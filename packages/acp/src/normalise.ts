@@ -10,7 +10,25 @@ import {
   stopReasonSchema,
 } from "./events.ts";
 import { classify } from "./jsonrpc.ts";
-import { blockText, int, isRecord, str, toolContent, toolLocations, toolStatus } from "./tool-content.ts";
+import {
+  commandsEvent,
+  configModeEvent,
+  isAgentWarningText,
+  modeEvent,
+  planEvent,
+  sessionInfoEvent,
+  usageEvent,
+} from "./session-updates.ts";
+import {
+  blockText,
+  execOutputText,
+  int,
+  isRecord,
+  str,
+  toolContent,
+  toolLocations,
+  toolStatus,
+} from "./tool-content.ts";
 import { relativiseEvent, workspaceRelativiser } from "./workspace-paths.ts";
 
 export interface NormaliseContext {
@@ -76,6 +94,9 @@ function normaliseUpdate(update: Record<string, unknown>, context: NormaliseCont
       const text = isRecord(content) && content.type === "text" ? str(content.text) : undefined;
       // Empty chunks (claude-agent-acp opens every message with one) carry nothing.
       if (!text) return [];
+      if (update.sessionUpdate === "agent_message_chunk" && isAgentWarningText(text)) {
+        return [{ type: "notice", level: "warning", code: "agent_warning", message: text }];
+      }
       const type = update.sessionUpdate === "agent_message_chunk" ? "agent_message_chunk" : "thought_chunk";
       return [{ type, messageId, text }];
     }
@@ -94,13 +115,20 @@ function normaliseUpdate(update: Record<string, unknown>, context: NormaliseCont
     case "tool_call":
     case "tool_call_update":
       return toolCall(update, context);
-    case "usage_update": {
-      const used = int(update.used);
-      return used === null ? [] : [{ type: "usage", usedTokens: used, contextSize: int(update.size) }];
-    }
+    case "usage_update":
+      return usageEvent(update);
+    case "plan":
+      return planEvent(update);
+    case "available_commands_update":
+      return commandsEvent(update);
+    case "current_mode_update":
+      return modeEvent(update);
+    case "config_option_update":
+      return configModeEvent(update);
+    case "session_info_update":
+      return sessionInfoEvent(update);
     default:
-      // available_commands_update, config_option_update, current_mode_update, plan,
-      // session_info_update and kinds not invented yet: nothing the studio log shows.
+      // Kinds not invented yet: nothing the studio log shows.
       return [];
   }
 }
@@ -109,6 +137,10 @@ function toolCall(update: Record<string, unknown>, context: NormaliseContext): S
   const toolCallId = str(update.toolCallId);
   if (toolCallId === undefined) return [];
   const events: StudioEvent[] = [];
+  // Codex's shell output is only in rawOutput: as text content it shows like any agent's output.
+  const output = Array.isArray(update.content) ? undefined : execOutputText(update.rawOutput);
+  const content =
+    output === undefined ? update.content : [{ type: "content", content: { type: "text", text: output } }];
   if (update.sessionUpdate === "tool_call") {
     events.push({
       type: "tool_call",
@@ -118,7 +150,7 @@ function toolCall(update: Record<string, unknown>, context: NormaliseContext): S
       status: toolStatus(update.status) ?? "pending",
       ...("rawInput" in update ? { rawInput: update.rawInput } : {}),
       ...("rawOutput" in update ? { rawOutput: update.rawOutput } : {}),
-      content: toolContent(update.content),
+      content: toolContent(content),
       locations: toolLocations(update.locations),
     });
   } else {
@@ -132,7 +164,7 @@ function toolCall(update: Record<string, unknown>, context: NormaliseContext): S
       ...(status ? { status } : {}),
       ...("rawInput" in update ? { rawInput: update.rawInput } : {}),
       ...("rawOutput" in update ? { rawOutput: update.rawOutput } : {}),
-      ...(Array.isArray(update.content) ? { content: toolContent(update.content) } : {}),
+      ...(Array.isArray(content) ? { content: toolContent(content) } : {}),
       ...(Array.isArray(update.locations) ? { locations: toolLocations(update.locations) } : {}),
     });
   }

@@ -52,6 +52,18 @@ export function toolContent(items: unknown): ToolContent[] {
   return out;
 }
 
+/**
+ * A Codex shell call's output: codex-acp (the client offering no terminal) sends it only in the
+ * finished call's rawOutput {aggregated_output, formatted_output, stdout, stderr, exit_code}.
+ * `aggregated_output` is stdout and stderr as they interleaved, `formatted_output` what the model
+ * was shown (possibly cut). Other agents' rawOutput has neither, and gets undefined.
+ */
+export function execOutputText(rawOutput: unknown): string | undefined {
+  if (!isRecord(rawOutput)) return undefined;
+  const text = str(rawOutput.aggregated_output) || str(rawOutput.formatted_output);
+  return text || undefined;
+}
+
 export function toolLocations(items: unknown): Location[] {
   if (!Array.isArray(items)) return [];
   const out: Location[] = [];

@@ -45,13 +45,17 @@ function workspacePattern(root: string): RegExp {
   );
 }
 
-/** Every string in a JSON-like value, rewritten; the structure (and every key) is kept. */
+/**
+ * Every string in a JSON-like value, rewritten, keys included: Codex keys its patches' changes by
+ * absolute path (`rawInput.changes["/x/workspace/a.txt"]`). Only keys holding the workspace's path
+ * change; distinct paths stay distinct, so no key takes another's place.
+ */
 function relativiseDeep(value: unknown, relative: (text: string) => string): unknown {
   if (typeof value === "string") return relative(value);
   if (Array.isArray(value)) return value.map((item) => relativiseDeep(item, relative));
   if (isRecord(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, relativiseDeep(item, relative)]),
+      Object.entries(value).map(([key, item]) => [relative(key), relativiseDeep(item, relative)]),
     );
   }
   return value;

@@ -37,7 +37,7 @@ export type KnownAgent = (typeof KNOWN_AGENTS)[number];
  * The agents a new session can run, in the config bar's order: the UI and the API offer exactly
  * these. Turning an agent on once its runtime works is adding its id here.
  */
-export const AGENTS = ["opencode"] as const satisfies readonly KnownAgent[];
+export const AGENTS = ["opencode", "claude", "codex"] as const satisfies readonly KnownAgent[];
 export type AgentName = (typeof AGENTS)[number];
 export const DEFAULT_AGENT: AgentName = "opencode";
 

@@ -55,6 +55,7 @@ function inSandbox(command: string, envs: Record<string, string> = {}, cwd = "/h
     "--ro-bind",
     binaries.opencode,
     "/usr/local/bin/opencode",
+    ...(binaries.claude ? ["--ro-bind", binaries.claude.cli, "/usr/local/bin/claude"] : []),
     "--chdir",
     cwd,
     "--",
@@ -129,6 +130,11 @@ describe.skipIf(!bwrap)("E2B in-sandbox commands (simulated locally)", () => {
 
     const pgid = Number(readFileSync(path.join(home, E2B_PID_FILE.slice(E2B_HOME.length)), "utf8"));
     expect(groupMembers(pgid).length).toBeGreaterThanOrEqual(2); // sandbox-agent + opencode
+    // claude-agent-acp, started by sandbox-agent, inherits the pinned Claude Code's path.
+    if (resolveAgentBinaries().claude)
+      expect(readFileSync(`/proc/${pgid}/environ`, "utf8").split("\0")).toContain(
+        "CLAUDE_CODE_EXECUTABLE=/usr/local/bin/claude",
+      );
     expect(await inSandbox(stopServerCommand())).toBe(0);
     expect(groupMembers(pgid)).toEqual([]);
     expect(existsSync(path.join(home, E2B_PID_FILE.slice(E2B_HOME.length)))).toBe(false);

@@ -71,6 +71,9 @@ export function startServerCommand(agentPort: number): string {
   return [
     `mkdir -p ${E2B_STUDIO_DIR}`,
     `set -a; . ${E2B_ENV_FILE}; set +a`,
+    // claude-agent-acp runs the older Claude Code its Agent SDK bundles unless told the path of the
+    // pinned one the template installs.
+    'if command -v claude >/dev/null 2>&1; then export CLAUDE_CODE_EXECUTABLE="$(command -v claude)"; fi',
     `exec setsid -w sh -c ${shellQuote(inner)} >> ${E2B_LOG_FILE} 2>&1`,
   ].join("\n");
 }

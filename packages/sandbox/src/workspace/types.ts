@@ -1,4 +1,4 @@
-import type { ModelProvider } from "@studio/models";
+import type { KnownAgent, ModelProvider } from "@studio/models";
 import type { WorkspaceFile } from "../types.ts";
 
 /** The studio's model gateway as the sandbox reaches it, e.g. `http://127.0.0.1:3000/api/llm`. */
@@ -8,9 +8,8 @@ export interface GatewayTarget {
   token: string;
 }
 
-/** The coding agents the workspace generator can configure (sandbox-agent's ids for them). */
-export const WORKSPACE_AGENTS = ["opencode", "claude", "codex"] as const;
-export type WorkspaceAgent = (typeof WORKSPACE_AGENTS)[number];
+/** The coding agents the workspace generator can configure: every agent the studio knows. */
+export type WorkspaceAgent = KnownAgent;
 
 export interface BuildWorkspaceOptions {
   /** Which agent the sandbox runs; OpenCode when omitted. */

@@ -1,7 +1,6 @@
 // Keys and credits end to end: a real studio process, real OpenCode in a local sandbox, the gateway
 // in front of the scripted model server standing in for xAI. An organisation key is planted and
 // searched for everywhere it must never appear; a session on platform credits runs out mid-turn.
-import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { changeOrganizationCredits } from "@studio/core";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
@@ -9,6 +8,7 @@ import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useDataDirs } from "./testing/data-dirs.ts";
 import { processesUnder } from "./testing/processes.ts";
+import { filesUnder } from "./testing/sandbox-files.ts";
 import { collectEvents } from "./testing/session-events.ts";
 import {
   type StudioProcess,
@@ -66,36 +66,6 @@ async function raw(
   const text = await response.text();
   bodies.push(text);
   return JSON.parse(text).result?.data?.json;
-}
-
-/**
- * Every file below `dir` with its contents, as it is now. The agent keeps writing (caches, temporary
- * files): a file or directory that vanishes between listing and reading is skipped, not an error.
- */
-function filesUnder(dir: string): Array<{ file: string; text: string }> {
-  const files: Array<{ file: string; text: string }> = [];
-  const visit = (at: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(at, { withFileTypes: true });
-    } catch {
-      return; // gone
-    }
-    for (const entry of entries) {
-      const file = path.join(at, entry.name);
-      if (entry.isDirectory()) visit(file);
-      else if (entry.isFile()) {
-        try {
-          if (statSync(file).size < 20 * 1024 * 1024)
-            files.push({ file, text: readFileSync(file, "latin1") });
-        } catch {
-          // gone
-        }
-      }
-    }
-  };
-  visit(dir);
-  return files;
 }
 
 describe("an organisation key", { timeout: 180_000 }, () => {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { StudioClient } from "@studio/client";
 import type { SessionSourceRequest } from "@studio/core";
+import type { AgentName, ModelProvider } from "@studio/models";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
@@ -22,8 +23,14 @@ export interface LiveStudio {
   /** Everything the studio process printed so far. */
   readonly output: string;
   readonly dataDir: string;
-  /** A new session on the scripted model, once it is ready, with its events being collected. */
-  startSession(source?: SessionSourceRequest): Promise<{
+  /**
+   * A new session on the scripted model (or the agent, provider and model given), once it is
+   * ready, with its events being collected.
+   */
+  startSession(
+    source?: SessionSourceRequest,
+    choice?: { agent?: AgentName; provider?: ModelProvider; model?: string },
+  ): Promise<{
     session: { id: string };
     events: ReturnType<typeof collectEvents>;
   }>;
@@ -31,9 +38,14 @@ export interface LiveStudio {
   sandboxDirsOf(sessionId: string): string[];
   /** The session's sandbox workspace. */
   workspaceOf(sessionId: string): Promise<string>;
+  /** Platform credits for the account's organisation (sessions on a priced provider need them). */
+  grantCredits(microUsd?: bigint): Promise<void>;
 }
 
-/** Call at the top of a test file: registers the hooks that start and stop the studio. */
+/**
+ * Call at the top of a test file: registers the hooks that start and stop the studio. Every
+ * provider's platform upstream is the scripted model server.
+ */
 export function useLiveStudio(): LiveStudio {
   const newDataDir = useDataDirs();
   const database = useTestDatabase();
@@ -51,6 +63,10 @@ export function useLiveStudio(): LiveStudio {
       STUDIO_DATA_DIR: dataDir,
       CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
       CUSTOM_OPENAI_API_KEY: "sk-platform-test",
+      ANTHROPIC_BASE_URL: upstream.url,
+      ANTHROPIC_API_KEY: "sk-ant-platform-test",
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+      OPENAI_API_KEY: "sk-openai-platform-test",
     });
     ({ client, token } = await signUpAccount(studio.url));
   }, 120_000);
@@ -87,11 +103,12 @@ export function useLiveStudio(): LiveStudio {
     get dataDir() {
       return dataDir;
     },
-    async startSession(source) {
+    async startSession(source, choice) {
       const session = await client.sessions.create.mutate({
         environment: "development",
         provider: "custom",
         model: "scripted-1",
+        ...choice,
         ...(source ? { source } : {}),
       });
       const events = collectEvents(client, session.id);
@@ -106,6 +123,16 @@ export function useLiveStudio(): LiveStudio {
           const state = path.join(dir, "sandbox.json");
           return existsSync(state) && JSON.parse(readFileSync(state, "utf8")).sessionId === sessionId;
         });
+    },
+    async grantCredits(microUsd = 100_000_000n) {
+      const { organizationId } = await database.db.membership.findFirstOrThrow({
+        select: { organizationId: true },
+      });
+      await database.db.creditAccount.upsert({
+        where: { organizationId },
+        create: { organizationId, balanceMicroUsd: microUsd },
+        update: { balanceMicroUsd: microUsd },
+      });
     },
     async workspaceOf(sessionId) {
       const row = await database.db.studioSession.findUniqueOrThrow({

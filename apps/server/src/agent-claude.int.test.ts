@@ -138,6 +138,39 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
     events.stop();
   });
 
+  it('remembers "always allow" for the session: the same command runs again without asking', async () => {
+    const { session, events } = await startClaude();
+    const workspace = await live.workspaceOf(session.id);
+    // Read-only commands (ls, cat) never ask: this one writes.
+    const listing = {
+      name: "Bash",
+      arguments: { command: "touch always.txt", description: "Touch a file" },
+    };
+    live.upstream.enqueue([{ toolCall: listing }], [{ text: "Appended once." }]);
+    await send(session.id, "append a line");
+    const asked = await events.waitFor("permission_requested", undefined, 90_000);
+    await live.client.sessions.respondToPermission.mutate({
+      sessionId: session.id,
+      interactionId: asked.interactionId,
+      optionId: asked.options.find((option) => option.kind === "allow_always")!.optionId,
+    });
+    const first = await events.waitFor("turn_ended", undefined, 90_000);
+
+    live.upstream.enqueue([{ toolCall: listing }], [{ text: "Appended twice." }]);
+    await send(session.id, "append another");
+    await events.waitFor("turn_ended", (e) => e.seq > first.seq, 90_000);
+    expect(agentText(events.events, first.seq)).toContain("Appended twice.");
+    expect(events.events.filter((e) => e.type === "permission_requested")).toHaveLength(1);
+    expect(existsSync(path.join(workspace, "always.txt"))).toBe(true);
+    const calls = events.events.filter((e) => e.type === "tool_call" && e.seq > first.seq);
+    expect(calls).toHaveLength(1);
+    const statuses = toolEvents(events.events, (calls[0] as { toolCallId: string }).toolCallId).map(
+      (e) => (e as { status?: string }).status,
+    );
+    expect(statuses.filter(Boolean).at(-1)).toBe("completed");
+    events.stop();
+  });
+
   it("writes a file with its diff in the tool call, and cancels a running turn", async () => {
     const { session, events } = await startClaude();
     const workspace = await live.workspaceOf(session.id);

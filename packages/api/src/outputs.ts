@@ -14,6 +14,7 @@ import {
   KNOWN_AGENTS,
   type ModelTier,
   SESSION_SOURCE_KINDS,
+  TOOL_POLICIES,
   WORKSPACE_CHANGE_STATUSES,
   WORKSPACE_ENTRY_KINDS,
   WORKSPACE_FILE_KINDS,
@@ -53,7 +54,7 @@ export const organizationSettingsOutput = z.object({
   slug: z.string(),
   personal: z.boolean(),
   idleTimeoutMinutes: z.number().int(),
-  toolPermissions: z.enum(["ask", "allow"]),
+  toolPermissions: z.enum(TOOL_POLICIES),
   pushBranchPrefix: z.string(),
   createdAt: z.date(),
 });
@@ -206,7 +207,11 @@ export const catalogOutput = z.object({
       name: z.string(),
       description: z.string(),
       wireFormats: z.string().array(),
-      supports: z.object({ resume: z.boolean(), questions: z.boolean(), modes: z.string().array() }),
+      supports: z.object({
+        resume: z.boolean(),
+        questions: z.boolean(),
+        modes: z.object({ id: z.string(), name: z.string() }).array(),
+      }),
       providers: z
         .object({
           id: z.enum(MODEL_PROVIDERS),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AGENT_PROFILES,
+  agentModeName,
   agentProviderFit,
   agentProviders,
   agentRouteProblem,
@@ -43,8 +44,18 @@ describe("agent profiles", () => {
     ]);
     expect(AGENT_PROFILES.opencode.supports.questions).toBe(true);
     expect(AGENT_PROFILES.claude.supports.questions).toBe(false);
-    expect(AGENT_PROFILES.claude.supports.modes).toContain("acceptEdits");
-    expect(AGENT_PROFILES.codex.supports.modes).toEqual(["read-only", "auto", "full-access"]);
+    expect(AGENT_PROFILES.claude.supports.modes.map((mode) => mode.id)).toContain("acceptEdits");
+    expect(AGENT_PROFILES.codex.supports.modes.map((mode) => mode.id)).toEqual([
+      "read-only",
+      "auto",
+      "full-access",
+    ]);
+    // Every policy maps onto a mode the agent has.
+    for (const agent of KNOWN_AGENTS)
+      for (const mode of Object.values(AGENT_PROFILES[agent].toolPolicyModes))
+        expect(AGENT_PROFILES[agent].supports.modes.map((m) => m.id)).toContain(mode);
+    expect(agentModeName("acceptEdits")).toBe("Accept edits");
+    expect(agentModeName("no-such-mode")).toBe("no-such-mode");
   });
 });
 

@@ -2,7 +2,14 @@
 // agent can use a provider when the provider's gateway route serves a model API the agent speaks:
 // derived here from PROVIDER_WIRE_FORMATS (the gateway's own table), never listed pair by pair.
 import { CATALOG, getCatalogProvider } from "./catalog.ts";
-import { AGENTS, type AgentName, KNOWN_AGENTS, type KnownAgent, type ModelProvider } from "./lists.ts";
+import {
+  AGENTS,
+  type AgentName,
+  KNOWN_AGENTS,
+  type KnownAgent,
+  type ModelProvider,
+  type ToolPolicy,
+} from "./lists.ts";
 import {
   PROVIDER_WIRE_FORMATS,
   WIRE_FORMAT_NAMES,
@@ -27,8 +34,16 @@ export interface AgentProfile {
     /** The studio's question prompts (OpenCode's `question` tool, answered through its HTTP API). */
     questions: boolean;
     /** The agent's own modes (ACP `session/set_mode`), which the organisation's tool policy maps onto. */
-    modes: readonly string[];
+    modes: readonly AgentMode[];
   };
+  /** The mode the agent starts in under each of the organisation's tool policies. */
+  toolPolicyModes: Record<ToolPolicy, string>;
+}
+
+export interface AgentMode {
+  /** The agent's id for it. */
+  id: string;
+  name: string;
 }
 
 export const AGENT_PROFILES: Record<KnownAgent, AgentProfile> = {
@@ -38,7 +53,16 @@ export const AGENT_PROFILES: Record<KnownAgent, AgentProfile> = {
     description: "Open-source coding agent; works with every provider the studio offers.",
     packages: ["opencode-ai"],
     wireFormats: WIRE_FORMATS,
-    supports: { resume: true, questions: true, modes: ["build", "plan"] },
+    supports: {
+      resume: true,
+      questions: true,
+      modes: [
+        { id: "build", name: "Build" },
+        { id: "plan", name: "Plan" },
+      ],
+    },
+    // OpenCode's policy is its permission config (opencode.json), not a mode.
+    toolPolicyModes: { ask: "build", allow: "build" },
   },
   claude: {
     id: "claude",
@@ -51,8 +75,16 @@ export const AGENT_PROFILES: Record<KnownAgent, AgentProfile> = {
     supports: {
       resume: true,
       questions: false,
-      modes: ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"],
+      modes: [
+        { id: "default", name: "Default" },
+        { id: "acceptEdits", name: "Accept edits" },
+        { id: "plan", name: "Plan" },
+        { id: "dontAsk", name: "Don't ask" },
+        { id: "bypassPermissions", name: "Bypass permissions" },
+      ],
     },
+    // "default" asks before a command or an edit; "allow" skips every check.
+    toolPolicyModes: { ask: "default", allow: "bypassPermissions" },
   },
   codex: {
     id: "codex",
@@ -62,12 +94,31 @@ export const AGENT_PROFILES: Record<KnownAgent, AgentProfile> = {
     // `wire_api = "responses"` in CODEX_HOME/config.toml; "chat" is refused.
     wireFormats: ["responses"],
     // Resume is not verified for codex-acp yet: the studio rebuilds the conversation until it is.
-    supports: { resume: false, questions: false, modes: ["read-only", "auto", "full-access"] },
+    supports: {
+      resume: false,
+      questions: false,
+      modes: [
+        { id: "read-only", name: "Read only" },
+        { id: "auto", name: "Auto" },
+        { id: "full-access", name: "Full access" },
+      ],
+    },
+    // codex-acp's "auto" is approval on request in a workspace-write sandbox (codex-config.ts).
+    toolPolicyModes: { ask: "auto", allow: "full-access" },
   },
 };
 
 export function getAgentProfile(agent: KnownAgent): AgentProfile {
   return AGENT_PROFILES[agent];
+}
+
+/** What each mode id any agent reports is called; an id no agent lists is shown as sent. */
+export function agentModeName(modeId: string): string {
+  for (const agent of KNOWN_AGENTS) {
+    const mode = AGENT_PROFILES[agent].supports.modes.find((candidate) => candidate.id === modeId);
+    if (mode) return mode.name;
+  }
+  return modeId;
 }
 
 /** The profiles of the agents a new session can run, in the config bar's order. */

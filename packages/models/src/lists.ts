@@ -41,6 +41,13 @@ export const AGENTS = ["opencode", "claude", "codex"] as const satisfies readonl
 export type AgentName = (typeof AGENTS)[number];
 export const DEFAULT_AGENT: AgentName = "opencode";
 
+/**
+ * An organisation's tool policy: "ask" before a tool changes anything, or "allow" it all. Each
+ * agent maps it onto its own modes (AGENT_PROFILES' `toolPolicyModes`).
+ */
+export const TOOL_POLICIES = ["ask", "allow"] as const;
+export type ToolPolicy = (typeof TOOL_POLICIES)[number];
+
 /** What a session starts from: an empty workspace, a git repository, or an uploaded archive or folder. */
 export const SESSION_SOURCE_KINDS = ["empty", "git", "upload"] as const;
 export type SessionSourceKind = (typeof SESSION_SOURCE_KINDS)[number];

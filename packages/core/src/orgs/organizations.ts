@@ -1,4 +1,5 @@
 import type { DbTx } from "@studio/db";
+import type { ToolPolicy } from "@studio/models";
 import { AppError, notFound } from "../shared/errors.ts";
 import { newId, randomToken } from "../shared/ids.ts";
 import type { Role } from "./schemas.ts";
@@ -17,7 +18,7 @@ export interface OrganizationSettings {
   slug: string;
   personal: boolean;
   idleTimeoutMinutes: number;
-  toolPermissions: "ask" | "allow";
+  toolPermissions: ToolPolicy;
   /** Sessions may push only branches under this prefix, e.g. `studio/`. */
   pushBranchPrefix: string;
   createdAt: Date;
@@ -102,7 +103,7 @@ export async function updateOrganization(
   input: {
     name?: string | undefined;
     idleTimeoutMinutes?: number | undefined;
-    toolPermissions?: "ask" | "allow" | undefined;
+    toolPermissions?: ToolPolicy | undefined;
     pushBranchPrefix?: string | undefined;
   },
 ): Promise<OrganizationSettings> {

@@ -1,3 +1,4 @@
+import { TOOL_POLICIES } from "@studio/models";
 import { z } from "zod";
 import { emailSchema } from "../auth/schemas.ts";
 
@@ -41,7 +42,7 @@ export const updateOrganizationInput = z.object({
     .min(1)
     .max(24 * 60)
     .optional(),
-  toolPermissions: z.enum(["ask", "allow"]).optional(),
+  toolPermissions: z.enum(TOOL_POLICIES).optional(),
   pushBranchPrefix: pushBranchPrefixSchema.optional(),
 });
 export const changeRoleInput = z.object({ userId: id, role: roleSchema });

@@ -36,7 +36,7 @@ export async function sessionCatalog(
       name: profile.name,
       description: profile.description,
       wireFormats: profile.wireFormats.map((format) => WIRE_FORMAT_NAMES[format]),
-      supports: { ...profile.supports, modes: [...profile.supports.modes] },
+      supports: { ...profile.supports, modes: profile.supports.modes.map((mode) => ({ ...mode })) },
       /** Every provider, in display order, with whether its gateway route can serve the agent. */
       providers: agentProviders(profile.id).map((fit) =>
         fit.usable

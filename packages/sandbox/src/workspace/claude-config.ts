@@ -7,7 +7,7 @@
 // Its config directory is `$HOME/.claude` (outside the workspace on every provider): the studio
 // writes `settings.json` (the permission mode) and `CLAUDE.md` (the studio's instructions, which
 // Claude Code reads as user memory beside the repository's own CLAUDE.md) there.
-import { getCatalogProvider, type ModelProvider } from "@studio/models";
+import { AGENT_PROFILES, getCatalogProvider, type ModelProvider } from "@studio/models";
 import type { WorkspaceFile } from "../types.ts";
 import type { BuildWorkspaceOptions } from "./types.ts";
 
@@ -85,7 +85,7 @@ export function claudeAgentEnv(options: BuildWorkspaceOptions): Record<string, s
 
 /** The studio's tool policy as Claude Code's permission mode (claude-agent-acp reads defaultMode). */
 export function claudePermissionMode(toolPermissions: BuildWorkspaceOptions["toolPermissions"]): string {
-  return toolPermissions === "allow" ? "bypassPermissions" : "default";
+  return AGENT_PROFILES.claude.toolPolicyModes[toolPermissions];
 }
 
 /** `~/.claude/settings.json` and `~/.claude/CLAUDE.md`. */

@@ -1,4 +1,4 @@
-import type { KnownAgent, ModelProvider } from "@studio/models";
+import type { KnownAgent, ModelProvider, ToolPolicy } from "@studio/models";
 import type { WorkspaceFile } from "../types.ts";
 
 /** The studio's model gateway as the sandbox reaches it, e.g. `http://127.0.0.1:3000/api/llm`. */
@@ -36,7 +36,7 @@ export interface BuildWorkspaceOptions {
     outputLimit?: number;
   };
   /** `ask`: bash and edit need a permission reply from the user; `allow`: they run unasked. */
-  toolPermissions: "ask" | "allow";
+  toolPermissions: ToolPolicy;
   /** The studio's agent instructions (outside the workspace); a short default when omitted. */
   instructions?: string;
 }

@@ -1,3 +1,4 @@
+import type { ToolPolicy } from "@studio/models/lists";
 import { Hand, Zap } from "lucide-react";
 import { cn } from "../../lib/cn.ts";
 
@@ -20,7 +21,7 @@ export function ToolPermissionsField({
   defaultValue,
   error,
 }: {
-  defaultValue: "ask" | "allow";
+  defaultValue: ToolPolicy;
   error?: string | undefined;
 }) {
   return (

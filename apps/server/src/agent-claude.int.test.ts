@@ -3,7 +3,7 @@
 // gateway (the only stand-in). What holds for OpenCode in sessions.int.test.ts holds here: thinking,
 // permission prompts allowed and rejected, a file edit with its diff, cancel, metering, no key in
 // the sandbox, nothing left after stop, and a resume that continues the conversation.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { RecordedRequest } from "@studio/testkit";
 import { describe, expect, it, vi } from "vitest";
@@ -245,6 +245,43 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
     expect(
       events.events.filter((e) => e.type === "user_message").map((e) => (e as { text: string }).text),
     ).toEqual(["remember a word", "what was the word?"]);
+    events.stop();
+  });
+  it("rebuilds the agent's memory from the session's history when Claude Code cannot load it, and says so", async () => {
+    const { session, events, sandboxDir } = await startClaude();
+    live.upstream.enqueue([{ text: "I will remember the word MANGO." }]);
+    await send(session.id, "remember a fruit");
+    await events.waitFor("turn_ended", undefined, 90_000);
+    await live.client.sessions.stop.mutate({ sessionId: session.id });
+    await events.waitFor("session_ended");
+    // Claude Code's own record of its conversations, gone (a wiped home, a disk restored): it
+    // cannot load this one any more.
+    const transcripts = path.join(sandboxDir, "home", ".claude", "projects");
+    expect(existsSync(transcripts)).toBe(true);
+    rmSync(transcripts, { recursive: true, force: true });
+
+    const seen = events.events.at(-1)!.seq;
+    const requestsBefore = live.upstream.requests.length;
+    await live.client.sessions.resume.mutate({ sessionId: session.id });
+    await events.waitFor("status_changed", (e) => e.to === "ready" && e.seq > seen, 90_000);
+    const notice = await events.waitFor("notice", (e) => e.code === "memory_rebuilt" && e.seq > seen);
+    expect(notice.message).toMatch(/Claude Code cannot reload its own conversation/);
+    live.upstream.enqueue([{ text: "The fruit was MANGO." }]);
+    await send(session.id, "which fruit?");
+    await events.waitFor("turn_ended", (e) => e.seq > seen, 90_000);
+    // The model saw the first exchange again, rebuilt from the log, before the new question.
+    const body = JSON.stringify(anthropicCalls(requestsBefore).at(-1)!.body);
+    expect(body).toContain("Person: remember a fruit");
+    expect(body).toContain("You: I will remember the word MANGO.");
+    expect(body.indexOf("I will remember the word MANGO.")).toBeLessThan(body.indexOf("which fruit?"));
+    // Only the next prompt carries it.
+    live.upstream.enqueue([{ text: "Still MANGO." }]);
+    const before = events.events.at(-1)!.seq;
+    const requestsThen = live.upstream.requests.length;
+    await send(session.id, "and now?");
+    await events.waitFor("turn_ended", (e) => e.seq > before, 90_000);
+    const next = JSON.stringify(anthropicCalls(requestsThen).at(-1)!.body);
+    expect(next.match(/<conversation>/g) ?? []).toHaveLength(1);
     events.stop();
   });
 });

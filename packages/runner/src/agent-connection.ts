@@ -210,24 +210,36 @@ async function attemptAgentSession(
     );
     // What the agent says it can do decides, not what the studio expects of it.
     const canLoad = initialized.agentCapabilities?.loadSession === true;
-    let agentSessionId = loadSessionId;
+    let loaded = false;
     if (loadSessionId && canLoad) {
       onLoading?.(true);
       try {
-        await step(
+        loaded = await step(
           options.report,
           "session",
           "Restoring the conversation",
-          () =>
-            client.loadSession(loadSessionId, sandbox.workspaceDir, [], {
-              timeoutMs: timeouts.loadSessionMs,
-            }),
+          async () => {
+            try {
+              await client.loadSession(loadSessionId, sandbox.workspaceDir, [], {
+                timeoutMs: timeouts.loadSessionMs,
+              });
+              return true;
+            } catch (error) {
+              // The agent answered that it cannot (its own record of the conversation is gone or
+              // unreadable): the conversation is rebuilt from the studio's log instead.
+              if (!(error instanceof AcpRpcError)) throw error;
+              options.logger.warn({ err: error.message }, "the agent could not load its conversation");
+              return false;
+            }
+          },
           retrying,
         );
       } finally {
         onLoading?.(false);
       }
-    } else {
+    }
+    let agentSessionId = loadSessionId;
+    if (!loaded) {
       const created = await step(
         options.report,
         "session",
@@ -243,7 +255,7 @@ async function attemptAgentSession(
       acpServerId,
       agentSessionId: agentSessionId!,
       agent: options.agent ?? DEFAULT_AGENT,
-      memoryRebuilt: loadSessionId !== null && !canLoad,
+      memoryRebuilt: loadSessionId !== null && !loaded,
     };
   } catch (error) {
     // Closing ends the agent process too: a stuck one does not linger beside the retry's.

@@ -7,6 +7,7 @@ import type { SandboxProvider, WorkspaceFile } from "@studio/sandbox";
 import type { AgentConnection, ConnectOptions } from "./agent-connection.ts";
 import type { AppendQueue } from "./append-queue.ts";
 import type { EventWriter } from "./event-writer.ts";
+import { OpenToolCalls } from "./open-tool-calls.ts";
 import type { SessionRow } from "./session-row.ts";
 import type { SourceDeps } from "./workspace-source.ts";
 
@@ -49,6 +50,8 @@ export interface RunnerState {
   endingTurn: boolean;
   /** The agent's memory was rebuilt: the next prompt carries the conversation (memory-rebuild.ts). */
   rebuildMemory: boolean;
+  /** The running turn's unfinished tool calls, closed at its end (open-tool-calls.ts). */
+  openToolCalls: OpenToolCalls;
   /**
    * The JSON-RPC id of each prompt this runner sent, by turn: only the response to the turn's own
    * prompt ends it (a late SSE copy of an earlier turn's response must not end the next one).
@@ -83,6 +86,7 @@ export function initialRunnerState(): RunnerState {
     turn: null,
     endingTurn: false,
     rebuildMemory: false,
+    openToolCalls: new OpenToolCalls(),
     promptRequestIds: new Map(),
     streamedText: new Map(),
     lastAgentActivityAt: Date.now(),

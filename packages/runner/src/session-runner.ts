@@ -222,7 +222,7 @@ export class SessionRunner {
       this.askedQuestions,
     );
     if (this.state.turn) foldStreamedText(this.state.streamedText, events);
-    this.writer.push(events, inbound.eventId);
+    this.writer.push(this.state.openToolCalls.track(events), inbound.eventId);
   }
 
   private interactionIdFor(key: string): string {

@@ -93,6 +93,7 @@ export async function endTurn(
   state.endingTurn = true;
   for (const wake of state.turnEndWaiters.splice(0)) wake();
   try {
+    writer.push(state.openToolCalls.closeAll());
     writer.push(await settledTextEvents(runner));
     if (errorMessage) writer.push([{ type: "error", code: "turn_failed", message: errorMessage }]);
     await writer.flushed();

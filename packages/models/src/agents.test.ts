@@ -50,10 +50,11 @@ describe("agent profiles", () => {
       "auto",
       "full-access",
     ]);
-    // Every policy maps onto a mode the agent has.
-    for (const agent of KNOWN_AGENTS)
+    // Every policy maps onto a mode the agent has (Codex's onto its approval policies).
+    for (const agent of ["opencode", "claude"] as const)
       for (const mode of Object.values(AGENT_PROFILES[agent].toolPolicyModes))
         expect(AGENT_PROFILES[agent].supports.modes.map((m) => m.id)).toContain(mode);
+    expect(AGENT_PROFILES.codex.toolPolicyModes).toEqual({ ask: "untrusted", allow: "never" });
     expect(agentModeName("acceptEdits")).toBe("Accept edits");
     expect(agentModeName("no-such-mode")).toBe("no-such-mode");
   });

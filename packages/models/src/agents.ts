@@ -36,7 +36,10 @@ export interface AgentProfile {
     /** The agent's own modes (ACP `session/set_mode`), which the organisation's tool policy maps onto. */
     modes: readonly AgentMode[];
   };
-  /** The mode the agent starts in under each of the organisation's tool policies. */
+  /**
+   * What the agent starts with under each of the organisation's tool policies: one of its modes,
+   * or for Codex its approval policy (its own sandbox is off: see codex-config.ts).
+   */
   toolPolicyModes: Record<ToolPolicy, string>;
 }
 
@@ -94,8 +97,9 @@ export const AGENT_PROFILES: Record<KnownAgent, AgentProfile> = {
     // `wire_api = "responses"` in CODEX_HOME/config.toml; "chat" is refused.
     wireFormats: ["responses"],
     // Resume is not verified for codex-acp yet: the studio rebuilds the conversation until it is.
+    // codex-acp 0.16.0 offers session/load (verified in agent-codex.int.test.ts).
     supports: {
-      resume: false,
+      resume: true,
       questions: false,
       modes: [
         { id: "read-only", name: "Read only" },
@@ -103,8 +107,8 @@ export const AGENT_PROFILES: Record<KnownAgent, AgentProfile> = {
         { id: "full-access", name: "Full access" },
       ],
     },
-    // codex-acp's "auto" is approval on request in a workspace-write sandbox (codex-config.ts).
-    toolPolicyModes: { ask: "auto", allow: "full-access" },
+    // "untrusted" asks before every command and patch but known-safe reads; "never" asks nothing.
+    toolPolicyModes: { ask: "untrusted", allow: "never" },
   },
 };
 

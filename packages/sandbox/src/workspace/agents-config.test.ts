@@ -66,6 +66,17 @@ describe("Claude Code's workspace", () => {
     expect(allow.permissions.defaultMode).toBe("bypassPermissions");
   });
 
+  it("tells only an agent whose questions reach the person to ask them", () => {
+    const claude = file(bundle({ agent: "claude" }), "~/.claude/CLAUDE.md");
+    const codex = file(bundle({ agent: "codex", provider: "openai", model: "gpt-5" }), "~/.codex/AGENTS.md");
+    for (const memory of [claude, codex]) {
+      expect(memory).toContain("say so in your reply and ask");
+      expect(memory).not.toContain("permission requests and questions");
+    }
+    const opencode = file(bundle({ agent: "opencode" }), "@studio-agent/instructions.md");
+    expect(opencode).toContain("permission requests and questions");
+  });
+
   it("puts the studio's instructions in Claude Code's user memory, outside the workspace", () => {
     const result = bundle({ agent: "claude", instructions: "Be brief." });
     expect(file(result, "~/.claude/CLAUDE.md")).toBe("Be brief.");
@@ -110,9 +121,9 @@ describe("Codex's workspace", () => {
     expect(file(result, "~/.codex/AGENTS.md")).toBeTruthy();
   });
 
-  it("maps the tool policy onto Codex's approval policy and sandbox", () => {
+  it("maps the tool policy onto Codex's approval policy, its own sandbox off inside the studio's", () => {
     expect(file(codex(), "~/.codex/config.toml")).toMatch(
-      /approval_policy = "on-request"\nsandbox_mode = "workspace-write"/,
+      /approval_policy = "untrusted"\nsandbox_mode = "danger-full-access"/,
     );
     expect(file(codex({ toolPermissions: "allow" }), "~/.codex/config.toml")).toMatch(
       /approval_policy = "never"\nsandbox_mode = "danger-full-access"/,

@@ -12,7 +12,7 @@ import {
 } from "./agent-dir.ts";
 import { CLAUDE_GATEWAY_PATHS, claudeAgentEnv, claudeFiles } from "./claude-config.ts";
 import { CODEX_GATEWAY_PATHS, codexAgentEnv, codexFiles } from "./codex-config.ts";
-import { DEFAULT_INSTRUCTIONS } from "./instructions.ts";
+import { DEFAULT_INSTRUCTIONS, defaultInstructions } from "./instructions.ts";
 import {
   buildOpencodeConfig,
   enforcedOpencodeConfig,
@@ -99,7 +99,7 @@ function agentEnv(options: BuildWorkspaceOptions, config: OpencodeConfig): Recor
 
 /** Claude Code and Codex: their own config under HOME, the same token, the same agent directory. */
 function otherAgentBundle(options: BuildWorkspaceOptions, agent: "claude" | "codex"): WorkspaceBundle {
-  const instructions = options.instructions ?? DEFAULT_INSTRUCTIONS;
+  const instructions = options.instructions ?? defaultInstructions(agent);
   const env: Record<string, string> = {
     SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS: String(ACP_REQUEST_TIMEOUT_MS),
     [AGENT_DIR_ENV]: AGENT_DIR,

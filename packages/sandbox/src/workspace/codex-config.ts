@@ -3,7 +3,7 @@
 // studio's, whose `base_url` is the gateway's route for the session's provider and whose key is
 // read from the variable holding the session's gateway token. Codex speaks only the OpenAI
 // Responses API (`wire_api = "responses"`; "chat" is refused), appending `/responses`.
-import { getCatalogProvider, type ModelProvider } from "@studio/models";
+import { AGENT_PROFILES, getCatalogProvider, type ModelProvider } from "@studio/models";
 import type { WorkspaceFile } from "../types.ts";
 import { GATEWAY_PATHS, GATEWAY_TOKEN_ENV, PROVIDER_KEY_ENV } from "./opencode-config.ts";
 import type { BuildWorkspaceOptions } from "./types.ts";
@@ -64,14 +64,25 @@ export function codexAgentEnv(options: BuildWorkspaceOptions): Record<string, st
   return env;
 }
 
-/** The studio's tool policy as Codex's approval policy and sandbox mode. */
+/**
+ * The studio's tool policy as Codex's approval policy and sandbox mode.
+ *
+ * Codex's own sandbox is off (`danger-full-access`): the studio's sandbox is the boundary, and
+ * Codex's cannot start inside it. Codex confines each command with a bundled bwrap in a new user
+ * namespace; inside the studio's bwrap (all capabilities dropped, and uid 0 when the network is
+ * isolated) that inner bwrap fails with "setting up uid map: Operation not permitted" (mapping
+ * uid 0 needs CAP_SETFCAP in the parent namespace), so every command would exit 1 without running.
+ * Its Landlock fallback (`features.use_legacy_landlock`) refuses to run without bwrap too.
+ *
+ * Without Codex's sandbox, `on-request` would never ask (it asks only to leave that sandbox), so
+ * "ask" is `untrusted`: the person approves every command and patch except Codex's known-safe
+ * read-only commands (ls, cat, grep…). "allow" is `never`: nothing is asked.
+ */
 export function codexPolicy(toolPermissions: BuildWorkspaceOptions["toolPermissions"]): {
   approval: string;
   sandbox: string;
 } {
-  return toolPermissions === "allow"
-    ? { approval: "never", sandbox: "danger-full-access" }
-    : { approval: "on-request", sandbox: "workspace-write" };
+  return { approval: AGENT_PROFILES.codex.toolPolicyModes[toolPermissions], sandbox: "danger-full-access" };
 }
 
 export function buildCodexConfig(options: BuildWorkspaceOptions): string {

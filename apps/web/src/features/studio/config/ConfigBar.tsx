@@ -47,7 +47,7 @@ function EnvironmentPicker({
   disabled?: boolean | undefined;
 }) {
   return (
-    <fieldset className="flex flex-col gap-1.5" disabled={disabled}>
+    <fieldset className="flex min-w-0 flex-col gap-1.5" disabled={disabled}>
       <legend className="mb-1.5 text-[13px] font-medium text-fg">Environment</legend>
       <div className="flex h-9 rounded-lg border border-line bg-surface-muted p-0.5">
         {environments.map((option) => (
@@ -135,21 +135,30 @@ function AccessNote({
  * What the chosen agent cannot use or do, in words: the providers it cannot use and why (from the
  * model APIs it speaks), a caveat the studio cannot check ahead, and studio features it lacks.
  */
-function AgentNote({ catalog, choice }: { catalog: Catalog; choice: SessionChoice }) {
+function AgentNote({ catalog, choice, id }: { catalog: Catalog; choice: SessionChoice; id: string }) {
   const agent = catalog.agents.find((candidate) => candidate.id === choice.agent);
   if (!agent) return null;
   const excluded = providerOptions(catalog, choice.agent).filter((option) => option.agentProblem !== null);
   const caveat = agentFit(catalog, choice.agent, choice.provider).caveat;
   const lacks = agentShortcomings(agent);
-  if (excluded.length === 0 && !caveat && lacks.length === 0) return null;
   return (
-    <div className="space-y-1 text-xs text-fg-muted" data-testid="agent-note">
+    <div id={id} className="space-y-1 text-xs text-fg-muted" data-testid="agent-note">
+      <p>
+        <span className="font-medium text-fg">{agent.name}</span>: {agent.description}
+      </p>
+      {/* The providers by name at a glance; each one's reason, long, when asked for. */}
       {excluded.length > 0 ? (
-        <ul aria-label={`Not for ${agent.name}`} className="list-disc pl-4">
-          {excluded.map((option) => (
-            <li key={option.provider.id}>{option.agentProblem}</li>
-          ))}
-        </ul>
+        <details className="group">
+          <summary className="cursor-pointer hover:text-fg">
+            Not for {agent.name}: {excluded.map((option) => option.provider.name).join(", ")}
+            <span className="group-open:hidden"> (why?)</span>
+          </summary>
+          <ul aria-label={`Not for ${agent.name}`} className="mt-1 list-disc pl-4">
+            {excluded.map((option) => (
+              <li key={option.provider.id}>{option.agentProblem}</li>
+            ))}
+          </ul>
+        </details>
       ) : null}
       {caveat ? <p>{caveat}</p> : null}
       {lacks.map((line) => (
@@ -197,16 +206,20 @@ export function ConfigBar({
   const provider = catalog.providers.find((candidate) => candidate.id === choice.provider);
   const agent = catalog.agents.find((candidate) => candidate.id === choice.agent);
   const noteId = useId();
+  const agentNoteId = useId();
   useRefreshOnPaymentRequired();
   return (
-    <div className="space-y-3">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.3fr)_minmax(0,1.2fr)]">
+    // Columns follow the form's own width, not the window's: beside the sessions list on a laptop
+    // the form is narrower than the window suggests, and four columns would squeeze the agent's name.
+    <div className="@container space-y-3">
+      <div className="grid gap-3 @md:grid-cols-2 @4xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.3fr)_minmax(0,1.2fr)]">
         {/* Shown even with a single agent, so a person knows which agent will run. */}
-        <Field label="Agent" hint={agent?.description}>
+        <Field label="Agent">
           <Select
             value={choice.agent}
             disabled={disabled}
             onChange={(event) => onChange(withAgent(catalog, choice, event.target.value as AgentId))}
+            aria-describedby={agentNoteId}
           >
             {catalog.agents.map((option) => (
               <option key={option.id} value={option.id}>
@@ -273,7 +286,7 @@ export function ConfigBar({
       <div id={noteId} className="space-y-3">
         {provider?.freeformModels ? <EndpointModelsNotice provider={provider} /> : null}
         <AccessNote catalog={catalog} provider={provider} choice={choice} />
-        <AgentNote catalog={catalog} choice={choice} />
+        <AgentNote catalog={catalog} choice={choice} id={agentNoteId} />
       </div>
     </div>
   );

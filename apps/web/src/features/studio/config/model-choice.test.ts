@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type AgentId,
   agentName,
+  agentShortcoming,
   agentShortcomings,
   type Catalog,
   type CatalogAgent,
@@ -43,7 +44,14 @@ const opencode: CatalogAgent = {
     "Anthropic Messages",
     "Gemini generateContent",
   ],
-  supports: { resume: true, questions: true, modes: ["build", "plan"] },
+  supports: {
+    resume: true,
+    questions: true,
+    modes: [
+      { id: "build", name: "Build" },
+      { id: "plan", name: "Plan" },
+    ],
+  },
   providers: everyProvider.map((id) => ({ id, usable: true, reason: null, caveat: null })),
   unusableModels: [],
 };
@@ -348,6 +356,16 @@ describe("the agent picker's rules", () => {
     expect(agentShortcomings({ ...claude, supports: { resume: true, questions: false, modes: [] } })).toEqual(
       ["Claude Code cannot ask you questions during a turn."],
     );
+  });
+
+  it("says, feature by feature, what the session's agent lacks (the session's notes)", () => {
+    const claudeLike = { ...claude, supports: { resume: true, questions: false, modes: [] } };
+    expect(agentShortcoming(claudeLike, "questions")).toBe(
+      "Claude Code cannot ask you questions during a turn.",
+    );
+    expect(agentShortcoming(claudeLike, "resume")).toBeNull();
+    expect(agentShortcoming(opencode, "questions")).toBeNull();
+    expect(agentShortcoming(opencode, "resume")).toBeNull();
   });
 
   it("starts a default agent that cannot use the default provider on its first usable pair", () => {

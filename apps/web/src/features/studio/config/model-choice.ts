@@ -47,14 +47,23 @@ export function agentFit(catalog: Catalog, agentId: AgentId, providerId: Provide
   return fit ?? { id: providerId, usable: false, reason: "This agent is not offered.", caveat: null };
 }
 
+/** A studio feature some agents lack (AgentProfile.supports). */
+export type AgentFeature = "questions" | "resume";
+
+/** What the agent cannot do of one studio feature, in words; null when it can. */
+export function agentShortcoming(agent: CatalogAgent, feature: AgentFeature): string | null {
+  if (feature === "questions")
+    return agent.supports.questions ? null : `${agent.name} cannot ask you questions during a turn.`;
+  return agent.supports.resume
+    ? null
+    : `When a session is resumed, ${agent.name}'s memory is rebuilt from the chat, not continued.`;
+}
+
 /** What the studio offers that the agent cannot do, in words for the config bar (none for OpenCode). */
 export function agentShortcomings(agent: CatalogAgent): string[] {
-  return [
-    agent.supports.questions ? null : `${agent.name} cannot ask you questions during a turn.`,
-    agent.supports.resume
-      ? null
-      : `When a session is resumed, ${agent.name}'s memory is rebuilt from the chat, not continued.`,
-  ].filter((line): line is string => line !== null);
+  return (["questions", "resume"] as const)
+    .map((feature) => agentShortcoming(agent, feature))
+    .filter((line): line is string => line !== null);
 }
 
 /** Why the organisation's route to this model cannot carry the agent's model API (OpenRouter), or null. */

@@ -9,8 +9,10 @@ import { PageSpinner } from "../../../components/ui/Spinner.tsx";
 import { describeError, errorCode } from "../../../lib/errors.ts";
 import { type RouterOutputs, useTRPC } from "../../../lib/trpc.ts";
 import { useCurrentUser } from "../../auth/current-user.ts";
+import type { AgentFeature } from "../config/model-choice.ts";
 import { isLiveStatus } from "../session-status.ts";
 import { SessionsDrawerButton } from "../sessions-list/SessionsDrawer.tsx";
+import { AgentLimitNote } from "./AgentLimitNote.tsx";
 import { Composer } from "./Composer.tsx";
 import { ChatList, ConversationEmpty } from "./chat/ChatList.tsx";
 import type { ChatState } from "./chat/chat-types.ts";
@@ -110,6 +112,14 @@ function SessionView({ session }: { session: Session }) {
     send.mutate({ sessionId, text }, { onError: () => setDraft((current) => current || text) });
   };
 
+  // A limit of the agent, said where it matters: before the first instruction, that it will not ask
+  // questions (so the instruction should settle them); beside Resume, what resuming gives back.
+  const noteFeature: AgentFeature | null = !live
+    ? "resume"
+    : state.items.some((item) => item.kind === "user")
+      ? null
+      : "questions";
+
   const lastProvisioningId = useMemo(
     () => state.items.findLast((item) => item.kind === "provisioning")?.id ?? null,
     [state.items],
@@ -163,6 +173,14 @@ function SessionView({ session }: { session: Session }) {
               <div className="px-3 pt-2 pb-3 sm:px-6 sm:pb-4">
                 {live ? <IdleWarning clock={clock} idleTimeoutSeconds={session.idleTimeoutSeconds} /> : null}
                 <div className="mx-auto w-full max-w-3xl">
+                  {noteFeature ? (
+                    <AgentLimitNote
+                      catalog={catalog.data}
+                      agentId={session.agent}
+                      feature={noteFeature}
+                      className="mb-2 px-1"
+                    />
+                  ) : null}
                   <Composer
                     value={draft}
                     onChange={setDraft}

@@ -162,6 +162,8 @@ function estimateHeight(item: ChatItem | null): number {
       return 32;
     case "git_pushed":
       return 44;
+    case "plan":
+      return 64 + Math.max(item.entries.length, 1) * 28;
     default:
       return 180;
   }

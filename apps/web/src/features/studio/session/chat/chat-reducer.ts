@@ -2,23 +2,18 @@
 // sequence order; an event whose seq it has already applied is skipped, so a reconnect that replays
 // a few events (or a second subscription) can never duplicate an item.
 import { readableAgentError } from "./agent-error.ts";
+import { modeChanged, plan } from "./chat-agent-updates.ts";
+import { type Draft, notice, type Of, patch, push, removeItem } from "./chat-draft.ts";
 import {
-  type ChatItem,
   type ChatState,
   initialChatState,
   type LiveEvent,
   type PermissionItem,
   type ProvisioningItem,
-  type StudioEvent,
   type TextItem,
   type ToolItem,
   type UserItem,
 } from "./chat-types.ts";
-
-type Draft = {
-  -readonly [K in keyof ChatState]: K extends "index" ? Map<string, number> : ChatState[K];
-};
-type Of<T extends StudioEvent["type"]> = Extract<LiveEvent, { type: T }>;
 
 /** Applies a batch of events; returns the same state object when none of them is new. */
 export function applyEvents(state: ChatState, events: readonly LiveEvent[]): ChatState {
@@ -78,7 +73,17 @@ function apply(d: Draft, e: LiveEvent) {
         answeredBy: e.answeredBy,
       });
     case "usage":
+      // `cost` is the agent's own estimate from its price list, not what the studio charges (that
+      // is `metered`), so it is left out rather than shown beside the real figure.
       d.context = { usedTokens: e.usedTokens, contextSize: e.contextSize };
+      return;
+    case "plan":
+      return plan(d, e);
+    case "mode_changed":
+      return modeChanged(d, e);
+    // The session's title is the studio's own; the agent's command list has no place in the chat yet.
+    case "session_info":
+    case "available_commands":
       return;
     case "metered":
       d.metered = e.totals;
@@ -112,30 +117,6 @@ function apply(d: Draft, e: LiveEvent) {
       flushQueued(d);
       return notice(d, e, "info", "session_ended", `Session stopped: ${e.reason}`);
   }
-}
-
-function push(d: Draft, key: string | null, item: ChatItem): void {
-  d.items.push(item);
-  d.index.set(`id:${item.id}`, d.items.length - 1);
-  if (key) d.index.set(key, d.items.length - 1);
-}
-
-/** Replaces an item with a changed copy (items are immutable, so rows re-render only when changed). */
-function patch<K extends ChatItem["kind"]>(
-  d: Draft,
-  key: string,
-  kind: K,
-  changes: Partial<Extract<ChatItem, { kind: K }>>,
-): void {
-  const at = d.index.get(key);
-  const item = at === undefined ? undefined : d.items[at];
-  if (at === undefined || item?.kind !== kind) return;
-  d.items[at] = { ...item, ...changes } as ChatItem;
-}
-
-function notice(d: Draft, e: LiveEvent, level: "info" | "warning" | "error", code: string, text: string) {
-  d.openTextId = null;
-  push(d, null, { kind: "notice", id: `notice-${e.seq}`, seq: e.seq, at: e.at, level, code, message: text });
 }
 
 function userMessage(d: Draft, e: Of<"user_message">): void {
@@ -211,15 +192,6 @@ function settleMessage(d: Draft, e: Of<"agent_message_settled">): void {
   }
   d.items[last] = { ...(d.items[last] as TextItem), text: e.text };
   for (const at of blocks.reverse()) removeItem(d, at);
-}
-
-/** Takes an item out, moving the index entries of those after it. */
-function removeItem(d: Draft, at: number): void {
-  d.items.splice(at, 1);
-  for (const [key, position] of d.index) {
-    if (position === at) d.index.delete(key);
-    else if (position > at) d.index.set(key, position - 1);
-  }
 }
 
 function toolCall(d: Draft, e: Of<"tool_call" | "tool_call_update">): void {
@@ -314,6 +286,8 @@ function permissionResolved(d: Draft, e: Of<"permission_resolved">): void {
 function turnStarted(d: Draft, e: Of<"turn_started">): void {
   d.turn = { turnId: e.turnId, promptMessageId: e.promptMessageId, startedAt: e.at };
   d.openTextId = null;
+  // Each turn shows its own plan; the one before keeps the state it reached.
+  d.openPlanId = null;
   // The prompt and anything queued before it join the conversation in the order they were sent.
   const position = d.queued.findIndex((q) => q.messageId === e.promptMessageId);
   for (const item of d.queued.splice(0, position + 1)) {

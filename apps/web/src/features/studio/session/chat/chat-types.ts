@@ -1,5 +1,6 @@
 import type {
   PermissionOption,
+  PlanEntry,
   Question,
   SessionStatus,
   StudioEvent,
@@ -7,7 +8,15 @@ import type {
   ToolContent,
 } from "@studio/acp/events";
 
-export type { PermissionOption, Question, SessionStatus, StudioEvent, ToolCallStatus, ToolContent };
+export type {
+  PermissionOption,
+  PlanEntry,
+  Question,
+  SessionStatus,
+  StudioEvent,
+  ToolCallStatus,
+  ToolContent,
+};
 
 /** A `metered` event's running totals: tokens, and cost and charge in micro-USD. */
 export type MeteredTotals = Extract<StudioEvent, { type: "metered" }>["totals"];
@@ -92,6 +101,17 @@ export interface NoticeItem extends ItemBase {
   message: string;
 }
 
+/**
+ * The agent's plan (its todo list) in one turn. Each plan the agent sends replaces the entries and
+ * moves the item to where the conversation is, so the latest list is the one in view.
+ */
+export interface PlanItem extends ItemBase {
+  kind: "plan";
+  entries: PlanEntry[];
+  /** When the latest list arrived. */
+  updatedAt: Date;
+}
+
 export interface ProvisioningStep {
   step: string;
   label: string;
@@ -131,7 +151,8 @@ export type ChatItem =
   | QuestionItem
   | NoticeItem
   | ProvisioningItem
-  | GitPushedItem;
+  | GitPushedItem
+  | PlanItem;
 
 export interface ChatState {
   /** The highest sequence number applied: the subscription resumes after it. */
@@ -146,6 +167,10 @@ export interface ChatState {
   openTextId: string | null;
   /** The provisioning attempt still collecting steps. */
   openProvisioningId: string | null;
+  /** The current turn's plan item, which the agent's next plan replaces. */
+  openPlanId: string | null;
+  /** The agent's session mode as it last reported it (e.g. `acceptEdits`, `read-only`). */
+  mode: string | null;
   context: { usedTokens: number; contextSize: number | null } | null;
   /** Tokens the agent reported at the end of each turn, summed. */
   tokens: { input: number; output: number };
@@ -167,6 +192,8 @@ export const initialChatState: ChatState = {
   turn: null,
   openTextId: null,
   openProvisioningId: null,
+  openPlanId: null,
+  mode: null,
   context: null,
   tokens: { input: 0, output: 0 },
   metered: null,

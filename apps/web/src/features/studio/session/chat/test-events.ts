@@ -38,6 +38,25 @@ export function transcriptEvents(name: Transcript): StudioEvent[] {
     .flatMap((row) => normaliseAgentMessage(row.json, { ...context, eventId: row.sseId ?? "" }));
 }
 
+/** The recordings of Claude Code and Codex turns the ACP normaliser's own tests use. */
+export type AgentRecording = "claude-turn.json" | "codex-turn.json" | "codex-ask-turn.json";
+
+/**
+ * The studio events of a recorded Claude Code or Codex turn (a list of the agent's messages, kept
+ * with the normaliser in packages/acp), normalised as the runner does for a `/sandbox/ws` workspace.
+ */
+export function recordingEvents(name: AgentRecording): StudioEvent[] {
+  const url = new URL(`../../../../../../../packages/acp/src/fixtures/${name}`, import.meta.url);
+  const messages = JSON.parse(readFileSync(url, "utf8")) as unknown[];
+  return messages.flatMap((message, index) =>
+    normaliseAgentMessage(message, {
+      interactionIdFor: (key) => `int:${key}`,
+      workspaceDir: "/sandbox/ws",
+      eventId: String(index),
+    }),
+  );
+}
+
 /** Numbers events from `firstSeq`, one second apart, as the event log would store them. */
 export function numbered(events: readonly StudioEvent[], firstSeq = 1): LiveEvent[] {
   return events.map((event, i) => ({

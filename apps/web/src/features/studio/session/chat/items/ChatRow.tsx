@@ -3,6 +3,7 @@ import type { ChatItem } from "../chat-types.ts";
 import { GitPushedRow } from "./GitPushedRow.tsx";
 import { AssistantMessage, NoticeRow, ThinkingBlock, UserMessage } from "./Messages.tsx";
 import { PermissionCard } from "./PermissionCard.tsx";
+import { PlanCard } from "./PlanCard.tsx";
 import { ProvisioningCard } from "./ProvisioningCard.tsx";
 import { QuestionCard } from "./QuestionCard.tsx";
 import { ToolCard } from "./ToolCard.tsx";
@@ -40,5 +41,11 @@ export const ChatRow = memo(function ChatRow({ item, streaming }: { item: ChatIt
       return <ProvisioningCard item={item} />;
     case "git_pushed":
       return <GitPushedRow item={item} />;
+    case "plan":
+      return (
+        <div className="ml-10">
+          <PlanCard item={item} />
+        </div>
+      );
   }
 });

@@ -72,8 +72,11 @@ function Answer({ item }: { item: PermissionItem }) {
               onClick={() =>
                 respond.mutate({ sessionId, interactionId: item.interactionId, optionId: option.optionId })
               }
+              // Agents name their options at any length (Codex: "Yes, and don't ask again for commands
+              // that start with `…`"): a long one wraps inside the card instead of running out of it.
+              className="h-auto! min-h-8 max-w-full py-1.5"
             >
-              {option.name}
+              <span className="min-w-0 text-left break-words whitespace-normal">{option.name}</span>
             </Button>
           ))}
         </fieldset>

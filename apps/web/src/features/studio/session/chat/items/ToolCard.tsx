@@ -3,7 +3,7 @@ import { cn } from "../../../../../lib/cn.ts";
 import type { ToolItem } from "../chat-types.ts";
 import { DiffView } from "./DiffView.tsx";
 import { ToolPermission } from "./PermissionCard.tsx";
-import { commandOf, descriptionOf, diffFromInput, inputJson, outputText, toolIcon } from "./tool-display.ts";
+import { toolIcon, toolView } from "./tool-display.ts";
 import { ContentBlocks, Locations, Plain, Section, Terminal, ToolStatus } from "./tool-parts.tsx";
 
 /**
@@ -12,15 +12,16 @@ import { ContentBlocks, Locations, Plain, Section, Terminal, ToolStatus } from "
  */
 export const ToolCard = memo(function ToolCard({ item }: { item: ToolItem }) {
   const Icon = toolIcon(item.toolKind);
-  const command = commandOf(item.rawInput);
-  const description = descriptionOf(item.rawInput);
-  const hasDiff = item.content.some((block) => block.type === "diff");
-  const inputDiff = hasDiff ? null : diffFromInput(item.rawInput);
-  const json = command || inputDiff ? null : inputJson(item.rawInput);
-  const shell = item.toolKind === "execute" || command !== null;
-  const fallback = item.content.length === 0 ? outputText(item.rawOutput) : null;
-  // The request's own content (often the same diff) only when the card shows nothing of the input.
-  const showsInput = command !== null || inputDiff !== null || hasDiff;
+  const {
+    command,
+    description,
+    inputDiff,
+    inputJson: json,
+    output,
+    fallbackOutput: fallback,
+    shell,
+    showsInput,
+  } = toolView(item);
   const waiting = item.permissions.some((permission) => permission.resolution === null);
   return (
     <article
@@ -65,11 +66,12 @@ export const ToolCard = memo(function ToolCard({ item }: { item: ToolItem }) {
           </Section>
         ) : null}
         {item.permissions.map((permission) => (
+          // The request's own content (often the same diff) only when the card shows nothing of the input.
           <ToolPermission key={permission.id} item={permission} showContent={!showsInput} />
         ))}
-        {item.content.length > 0 ? (
+        {output.length > 0 ? (
           <Section title="Output">
-            <ContentBlocks content={item.content} terminal={shell} />
+            <ContentBlocks content={output} terminal={shell} />
           </Section>
         ) : null}
         {fallback ? (

@@ -8,7 +8,7 @@ import { useWorkspaceLinks } from "../../workspace/workspace-links.ts";
 import { normalisePath } from "../../workspace/workspace-paths.ts";
 import type { ToolCallStatus, ToolContent, ToolLocation } from "../chat-types.ts";
 import { DiffView } from "./DiffView.tsx";
-import { statusLabels } from "./tool-display.ts";
+import { statusLabels, terminalText } from "./tool-display.ts";
 
 const tones: Record<ToolCallStatus, BadgeTone> = {
   pending: "neutral",
@@ -74,7 +74,7 @@ export function ContentBlocks({ content, terminal }: { content: ToolContent[]; t
     }
     return terminal ? (
       <Terminal key={index} label="Command output">
-        {block.text}
+        {terminalText(block.text)}
       </Terminal>
     ) : (
       <Plain key={index}>{block.text}</Plain>

@@ -87,7 +87,7 @@ try {
   console.table(fanout);
   console.log("fan-out capacity: sessions at 20 events/s × 3 subscribers until p99 > 100 ms …");
   const capacity = await benchCapacity(stack);
-  console.log("provisioning: studio vs bare sandbox-agent …");
+  console.log("provisioning: studio vs bare sandbox-agent, for each agent …");
   const provisioning = await benchProvisioning(stack);
   console.table(provisioning);
   console.log("provisioning burst: 25 sessions at once against 25 one after another …");
@@ -190,14 +190,20 @@ ${capacitySection(capacity)}
 
 ## Provisioning (local provider)
 
-\`sessions.create\` → \`ready\` against the bare minimum by hand (start sandbox-agent, \`initialize\`,
-\`session/new\`), alternating, ${provisioning.rounds} rounds each, medians.
+For each agent, \`sessions.create\` → \`ready\` against the bare minimum by hand for that agent
+(start sandbox-agent with the agent installed: its CLI on PATH and, for Claude Code and Codex, the
+launcher of its ACP adapter; \`initialize\`, \`session/new\`), alternating, after one warm-up
+each, medians.
 
-| | value | target |
-| --- | --- | --- |
-| studio | ${provisioning.studioMedianMs} ms | |
-| bare minimum | ${provisioning.bareMedianMs} ms | |
-| ratio | ${provisioning.ratio} | ≤ 1.15: ${ok(provisioning.ratio <= 1.15)} |
+| agent (provider / model) | rounds | studio | bare minimum | ratio | target |
+| --- | --- | --- | --- | --- | --- |
+${Object.entries(provisioning)
+  .map(([agent, r]) =>
+    "error" in r
+      ? `| ${agent} | | | | failed: ${r.error.replaceAll("|", "\\|").replaceAll("\n", " ")} | |`
+      : `| ${agent} (${r.provider} / ${r.model}) | ${r.rounds} | ${r.studioMedianMs} ms | ${r.bareMedianMs} ms | ${r.ratio} | ≤ 1.15: ${ok(r.ratio <= 1.15)} |`,
+  )
+  .join("\n")}
 
 ${provisioningBurstSection(provisioningBurst)}
 

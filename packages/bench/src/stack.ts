@@ -32,6 +32,8 @@ export interface BenchStack {
   config: ReturnType<typeof loadConfig>;
   logger: ReturnType<typeof createLogger>;
   sessions: Awaited<ReturnType<typeof createSessionRuntime>>["sessions"];
+  /** Platform credits for the account's organisation: sessions on a priced provider (anthropic) need them. */
+  grantCredits(microUsd?: bigint): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,11 @@ export async function startStack(): Promise<BenchStack> {
     STUDIO_DATA_DIR: dataDir,
     STUDIO_WEB_DIST: "/nonexistent",
     CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+    // Every provider's platform upstream is the scripted one (Claude Code and Codex sessions).
+    ANTHROPIC_BASE_URL: upstream.url,
+    ANTHROPIC_API_KEY: "sk-ant-platform-bench",
+    OPENAI_BASE_URL: `${upstream.url}/v1`,
+    OPENAI_API_KEY: "sk-openai-platform-bench",
     LOG_LEVEL: "warn",
     // The fan-out bench holds 150 streams with one token, the capacity bench up to 1,200.
     SUBSCRIPTIONS_PER_USER: "5000",
@@ -66,7 +73,7 @@ export async function startStack(): Promise<BenchStack> {
   const url = await server.listen();
   port = server.port();
   await runtime.startRunners();
-  const { token, client } = await signUpAccount(url);
+  const { token, client, email } = await signUpAccount(url);
   return {
     db,
     appendQueue: runtime.appendQueue,
@@ -79,6 +86,17 @@ export async function startStack(): Promise<BenchStack> {
     config,
     logger,
     sessions: runtime.sessions,
+    async grantCredits(microUsd = 100_000_000n) {
+      const { organizationId } = await db.membership.findFirstOrThrow({
+        where: { user: { email } },
+        select: { organizationId: true },
+      });
+      await db.creditAccount.upsert({
+        where: { organizationId },
+        create: { organizationId, balanceMicroUsd: microUsd },
+        update: { balanceMicroUsd: microUsd },
+      });
+    },
     async stop() {
       await server.close();
       await runtime.stop();
@@ -91,14 +109,26 @@ export async function startStack(): Promise<BenchStack> {
   };
 }
 
-/** Creates a session and waits until it is ready; returns its id. */
-export async function readySession(stack: BenchStack): Promise<string> {
+/** The agent, provider and model of a session; OpenCode on the scripted model when not given. */
+export type SessionChoice = Partial<
+  Pick<Parameters<StudioClient["sessions"]["create"]["mutate"]>[0], "agent" | "provider" | "model">
+>;
+
+/** Creates a session and waits until it is ready (at most `timeoutMs`); returns its id. */
+export async function readySession(
+  stack: BenchStack,
+  choice: SessionChoice = {},
+  timeoutMs = 180_000,
+): Promise<string> {
   const session = await stack.client.sessions.create.mutate({
     environment: "development",
     provider: "custom",
     model: "scripted-1",
+    ...choice,
   });
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
+    if (performance.now() > deadline) throw new Error(`session not ready after ${timeoutMs} ms`);
     const row = await stack.db.studioSession.findUniqueOrThrow({
       where: { id: session.id },
       select: { status: true, errorReason: true },

@@ -91,8 +91,6 @@ async function approveScriptedCommand(
     toolCall: { name: string; arguments: Record<string, unknown> };
     /** The "allow once" option as the agent names it. */
     allow: string;
-    /** Whether the agent announces the tool call before asking (else the request stands alone until it runs). */
-    announcedFirst: boolean;
   },
 ) {
   const tag = marker();
@@ -100,14 +98,11 @@ async function approveScriptedCommand(
   await script(tag, [{ text: "I will write the file." }, { toolCall: options.toolCall }], [{ text: reply }]);
   await send(page, `${tag} write a file`);
   const tool = page.locator(".tool-card").first();
-  const permission = options.announcedFirst
-    ? tool.locator(".permission-card")
-    : page.locator(".permission-card");
+  // codex-acp asks before announcing the call: the runner shows the call first all the same.
+  const permission = tool.locator(".permission-card");
   await expect(permission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
   await expect(page.locator(".permission-card")).toHaveCount(1);
-  await expect(options.announcedFirst ? tool : permission).toContainText(
-    "echo approved > approved.txt && cat approved.txt",
-  );
+  await expect(tool).toContainText("echo approved > approved.txt && cat approved.txt");
   // Nothing has run yet, so nothing shows as its output (Claude Code sends the description as content).
   await expect(page.locator('pre[data-label="Command output"]')).toHaveCount(0);
   await snap(page, testInfo, `${agent}-permission`);
@@ -129,6 +124,12 @@ async function approveScriptedCommand(
   await waitForTurnEnd(page);
   await snap(page, testInfo, `${agent}-completed`);
 }
+
+const sessionLinks = (page: Page) =>
+  page
+    .getByRole("complementary", { name: "Sessions" })
+    .getByRole("navigation", { name: "Sessions" })
+    .getByRole("link");
 
 test("Claude Code: only providers speaking Anthropic Messages; a Bash command run with permission", async ({
   page,
@@ -178,6 +179,8 @@ test("Claude Code: only providers speaking Anthropic Messages; a Bash command ru
   await page.getByRole("button", { name: "Start session" }).click();
   await page.waitForURL(/\/sessions\/[^/]+$/);
   await expect(sessionConfig(page).locator(".session-agent")).toHaveText("Agent: Claude Code");
+  // The sessions list names the agent too.
+  await expect(sessionLinks(page).first()).toContainText("Claude Code");
   await expect(sessionConfig(page)).toContainText("Claude Haiku 4.5");
   await waitUntilReady(page);
   // Before the first instruction: this agent will not stop to ask, so the instruction should settle things.
@@ -195,12 +198,11 @@ test("Claude Code: only providers speaking Anthropic Messages; a Bash command ru
       },
     },
     allow: "Allow",
-    announcedFirst: true,
   });
   await expect(agentLimit(page, "questions")).toHaveCount(0);
 });
 
-test("Codex: an OpenAI Responses endpoint; a shell command run with permission; resuming said honestly", async ({
+test("Codex: an OpenAI Responses endpoint; a shell command run with permission; resumed, it goes on", async ({
   page,
 }, testInfo) => {
   // The studio's OpenAI-compatible endpoint (the scripted model server) serves the Responses API.
@@ -220,14 +222,15 @@ test("Codex: an OpenAI Responses endpoint; a shell command run with permission; 
   await modelSelect(page).selectOption("scripted-1");
   // The studio cannot know ahead whether an OpenAI-compatible server speaks the Responses API.
   await expect(agentNote(page)).toContainText("Only if the endpoint serves the OpenAI Responses API.");
-  await expect(agentNote(page)).toContainText(
-    "When a session is resumed, Codex's memory is rebuilt from the chat, not continued.",
-  );
+  // Codex loads its own conversation back on resume: nothing to say about that.
+  await expect(agentNote(page)).not.toContainText("resumed");
   await snapConfigBar(page, testInfo, "codex-config-bar");
 
   await page.getByRole("button", { name: "Start session" }).click();
   await page.waitForURL(/\/sessions\/[^/]+$/);
   await expect(sessionConfig(page).locator(".session-agent")).toHaveText("Agent: Codex");
+  // The sessions list names the agent too.
+  await expect(sessionLinks(page).first()).toContainText("Codex");
   await waitUntilReady(page);
   await expect(agentLimit(page, "questions")).toHaveText("Codex cannot ask you questions during a turn.");
 
@@ -240,7 +243,6 @@ test("Codex: an OpenAI Responses endpoint; a shell command run with permission; 
     },
     allow: "Yes, proceed",
     // codex-acp announces the call only once it runs: until then the request is a card of its own.
-    announcedFirst: false,
   });
   // The command ran: the workspace panel lists the file it wrote.
   const panelToggle = page.getByRole("button", { name: "Workspace panel", exact: true });
@@ -251,8 +253,7 @@ test("Codex: an OpenAI Responses endpoint; a shell command run with permission; 
   ).toBeVisible({ timeout: TURN_TIMEOUT });
   await panelToggle.click();
 
-  // Stopped, beside Resume: a resumed Codex starts afresh from the chat, and the page says so.
-  await expect(agentLimit(page, "resume")).toHaveCount(0);
+  // Stopped and resumed, Codex goes on with the same conversation.
   await page.getByRole("button", { name: "Stop", exact: true }).click();
   await page
     .getByRole("dialog", { name: "Stop this session?" })
@@ -260,8 +261,14 @@ test("Codex: an OpenAI Responses endpoint; a shell command run with permission; 
     .click();
   await expect(sessionStatus(page)).toHaveText("Stopped", { timeout: TURN_TIMEOUT });
   await expect(composer(page)).toBeDisabled();
-  await expect(agentLimit(page, "resume")).toHaveText(
-    "When a session is resumed, Codex's memory is rebuilt from the chat, not continued.",
-  );
+  await expect(agentLimit(page, "resume")).toHaveCount(0);
   await snap(page, testInfo, "codex-stopped");
+  await page.getByRole("button", { name: "Resume session" }).click();
+  await waitUntilReady(page);
+  const tag = marker();
+  await script(tag, [{ text: "Still here, and approved.txt is written." }]);
+  await send(page, `${tag} are you still there?`);
+  await expect(replies(page).filter({ hasText: "Still here, and approved.txt is written." })).toBeVisible({
+    timeout: TURN_TIMEOUT,
+  });
 });

@@ -193,15 +193,18 @@ ${capacitySection(capacity)}
 For each agent, \`sessions.create\` → \`ready\` against the bare minimum by hand for that agent
 (start sandbox-agent with the agent installed: its CLI on PATH and, for Claude Code and Codex, the
 launcher of its ACP adapter; \`initialize\`, \`session/new\`), alternating, after one warm-up
-each, medians.
+each, medians. *Added* is studio minus bare minimum: the studio's own part (claiming the session,
+its gateway token, a confined sandbox at lower priority, the workspace's first commit, the status
+changes) is a few hundred milliseconds whatever the agent, so an agent that starts in well under a
+second shows a higher ratio for the same cost.
 
-| agent (provider / model) | rounds | studio | bare minimum | ratio | target |
-| --- | --- | --- | --- | --- | --- |
+| agent (provider / model) | rounds | studio | bare minimum | added | ratio | target |
+| --- | --- | --- | --- | --- | --- | --- |
 ${Object.entries(provisioning)
   .map(([agent, r]) =>
     "error" in r
-      ? `| ${agent} | | | | failed: ${r.error.replaceAll("|", "\\|").replaceAll("\n", " ")} | |`
-      : `| ${agent} (${r.provider} / ${r.model}) | ${r.rounds} | ${r.studioMedianMs} ms | ${r.bareMedianMs} ms | ${r.ratio} | ≤ 1.15: ${ok(r.ratio <= 1.15)} |`,
+      ? `| ${agent} | | | | | failed: ${r.error.replaceAll("|", "\\|").replaceAll("\n", " ")} | |`
+      : `| ${agent} (${r.provider} / ${r.model}) | ${r.rounds} | ${r.studioMedianMs} ms | ${r.bareMedianMs} ms | ${Math.round(r.studioMedianMs - r.bareMedianMs)} ms | ${r.ratio} | ≤ 1.15: ${ok(r.ratio <= 1.15)} |`,
   )
   .join("\n")}
 

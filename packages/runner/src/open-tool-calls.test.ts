@@ -20,7 +20,10 @@ const permission = (toolCallId: string): StudioEvent => ({
   kind: "execute",
   options: [],
   rawInput: { command: ["/bin/bash", "-lc", "echo hi > a.txt"] },
-  content: [],
+  content: [
+    { type: "text", text: "Available Decisions: Approved Abort" },
+    { type: "diff", path: "a.txt", oldText: null, newText: "hi\n" },
+  ],
 });
 
 describe("OpenToolCalls", () => {
@@ -34,6 +37,8 @@ describe("OpenToolCalls", () => {
       kind: "execute",
       status: "pending",
       rawInput: { command: ["/bin/bash", "-lc", "echo hi > a.txt"] },
+      // Only the diff: the request's own text is no output of the call.
+      content: [{ type: "diff", path: "a.txt", oldText: null, newText: "hi\n" }],
     });
     expect(open.track([permission("c1")]).map((e) => e.type)).toEqual(["permission_requested"]);
   });

@@ -25,7 +25,9 @@ export class OpenToolCalls {
           kind: event.kind ?? "other",
           status: "pending",
           ...(event.rawInput !== undefined ? { rawInput: event.rawInput } : {}),
-          content: event.content,
+          // A patch's diffs belong to the call; the request's text (codex-acp lists its decisions
+          // there) is no output of it.
+          content: event.content.filter((part) => part.type === "diff"),
           locations: [],
         });
         this.#calls.set(event.toolCallId, "pending");

@@ -1,3 +1,4 @@
+import { getAgentProfile } from "@studio/models/agents";
 import type { SessionStatus } from "@studio/models/lists";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Plus, SquareTerminal } from "lucide-react";
@@ -53,6 +54,8 @@ function SessionLink({ session, onNavigate }: { session: Summary; onNavigate?: (
           className={cn("size-1.5 shrink-0 rounded-full", dotColours[session.status])}
         />
         <span>{statusLabels[session.status]}</span>
+        <span aria-hidden="true">·</span>
+        <span className="shrink-0">{getAgentProfile(session.agent).name}</span>
         <span aria-hidden="true">·</span>
         <span className="min-w-0 truncate">{session.model}</span>
         {session.environment === "production" ? (

@@ -284,4 +284,25 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
     expect(next.match(/<conversation>/g) ?? []).toHaveLength(1);
     events.stop();
   });
+  it("restarts Claude Code once when its process dies, and the conversation goes on", async () => {
+    const { session, events, sandboxDir } = await startClaude();
+    live.upstream.enqueue([{ text: "Before the crash." }]);
+    await send(session.id, "hello");
+    await events.waitFor("turn_ended", undefined, 90_000);
+    // The adapter (a Node process running claude-agent-acp), not the sandbox-agent that spawned it.
+    const adapters = processesUnder(sandboxDir).filter(
+      (p) => p.cmdline.includes("claude-agent-acp") && !p.cmdline.includes("sandbox-agent server"),
+    );
+    expect(adapters.length).toBeGreaterThan(0);
+    for (const adapter of adapters) process.kill(adapter.pid, "SIGKILL");
+    const notice = await events.waitFor("notice", (e) => e.code === "agent_restarted", 60_000);
+    expect(notice.level).toBe("warning");
+    const requestsBefore = live.upstream.requests.length;
+    live.upstream.enqueue([{ text: "After the crash." }]);
+    await send(session.id, "still there?");
+    await events.waitFor("turn_ended", (e) => e.seq > notice.seq, 90_000);
+    expect(JSON.stringify(anthropicCalls(requestsBefore).at(-1)!.body)).toContain("Before the crash.");
+    expect((await live.client.sessions.get.query({ sessionId: session.id })).status).toBe("idle");
+    events.stop();
+  });
 });

@@ -7,10 +7,11 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { RecordedRequest } from "@studio/testkit";
 import { describe, expect, it, vi } from "vitest";
+import { answerPermission, toolEvents, toolStatuses } from "./testing/agent-turns.ts";
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { processesUnder } from "./testing/processes.ts";
 import { filesUnder } from "./testing/sandbox-files.ts";
-import { agentText, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
+import { agentText, sequenceProblems } from "./testing/session-events.ts";
 
 const live = useLiveStudio();
 const CLAUDE = { agent: "claude", provider: "anthropic", model: "claude-sonnet-4-6" } as const;
@@ -29,10 +30,6 @@ async function send(sessionId: string, text: string) {
 
 const anthropicCalls = (since: number): RecordedRequest[] =>
   live.upstream.requests.slice(since).filter((request) => request.format === "anthropic");
-
-function toolEvents(events: ReceivedEvent[], toolCallId: string | null) {
-  return events.filter((e) => "toolCallId" in e && e.toolCallId === toolCallId);
-}
 
 describe("Claude Code in a live session", { timeout: 180_000 }, () => {
   it("streams thinking and text, metered as reported; the key is nowhere in the sandbox", async () => {
@@ -93,22 +90,13 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
     expect(asked.options.map((option) => option.kind)).toEqual(
       expect.arrayContaining(["allow_once", "allow_always", "reject_once"]),
     );
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: asked.interactionId,
-      optionId: asked.options.find((option) => option.kind === "allow_once")!.optionId,
-    });
+    await answerPermission(live.client, session.id, asked, "allow_once");
     await events.waitFor("turn_ended", undefined, 90_000);
     expect(readFileSync(path.join(workspace, "allowed.txt"), "utf8").trim()).toBe("allowed");
     expect(agentText(events.events)).toContain("The file is written.");
     const allowed = toolEvents(events.events, asked.toolCallId);
     expect(allowed[0]).toMatchObject({ type: "tool_call", kind: "execute" });
-    expect(
-      allowed
-        .map((e) => (e as { status?: string }).status)
-        .filter(Boolean)
-        .at(-1),
-    ).toBe("completed");
+    expect(toolStatuses(events.events, asked.toolCallId).at(-1)).toBe("completed");
 
     const seen = events.events.at(-1)!.seq;
     live.upstream.enqueue(
@@ -121,20 +109,10 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
     );
     await send(session.id, "write another file");
     const second = await events.waitFor("permission_requested", (e) => e.seq > seen, 90_000);
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: second.interactionId,
-      optionId: second.options.find((option) => option.kind === "reject_once")!.optionId,
-    });
+    await answerPermission(live.client, session.id, second, "reject_once");
     await events.waitFor("turn_ended", (e) => e.seq > seen, 90_000);
     expect(existsSync(path.join(workspace, "rejected.txt"))).toBe(false);
-    const rejected = toolEvents(events.events, second.toolCallId);
-    expect(
-      rejected
-        .map((e) => (e as { status?: string }).status)
-        .filter(Boolean)
-        .at(-1),
-    ).toBe("failed");
+    expect(toolStatuses(events.events, second.toolCallId).at(-1)).toBe("failed");
     events.stop();
   });
 
@@ -149,11 +127,7 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
     live.upstream.enqueue([{ toolCall: listing }], [{ text: "Appended once." }]);
     await send(session.id, "append a line");
     const asked = await events.waitFor("permission_requested", undefined, 90_000);
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: asked.interactionId,
-      optionId: asked.options.find((option) => option.kind === "allow_always")!.optionId,
-    });
+    await answerPermission(live.client, session.id, asked, "allow_always");
     const first = await events.waitFor("turn_ended", undefined, 90_000);
 
     live.upstream.enqueue([{ toolCall: listing }], [{ text: "Appended twice." }]);
@@ -164,10 +138,8 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
     expect(existsSync(path.join(workspace, "always.txt"))).toBe(true);
     const calls = events.events.filter((e) => e.type === "tool_call" && e.seq > first.seq);
     expect(calls).toHaveLength(1);
-    const statuses = toolEvents(events.events, (calls[0] as { toolCallId: string }).toolCallId).map(
-      (e) => (e as { status?: string }).status,
-    );
-    expect(statuses.filter(Boolean).at(-1)).toBe("completed");
+    const { toolCallId } = calls[0] as { toolCallId: string };
+    expect(toolStatuses(events.events, toolCallId).at(-1)).toBe("completed");
     events.stop();
   });
 
@@ -187,11 +159,7 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
     );
     await send(session.id, "write notes");
     const asked = await events.waitFor("permission_requested", undefined, 90_000);
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: asked.interactionId,
-      optionId: asked.options.find((option) => option.kind === "allow_once")!.optionId,
-    });
+    await answerPermission(live.client, session.id, asked, "allow_once");
     await events.waitFor("turn_ended", undefined, 90_000);
     expect(readFileSync(path.join(workspace, "notes.md"), "utf8")).toBe("# Notes\nfirst line\n");
     const diffs = toolEvents(events.events, asked.toolCallId).flatMap((e) =>

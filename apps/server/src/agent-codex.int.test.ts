@@ -5,39 +5,18 @@
 // from its catalogue (scripted-1) Codex offers no `apply_patch` tool, but applies an `apply_patch`
 // heredoc run through `exec_command` as a patch. Under the tool policy "ask" (Codex's `untrusted`,
 // codex-config.ts) every command and patch but known-safe reads waits for the person.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { answerPermission, toolStatuses } from "./testing/agent-turns.ts";
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { processesUnder } from "./testing/processes.ts";
+import { filesUnder } from "./testing/sandbox-files.ts";
 import { agentText, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
 
 const live = useLiveStudio();
 const CODEX = { agent: "codex", provider: "custom", model: "scripted-1" } as const;
 const PLATFORM_KEYS = ["sk-platform-test", "sk-openai-platform-test", "sk-ant-platform-test"];
-
-function toolStatuses(events: ReceivedEvent[], toolCallId: string | null): (string | undefined)[] {
-  return events
-    .filter((e) => (e.type === "tool_call" || e.type === "tool_call_update") && e.toolCallId === toolCallId)
-    .flatMap((e) => ("status" in e && e.status ? [e.status] : []));
-}
-
-/** Files under a directory whose bytes contain any of the needles. */
-function filesContaining(dir: string, needles: string[]): string[] {
-  const hits: string[] = [];
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && statSync(full).size < 50_000_000) {
-        const content = readFileSync(full, "latin1");
-        if (needles.some((needle) => content.includes(needle))) hits.push(full);
-      }
-    }
-  };
-  walk(dir);
-  return hits;
-}
 
 const mainRequests = () => live.upstream.requests.filter((request) => !request.isTitle);
 
@@ -126,11 +105,7 @@ describe("Codex in a live session", { timeout: 180_000 }, () => {
     expect(existsSync(path.join(workspace, "allowed.txt"))).toBe(false);
     const pending = await live.client.sessions.pendingInteractions.query({ sessionId: session.id });
     expect(pending.map((interaction) => interaction.id)).toEqual([asked.interactionId]);
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: asked.interactionId,
-      optionId: asked.options.find((option) => option.kind === "allow_once")!.optionId,
-    });
+    await answerPermission(live.client, session.id, asked, "allow_once");
     await events.waitFor("turn_ended", undefined, 90_000);
     expect(readFileSync(path.join(workspace, "allowed.txt"), "utf8").trim()).toBe("allowed");
     expect(await events.waitFor("permission_resolved")).toMatchObject({
@@ -152,11 +127,7 @@ describe("Codex in a live session", { timeout: 180_000 }, () => {
     ]);
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "write a file" });
     const asked = await events.waitFor("permission_requested", undefined, 90_000);
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: asked.interactionId,
-      optionId: asked.options.find((option) => option.kind === "reject_once")!.optionId,
-    });
+    await answerPermission(live.client, session.id, asked, "reject_once");
     const ended = await events.waitFor("turn_ended", undefined, 90_000);
     expect(ended.stopReason).toBe("cancelled");
     expect(existsSync(path.join(workspace, "rejected.txt"))).toBe(false);
@@ -178,13 +149,7 @@ describe("Codex in a live session", { timeout: 180_000 }, () => {
     live.upstream.enqueue([append], [append], [{ text: "Appended twice." }]);
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "append twice" });
     const asked = await events.waitFor("permission_requested", undefined, 90_000);
-    const always = asked.options.find((option) => option.kind === "allow_always");
-    expect(always, JSON.stringify(asked.options)).toBeDefined();
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: asked.interactionId,
-      optionId: always!.optionId,
-    });
+    await answerPermission(live.client, session.id, asked, "allow_always");
     await events.waitFor("turn_ended", undefined, 90_000);
     expect(events.events.filter((e) => e.type === "permission_requested")).toHaveLength(1);
     expect(readFileSync(path.join(workspace, "again.txt"), "utf8")).toBe("again\nagain\n");
@@ -255,11 +220,7 @@ describe("Codex in a live session", { timeout: 180_000 }, () => {
       { type: "diff", path: "notes.txt", oldText: null, newText: "first line\nsecond line\n" },
     ]);
     expect(existsSync(path.join(workspace, "notes.txt"))).toBe(false);
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: asked.interactionId,
-      optionId: asked.options.find((option) => option.kind === "allow_once")!.optionId,
-    });
+    await answerPermission(live.client, session.id, asked, "allow_once");
     await events.waitFor("turn_ended", undefined, 90_000);
     expect(readFileSync(path.join(workspace, "notes.txt"), "utf8")).toBe("first line\nsecond line\n");
     const withDiff = events.events.find(
@@ -346,17 +307,16 @@ describe("Codex in a live session", { timeout: 180_000 }, () => {
     );
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "list the environment" });
     const asked = await events.waitFor("permission_requested", undefined, 90_000);
-    await live.client.sessions.respondToPermission.mutate({
-      sessionId: session.id,
-      interactionId: asked.interactionId,
-      optionId: asked.options.find((option) => option.kind === "allow_once")!.optionId,
-    });
+    await answerPermission(live.client, session.id, asked, "allow_once");
     await events.waitFor("turn_ended", undefined, 90_000);
     const [sandboxDir, ...others] = live.sandboxDirsOf(session.id);
     expect(others).toEqual([]);
     // What Codex's own commands see, written by one of them.
     expect(readFileSync(path.join(sandboxDir!, "workspace", "env.txt"), "utf8")).toMatch(/^PATH=/m);
-    expect(filesContaining(sandboxDir!, PLATFORM_KEYS)).toEqual([]);
+    const holding = filesUnder(sandboxDir!).filter(({ text }) =>
+      PLATFORM_KEYS.some((key) => text.includes(key)),
+    );
+    expect(holding.map(({ file }) => file)).toEqual([]);
     const processes = processesUnder(sandboxDir!);
     expect(processes.some((p) => p.cmdline.includes("codex-acp"))).toBe(true);
     for (const proc of processes) {

@@ -4,7 +4,6 @@
 import {
   issueGatewayToken,
   markProvisioned,
-  readStreamedText,
   recordNewAgentProcess,
   runningPromptCommandId,
 } from "@studio/core/runner";
@@ -17,6 +16,7 @@ import {
 import { noteMemoryRebuilt } from "./memory-rebuild.ts";
 import type { RunnerContext } from "./runner-state.ts";
 import type { SessionRow } from "./session-row.ts";
+import { restoreTurnState } from "./turn-state.ts";
 import { endTurn } from "./turns.ts";
 import { prepareWorkspaceSource } from "./workspace-source.ts";
 
@@ -107,7 +107,7 @@ export async function reattach(runner: RunnerContext, session: SessionRow) {
       // The turn another replica started goes on; its prompt command is finished here.
       const commandId = await runningPromptCommandId(deps.db, sessionId);
       state.turn = { id: session.currentTurnId, commandId };
-      state.streamedText = await readStreamedText(deps.db, sessionId, session.currentTurnId);
+      await restoreTurnState(runner, session.currentTurnId);
       state.lastAgentActivityAt = Date.now();
     }
     runner.log.info({ sessionId }, "re-attached to the agent");

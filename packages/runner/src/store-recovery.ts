@@ -4,10 +4,11 @@
 // again, reads back what did commit (the session row: the agent stream's cursor, stored in the same
 // statement as the events it covers, and the running turn), and reads the agent's stream again
 // from that cursor. What did not commit is regenerated from the stream, in order, exactly once.
-import { readStreamedText, runningPromptCommandId } from "@studio/core/runner";
+import { runningPromptCommandId } from "@studio/core/runner";
 import { isConnectionError } from "@studio/db";
 import type { RunnerContext } from "./runner-state.ts";
 import type { SessionRow } from "./session-row.ts";
+import { restoreTurnState } from "./turn-state.ts";
 
 /** Backoff between attempts to reach the database: quick for a blip, at most 5 s for a restart. */
 export function outageDelayMs(attempt: number): number {
@@ -75,10 +76,8 @@ export async function recoverFromOutage(
     const commandId = await runningPromptCommandId(runner.deps.db, sessionId);
     state.turn = { id: row.currentTurnId, commandId };
   }
-  // The stream is read again from the stored position: the text so far is what was stored.
-  state.streamedText = row.currentTurnId
-    ? await readStreamedText(runner.deps.db, sessionId, row.currentTurnId)
-    : new Map();
+  // The stream is read again from the stored position: the turn so far is what was stored.
+  await restoreTurnState(runner, row.currentTurnId);
   writer.resume();
   connection.client.rewind(row.agentEventCursor);
   log.info(

@@ -13,30 +13,29 @@ export function foldStreamedText(streamed: Map<string, string>, events: readonly
   }
 }
 
-/** The streamed text of the turn `turnId`, as its events were stored. */
-export async function readStreamedText(
-  db: DbTx,
-  sessionId: string,
-  turnId: string,
-): Promise<Map<string, string>> {
-  const streamed = new Map<string, string>();
+/** What a runner keeps of a running turn: its text as it streamed, and its tool calls. */
+const TURN_STATE_TYPES = [
+  "agent_message_chunk",
+  "agent_message_settled",
+  "tool_call",
+  "tool_call_update",
+  "permission_requested",
+];
+
+/**
+ * The events of the turn `turnId` that make up a runner's state of it, as they were stored: a
+ * runner taking the turn over (a crash, a database outage) rebuilds that state from them.
+ */
+export async function readTurnEvents(db: DbTx, sessionId: string, turnId: string): Promise<StudioEvent[]> {
   const started = await db.sessionEvent.findFirst({
     where: { sessionId, type: "turn_started", payload: { path: ["turnId"], equals: turnId } },
     select: { seq: true },
   });
-  if (!started) return streamed;
+  if (!started) return [];
   const rows = await db.sessionEvent.findMany({
-    where: {
-      sessionId,
-      seq: { gt: started.seq },
-      type: { in: ["agent_message_chunk", "agent_message_settled"] },
-    },
+    where: { sessionId, seq: { gt: started.seq }, type: { in: TURN_STATE_TYPES } },
     orderBy: { seq: "asc" },
     select: { payload: true },
   });
-  foldStreamedText(
-    streamed,
-    rows.map((row) => row.payload as StudioEvent),
-  );
-  return streamed;
+  return rows.map((row) => row.payload as StudioEvent);
 }

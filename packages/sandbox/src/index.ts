@@ -11,6 +11,7 @@ export * from "./errors.ts";
 export * from "./files.ts";
 export * from "./local/confine.ts";
 export * from "./local/provider.ts";
+export * from "./previews/index.ts";
 export * from "./types.ts";
 export * from "./uploads/index.ts";
 export * from "./workspace/build.ts";

@@ -54,6 +54,11 @@ export interface SandboxHandle {
   agentToken: string | null;
   /** How to reach `agentUrl` when the global fetch cannot (a Unix socket); absent: global fetch. */
   agentFetch?: typeof fetch;
+  /**
+   * The Unix socket `agentFetch` goes through, for what a fetch cannot carry (the terminal's
+   * WebSocket). Set exactly when `agentFetch` reaches a socket; absent: `agentUrl` over TCP.
+   */
+  agentSocketPath?: string;
   /** OpenCode's own HTTP API (question replies), as seen from the studio server. */
   opencodeUrl: string;
   /** How to reach `opencodeUrl` when the global fetch cannot; absent: global fetch. */

@@ -322,6 +322,7 @@ export function serverAccess(
     agentUrl: agent.url,
     agentToken: agent.token,
     ...(agent.fetch ? { agentFetch: agent.fetch } : {}),
+    ...(server.sockets ? { agentSocketPath: server.sockets.agent } : {}),
     opencodeUrl: opencode.url,
     ...(opencode.fetch ? { opencodeFetch: opencode.fetch } : {}),
     opencodeHeaders: opencodeAuthHeaders(server.opencodePassword),

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import { appRouter, type Context, SESSION_EVENTS_PATH, serveSessionEvents } from "@studio/api";
 import type { Keyring } from "@studio/core";
 import type { Db, SqlPool } from "@studio/db";
@@ -14,6 +15,7 @@ import { isDownloadPath, serveDownload } from "./http/downloads.ts";
 import { GIT_GATEWAY_PREFIX, serveGitGateway } from "./http/git-gateway.ts";
 import { LEDGER_CSV_PATH, serveLedgerCsv } from "./http/ledger-csv.ts";
 import { type StudioOrigins, studioOrigins } from "./http/origins.ts";
+import { createTerminalSockets, isTerminalSocketPath } from "./http/terminal-socket.ts";
 import { serveUpload, UPLOADS_PATH } from "./http/uploads.ts";
 
 export interface StudioServerDeps {
@@ -188,6 +190,17 @@ export function createStudioServer({
     res.end("The web app is not built. Run `npm start` (or `pnpm build`) first.");
   });
 
+  // Terminals: WebSocket upgrades, on the studio's own names only (like every request).
+  const terminalSockets = createTerminalSockets();
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    if (!origins.hostAllowed(req.headers.host) || !isTerminalSocketPath(req.url ?? "")) {
+      socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      return;
+    }
+    terminalSockets.upgrade(req, socket, head, { config, db, logger, publicUrl, origins, sessions, keys });
+  });
+
   return {
     server,
     gateway,
@@ -209,8 +222,10 @@ export function createStudioServer({
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
-        // Open SSE streams would otherwise hold close() forever.
+        // Open SSE streams would otherwise hold close() forever; upgraded sockets are not the
+        // server's connections any more.
         server.closeAllConnections();
+        terminalSockets.closeAll();
       }),
   };
 }

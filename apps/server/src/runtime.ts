@@ -18,6 +18,7 @@ import {
 import type { Config } from "./config.ts";
 import { keyForEnvironmentMode } from "./environment-keys.ts";
 import type { AppLogger } from "./logger.ts";
+import { sessionTerminals } from "./session-terminals.ts";
 import { sessionWorkspaces } from "./session-workspaces.ts";
 import { settleWithin } from "./shutdown.ts";
 
@@ -180,6 +181,7 @@ export async function createSessionRuntime({
         uploadDir: config.uploads.dir,
       },
       workspaces: sessionWorkspaces(provider, gitRemoteFor),
+      terminals: sessionTerminals(provider),
     },
     manager,
     provider,

@@ -213,6 +213,21 @@ export const studioEventSchema = z.discriminatedUnion("type", [
     message: z.string(),
   }),
   z.object({ type: z.literal("session_ended"), reason: z.string() }),
+  /** A terminal opened from the session page, and by whom (null: an account since deleted). */
+  z.object({
+    type: z.literal("terminal_opened"),
+    terminalId: z.string(),
+    name: z.string(),
+    openedBy: z.object({ userId: z.string(), name: z.string() }).nullable(),
+  }),
+  z.object({ type: z.literal("terminal_renamed"), terminalId: z.string(), name: z.string() }),
+  /** Closed by a person (who), or ended with the session or its shell (by null). */
+  z.object({
+    type: z.literal("terminal_closed"),
+    terminalId: z.string(),
+    closedBy: z.object({ userId: z.string(), name: z.string() }).nullable(),
+    reason: z.string(),
+  }),
   /**
    * One model call metered by the gateway: its tokens and cost (micro-USD), what the credit balance
    * was charged (zero on the organisation's own keys), and the session's totals after it.

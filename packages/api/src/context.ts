@@ -5,6 +5,7 @@ import type {
   PrivateNetworkPolicy,
   SessionEventBus,
   SessionRuntimeSettings,
+  SessionTerminalsPort,
   SessionWorkspaces,
   SignUpPolicy,
   ValidApiToken,
@@ -46,6 +47,8 @@ export interface Context {
     runtime: SessionRuntimeSettings;
     /** Running sandboxes' workspaces: downloads, patches, commit and push. */
     workspaces: SessionWorkspaces;
+    /** Running sandboxes' terminals (PTYs). */
+    terminals: SessionTerminalsPort;
   };
   /** What one caller may hold open on this replica; the defaults in `limits.ts` when absent. */
   limits?: {

@@ -321,3 +321,16 @@ export const workspaceDiffOutput = z.object({
   newContent: z.string().nullable(),
   truncated: z.boolean(),
 });
+
+export const terminalOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  openedAt: z.date(),
+  openedBy: z.object({ userId: z.string(), name: z.string() }).nullable(),
+});
+
+export const terminalListOutput = z.object({
+  /** False: the caller may only watch. */
+  canType: z.boolean(),
+  terminals: terminalOutput.array(),
+});

@@ -102,6 +102,10 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "workspace.file": (c) => c.workspace.file({ sessionId: "s", path: "/etc/passwd" }),
   "workspace.changes": (c) => c.workspace.changes({ sessionId: "" }),
   "workspace.diff": (c) => c.workspace.diff({ sessionId: "s", path: "a/../../b" }),
+  "terminals.list": (c) => c.terminals.list({ sessionId: "" }),
+  "terminals.open": (c) => c.terminals.open({ sessionId: "s", size: { cols: 9999, rows: 24 } }),
+  "terminals.rename": (c) => c.terminals.rename({ sessionId: "s", terminalId: "t", name: "  " }),
+  "terminals.close": (c) => c.terminals.close({ sessionId: "s", terminalId: 7 as never }),
 };
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
@@ -289,6 +293,10 @@ describe("every procedure", () => {
       await expectCode(caller.workspace.file({ sessionId, path: "README.md" }), "NOT_FOUND");
       await expectCode(caller.workspace.changes({ sessionId }), "NOT_FOUND");
       await expectCode(caller.workspace.diff({ sessionId, path: "README.md" }), "NOT_FOUND");
+      await expectCode(caller.terminals.list({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.terminals.open({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.terminals.rename({ sessionId, terminalId: "t", name: "x" }), "NOT_FOUND");
+      await expectCode(caller.terminals.close({ sessionId, terminalId: "t" }), "NOT_FOUND");
       await expectCode(
         caller.sessions.respondToPermission({ sessionId, interactionId: "i", optionId: "once" }),
         "NOT_FOUND",

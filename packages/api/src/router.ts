@@ -8,6 +8,7 @@ import { membersRouter } from "./routers/members.ts";
 import { organizationsRouter } from "./routers/organizations.ts";
 import { platformRouter } from "./routers/platform.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
+import { terminalsRouter } from "./routers/terminals.ts";
 import { usageRouter } from "./routers/usage.ts";
 import { workspaceRouter } from "./routers/workspace.ts";
 import { createCallerFactory, router } from "./trpc.ts";
@@ -24,6 +25,7 @@ export const appRouter = router({
   billing: billingRouter,
   usage: usageRouter,
   platform: platformRouter,
+  terminals: terminalsRouter,
   workspace: workspaceRouter,
 });
 

@@ -57,6 +57,7 @@ export * from "./shared/clock.ts";
 export * from "./shared/errors.ts";
 export * from "./shared/ids.ts";
 export * from "./shared/value-lists.ts";
+export * from "./terminals/index.ts";
 export * from "./uploads/index.ts";
 export * from "./usage/index.ts";
 export * from "./workspace/index.ts";

@@ -37,9 +37,13 @@ function appendSetCookie(res: ServerResponse, cookie: string) {
   res.setHeader("set-cookie", [...list, cookie]);
 }
 
+/**
+ * The caller: an API token, or the session cookie (renewed or cleared on `res`; a WebSocket upgrade
+ * has no response to set it on, and leaves that to the next ordinary request).
+ */
 export async function authenticate(
   req: IncomingMessage,
-  res: ServerResponse,
+  res: ServerResponse | null,
   deps: ContextDeps,
 ): Promise<Authentication | null> {
   const header = req.headers.authorization;
@@ -51,10 +55,10 @@ export async function authenticate(
   if (!cookie) return null;
   const session = await validateSessionToken(deps.db, cookie);
   if (!session) {
-    appendSetCookie(res, sessionCookie("", null, deps.config.secureCookies));
+    if (res) appendSetCookie(res, sessionCookie("", null, deps.config.secureCookies));
     return null;
   }
-  if (session.renewed)
+  if (session.renewed && res)
     appendSetCookie(res, sessionCookie(cookie, session.expiresAt, deps.config.secureCookies));
   return { kind: "session", session };
 }

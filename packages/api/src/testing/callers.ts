@@ -32,6 +32,12 @@ export const inertSessionsContext: Context["sessions"] = {
   workspaces: {
     open: () => Promise.reject(new Error("No sandboxes run in procedure tests.")),
   },
+  terminals: {
+    start: () => Promise.reject(new Error("No sandboxes run in procedure tests.")),
+    end: () => Promise.reject(new Error("No sandboxes run in procedure tests.")),
+    attach: () => Promise.reject(new Error("No sandboxes run in procedure tests.")),
+    recentOutput: () => Promise.reject(new Error("No sandboxes run in procedure tests.")),
+  },
 };
 
 /** Keys sealed under a keyring made for the test run; "testing" a key succeeds when it starts with "good". */

@@ -3,6 +3,7 @@ import { DEFAULT_AGENT, isKnownAgent, type KnownAgent } from "@studio/models";
 import { paysWithCredits } from "../billing/resolution.ts";
 import { AppError, conflict, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
+import { closeSessionTerminals } from "../terminals/terminals.ts";
 import { COMMANDS_CHANNEL, enqueueCommand } from "./commands.ts";
 import { appendEvents } from "./event-log.ts";
 import { applyTransitionInTx } from "./lifecycle.ts";
@@ -323,6 +324,7 @@ export async function cancelOpenWork(tx: DbTx, sessionId: string) {
     where: { sessionId, status: "pending" },
     data: { status: "cancelled", answeredAt: new Date() },
   });
+  await closeSessionTerminals(tx, sessionId);
 }
 
 export async function resumeSession(db: Db, actor: SessionActor, sessionId: string) {

@@ -4,6 +4,7 @@
 import { readableAgentError } from "./agent-error.ts";
 import { modeChanged, plan } from "./chat-agent-updates.ts";
 import { type Draft, notice, type Of, patch, push, removeItem } from "./chat-draft.ts";
+import { terminalClosed, terminalOpened, terminalRenamed } from "./chat-terminal-notes.ts";
 import {
   type ChatState,
   initialChatState,
@@ -81,6 +82,12 @@ function apply(d: Draft, e: LiveEvent) {
       return plan(d, e);
     case "mode_changed":
       return modeChanged(d, e);
+    case "terminal_opened":
+      return terminalOpened(d, e);
+    case "terminal_renamed":
+      return terminalRenamed(d, e);
+    case "terminal_closed":
+      return terminalClosed(d, e);
     // The session's title is the studio's own; the agent's command list has no place in the chat yet.
     case "session_info":
     case "available_commands":

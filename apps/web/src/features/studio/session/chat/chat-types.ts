@@ -171,6 +171,8 @@ export interface ChatState {
   openPlanId: string | null;
   /** The agent's session mode as it last reported it (e.g. `acceptEdits`, `read-only`). */
   mode: string | null;
+  /** Each terminal's name as the log last gave it, for the line that says it closed. */
+  terminalNames: Readonly<Record<string, string>>;
   context: { usedTokens: number; contextSize: number | null } | null;
   /** Tokens the agent reported at the end of each turn, summed. */
   tokens: { input: number; output: number };
@@ -194,6 +196,7 @@ export const initialChatState: ChatState = {
   openProvisioningId: null,
   openPlanId: null,
   mode: null,
+  terminalNames: {},
   context: null,
   tokens: { input: 0, output: 0 },
   metered: null,

@@ -1,0 +1,3 @@
+export * from "./port.ts";
+export * from "./schemas.ts";
+export * from "./terminals.ts";

@@ -151,8 +151,13 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
 
     const first = await connectTerminal(url, auth);
     expect(await first.waitForControl("ready")).toMatchObject({ canType: true });
+    const activityOf = async () =>
+      (await live.database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } })).lastActivityAt!;
+    const before = await activityOf();
     first.type("echo hi-$((6*7))\r");
     await first.waitForOutput("hi-42");
+    // Typing is activity: the idle stop counts from it.
+    await vi.waitFor(async () => expect((await activityOf()).getTime()).toBeGreaterThan(before.getTime()));
     first.resize(91, 27);
     first.type("stty size\r");
     await first.waitForOutput("27 91");

@@ -56,6 +56,7 @@ export const organizationSettingsOutput = z.object({
   idleTimeoutMinutes: z.number().int(),
   toolPermissions: z.enum(TOOL_POLICIES),
   pushBranchPrefix: z.string(),
+  terminalWatching: z.boolean(),
   createdAt: z.date(),
 });
 

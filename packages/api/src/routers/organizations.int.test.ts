@@ -29,8 +29,17 @@ describe("organisations", () => {
       name: "Renamed",
       idleTimeoutMinutes: 30,
       toolPermissions: "allow",
+      terminalWatching: true,
     });
-    expect(updated).toMatchObject({ name: "Renamed", idleTimeoutMinutes: 30, toolPermissions: "allow" });
+    expect(updated).toMatchObject({
+      name: "Renamed",
+      idleTimeoutMinutes: 30,
+      toolPermissions: "allow",
+      terminalWatching: true,
+    });
+    // Off by default: a session's terminals are its creator's and the managers'.
+    const other = await signUpUser(database.db);
+    expect(await (await other.caller()).organizations.current()).toMatchObject({ terminalWatching: false });
     await expect((await owner.caller()).organizations.update({})).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });

@@ -21,6 +21,8 @@ export interface OrganizationSettings {
   toolPermissions: ToolPolicy;
   /** Sessions may push only branches under this prefix, e.g. `studio/`. */
   pushBranchPrefix: string;
+  /** Members other than a session's creator and the owners and admins may watch its terminals. */
+  terminalWatching: boolean;
   createdAt: Date;
 }
 
@@ -32,6 +34,7 @@ const settingsSelect = {
   idleTimeoutMinutes: true,
   toolPermissions: true,
   pushBranchPrefix: true,
+  terminalWatching: true,
   createdAt: true,
 } as const;
 
@@ -105,6 +108,7 @@ export async function updateOrganization(
     idleTimeoutMinutes?: number | undefined;
     toolPermissions?: ToolPolicy | undefined;
     pushBranchPrefix?: string | undefined;
+    terminalWatching?: boolean | undefined;
   },
 ): Promise<OrganizationSettings> {
   if (Object.values(input).every((value) => value === undefined)) {

@@ -78,6 +78,7 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
       idleTimeoutMinutes: minutes === "" ? Number.NaN : Number(minutes),
       toolPermissions: form.get("toolPermissions") === "allow" ? "allow" : "ask",
       pushBranchPrefix: String(form.get("pushBranchPrefix") ?? "").trim(),
+      terminalWatching: form.get("terminalWatching") === "on",
     });
   }
 
@@ -142,6 +143,25 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
               />
             </div>
           </Field>
+          <div className="flex items-start gap-2.5">
+            <input
+              id="terminal-watching"
+              name="terminalWatching"
+              type="checkbox"
+              defaultChecked={settings.terminalWatching}
+              aria-describedby="terminal-watching-hint"
+              className="mt-0.5 size-4 cursor-pointer accent-(--accent)"
+            />
+            <div>
+              <label htmlFor="terminal-watching" className="cursor-pointer text-[13px] font-medium text-fg">
+                Members may watch terminals
+              </label>
+              <p id="terminal-watching-hint" className="text-xs text-fg-muted">
+                A session's terminals are for its creator and the organisation's owners and admins. On: other
+                members can watch them, read-only. What is typed is never recorded.
+              </p>
+            </div>
+          </div>
         </CardBody>
       </fieldset>
       <CardFooter>

@@ -214,10 +214,9 @@ describe("the model picker's rules", () => {
   });
 });
 
-// Only OpenCode is runnable today, so the catalogue's agent ids are typed as "opencode"; the rules
-// below do not depend on which ids exist, and the fits mirror what @studio/models derives.
-const claudeId = "claude" as AgentId;
-const codexId = "codex" as AgentId;
+// The fits mirror what @studio/models derives for each agent.
+const claudeId: AgentId = "claude";
+const codexId: AgentId = "codex";
 const fits = (usable: readonly string[], reason: string) =>
   everyProvider.map((id) =>
     usable.includes(id)

@@ -1,3 +1,4 @@
+import { AGENT_PROFILES } from "@studio/models/agents";
 import { describe, expect, it } from "vitest";
 import {
   type AgentId,
@@ -45,12 +46,8 @@ const opencode: CatalogAgent = {
     "Gemini generateContent",
   ],
   supports: {
-    resume: true,
-    questions: true,
-    modes: [
-      { id: "build", name: "Build" },
-      { id: "plan", name: "Plan" },
-    ],
+    ...AGENT_PROFILES.opencode.supports,
+    modes: AGENT_PROFILES.opencode.supports.modes.map((mode) => ({ ...mode })),
   },
   providers: everyProvider.map((id) => ({ id, usable: true, reason: null, caveat: null })),
   unusableModels: [],

@@ -15,6 +15,14 @@ import { isDownloadPath, serveDownload } from "./http/downloads.ts";
 import { GIT_GATEWAY_PREFIX, serveGitGateway } from "./http/git-gateway.ts";
 import { LEDGER_CSV_PATH, serveLedgerCsv } from "./http/ledger-csv.ts";
 import { type StudioOrigins, studioOrigins } from "./http/origins.ts";
+import { isPreviewPath } from "./http/preview-access.ts";
+import { createPreviewProxy } from "./http/preview-proxy.ts";
+import {
+  authorizePreview,
+  createSubdomainPreviews,
+  isUnderPreviewDomain,
+  PREVIEW_AUTHORIZE_PATH,
+} from "./http/preview-subdomain.ts";
 import { createTerminalSockets, isTerminalSocketPath } from "./http/terminal-socket.ts";
 import { serveUpload, UPLOADS_PATH } from "./http/uploads.ts";
 
@@ -129,10 +137,17 @@ export function createStudioServer({
       })
     : null;
 
+  const previews = createPreviewProxy();
+  const subdomainPreviews = createSubdomainPreviews(previews);
+  // PREVIEW_DOMAIN's names are answered by the preview proxy only, never by the studio's routes.
+  const isPreviewHost = (host: string | undefined) =>
+    !origins.hostAllowed(host) && isUnderPreviewDomain(host, config.previewDomain);
   const server = http.createServer(async (req, res) => {
     const url = req.url ?? "/";
     // DNS rebinding: a page whose name now resolves to this machine sends its own name as Host.
     // Refused before anything else runs, for every route.
+    if (isPreviewHost(req.headers.host))
+      return subdomainPreviews.serve(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
     if (!origins.hostAllowed(req.headers.host)) {
       res.writeHead(421, {
         "content-type": "text/plain; charset=utf-8",
@@ -173,6 +188,10 @@ export function createStudioServer({
       return serveDownload(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
     if (url === UPLOADS_PATH || url.startsWith(`${UPLOADS_PATH}?`))
       return serveUpload(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
+    if (url.startsWith(`${PREVIEW_AUTHORIZE_PATH}?`))
+      return authorizePreview(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
+    if (isPreviewPath(url))
+      return previews.serve(req, res, { config, db, logger, publicUrl, origins, sessions, keys });
     if (url === "/api/health" || url.startsWith("/api/health?")) {
       const database = await databaseHealth(db);
       return sendJson(res, database.status === "up" ? 200 : 503, {
@@ -194,6 +213,10 @@ export function createStudioServer({
   const terminalSockets = createTerminalSockets();
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
+    const deps = { config, db, logger, publicUrl, origins, sessions, keys };
+    if (isPreviewHost(req.headers.host)) return void subdomainPreviews.upgrade(req, socket, head, deps);
+    if (origins.hostAllowed(req.headers.host) && isPreviewPath(req.url ?? ""))
+      return void previews.upgrade(req, socket, head, deps);
     if (!origins.hostAllowed(req.headers.host) || !isTerminalSocketPath(req.url ?? "")) {
       socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       return;
@@ -226,6 +249,7 @@ export function createStudioServer({
         // server's connections any more.
         server.closeAllConnections();
         terminalSockets.closeAll();
+        previews.closeAll();
       }),
   };
 }

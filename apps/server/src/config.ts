@@ -95,6 +95,18 @@ const envSchema = z.object({
     .default(1024 * 1024 * 1024),
   /** Entries (files, folders, links) in one upload. */
   STUDIO_UPLOAD_MAX_FILES: z.coerce.number().int().min(1).default(100_000),
+  /**
+   * Subdomain mode for previews: `<port>-<session>.<PREVIEW_DOMAIN>` with wildcard DNS pointing at
+   * the studio. A bare domain name (`preview.example.com`), never one the studio itself is under.
+   */
+  PREVIEW_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+      message: "a domain name such as preview.example.com (no scheme, port or path)",
+    })
+    .optional(),
 });
 
 export interface Config {
@@ -137,6 +149,8 @@ export interface Config {
   signUps: SignUpPolicy;
   /** Whether organisations' own endpoints may be on loopback, private or link-local addresses. */
   tenantPrivateNetwork: PrivateNetworkPolicy;
+  /** PREVIEW_DOMAIN: previews at `<port>-<session>.<domain>` (subdomain mode); null: under `/preview/` (path mode). */
+  previewDomain: string | null;
   /** Archives members upload to start sessions from: where they are kept and how large they may be. */
   uploads: {
     dir: string;
@@ -222,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     creditsMarkupBps: e.CREDITS_MARKUP_BPS,
     signUps: e.SIGN_UPS,
     tenantPrivateNetwork: e.TENANT_PRIVATE_NETWORK ?? defaultTenantPrivateNetwork(e),
+    previewDomain: e.PREVIEW_DOMAIN || null,
     uploads: {
       dir: path.resolve(e.STUDIO_UPLOAD_DIR ?? path.join(e.STUDIO_DATA_DIR, "uploads")),
       limits: {

@@ -18,6 +18,7 @@ import {
 import type { Config } from "./config.ts";
 import { keyForEnvironmentMode } from "./environment-keys.ts";
 import type { AppLogger } from "./logger.ts";
+import { sessionPreviews } from "./previews-port.ts";
 import { sessionTerminals } from "./session-terminals.ts";
 import { sessionWorkspaces } from "./session-workspaces.ts";
 import { settleWithin } from "./shutdown.ts";
@@ -122,6 +123,7 @@ export async function createSessionRuntime({
     bus.announce(batch.sessionId, lastSeq, batch.events),
   );
   const provider = sandboxProviderFor(config, logger, gatewayUrl);
+  const previews = sessionPreviews(provider, config.previewDomain);
   const log = logger.child({ component: "shutdown" });
   const gitRemoteFor = (sessionId: string) => gitRemoteUrl(gatewayUrl(), sessionId);
   const sweepUploads = () =>
@@ -182,6 +184,7 @@ export async function createSessionRuntime({
       },
       workspaces: sessionWorkspaces(provider, gitRemoteFor),
       terminals: sessionTerminals(provider),
+      previews,
     },
     manager,
     provider,
@@ -195,6 +198,7 @@ export async function createSessionRuntime({
       clearInterval(uploadSweeper);
       await settleWithin(log, "runners", () => manager.stop(), RUNNERS_STOP_MS);
       await settleWithin(log, "sandboxes", () => provider.shutdown(), SANDBOXES_STOP_MS);
+      previews.close();
       stopAnnouncing();
       bus.close();
       await settleWithin(log, "notification listener", () => listener.close(), RUNNERS_STOP_MS);

@@ -49,6 +49,8 @@ export interface Context {
     workspaces: SessionWorkspaces;
     /** Running sandboxes' terminals (PTYs). */
     terminals: SessionTerminalsPort;
+    /** Running sandboxes' previews: their listening ports, and the way to each. */
+    previews: import("@studio/core").SessionPreviewsPort;
   };
   /** What one caller may hold open on this replica; the defaults in `limits.ts` when absent. */
   limits?: {

@@ -106,6 +106,7 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "terminals.open": (c) => c.terminals.open({ sessionId: "s", size: { cols: 9999, rows: 24 } }),
   "terminals.rename": (c) => c.terminals.rename({ sessionId: "s", terminalId: "t", name: "  " }),
   "terminals.close": (c) => c.terminals.close({ sessionId: "s", terminalId: 7 as never }),
+  "previews.ports": (c) => c.previews.ports({ sessionId: "x".repeat(65) }),
 };
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
@@ -297,6 +298,9 @@ describe("every procedure", () => {
       await expectCode(caller.terminals.open({ sessionId }), "NOT_FOUND");
       await expectCode(caller.terminals.rename({ sessionId, terminalId: "t", name: "x" }), "NOT_FOUND");
       await expectCode(caller.terminals.close({ sessionId, terminalId: "t" }), "NOT_FOUND");
+      await expectCode(caller.previews.ports({ sessionId }), "NOT_FOUND");
+      // The owner's session has no running sandbox yet: a clear CONFLICT, not a sandbox error.
+      await expectCode((await alice.caller()).previews.ports({ sessionId }), "CONFLICT");
       await expectCode(
         caller.sessions.respondToPermission({ sessionId, interactionId: "i", optionId: "once" }),
         "NOT_FOUND",

@@ -7,6 +7,7 @@ import { keysRouter } from "./routers/keys.ts";
 import { membersRouter } from "./routers/members.ts";
 import { organizationsRouter } from "./routers/organizations.ts";
 import { platformRouter } from "./routers/platform.ts";
+import { previewsRouter } from "./routers/previews.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
 import { terminalsRouter } from "./routers/terminals.ts";
 import { usageRouter } from "./routers/usage.ts";
@@ -26,6 +27,7 @@ export const appRouter = router({
   usage: usageRouter,
   platform: platformRouter,
   terminals: terminalsRouter,
+  previews: previewsRouter,
   workspace: workspaceRouter,
 });
 

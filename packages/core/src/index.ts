@@ -18,6 +18,7 @@ export * from "./orgs/schemas.ts";
 export * from "./platform/actor.ts";
 export * from "./platform/admins.ts";
 export * from "./platform/organizations.ts";
+export * from "./previews/index.ts";
 export * from "./sessions/catalog.ts";
 export * from "./sessions/event-bus.ts";
 export {

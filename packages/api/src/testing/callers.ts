@@ -38,6 +38,11 @@ export const inertSessionsContext: Context["sessions"] = {
     attach: () => Promise.reject(new Error("No sandboxes run in procedure tests.")),
     recentOutput: () => Promise.reject(new Error("No sandboxes run in procedure tests.")),
   },
+  previews: {
+    domain: null,
+    listPorts: () => Promise.reject(new Error("No sandboxes run.")),
+    target: () => Promise.reject(new Error("No sandboxes run.")),
+  },
 };
 
 /** Keys sealed under a keyring made for the test run; "testing" a key succeeds when it starts with "good". */

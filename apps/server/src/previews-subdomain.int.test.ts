@@ -1,0 +1,217 @@
+// Previews in subdomain mode (PREVIEW_DOMAIN), end to end: a real studio answering
+// `<port>-<session>.<domain>` by its Host header, a real local sandbox and an app started in it.
+// Entry goes through the studio's sign-in and membership check to a cookie of the preview host's
+// own; the studio's session cookie never counts there, and a cookie for one preview opens no other.
+import { writeFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import type { StudioClient } from "@studio/client";
+import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
+import { useTestDatabase } from "@studio/testkit/vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  memberCookie,
+  PREVIEW_APP,
+  randomPort,
+  sandboxHandle,
+  startInSandbox,
+  webSocketEcho,
+} from "./previews-test-support.ts";
+import { useDataDirs } from "./testing/data-dirs.ts";
+import { collectEvents } from "./testing/session-events.ts";
+import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
+
+const DOMAIN = "preview.test";
+const newDataDir = useDataDirs();
+const database = useTestDatabase();
+let upstream: ScriptedModelServer;
+let studio: StudioProcess;
+let client: StudioClient;
+let token: string;
+let dataDir: string;
+
+beforeAll(async () => {
+  upstream = await startScriptedModelServer();
+  dataDir = newDataDir("studio-previews-");
+  studio = await startStudioProcess({
+    DATABASE_URL: database.url,
+    STUDIO_DATA_DIR: dataDir,
+    CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+    CUSTOM_OPENAI_API_KEY: "sk-platform-test",
+    PREVIEW_DOMAIN: DOMAIN,
+  });
+  ({ client, token } = await signUpAccount(studio.url));
+}, 120_000);
+
+afterAll(async () => {
+  await studio?.stop();
+  await upstream?.close();
+});
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A request to the studio's port under another name, as wildcard DNS would send it. */
+function requestAs(host: string, pathname: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${studio.url}${pathname}`,
+      { headers: { ...headers, host } },
+      (response) => {
+        let body = "";
+        response.on("data", (chunk) => {
+          body += chunk;
+        });
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+const cookieOf = (answer: Answer) => (answer.headers["set-cookie"]?.[0] ?? "").split(";")[0]!;
+
+describe("previews in subdomain mode", { timeout: 180_000 }, () => {
+  it("admits members through the studio's sign-in to a cookie of the preview's own, and nobody else", async () => {
+    const session = await client.sessions.create.mutate({
+      environment: "development",
+      provider: "custom",
+      model: "scripted-1",
+    });
+    const events = collectEvents(client, session.id);
+    await events.waitFor("status_changed", (event) => event.to === "ready", 90_000);
+    const handle = await sandboxHandle(database.db, dataDir, session.id);
+    const appPort = randomPort();
+    const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
+    const workspace = path.join(dataDir, "sandboxes", row.sandboxId!, "workspace");
+    writeFileSync(path.join(workspace, "app.cjs"), PREVIEW_APP);
+    await startInSandbox(handle, "/usr/bin/node", ["app.cjs", String(appPort)]);
+
+    const host = `${appPort}-${session.id}.${DOMAIN}`;
+    const origin = `http://${host}`;
+    await vi.waitFor(
+      async () => {
+        const { ports } = await client.previews.ports.query({ sessionId: session.id });
+        expect(ports).toContainEqual({ port: appPort, url: `${origin}/` });
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+
+    // The path-mode address sends the browser to the preview's own origin (never the studio's).
+    const moved = await fetch(`${studio.url}/preview/${session.id}/${appPort}/headers?x=1`, {
+      redirect: "manual",
+    });
+    expect(moved.status).toBe(308);
+    expect(moved.headers.get("location")).toBe(`${origin}/headers?x=1`);
+
+    // A browser without the preview's cookie goes to the studio, which checks who it is.
+    const first = await requestAs(host, "/headers?x=1", { accept: "text/html" });
+    expect(first.status).toBe(303);
+    const authorize = new URL(first.headers.location!);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${studio.url}/api/previews/authorize`);
+    expect(Object.fromEntries(authorize.searchParams)).toEqual({
+      session: session.id,
+      port: String(appPort),
+      next: "/headers?x=1",
+    });
+    // Not signed in at the studio: its sign-in, then back here.
+    const signIn = await fetch(authorize, { redirect: "manual" });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get("location")).toBe(
+      `/sign-in?${new URLSearchParams({ next: `${authorize.pathname}${authorize.search}` })}`,
+    );
+
+    // A member: a one-minute grant, which the preview host turns into its own cookie.
+    const studioCookie = await memberCookie(studio.url, database.db);
+    const granted = await fetch(authorize, { headers: { cookie: studioCookie }, redirect: "manual" });
+    expect(granted.status).toBe(303);
+    const handoff = new URL(granted.headers.get("location")!);
+    expect(handoff.origin).toBe(origin);
+    const landed = await requestAs(host, `${handoff.pathname}${handoff.search}`);
+    expect(landed.status).toBe(303);
+    expect(landed.headers.location).toBe("/headers?x=1");
+    const setCookie = landed.headers["set-cookie"]![0]!;
+    expect(setCookie).toMatch(/^studio_preview=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=900$/);
+    const previewCookie = cookieOf(landed);
+
+    // The app at its own root, seeing neither the preview cookie nor the studio's.
+    const echoed = await requestAs(host, "/headers?x=1", {
+      cookie: `${previewCookie}; ${studioCookie}; app=1`,
+    });
+    expect(echoed.status).toBe(200);
+    const seen = JSON.parse(echoed.body) as { url: string; headers: Record<string, string> };
+    expect(seen.url).toBe("/headers?x=1");
+    expect(seen.headers.cookie).toBe("app=1");
+    expect(seen.headers["x-forwarded-prefix"]).toBeUndefined();
+    expect(seen.headers["x-forwarded-host"]).toBe(host);
+    // Every path is the app's: the studio's own routes are not served under a preview name.
+    const health = await requestAs(host, "/api/health", { cookie: previewCookie });
+    expect(health).toMatchObject({ status: 404, body: "app 404" });
+
+    // WebSockets from the preview's own pages; not from another site's.
+    const wsUrl = `${studio.url}/socket`;
+    expect(await webSocketEcho(wsUrl, { host, cookie: previewCookie, origin }, "hi")).toEqual({
+      status: 101,
+      reply: "echo:hi",
+    });
+    expect(
+      (await webSocketEcho(wsUrl, { host, cookie: previewCookie, origin: studio.url }, "x")).status,
+    ).toBe(403);
+
+    // What does not let anyone in: the studio's cookie, a forged or reused grant, another port's cookie.
+    expect((await requestAs(host, "/headers", { cookie: studioCookie })).status).toBe(401);
+    expect(
+      (await requestAs(host, "/headers", { cookie: `studio_preview=${"x".repeat(40)}.${"y".repeat(43)}` }))
+        .status,
+    ).toBe(401);
+    const forged = previewCookie.replace(/\.(.)/, (_, c: string) => `.${c === "A" ? "B" : "A"}`);
+    expect((await requestAs(host, "/headers", { cookie: forged })).status).toBe(401);
+    const handoffAsCookie = `studio_preview=${handoff.searchParams.get("grant")}`;
+    expect((await requestAs(host, "/headers", { cookie: handoffAsCookie })).status).toBe(401);
+    const otherPort = `${appPort + 1}-${session.id}.${DOMAIN}`;
+    expect((await requestAs(otherPort, "/headers", { cookie: previewCookie })).status).toBe(401);
+    // A grant for one preview is refused on another's host.
+    expect((await requestAs(otherPort, `${handoff.pathname}${handoff.search}`)).status).toBe(403);
+
+    // An API token works for programs, and is not passed on.
+    const withToken = await requestAs(host, "/headers", { authorization: `Bearer ${token}` });
+    expect(JSON.parse(withToken.body).headers.authorization).toBeUndefined();
+
+    // Names under the domain that are no preview: 400, whatever the path.
+    for (const bad of [
+      `www.${DOMAIN}`,
+      `0-${session.id}.${DOMAIN}`,
+      `99999-${session.id}.${DOMAIN}`,
+      `${appPort}-x_y.${DOMAIN}`,
+    ]) {
+      expect((await requestAs(bad, "/", { cookie: previewCookie })).status, bad).toBe(400);
+    }
+
+    // Another organisation's member gets no grant.
+    const outsider = await signUpAccount(studio.url);
+    const outsiderCookie = await (async () => {
+      const response = await fetch(`${studio.url}/api/trpc/auth.signIn`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: studio.url },
+        body: JSON.stringify({ json: { email: outsider.email, password: "correct horse battery" } }),
+      });
+      return response.headers.getSetCookie()[0]!.split(";")[0]!;
+    })();
+    const refused = await fetch(authorize, { headers: { cookie: outsiderCookie }, redirect: "manual" });
+    expect(refused.status).toBe(404);
+
+    // The preview cookie stops working when the session stops: membership and state, each request.
+    await client.sessions.stop.mutate({ sessionId: session.id });
+    await vi.waitFor(
+      async () => expect((await requestAs(host, "/headers", { cookie: previewCookie })).status).toBe(409),
+      { timeout: 30_000, interval: 250 },
+    );
+    events.stop();
+  });
+});

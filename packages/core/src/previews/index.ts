@@ -1,0 +1,3 @@
+export * from "./port.ts";
+export * from "./previews.ts";
+export * from "./schemas.ts";

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { Alert } from "../../components/ui/Alert.tsx";
 import { Button } from "../../components/ui/Button.tsx";
@@ -8,7 +8,13 @@ import { Input } from "../../components/ui/Input.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { AuthLayout } from "./AuthLayout.tsx";
-import { authHref, safeNext } from "./auth-links.ts";
+import { authHref, goToNext, isServerPath, safeNext } from "./auth-links.ts";
+
+/** A full page load of a path the server answers (a preview): already signed in, nothing to show. */
+function ServerRedirect({ to }: { to: string }) {
+  useEffect(() => window.location.assign(to), [to]);
+  return null;
+}
 
 export function SignInPage() {
   const trpc = useTRPC();
@@ -24,12 +30,12 @@ export function SignInPage() {
       onSuccess: () => {
         // Nothing cached for a previous visitor may leak into this account's views.
         queryClient.clear();
-        navigate(next, { replace: true });
+        goToNext(next, navigate);
       },
     }),
   );
 
-  if (me.data) return <Navigate to={next} replace />;
+  if (me.data) return isServerPath(next) ? <ServerRedirect to={next} /> : <Navigate to={next} replace />;
 
   const { message, fieldErrors } = describeError(signIn.error, ["email", "password"]);
   const forInvitation = next.startsWith("/invite/");

@@ -8,7 +8,7 @@ import { Input } from "../../components/ui/Input.tsx";
 import { describeError, firstError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { AuthLayout } from "./AuthLayout.tsx";
-import { authHref, invitationTokenIn, safeNext } from "./auth-links.ts";
+import { authHref, goToNext, invitationTokenIn, safeNext } from "./auth-links.ts";
 
 export function SignUpPage() {
   const trpc = useTRPC();
@@ -24,7 +24,7 @@ export function SignUpPage() {
     trpc.auth.signUp.mutationOptions({
       onSuccess: () => {
         queryClient.clear();
-        navigate(next, { replace: true });
+        goToNext(next, navigate);
       },
     }),
   );

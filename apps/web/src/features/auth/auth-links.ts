@@ -5,6 +5,20 @@ export function safeNext(next: string | null | undefined, fallback = "/"): strin
 }
 
 /**
+ * Whether `next` is served by the studio's server rather than this app (a preview, the preview
+ * authorisation): the browser must load it, not the app's router.
+ */
+export function isServerPath(next: string): boolean {
+  return next.startsWith("/preview/") || next.startsWith("/api/");
+}
+
+/** Goes to `next` after signing in or up: the app's router, or a full load for a server path. */
+export function goToNext(next: string, navigate: (to: string, options: { replace: boolean }) => void) {
+  if (isServerPath(next)) window.location.assign(next);
+  else navigate(next, { replace: true });
+}
+
+/**
  * The invitation a sign-up comes from: the invitation page sends people here with `next` set to
  * its own path, `/invite/<token>`. On a studio that takes accounts by invitation, the token is what
  * lets this address sign up.

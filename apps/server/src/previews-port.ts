@@ -7,6 +7,7 @@ import {
   PreviewListingError,
   PreviewPortInvalidError,
   PreviewPortNotListeningError,
+  type PreviewTarget,
   SandboxNotFoundError,
   SandboxNotRunningError,
   type SandboxProvider,
@@ -33,8 +34,17 @@ function asAppError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * How long a checked target is reused. Checking asks the sandbox for its listeners (a process run
+ * through sandbox-agent, ~30 ms), which a page loading a hundred assets would pay a hundred times.
+ * In a sandbox with a network of its own the forwarder cannot leave it, so reuse cannot widen
+ * what is reached; on the host's network it leaves a two-second window after a port changes hands.
+ */
+const TARGET_REUSE_MS = 2_000;
+
 export function sessionPreviews(provider: SandboxProvider, domain: string | null): BoundSessionPreviews {
   const previews = sandboxPreviews(provider);
+  const checked = new Map<string, { at: number; target: Promise<PreviewTarget> }>();
   return {
     domain,
     async listPorts(session) {
@@ -46,12 +56,22 @@ export function sessionPreviews(provider: SandboxProvider, domain: string | null
       }
     },
     async target(session, port) {
-      try {
-        const sandbox = await provider.connect(session.sandboxId);
-        return await previews.previewTarget(sandbox, port);
-      } catch (error) {
-        throw asAppError(error);
-      }
+      const key = `${session.sandboxId}:${port}`;
+      const reusable = checked.get(key);
+      if (reusable && Date.now() - reusable.at < TARGET_REUSE_MS) return reusable.target;
+      for (const [stale, entry] of checked)
+        if (Date.now() - entry.at >= TARGET_REUSE_MS) checked.delete(stale);
+      const target = (async () => {
+        try {
+          const sandbox = await provider.connect(session.sandboxId);
+          return await previews.previewTarget(sandbox, port);
+        } catch (error) {
+          checked.delete(key); // a refusal is asked again next time
+          throw asAppError(error);
+        }
+      })();
+      checked.set(key, { at: Date.now(), target });
+      return target;
     },
     close: () => previews.close(),
   };

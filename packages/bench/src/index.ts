@@ -12,6 +12,7 @@ import { benchFanout } from "./fanout.ts";
 import { benchGateway } from "./gateway.ts";
 import { benchGitClone, gitCloneSection } from "./git-clone.ts";
 import { benchLedger } from "./ledger.ts";
+import { benchPreviewProxy, previewProxySection } from "./preview-proxy.ts";
 import { benchProvisioning } from "./provisioning.ts";
 import { benchProvisioningBurst, provisioningBurstSection } from "./provisioning-burst.ts";
 import { benchRelay } from "./relay.ts";
@@ -51,6 +52,7 @@ const SINGLE: Record<string, (stack: BenchStack) => Promise<unknown>> = {
   "chat-scroll": benchChatScroll,
   "workspace-panel": benchWorkspacePanel,
   "workspace-live": benchWorkspaceLive,
+  "preview-proxy": benchPreviewProxy,
   ledger: benchLedger,
   "sign-in-flood": benchSignInFlood,
 };
@@ -116,6 +118,9 @@ try {
     console.table({ changes: { ...changes, ms: undefined }, files: { ...files, ms: undefined } });
     console.log(JSON.stringify(liveRest, null, 2));
   } else console.log(workspaceLive.reason);
+  console.log("preview proxy: small GETs and a 50 MB download directly and through the proxy …");
+  const previewProxy = await benchPreviewProxy(stack);
+  console.log(JSON.stringify(previewProxy, null, 2));
   console.log("chat scrolling: 5,000 events against 50 in Chromium …");
   const chatScroll = await benchChatScroll(stack);
   console.log(JSON.stringify(chatScroll, null, 2));
@@ -244,6 +249,8 @@ ${archiveDownloadSection(archiveDownload)}
 ${workspacePanelSection(workspacePanel)}
 
 ${workspaceLiveSection(workspaceLive)}
+
+${previewProxySection(previewProxy)}
 
 ${chatScrollSection(chatScroll)}
 

@@ -9,6 +9,7 @@ import type { StudioClient } from "@studio/client";
 import { newKeyring } from "@studio/core";
 import { createDbClient, type Db } from "@studio/db";
 import type { AppendQueue } from "@studio/runner";
+import type { SandboxProvider } from "@studio/sandbox";
 import { createStudioServer } from "@studio/server/app";
 import { loadConfig } from "@studio/server/config";
 import { createLogger } from "@studio/server/logger";
@@ -32,6 +33,8 @@ export interface BenchStack {
   config: ReturnType<typeof loadConfig>;
   logger: ReturnType<typeof createLogger>;
   sessions: Awaited<ReturnType<typeof createSessionRuntime>>["sessions"];
+  /** The runtime's sandbox provider: for benches that reach a session's sandbox directly. */
+  provider: SandboxProvider;
   /** Platform credits for the account's organisation: sessions on a priced provider (anthropic) need them. */
   grantCredits(microUsd?: bigint): Promise<void>;
   stop(): Promise<void>;
@@ -86,6 +89,7 @@ export async function startStack(): Promise<BenchStack> {
     config,
     logger,
     sessions: runtime.sessions,
+    provider: runtime.provider,
     async grantCredits(microUsd = 100_000_000n) {
       const { organizationId } = await db.membership.findFirstOrThrow({
         where: { user: { email } },

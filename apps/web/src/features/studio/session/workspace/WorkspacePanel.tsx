@@ -1,12 +1,14 @@
 import * as Tabs from "@radix-ui/react-tabs";
 import { useQuery } from "@tanstack/react-query";
-import { FileText, FolderTree, GitCompare, PanelRightClose } from "lucide-react";
+import { FileText, FolderTree, GitCompare, PanelRightClose, SquareTerminal } from "lucide-react";
+import { useState } from "react";
 import { Button } from "../../../../components/ui/Button.tsx";
 import { cn } from "../../../../lib/cn.ts";
 import { useTRPC } from "../../../../lib/trpc.ts";
 import { ChangesView } from "./ChangesView.tsx";
 import { FilesView } from "./FilesView.tsx";
 import { FileView } from "./FileView.tsx";
+import { TerminalsView } from "./terminals/TerminalsView.tsx";
 import type { WorkspaceSelection } from "./use-workspace-selection.ts";
 import type { WorkspaceView } from "./workspace-types.ts";
 
@@ -30,7 +32,10 @@ const triggerClasses = cn(
   "[&>svg]:size-3.5",
 );
 
-/** The workspace panel: Files (the tree), File (one file's content) and Changes (since the base). */
+/**
+ * The workspace panel: Files (the tree), File (one file's content), Changes (since the base) and
+ * Terminal (shells in the sandbox).
+ */
 export function WorkspacePanel(props: WorkspacePanelProps) {
   const { sessionId, selection, select, onClose } = props;
   const trpc = useTRPC();
@@ -38,6 +43,9 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
   const changes = useQuery(trpc.workspace.changes.queryOptions({ sessionId }, { retry: false }));
   // A failed refetch keeps the last data: no count then, it may be stale (a stopped session).
   const count = changes.isError ? 0 : (changes.data?.totals.files ?? 0);
+  // Once shown, the terminals stay mounted behind the other views: their screens and sockets live on.
+  const [terminalsShown, setTerminalsShown] = useState(selection.view === "terminal");
+  if (selection.view === "terminal" && !terminalsShown) setTerminalsShown(true);
   return (
     <section aria-label="Workspace" className="workspace-panel flex min-h-0 flex-1 flex-col bg-surface">
       <Tabs.Root
@@ -64,6 +72,10 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
                 </span>
               ) : null}
             </Tabs.Trigger>
+            <Tabs.Trigger value="terminal" className={triggerClasses}>
+              <SquareTerminal aria-hidden="true" />
+              Terminal
+            </Tabs.Trigger>
           </Tabs.List>
           {onClose ? (
             <Button
@@ -84,6 +96,13 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
         </Tabs.Content>
         <Tabs.Content value="changes" className="flex min-h-0 flex-1 flex-col outline-none">
           <ChangesView {...props} />
+        </Tabs.Content>
+        <Tabs.Content
+          value="terminal"
+          forceMount={terminalsShown || undefined}
+          className="flex min-h-0 flex-1 flex-col outline-none data-[state=inactive]:hidden"
+        >
+          {terminalsShown ? <TerminalsView {...props} /> : null}
         </Tabs.Content>
       </Tabs.Root>
     </section>

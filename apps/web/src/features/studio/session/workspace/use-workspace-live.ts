@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useTRPC } from "../../../../lib/trpc.ts";
 import type { ChatState } from "../chat/chat-types.ts";
+import { terminalsVersion } from "./terminals/terminals-live.ts";
 import { initialTracker, workspaceRefreshFor } from "./workspace-live.ts";
 
 /**
@@ -34,4 +35,12 @@ export function useWorkspaceLiveUpdates(sessionId: string, state: ChatState): vo
       }
     }
   }, [state, sessionId, trpc, queryClient]);
+
+  // A terminal opened, renamed or closed (here, in another tab, by someone else), or the session
+  // stopped or resumed: the terminal list is refetched, so every tab shows the same terminals.
+  const terminals = terminalsVersion(state);
+  useEffect(() => {
+    if (terminals === "") return;
+    void queryClient.invalidateQueries({ queryKey: trpc.terminals.list.queryKey({ sessionId }) });
+  }, [terminals, sessionId, trpc, queryClient]);
 }

@@ -154,8 +154,13 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
     const activityOf = async () =>
       (await live.database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } })).lastActivityAt!;
     const before = await activityOf();
+    // The prompt names folders in the workspace, not where the sandbox lives on the host.
+    await first.waitForOutput("workspace$ ");
+    first.type("mkdir -p src && cd src\r");
+    await first.waitForOutput("workspace/src$ ");
     first.type("echo hi-$((6*7))\r");
     await first.waitForOutput("hi-42");
+    expect(first.output()).not.toContain(live.dataDir);
     // Typing is activity: the idle stop counts from it.
     await vi.waitFor(async () => expect((await activityOf()).getTime()).toBeGreaterThan(before.getTime()));
     first.resize(91, 27);

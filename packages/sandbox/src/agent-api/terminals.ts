@@ -38,6 +38,15 @@ const PROCESS_ID = /^[A-Za-z0-9_-]{1,64}$/;
 // (the PTY's session leader), which `endTerminal` relies on.
 const LOGIN_SHELL = "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi";
 
+/**
+ * bash's prompt names the folder relative to the workspace: a local sandbox's workspace lives at
+ * the host's path, which people are not shown. Set before each prompt (PROMPT_COMMAND), since the
+ * distribution's bashrc sets its own PS1 after the environment's.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template.
+const WORKSPACE_PROMPT =
+  'case "$PWD" in "$STUDIO_WORKSPACE"|"$STUDIO_WORKSPACE"/*) PS1="workspace${PWD#"$STUDIO_WORKSPACE"}\\$ ";; *) PS1="\\w\\$ ";; esac';
+
 // SIGKILL to every process of the terminal's session but the leader: background jobs and what
 // they started. sandbox-agent's kill reaches only the shell, and a shell killed outright sends no
 // SIGHUP to its jobs, so without this `sleep 1000 &` would outlive the terminal. Plain POSIX sh
@@ -116,7 +125,12 @@ export async function startTerminal(
       command: "sh",
       args: ["-c", LOGIN_SHELL],
       cwd: options.cwd,
-      env: { TERM: "xterm-256color", ...(options.env ?? {}) },
+      env: {
+        TERM: "xterm-256color",
+        STUDIO_WORKSPACE: options.cwd,
+        PROMPT_COMMAND: WORKSPACE_PROMPT,
+        ...(options.env ?? {}),
+      },
       tty: true,
       interactive: true,
     },

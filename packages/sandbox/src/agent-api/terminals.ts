@@ -43,8 +43,8 @@ const LOGIN_SHELL = "if command -v bash >/dev/null 2>&1; then exec bash -l; else
  * the host's path, which people are not shown. Set before each prompt (PROMPT_COMMAND), since the
  * distribution's bashrc sets its own PS1 after the environment's.
  */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template.
 const WORKSPACE_PROMPT =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template.
   'case "$PWD" in "$STUDIO_WORKSPACE"|"$STUDIO_WORKSPACE"/*) PS1="workspace${PWD#"$STUDIO_WORKSPACE"}\\$ ";; *) PS1="\\w\\$ ";; esac';
 
 // SIGKILL to every process of the terminal's session but the leader: background jobs and what

@@ -5,10 +5,7 @@
 import { writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import type { StudioClient } from "@studio/client";
-import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
-import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   memberCookie,
   PREVIEW_APP,
@@ -17,36 +14,11 @@ import {
   startInSandbox,
   webSocketEcho,
 } from "./previews-test-support.ts";
-import { useDataDirs } from "./testing/data-dirs.ts";
-import { collectEvents } from "./testing/session-events.ts";
-import { type StudioProcess, signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
+import { useLiveStudio } from "./testing/live-studio.ts";
+import { signUpAccount } from "./testing/studio-process.ts";
 
 const DOMAIN = "preview.test";
-const newDataDir = useDataDirs();
-const database = useTestDatabase();
-let upstream: ScriptedModelServer;
-let studio: StudioProcess;
-let client: StudioClient;
-let token: string;
-let dataDir: string;
-
-beforeAll(async () => {
-  upstream = await startScriptedModelServer();
-  dataDir = newDataDir("studio-previews-");
-  studio = await startStudioProcess({
-    DATABASE_URL: database.url,
-    STUDIO_DATA_DIR: dataDir,
-    CUSTOM_OPENAI_BASE_URL: `${upstream.url}/v1`,
-    CUSTOM_OPENAI_API_KEY: "sk-platform-test",
-    PREVIEW_DOMAIN: DOMAIN,
-  });
-  ({ client, token } = await signUpAccount(studio.url));
-}, 120_000);
-
-afterAll(async () => {
-  await studio?.stop();
-  await upstream?.close();
-});
+const live = useLiveStudio({ env: { PREVIEW_DOMAIN: DOMAIN } });
 
 interface Answer {
   status: number;
@@ -57,19 +29,15 @@ interface Answer {
 /** A request to the studio's port under another name, as wildcard DNS would send it. */
 function requestAs(host: string, pathname: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${studio.url}${pathname}`,
-      { headers: { ...headers, host } },
-      (response) => {
-        let body = "";
-        response.on("data", (chunk) => {
-          body += chunk;
-        });
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
-        );
-      },
-    );
+    const request = http.request(`${live.url}${pathname}`, { headers: { ...headers, host } }, (response) => {
+      let body = "";
+      response.on("data", (chunk) => {
+        body += chunk;
+      });
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+      );
+    });
     request.on("error", reject);
     request.end();
   });
@@ -79,17 +47,11 @@ const cookieOf = (answer: Answer) => (answer.headers["set-cookie"]?.[0] ?? "").s
 
 describe("previews in subdomain mode", { timeout: 180_000 }, () => {
   it("admits members through the studio's sign-in to a cookie of the preview's own, and nobody else", async () => {
-    const session = await client.sessions.create.mutate({
-      environment: "development",
-      provider: "custom",
-      model: "scripted-1",
-    });
-    const events = collectEvents(client, session.id);
-    await events.waitFor("status_changed", (event) => event.to === "ready", 90_000);
-    const handle = await sandboxHandle(database.db, dataDir, session.id);
+    const { session, events } = await live.startSession();
+    const handle = await sandboxHandle(live.database.db, live.dataDir, session.id);
     const appPort = randomPort();
-    const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
-    const workspace = path.join(dataDir, "sandboxes", row.sandboxId!, "workspace");
+    const row = await live.database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
+    const workspace = path.join(live.dataDir, "sandboxes", row.sandboxId!, "workspace");
     writeFileSync(path.join(workspace, "app.cjs"), PREVIEW_APP);
     await startInSandbox(handle, "/usr/bin/node", ["app.cjs", String(appPort)]);
 
@@ -97,14 +59,14 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
     const origin = `http://${host}`;
     await vi.waitFor(
       async () => {
-        const { ports } = await client.previews.ports.query({ sessionId: session.id });
+        const { ports } = await live.client.previews.ports.query({ sessionId: session.id });
         expect(ports).toContainEqual({ port: appPort, url: `${origin}/` });
       },
       { timeout: 20_000, interval: 250 },
     );
 
     // The path-mode address sends the browser to the preview's own origin (never the studio's).
-    const moved = await fetch(`${studio.url}/preview/${session.id}/${appPort}/headers?x=1`, {
+    const moved = await fetch(`${live.url}/preview/${session.id}/${appPort}/headers?x=1`, {
       redirect: "manual",
     });
     expect(moved.status).toBe(308);
@@ -114,7 +76,7 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
     const first = await requestAs(host, "/headers?x=1", { accept: "text/html" });
     expect(first.status).toBe(303);
     const authorize = new URL(first.headers.location!);
-    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${studio.url}/api/previews/authorize`);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${live.url}/api/previews/authorize`);
     expect(Object.fromEntries(authorize.searchParams)).toEqual({
       session: session.id,
       port: String(appPort),
@@ -128,7 +90,7 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
     );
 
     // A member: a one-minute grant, which the preview host turns into its own cookie.
-    const studioCookie = await memberCookie(studio.url, database.db);
+    const studioCookie = await memberCookie(live.url, live.database.db);
     const granted = await fetch(authorize, { headers: { cookie: studioCookie }, redirect: "manual" });
     expect(granted.status).toBe(303);
     const handoff = new URL(granted.headers.get("location")!);
@@ -155,14 +117,14 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
     expect(health).toMatchObject({ status: 404, body: "app 404" });
 
     // WebSockets from the preview's own pages; not from another site's.
-    const wsUrl = `${studio.url}/socket`;
+    const wsUrl = `${live.url}/socket`;
     expect(await webSocketEcho(wsUrl, { host, cookie: previewCookie, origin }, "hi")).toEqual({
       status: 101,
       reply: "echo:hi",
     });
-    expect(
-      (await webSocketEcho(wsUrl, { host, cookie: previewCookie, origin: studio.url }, "x")).status,
-    ).toBe(403);
+    expect((await webSocketEcho(wsUrl, { host, cookie: previewCookie, origin: live.url }, "x")).status).toBe(
+      403,
+    );
 
     // What does not let anyone in: the studio's cookie, a forged or reused grant, another port's cookie.
     expect((await requestAs(host, "/headers", { cookie: studioCookie })).status).toBe(401);
@@ -180,7 +142,7 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
     expect((await requestAs(otherPort, `${handoff.pathname}${handoff.search}`)).status).toBe(403);
 
     // An API token works for programs, and is not passed on.
-    const withToken = await requestAs(host, "/headers", { authorization: `Bearer ${token}` });
+    const withToken = await requestAs(host, "/headers", { authorization: `Bearer ${live.token}` });
     expect(JSON.parse(withToken.body).headers.authorization).toBeUndefined();
 
     // Names under the domain that are no preview: 400, whatever the path.
@@ -194,11 +156,11 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
     }
 
     // Another organisation's member gets no grant.
-    const outsider = await signUpAccount(studio.url);
+    const outsider = await signUpAccount(live.url);
     const outsiderCookie = await (async () => {
-      const response = await fetch(`${studio.url}/api/trpc/auth.signIn`, {
+      const response = await fetch(`${live.url}/api/trpc/auth.signIn`, {
         method: "POST",
-        headers: { "content-type": "application/json", origin: studio.url },
+        headers: { "content-type": "application/json", origin: live.url },
         body: JSON.stringify({ json: { email: outsider.email, password: "correct horse battery" } }),
       });
       return response.headers.getSetCookie()[0]!.split(";")[0]!;
@@ -207,7 +169,7 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
     expect(refused.status).toBe(404);
 
     // The preview cookie stops working when the session stops: membership and state, each request.
-    await client.sessions.stop.mutate({ sessionId: session.id });
+    await live.client.sessions.stop.mutate({ sessionId: session.id });
     await vi.waitFor(
       async () => expect((await requestAs(host, "/headers", { cookie: previewCookie })).status).toBe(409),
       { timeout: 30_000, interval: 250 },

@@ -44,9 +44,9 @@ export interface LiveStudio {
 
 /**
  * Call at the top of a test file: registers the hooks that start and stop the studio. Every
- * provider's platform upstream is the scripted model server.
+ * provider's platform upstream is the scripted model server; `env` adds to the studio's own.
  */
-export function useLiveStudio(): LiveStudio {
+export function useLiveStudio(options: { env?: Record<string, string> } = {}): LiveStudio {
   const newDataDir = useDataDirs();
   const database = useTestDatabase();
   let upstream: ScriptedModelServer;
@@ -67,6 +67,7 @@ export function useLiveStudio(): LiveStudio {
       ANTHROPIC_API_KEY: "sk-ant-platform-test",
       OPENAI_BASE_URL: `${upstream.url}/v1`,
       OPENAI_API_KEY: "sk-openai-platform-test",
+      ...options.env,
     });
     ({ client, token } = await signUpAccount(studio.url));
   }, 120_000);

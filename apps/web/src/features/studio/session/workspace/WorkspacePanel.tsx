@@ -1,6 +1,6 @@
 import * as Tabs from "@radix-ui/react-tabs";
 import { useQuery } from "@tanstack/react-query";
-import { FileText, FolderTree, GitCompare, PanelRightClose, SquareTerminal } from "lucide-react";
+import { FileText, FolderTree, GitCompare, Globe, PanelRightClose, SquareTerminal } from "lucide-react";
 import { useState } from "react";
 import { Button } from "../../../../components/ui/Button.tsx";
 import { cn } from "../../../../lib/cn.ts";
@@ -8,6 +8,7 @@ import { useTRPC } from "../../../../lib/trpc.ts";
 import { ChangesView } from "./ChangesView.tsx";
 import { FilesView } from "./FilesView.tsx";
 import { FileView } from "./FileView.tsx";
+import { PreviewsView } from "./PreviewsView.tsx";
 import { TerminalsView } from "./terminals/TerminalsView.tsx";
 import type { WorkspaceSelection } from "./use-workspace-selection.ts";
 import type { WorkspaceView } from "./workspace-types.ts";
@@ -27,14 +28,14 @@ export interface WorkspacePanelProps {
 }
 
 const triggerClasses = cn(
-  "inline-flex h-8 cursor-pointer items-center gap-1.5 rounded-md px-2.5 text-[13px] font-medium text-fg-muted",
+  "inline-flex h-8 shrink-0 cursor-pointer items-center gap-1.5 rounded-md px-2.5 text-[13px] font-medium text-fg-muted",
   "hover:bg-surface-hover hover:text-fg data-[state=active]:bg-surface-hover data-[state=active]:text-fg",
   "[&>svg]:size-3.5",
 );
 
 /**
  * The workspace panel: Files (the tree), File (one file's content), Changes (since the base) and
- * Terminal (shells in the sandbox).
+ * Terminal (shells in the sandbox) and Previews (what the sandbox serves, through the studio's proxy).
  */
 export function WorkspacePanel(props: WorkspacePanelProps) {
   const { sessionId, selection, select, onClose } = props;
@@ -54,7 +55,10 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
         className="flex min-h-0 flex-1 flex-col"
       >
         <div className="flex items-center gap-1 border-b border-line px-2 py-1.5">
-          <Tabs.List aria-label="Workspace views" className="flex min-w-0 flex-1 items-center gap-0.5">
+          <Tabs.List
+            aria-label="Workspace views"
+            className="flex min-w-0 flex-1 items-center gap-0.5 overflow-x-auto"
+          >
             <Tabs.Trigger value="files" className={triggerClasses}>
               <FolderTree aria-hidden="true" />
               Files
@@ -75,6 +79,10 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
             <Tabs.Trigger value="terminal" className={triggerClasses}>
               <SquareTerminal aria-hidden="true" />
               Terminal
+            </Tabs.Trigger>
+            <Tabs.Trigger value="previews" className={triggerClasses}>
+              <Globe aria-hidden="true" />
+              Previews
             </Tabs.Trigger>
           </Tabs.List>
           {onClose ? (
@@ -103,6 +111,9 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
           className="flex min-h-0 flex-1 flex-col outline-none data-[state=inactive]:hidden"
         >
           {terminalsShown ? <TerminalsView {...props} /> : null}
+        </Tabs.Content>
+        <Tabs.Content value="previews" className="flex min-h-0 flex-1 flex-col outline-none">
+          <PreviewsView {...props} />
         </Tabs.Content>
       </Tabs.Root>
     </section>

@@ -2,7 +2,7 @@ import { useCallback, useMemo } from "react";
 import { useSearchParams } from "react-router";
 import type { WorkspaceView } from "./workspace-types.ts";
 
-const VIEWS: readonly WorkspaceView[] = ["files", "file", "changes", "terminal"];
+const VIEWS: readonly WorkspaceView[] = ["files", "file", "changes", "terminal", "previews"];
 
 export interface WorkspaceSelection {
   view: WorkspaceView;

@@ -7,4 +7,4 @@ export type FolderListing = Outputs["list"];
 export type ChangedFile = Outputs["changes"]["files"][number];
 export type ChangeStatus = ChangedFile["status"];
 
-export type WorkspaceView = "files" | "file" | "changes" | "terminal";
+export type WorkspaceView = "files" | "file" | "changes" | "terminal" | "previews";

@@ -1,0 +1,82 @@
+import { expect, type Page, test } from "@playwright/test";
+import { expectNoSeriousA11yViolations } from "../support/axe.ts";
+import { script } from "../support/model-server.ts";
+import { marker, send, startSession, TURN_TIMEOUT, waitUntilReady } from "../support/session.ts";
+import { newUser, signUp, snap } from "../support/studio.ts";
+
+// A real agent starts a web server in its sandbox; the person finds it in Previews and opens it.
+test.describe.configure({ timeout: 300_000 });
+
+const panel = (page: Page) => page.getByRole("region", { name: "Workspace", exact: true });
+const previewsTab = (page: Page) =>
+  panel(page).getByRole("tablist", { name: "Workspace views" }).getByRole("tab", { name: "Previews" });
+
+test("the agent starts a web server, and its preview opens in a new tab", async ({
+  page,
+  context,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signUp(page, newUser("previews"));
+  await startSession(page);
+  await waitUntilReady(page);
+  const tag = marker();
+  // A local sandbox shares the host's loopback: a port of its own, so parallel runs do not collide.
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+
+  // Before the agent runs anything, nothing listens.
+  await page.getByRole("button", { name: "Workspace panel" }).click();
+  await previewsTab(page).click();
+  await expect(panel(page).getByText("Nothing listens yet. When the agent starts a server")).toBeVisible({
+    timeout: TURN_TIMEOUT,
+  });
+  await snap(page, testInfo, "previews-empty");
+
+  await script(
+    tag,
+    [
+      {
+        toolCall: {
+          name: "bash",
+          arguments: {
+            command: `mkdir -p site && echo '<h1>Hello preview</h1>' > site/index.html && (cd site && setsid nohup python3 -m http.server ${port} </dev/null >/dev/null 2>&1 &)`,
+            description: "Serve the site",
+          },
+        },
+      },
+    ],
+    [{ text: "The site is served." }],
+  );
+  await send(page, `${tag} serve the site`);
+  const permission = page.locator(".tool-card").last().locator(".permission-card");
+  await expect(permission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
+  await permission.getByRole("button", { name: "Allow once" }).click();
+  // OpenCode's bash tool may keep the call running while the server it started lives on: the
+  // preview must show from the listening port, not from the end of the tool call.
+
+  // The list refreshes by itself: the port appears without a click.
+  const list = panel(page).getByRole("list", { name: "Previews" });
+  const row = list.locator(`[data-port="${port}"]`);
+  await expect(row).toBeVisible({ timeout: TURN_TIMEOUT });
+  await expect(row).toContainText(String(port));
+  const link = row.getByRole("link", { name: `Open preview of port ${port}` });
+  await expect(link).toHaveAttribute("target", "_blank");
+  await expect(link).toHaveAttribute("rel", "noopener");
+  await panel(page).getByRole("button", { name: "Refresh previews" }).click();
+  await expect(row).toBeVisible();
+  await snap(page, testInfo, "previews-listed");
+  await expectNoSeriousA11yViolations(page, "the previews list");
+
+  const [preview] = await Promise.all([context.waitForEvent("page"), link.click()]);
+  await expect(preview.getByRole("heading", { name: "Hello preview" })).toBeVisible({ timeout: 15_000 });
+  await snap(preview, testInfo, "previews-opened");
+  await preview.close();
+
+  // Stopped, there is nothing to preview: the list says so and offers to resume.
+  await page.getByRole("button", { name: "Stop", exact: true }).click();
+  await page.getByRole("button", { name: "Stop session" }).click();
+  await expect(panel(page).locator(".previews-unavailable")).toContainText("The session is stopped", {
+    timeout: TURN_TIMEOUT,
+  });
+  await expect(panel(page).getByRole("button", { name: "Resume session" })).toBeVisible();
+  await snap(page, testInfo, "previews-stopped");
+});

@@ -110,10 +110,24 @@ export function createTerminalSockets() {
     const send = (bytes: Uint8Array) => {
       if (browser.readyState === browser.OPEN && !isStreamEndNoise(bytes)) browser.send(bytes);
     };
-    let upstream: TerminalStream;
+    // Keystrokes sent before the terminal's own socket is ready wait here, not on the floor.
+    let upstream: TerminalStream | undefined;
+    let upstreamReady = false;
+    const early: Array<[Buffer, boolean]> = [];
+    const handleFrame = (data: Buffer, isBinary: boolean) => browserFrame(data, isBinary);
+    browser.on("message", (data: Buffer, isBinary: boolean) => {
+      if (upstream && upstreamReady) handleFrame(data, isBinary);
+      else early.push([data, isBinary]);
+    });
+    const flushEarly = () => {
+      if (!upstream) return void setImmediate(flushEarly);
+      for (const [data, isBinary] of early.splice(0)) handleFrame(data, isBinary);
+    };
     try {
       upstream = await terminals.attach(sandbox, processId, {
         ready: () => {
+          upstreamReady = true;
+          flushEarly();
           sendJson({ type: "ready", canType: access.canType });
           void terminals
             .recentOutput(sandbox, processId, REPLAY_FRAMES)
@@ -147,7 +161,8 @@ export function createTerminalSockets() {
     if (browser.readyState !== browser.OPEN) return upstream.close();
 
     let lastActivity = 0;
-    browser.on("message", (data, isBinary) => {
+    function browserFrame(data: Buffer, isBinary: boolean) {
+      if (!upstream) return;
       if (isBinary) return sendJson({ type: "error", message: "Send input as text frames." });
       let frame: { type?: unknown; data?: unknown; cols?: unknown; rows?: unknown };
       try {
@@ -176,9 +191,9 @@ export function createTerminalSockets() {
       ) {
         upstream.resize(frame.cols as number, frame.rows as number);
       } else sendJson({ type: "error", message: "Unknown frame." });
-    });
+    }
     // The browser went (a reload, a dropped connection): the terminal keeps running for the next one.
-    browser.on("close", () => upstream.close());
+    browser.on("close", () => upstream?.close());
   }
 
   return {

@@ -211,6 +211,23 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
       }),
     ).rejects.toMatchObject({ status: 404 });
 
+    // The agent in the sandbox holds the session's gateway token: it opens neither the terminal
+    // socket nor a preview.
+    const sandboxDir = await sandboxDirOf(session.id);
+    const agentToken = processesUnder(sandboxDir)
+      .flatMap((p) => p.environ.split("\0"))
+      .find((entry) => entry.startsWith("STUDIO_GATEWAY_TOKEN="))
+      ?.slice("STUDIO_GATEWAY_TOKEN=".length);
+    expect(agentToken).toBeTruthy();
+    await expect(connectTerminal(url, { authorization: `Bearer ${agentToken}` })).rejects.toMatchObject({
+      status: 401,
+    });
+    const preview = await fetch(`${live.url}/preview/${session.id}/8000/`, {
+      headers: { authorization: `Bearer ${agentToken}` },
+      redirect: "manual",
+    });
+    expect(preview.status).toBe(401);
+
     // Another organisation: the session does not exist for it.
     const stranger = await signUpAccount(live.url);
     await expect(connectTerminal(url, { authorization: `Bearer ${stranger.token}` })).rejects.toMatchObject({

@@ -4,16 +4,10 @@
 // Messages. Shown: a text turn and a shell tool call answered through ACP; each call metered into
 // the ledger as the model reported it; the platform key never in the sandbox; and after stop no
 // process of the agent left (claude-agent-acp ignores its stdin closing).
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AcpClient } from "@studio/acp";
-import {
-  buildWorkspace,
-  LocalSandboxProvider,
-  resolveAgentBinaries,
-  type SandboxHandle,
-} from "@studio/sandbox";
+import { buildWorkspace, resolveAgentBinaries, type SandboxHandle } from "@studio/sandbox";
 import {
   type RecordedRequest,
   type ScriptedModelServer,
@@ -22,7 +16,13 @@ import {
 } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collect, filesContaining, processState, sandboxProcesses } from "./test-support/agent-sandbox.ts";
+import {
+  collect,
+  filesContaining,
+  processState,
+  sandboxProcesses,
+  useLocalSandboxes,
+} from "./test-support/agent-sandbox.ts";
 import { ORG_KEY, PLATFORM_KEY, seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const TIMEOUT = 240_000;
@@ -78,19 +78,10 @@ const fixture = useGatewayFixture(database, () => ({
   upstreams: { anthropic: { baseUrl: model.url, apiKey: PLATFORM_KEY } },
 }));
 
-const roots: string[] = [];
-let provider: LocalSandboxProvider;
-beforeAll(() => {
-  const root = realpathSync(mkdtempSync(path.join(tmpdir(), "studio-claude-")));
-  roots.push(root);
-  const gatewayPort = Number(new URL(fixture.url).port);
-  provider = new LocalSandboxProvider({ rootDir: root, studioPorts: () => [gatewayPort] });
-});
+const sandboxes = useLocalSandboxes(() => fixture.url, "studio-claude-", TIMEOUT);
 afterAll(async () => {
-  await provider?.shutdown();
   await model?.close();
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-}, TIMEOUT);
+});
 
 async function startClaude(sessionId: string, token: string) {
   const workspace = buildWorkspace({
@@ -102,7 +93,7 @@ async function startClaude(sessionId: string, token: string) {
     directKey: { apiKey: PLATFORM_KEY },
     toolPermissions: "ask",
   });
-  const handle: SandboxHandle = await provider.create({
+  const handle: SandboxHandle = await sandboxes.provider.create({
     sessionId,
     env: workspace.env,
     files: workspace.files,
@@ -167,7 +158,7 @@ describe.skipIf(!claude)("Claude Code in a local sandbox, through the gateway", 
     expect(sum(entries.map((e) => e.outputTokens))).toBe(sum(expected.map((u) => u.outputTokens)));
 
     // The planted keys are nowhere in the sandbox: not in its files, environment or arguments.
-    const sandboxDir = path.join(provider.rootDir, handle.id);
+    const sandboxDir = path.join(sandboxes.provider.rootDir, handle.id);
     expect(filesContaining(sandboxDir, [PLATFORM_KEY, ORG_KEY])).toEqual([]);
     const processes = sandboxProcesses(handle.id);
     const adapter = processes.filter((p) => p.cmdline.includes(claude!.adapter.at(-1)!));
@@ -182,7 +173,7 @@ describe.skipIf(!claude)("Claude Code in a local sandbox, through the gateway", 
 
     // Closing the ACP server does not end claude-agent-acp; stopping the sandbox does.
     await client.close();
-    await provider.destroy(handle.id);
+    await sandboxes.provider.destroy(handle.id);
     expect(sandboxProcesses(handle.id)).toEqual([]);
     // Gone, or a zombie its parent (this test, for the server it spawned) has not reaped yet.
     for (const { pid } of processes) expect(["gone", "Z"]).toContain(processState(pid));
@@ -206,7 +197,7 @@ describe.skipIf(!claude)("Claude Code in a local sandbox, through the gateway", 
     expect(inbox.text()).toContain("The command printed hi.");
 
     await client.close();
-    await provider.destroy(handle.id);
+    await sandboxes.provider.destroy(handle.id);
     expect(sandboxProcesses(handle.id)).toEqual([]);
   });
 });

@@ -2,11 +2,10 @@
 // sandbox-agent 0.4.2) in a local sandbox, its model calls going through the studio's gateway with
 // the session token, to the scripted model server speaking the OpenAI Responses API. Shown: a text
 // turn, metered as reported; the platform key never in the sandbox; nothing left after stop.
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AcpClient } from "@studio/acp";
-import { buildWorkspace, LocalSandboxProvider, resolveAgentBinaries } from "@studio/sandbox";
+import { buildWorkspace, resolveAgentBinaries } from "@studio/sandbox";
 import {
   type RecordedRequest,
   type ScriptedModelServer,
@@ -15,7 +14,12 @@ import {
 } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collect, filesContaining, sandboxProcesses } from "./test-support/agent-sandbox.ts";
+import {
+  collect,
+  filesContaining,
+  sandboxProcesses,
+  useLocalSandboxes,
+} from "./test-support/agent-sandbox.ts";
 import { ORG_KEY, PLATFORM_KEY, seedSession, useGatewayFixture } from "./test-support/gateway-fixture.ts";
 
 const TIMEOUT = 240_000;
@@ -38,19 +42,10 @@ const fixture = useGatewayFixture(database, () => ({
   upstreams: { openai: { baseUrl: model.url, apiKey: PLATFORM_KEY } },
 }));
 
-const roots: string[] = [];
-let provider: LocalSandboxProvider;
-beforeAll(() => {
-  const root = realpathSync(mkdtempSync(path.join(tmpdir(), "studio-codex-")));
-  roots.push(root);
-  const gatewayPort = Number(new URL(fixture.url).port);
-  provider = new LocalSandboxProvider({ rootDir: root, studioPorts: () => [gatewayPort] });
-});
+const sandboxes = useLocalSandboxes(() => fixture.url, "studio-codex-", TIMEOUT);
 afterAll(async () => {
-  await provider?.shutdown();
   await model?.close();
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-}, TIMEOUT);
+});
 
 describe.skipIf(!codex)("Codex in a local sandbox, through the gateway", { timeout: TIMEOUT }, () => {
   it("streams a text turn, metered; no key in the sandbox; nothing outlives it", async () => {
@@ -68,7 +63,7 @@ describe.skipIf(!codex)("Codex in a local sandbox, through the gateway", { timeo
       directKey: { apiKey: PLATFORM_KEY },
       toolPermissions: "ask",
     });
-    const handle = await provider.create({
+    const handle = await sandboxes.provider.create({
       sessionId: session.id,
       env: workspace.env,
       files: workspace.files,
@@ -82,7 +77,7 @@ describe.skipIf(!codex)("Codex in a local sandbox, through the gateway", { timeo
     });
     const inbox = collect(client);
     const agentLog = () =>
-      readFileSync(path.join(provider.rootDir, handle.id, "agent.log"), "utf8").slice(-4000);
+      readFileSync(path.join(sandboxes.provider.rootDir, handle.id, "agent.log"), "utf8").slice(-4000);
     const result = await (async () => {
       await client.initialize({ timeoutMs: 120_000 });
       const { sessionId } = await client.newSession(handle.workspaceDir, [], { timeoutMs: 120_000 });
@@ -112,13 +107,15 @@ describe.skipIf(!codex)("Codex in a local sandbox, through the gateway", { timeo
       });
     }
 
-    expect(filesContaining(path.join(provider.rootDir, handle.id), [PLATFORM_KEY, ORG_KEY])).toEqual([]);
+    expect(
+      filesContaining(path.join(sandboxes.provider.rootDir, handle.id), [PLATFORM_KEY, ORG_KEY]),
+    ).toEqual([]);
     const processes = sandboxProcesses(handle.id);
     expect(processes.some((p) => p.cmdline.includes("codex-acp"))).toBe(true);
     for (const proc of processes) expect(proc.environ + proc.cmdline).not.toContain(PLATFORM_KEY);
 
     await client.close();
-    await provider.destroy(handle.id);
+    await sandboxes.provider.destroy(handle.id);
     expect(sandboxProcesses(handle.id)).toEqual([]);
   });
 });

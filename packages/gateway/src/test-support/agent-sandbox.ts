@@ -1,8 +1,11 @@
 // For tests that run a real agent in a local sandbox behind the gateway: what its ACP client
 // delivers, which processes belong to the sandbox, and which of its files hold a given secret.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { AcpClient, AcpInbound } from "@studio/acp";
+import { LocalSandboxProvider } from "@studio/sandbox";
+import { afterAll, beforeAll } from "vitest";
 
 /** Every item the client delivers, and a way to wait for one. */
 export function collect(client: AcpClient) {
@@ -83,4 +86,28 @@ export function processState(pid: number): string {
   } catch {
     return "gone";
   }
+}
+
+/**
+ * Call at the top of a test file: a local sandbox provider whose sandboxes may reach only the
+ * gateway at `gatewayUrl()` (the fixture's, known once its own hook ran), ended with the file.
+ */
+export function useLocalSandboxes(gatewayUrl: () => string, prefix: string, timeoutMs: number) {
+  let provider: LocalSandboxProvider | undefined;
+  let root: string | undefined;
+  beforeAll(() => {
+    root = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
+    const gatewayPort = Number(new URL(gatewayUrl()).port);
+    provider = new LocalSandboxProvider({ rootDir: root, studioPorts: () => [gatewayPort] });
+  });
+  afterAll(async () => {
+    await provider?.shutdown();
+    if (root) rmSync(root, { recursive: true, force: true });
+  }, timeoutMs);
+  return {
+    get provider(): LocalSandboxProvider {
+      if (!provider) throw new Error("the sandboxes start in beforeAll");
+      return provider;
+    },
+  };
 }

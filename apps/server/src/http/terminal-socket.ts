@@ -22,6 +22,7 @@ import {
 } from "@studio/core";
 import { type WebSocket, WebSocketServer } from "ws";
 import { authenticate, type ContextDeps, isSameOrigin } from "./context.ts";
+import { joinReplay } from "./terminal-replay.ts";
 
 const SOCKET_PATH = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})\/terminals\/([A-Za-z0-9_-]{1,64})\/socket$/;
 
@@ -133,7 +134,7 @@ export function createTerminalSockets() {
             .recentOutput(sandbox, processId, REPLAY_FRAMES)
             .catch(() => [])
             .then((frames) => {
-              for (const bytes of [...frames, ...(pending ?? [])]) send(bytes);
+              for (const bytes of joinReplay(frames, pending ?? [])) send(bytes);
               pending = null;
             });
         },

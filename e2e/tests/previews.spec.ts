@@ -11,12 +11,17 @@ const panel = (page: Page) => page.getByRole("region", { name: "Workspace", exac
 const previewsTab = (page: Page) =>
   panel(page).getByRole("tablist", { name: "Workspace views" }).getByRole("tab", { name: "Previews" });
 
-test("the agent starts a web server, and its preview opens in a new tab", async ({
+test("the agent starts a web server, its preview opens in a new tab, and a shared link opens it for anyone", async ({
   page,
   context,
+  browser,
 }, testInfo) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await signUp(page, newUser("previews"));
+  await page.goto("/settings/organization");
+  await page.getByLabel("Previews may be shared by link").check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Organisation settings saved.")).toBeVisible();
   await startSession(page);
   await waitUntilReady(page);
   const tag = marker();
@@ -70,6 +75,20 @@ test("the agent starts a web server, and its preview opens in a new tab", async 
   await expect(preview.getByRole("heading", { name: "Hello preview" })).toBeVisible({ timeout: 15_000 });
   await snap(preview, testInfo, "previews-opened");
   await preview.close();
+
+  // A link for someone without an account: it opens the preview in a browser that never signed in.
+  await row.getByRole("button", { name: `Share preview of port ${port}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Share the preview of port ${port}` });
+  await dialog.getByLabel("Link expires after").selectOption({ label: "1 hour" });
+  await dialog.getByRole("button", { name: "Create link" }).click();
+  const shared = await dialog.getByRole("textbox", { name: "Preview link" }).inputValue();
+  await snap(page, testInfo, "previews-shared");
+  await dialog.getByRole("button", { name: "Done" }).click();
+  const stranger = await browser.newContext();
+  const strangerPage = await stranger.newPage();
+  await strangerPage.goto(shared);
+  await expect(strangerPage.getByRole("heading", { name: "Hello preview" })).toBeVisible({ timeout: 15_000 });
+  await stranger.close();
 
   // Stopped, there is nothing to preview: the list says so and offers to resume.
   await page.getByRole("button", { name: "Stop", exact: true }).click();

@@ -77,4 +77,17 @@ describe("configuration", () => {
     expect(policy({ TENANT_PRIVATE_NETWORK: "deny" })).toBe("deny");
     expect(() => loadConfig({ TENANT_PRIVATE_NETWORK: "yes" })).toThrow(/TENANT_PRIVATE_NETWORK/);
   });
+
+  it("gives previews their own origins under localhost when the studio is reached there, else path mode", () => {
+    const domain = (env: NodeJS.ProcessEnv) => loadConfig(env).previewDomain;
+    expect(domain({})).toBe("localhost");
+    expect(domain({ PUBLIC_URL: "http://localhost:3000" })).toBe("localhost");
+    expect(domain({ PUBLIC_URL: "http://127.0.0.1:3000" })).toBeNull();
+    expect(domain({ PUBLIC_URL: "https://studio.example.com" })).toBeNull();
+    expect(domain({ PUBLIC_URL: "https://studio.example.com", PREVIEW_DOMAIN: "Preview.Example.com" })).toBe(
+      "preview.example.com",
+    );
+    // Empty: path mode on purpose.
+    expect(domain({ PREVIEW_DOMAIN: "" })).toBeNull();
+  });
 });

@@ -98,13 +98,14 @@ const envSchema = z.object({
   /**
    * Subdomain mode for previews: `<port>-<session>.<PREVIEW_DOMAIN>` with wildcard DNS pointing at
    * the studio. A bare domain name (`preview.example.com`), never one the studio itself is under.
+   * Unset: `localhost` for a studio reached at localhost, else path mode; empty: path mode.
    */
   PREVIEW_DOMAIN: z
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
-      message: "a domain name such as preview.example.com (no scheme, port or path)",
+    .regex(/^$|^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+      message: "a domain name such as preview.example.com (no scheme, port or path), or empty for path mode",
     })
     .optional(),
 });
@@ -194,6 +195,16 @@ function defaultTenantPrivateNetwork(e: z.infer<typeof envSchema>): PrivateNetwo
   return isLoopbackHost(e.HOST) && publicHostLoopback ? "allow" : "deny";
 }
 
+/**
+ * Browsers resolve every `*.localhost` name to loopback, so a studio reached at localhost gives each
+ * preview its own origin without any DNS: a preview's scripts never run on the studio's origin,
+ * where they would act with the viewer's rights (path mode's price, see the README).
+ */
+function defaultPreviewDomain(e: z.infer<typeof envSchema>): string | null {
+  const publicHost = e.PUBLIC_URL ? new URL(e.PUBLIC_URL).hostname : "localhost";
+  return publicHost === "localhost" ? "localhost" : null;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -236,7 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     creditsMarkupBps: e.CREDITS_MARKUP_BPS,
     signUps: e.SIGN_UPS,
     tenantPrivateNetwork: e.TENANT_PRIVATE_NETWORK ?? defaultTenantPrivateNetwork(e),
-    previewDomain: e.PREVIEW_DOMAIN || null,
+    previewDomain: e.PREVIEW_DOMAIN === undefined ? defaultPreviewDomain(e) : e.PREVIEW_DOMAIN || null,
     uploads: {
       dir: path.resolve(e.STUDIO_UPLOAD_DIR ?? path.join(e.STUDIO_DATA_DIR, "uploads")),
       limits: {

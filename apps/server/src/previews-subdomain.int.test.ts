@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { maySharePreviews, newId, newKeyring, sharePreview } from "@studio/core";
 import { describe, expect, it, vi } from "vitest";
 import {
   memberCookie,
@@ -45,25 +46,32 @@ function requestAs(host: string, pathname: string, headers: Record<string, strin
 
 const cookieOf = (answer: Answer) => (answer.headers["set-cookie"]?.[0] ?? "").split(";")[0]!;
 
+/** The preview app started in the session's sandbox, once the studio lists its port. */
+async function previewedApp(sessionId: string) {
+  const handle = await sandboxHandle(live.database.db, live.dataDir, sessionId);
+  const appPort = randomPort();
+  const row = await live.database.db.studioSession.findUniqueOrThrow({ where: { id: sessionId } });
+  const workspace = path.join(live.dataDir, "sandboxes", row.sandboxId!, "workspace");
+  writeFileSync(path.join(workspace, "app.cjs"), PREVIEW_APP);
+  await startInSandbox(handle, "/usr/bin/node", ["app.cjs", String(appPort)]);
+
+  const host = `${appPort}-${sessionId}.${DOMAIN}`;
+  // The studio's scheme and port: wildcard DNS points the names at the studio itself.
+  const origin = `http://${host}:${new URL(live.url).port}`;
+  await vi.waitFor(
+    async () => {
+      const { ports } = await live.client.previews.ports.query({ sessionId });
+      expect(ports).toContainEqual({ port: appPort, url: `${origin}/` });
+    },
+    { timeout: 20_000, interval: 250 },
+  );
+  return { appPort, host, origin };
+}
+
 describe("previews in subdomain mode", { timeout: 180_000 }, () => {
   it("admits members through the studio's sign-in to a cookie of the preview's own, and nobody else", async () => {
     const { session, events } = await live.startSession();
-    const handle = await sandboxHandle(live.database.db, live.dataDir, session.id);
-    const appPort = randomPort();
-    const row = await live.database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
-    const workspace = path.join(live.dataDir, "sandboxes", row.sandboxId!, "workspace");
-    writeFileSync(path.join(workspace, "app.cjs"), PREVIEW_APP);
-    await startInSandbox(handle, "/usr/bin/node", ["app.cjs", String(appPort)]);
-
-    const host = `${appPort}-${session.id}.${DOMAIN}`;
-    const origin = `http://${host}`;
-    await vi.waitFor(
-      async () => {
-        const { ports } = await live.client.previews.ports.query({ sessionId: session.id });
-        expect(ports).toContainEqual({ port: appPort, url: `${origin}/` });
-      },
-      { timeout: 20_000, interval: 250 },
-    );
+    const { appPort, host, origin } = await previewedApp(session.id);
 
     // The path-mode address sends the browser to the preview's own origin (never the studio's).
     const moved = await fetch(`${live.url}/preview/${session.id}/${appPort}/headers?x=1`, {
@@ -174,6 +182,77 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
       async () => expect((await requestAs(host, "/headers", { cookie: previewCookie })).status).toBe(409),
       { timeout: 30_000, interval: 250 },
     );
+    events.stop();
+  });
+
+  it("opens a preview by a shared link for anyone holding it, only while the organisation shares previews", async () => {
+    const { session, events } = await live.startSession();
+    const { appPort, host, origin } = await previewedApp(session.id);
+    const sessionId = session.id;
+
+    // Off until an owner or admin turns it on.
+    expect((await live.client.previews.ports.query({ sessionId })).shareable).toBe(false);
+    await expect(live.client.previews.share.mutate({ sessionId, port: appPort })).rejects.toMatchObject({
+      data: { code: "FORBIDDEN" },
+    });
+    await live.client.organizations.update.mutate({ previewSharing: true });
+    expect((await live.client.previews.ports.query({ sessionId })).shareable).toBe(true);
+
+    // A member who neither made the session nor manages the organisation may not share it.
+    const db = live.database.db;
+    const { organizationId } = await db.studioSession.findUniqueOrThrow({ where: { id: sessionId } });
+    const member = await db.user.create({
+      data: { id: newId(), name: "Plain Member", email: `share.${newId()}@example.com`, passwordHash: "x" },
+    });
+    await db.membership.create({ data: { id: newId(), organizationId, userId: member.id, role: "member" } });
+    const studio = { publicUrl: live.url, previewDomain: DOMAIN };
+    const asMember = { userId: member.id, organizationId };
+    expect(await maySharePreviews(db, studio, asMember, sessionId)).toBe(false);
+    await expect(
+      sharePreview(db, newKeyring(), studio, asMember, { sessionId, port: appPort, expiresInMinutes: 60 }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const before = Date.now();
+    const { url, expiresAt } = await live.client.previews.share.mutate({
+      sessionId,
+      port: appPort,
+      expiresInMinutes: 60,
+    });
+    expect(expiresAt.getTime() - before).toBeGreaterThanOrEqual(59 * 60_000);
+    expect(expiresAt.getTime() - before).toBeLessThanOrEqual(61 * 60_000);
+    const link = new URL(url);
+    expect(link.origin).toBe(origin);
+
+    // Anyone with the link, no account: a cookie of the preview's own, as long as the link.
+    const landed = await requestAs(host, `${link.pathname}${link.search}`);
+    expect(landed.status).toBe(303);
+    expect(landed.headers.location).toBe("/");
+    const maxAge = Number(/Max-Age=(\d+)/.exec(landed.headers["set-cookie"]![0]!)![1]);
+    expect(maxAge).toBeGreaterThan(58 * 60);
+    expect(maxAge).toBeLessThanOrEqual(60 * 60);
+    const sharedCookie = cookieOf(landed);
+    const echoed = await requestAs(host, "/headers", { cookie: sharedCookie });
+    expect(echoed.status).toBe(200);
+    expect(JSON.parse(echoed.body).headers.cookie).toBeUndefined();
+    expect(await webSocketEcho(`${live.url}/socket`, { host, cookie: sharedCookie, origin }, "hi")).toEqual({
+      status: 101,
+      reply: "echo:hi",
+    });
+    // One port's link opens that port only.
+    const otherPort = `${appPort + 1}-${sessionId}.${DOMAIN}`;
+    expect((await requestAs(otherPort, `${link.pathname}${link.search}`)).status).toBe(403);
+    expect((await requestAs(otherPort, "/headers", { cookie: sharedCookie })).status).toBe(401);
+
+    // The session's log says who shared what, and until when.
+    const shared = await events.waitFor("notice", (event) => event.code === "preview_shared");
+    expect(shared.message).toMatch(
+      new RegExp(`shared a link to the preview of port ${appPort}, open until `),
+    );
+
+    // Turned off: the link and the cookie it gave stop at once.
+    await live.client.organizations.update.mutate({ previewSharing: false });
+    expect((await requestAs(host, "/headers", { cookie: sharedCookie })).status).toBe(403);
+    expect((await requestAs(host, `${link.pathname}${link.search}`)).status).toBe(403);
     events.stop();
   });
 });

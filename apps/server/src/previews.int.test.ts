@@ -19,7 +19,7 @@ import {
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { signUpAccount } from "./testing/studio-process.ts";
 
-const live = useLiveStudio();
+const live = useLiveStudio({ env: { PREVIEW_DOMAIN: "" } });
 const hostServers: net.Server[] = [];
 
 afterAll(async () => {
@@ -183,6 +183,13 @@ describe("previews in path mode", { timeout: 180_000 }, () => {
     await expect(outsider.client.previews.ports.query({ sessionId: session.id })).rejects.toMatchObject({
       data: { code: "NOT_FOUND" },
     });
+
+    // On the studio's own origin a shared app would act as whoever opened it: no shared links.
+    await live.client.organizations.update.mutate({ previewSharing: true });
+    expect((await live.client.previews.ports.query({ sessionId: session.id })).shareable).toBe(false);
+    await expect(
+      live.client.previews.share.mutate({ sessionId: session.id, port: appPort }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/PREVIEW_DOMAIN/), data: { code: "CONFLICT" } });
 
     // A stopped session: a clear 409 (HTML for a browser), no hang.
     await live.client.sessions.stop.mutate({ sessionId: session.id });

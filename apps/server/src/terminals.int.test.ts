@@ -9,7 +9,8 @@ import { processesUnder } from "./testing/processes.ts";
 import { signUpAccount } from "./testing/studio-process.ts";
 import { connectTerminal, terminalSocketUrl } from "./testing/terminal-client.ts";
 
-const live = useLiveStudio();
+// Path mode, so the agent's token can be tried on a preview without a subdomain to resolve.
+const live = useLiveStudio({ env: { PREVIEW_DOMAIN: "" } });
 
 /** The login shells running in a sandbox (a terminal's shell is `bash -l`). */
 const shellsIn = (sandboxDir: string) =>

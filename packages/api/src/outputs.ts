@@ -57,6 +57,7 @@ export const organizationSettingsOutput = z.object({
   toolPermissions: z.enum(TOOL_POLICIES),
   pushBranchPrefix: z.string(),
   terminalWatching: z.boolean(),
+  previewSharing: z.boolean(),
   createdAt: z.date(),
 });
 

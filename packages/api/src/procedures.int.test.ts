@@ -107,6 +107,7 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "terminals.rename": (c) => c.terminals.rename({ sessionId: "s", terminalId: "t", name: "  " }),
   "terminals.close": (c) => c.terminals.close({ sessionId: "s", terminalId: 7 as never }),
   "previews.ports": (c) => c.previews.ports({ sessionId: "x".repeat(65) }),
+  "previews.share": (c) => c.previews.share({ sessionId: "s", port: 3000, expiresInMinutes: 60 * 24 * 8 }),
 };
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
@@ -299,6 +300,7 @@ describe("every procedure", () => {
       await expectCode(caller.terminals.rename({ sessionId, terminalId: "t", name: "x" }), "NOT_FOUND");
       await expectCode(caller.terminals.close({ sessionId, terminalId: "t" }), "NOT_FOUND");
       await expectCode(caller.previews.ports({ sessionId }), "NOT_FOUND");
+      await expectCode(caller.previews.share({ sessionId, port: 3000 }), "NOT_FOUND");
       // The owner's session has no running sandbox yet: a clear CONFLICT, not a sandbox error.
       await expectCode((await alice.caller()).previews.ports({ sessionId }), "CONFLICT");
       await expectCode(

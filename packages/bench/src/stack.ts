@@ -56,6 +56,8 @@ export async function startStack(): Promise<BenchStack> {
     OPENAI_BASE_URL: `${upstream.url}/v1`,
     OPENAI_API_KEY: "sk-openai-platform-bench",
     LOG_LEVEL: "warn",
+    // The preview bench measures path mode: the proxy alone, without a subdomain to resolve.
+    PREVIEW_DOMAIN: "",
     // The fan-out bench holds 150 streams with one token, the capacity bench up to 1,200.
     SUBSCRIPTIONS_PER_USER: "5000",
   });

@@ -1,11 +1,11 @@
-// How preview addresses are read (path mode's path, subdomain mode's host), the grants that admit
-// a browser to a preview host, and PREVIEW_DOMAIN's configuration: hostile input included.
-import { newKeyring, previewUrl } from "@studio/core";
+// How preview addresses are read (path mode's path, subdomain mode's host) and PREVIEW_DOMAIN's
+// configuration: hostile input included.
+import { previewUrl } from "@studio/core";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { isPreviewPath, parsePreviewPath } from "./preview-access.ts";
 import { isStudioCookie } from "./preview-proxy.ts";
-import { isUnderPreviewDomain, parsePreviewHost, signGrant, verifyGrant } from "./preview-subdomain.ts";
+import { isUnderPreviewDomain, parsePreviewHost } from "./preview-subdomain.ts";
 
 const session = "abcdefghij234567abcdefgh";
 
@@ -84,41 +84,6 @@ describe("subdomain mode addresses", () => {
   });
 });
 
-describe("preview grants", () => {
-  const keyring = newKeyring();
-  const at = { sessionId: session, port: 3000 };
-  const grant = { use: "cookie" as const, ...at, userId: "u1", expiresAt: Date.now() + 60_000 };
-
-  it("admits only its own use, session and port, until it expires, under the studio's key", () => {
-    const token = signGrant(keyring, grant);
-    expect(verifyGrant(keyring, token, "cookie", at)).toMatchObject({ userId: "u1" });
-    expect(verifyGrant(keyring, token, "handoff", at)).toBeNull();
-    expect(verifyGrant(keyring, token, "cookie", { ...at, port: 3001 })).toBeNull();
-    expect(verifyGrant(keyring, token, "cookie", { ...at, sessionId: "other" })).toBeNull();
-    expect(verifyGrant(newKeyring(), token, "cookie", at)).toBeNull();
-    expect(
-      verifyGrant(keyring, signGrant(keyring, { ...grant, expiresAt: Date.now() - 1 }), "cookie", at),
-    ).toBeNull();
-  });
-
-  it("refuses tampered and malformed tokens", () => {
-    const [payload, signature] = signGrant(keyring, grant).split(".") as [string, string];
-    const widened = Buffer.from(JSON.stringify({ ...grant, port: 3001, v: keyring.current })).toString(
-      "base64url",
-    );
-    for (const bad of [
-      `${widened}.${signature}`,
-      `${payload}.`,
-      `${payload}.${signature}.x`,
-      payload,
-      "",
-      "not base64!.x",
-      `${Buffer.from("null").toString("base64url")}.${signature}`,
-    ])
-      expect(verifyGrant(keyring, bad, "cookie", at), bad).toBeNull();
-  });
-});
-
 describe("the studio's cookies", () => {
   it("are known by name, with or without a cookie prefix", () => {
     for (const name of ["studio_session", " studio_preview", "__Host-studio_preview", "__Secure-Studio_x"])
@@ -130,7 +95,6 @@ describe("the studio's cookies", () => {
 
 describe("PREVIEW_DOMAIN", () => {
   it("is a bare domain name, lower-cased; anything else is a configuration error", () => {
-    expect(loadConfig({}).previewDomain).toBeNull();
     expect(loadConfig({ PREVIEW_DOMAIN: " Preview.Example.com " }).previewDomain).toBe("preview.example.com");
     for (const bad of [
       "https://preview.example.com",

@@ -4,10 +4,17 @@
 // preview host turns it into its own short-lived cookie (host-only, HMAC-signed with a key derived
 // from the master key, so every replica accepts it). Membership is checked again
 // on every request the cookie is used for, so a member who is removed loses the preview at once.
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { type Keyring, previewSandboxFor } from "@studio/core";
+import {
+  PREVIEW_HANDOFF_PATH,
+  type PreviewAt,
+  previewOrigin,
+  previewSandboxFor,
+  sharedPreviewSandbox,
+  signPreviewGrant,
+  verifyPreviewGrant,
+} from "@studio/core";
 import { authenticate, type ContextDeps } from "./context.ts";
 import { readCookie, SESSION_COOKIE } from "./cookies.ts";
 import {
@@ -22,23 +29,10 @@ import type { createPreviewProxy, PreviewResolver } from "./preview-proxy.ts";
 
 /** On the studio's origin: checks membership, then sends the browser to the preview with a grant. */
 export const PREVIEW_AUTHORIZE_PATH = "/api/previews/authorize";
-/** On the preview's origin: where a grant becomes the preview cookie. */
-const HANDOFF_PATH = "/__studio_preview_handoff";
 const GRANT_TTL_MS = 60_000;
 const COOKIE_TTL_MS = 15 * 60_000;
 
-interface Grant {
-  use: "handoff" | "cookie";
-  sessionId: string;
-  port: number;
-  userId: string;
-  expiresAt: number;
-}
-
-export interface PreviewHost {
-  sessionId: string;
-  port: number;
-}
+export type PreviewHost = PreviewAt;
 
 /** `3000-abc.<domain>` → port 3000 of session abc; null for any other name under the domain. */
 export function parsePreviewHost(host: string, domain: string): PreviewHost | null {
@@ -54,45 +48,6 @@ export function isUnderPreviewDomain(host: string | undefined, domain: string | 
   return !!host && !!domain && host.toLowerCase().replace(/:\d+$/, "").endsWith(`.${domain}`);
 }
 
-function grantKey(keyring: Keyring, version: number): Buffer | null {
-  const master = keyring.keys.get(version);
-  return master
-    ? Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), "studio preview grant v1", 32))
-    : null;
-}
-
-export function signGrant(keyring: Keyring, grant: Grant): string {
-  const payload = Buffer.from(JSON.stringify({ ...grant, v: keyring.current })).toString("base64url");
-  const signature = createHmac("sha256", grantKey(keyring, keyring.current)!)
-    .update(payload)
-    .digest("base64url");
-  return `${payload}.${signature}`;
-}
-
-export function verifyGrant(
-  keyring: Keyring,
-  token: string,
-  use: Grant["use"],
-  at: PreviewHost,
-): Grant | null {
-  const [payload, signature, extra] = token.split(".");
-  if (!payload || !signature || extra !== undefined) return null;
-  let grant: Grant & { v: number };
-  try {
-    grant = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-  } catch {
-    return null;
-  }
-  const key = typeof grant?.v === "number" ? grantKey(keyring, grant.v) : null;
-  if (!key) return null;
-  const expected = createHmac("sha256", key).update(payload).digest();
-  const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  if (grant.use !== use || grant.sessionId !== at.sessionId || grant.port !== at.port) return null;
-  if (typeof grant.expiresAt !== "number" || grant.expiresAt < Date.now()) return null;
-  return grant;
-}
-
 /** `__Host-` on HTTPS: no other host (another preview under the domain) can set or shadow it. */
 const cookieName = (secure: boolean) => (secure ? "__Host-studio_preview" : "studio_preview");
 
@@ -105,10 +60,12 @@ function cookieValues(req: IncomingMessage, name: string): string[] {
     .map((part) => part.slice(name.length + 1));
 }
 
-function previewOrigin(deps: ContextDeps, at: PreviewHost): string {
-  const scheme = new URL(deps.publicUrl).protocol;
-  return `${scheme}//${at.port}-${at.sessionId}.${deps.config.previewDomain}`;
-}
+const previewOriginOf = (deps: ContextDeps, at: PreviewHost) =>
+  previewOrigin(
+    { publicUrl: deps.publicUrl, previewDomain: deps.config.previewDomain },
+    at.sessionId,
+    at.port,
+  );
 
 const safePath = (next: string | null) =>
   next?.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
@@ -130,14 +87,14 @@ export async function authorizePreview(req: IncomingMessage, res: ServerResponse
       throw new PreviewRefusal(303, "Sign in to open this preview.", back);
     }
     await previewSandboxFor(deps.db, { userId: auth.session.userId }, at.sessionId);
-    const grant = signGrant(deps.keys.keyring, {
+    const grant = signPreviewGrant(deps.keys.keyring, {
       use: "handoff",
       ...at,
       userId: auth.session.userId,
       expiresAt: Date.now() + GRANT_TTL_MS,
     });
     const next = safePath(url.searchParams.get("next"));
-    const target = `${previewOrigin(deps, at)}${HANDOFF_PATH}?${new URLSearchParams({ grant, next })}`;
+    const target = `${previewOriginOf(deps, at)}${PREVIEW_HANDOFF_PATH}?${new URLSearchParams({ grant, next })}`;
     res.writeHead(303, { location: target, "cache-control": "no-store" });
     res.end();
   } catch (error) {
@@ -157,17 +114,31 @@ export function createSubdomainPreviews(proxy: ReturnType<typeof createPreviewPr
     const at = hostOf(req, deps);
     let userId: string | null = null;
     let organizationId: string | undefined;
+    let shared = false;
     if (req.headers.authorization) {
       const auth = await authenticate(req, null, deps);
       if (auth?.kind === "token") ({ userId, organizationId } = auth.token);
     } else {
       for (const value of cookieValues(req, cookieName(deps.config.secureCookies))) {
-        const grant = verifyGrant(deps.keys.keyring, value, "cookie", at);
-        if (grant) userId = grant.userId;
+        const grant = verifyPreviewGrant(deps.keys.keyring, value, ["cookie"], at);
+        if (grant?.userId) userId = grant.userId;
+        else if (grant && !userId)
+          ({ organizationId, shared } = { organizationId: grant.organizationId, shared: true });
       }
       // A WebSocket from another site's page carries the cookie too: only the preview's own pages.
-      if (userId && !res && req.headers.origin && req.headers.origin !== previewOrigin(deps, at))
+      if (
+        (userId || shared) &&
+        !res &&
+        req.headers.origin &&
+        req.headers.origin !== previewOriginOf(deps, at)
+      )
         throw new PreviewRefusal(403, "This preview's socket opens only from the preview's own pages.");
+    }
+    if (!userId && shared && organizationId) {
+      // A shared link's cookie: whoever holds it, while the organisation still shares previews.
+      const sandbox = await sharedPreviewSandbox(deps.db, organizationId, at.sessionId);
+      const upstream = await deps.sessions.previews.target(sandbox, at.port);
+      return { path: { ...at, prefix: "", rest: req.url ?? "/" }, upstream };
     }
     if (!userId) {
       const entry = `${deps.publicUrl}${PREVIEW_AUTHORIZE_PATH}?${new URLSearchParams({
@@ -187,20 +158,22 @@ export function createSubdomainPreviews(proxy: ReturnType<typeof createPreviewPr
     return { path, upstream };
   };
 
-  function handoff(req: IncomingMessage, res: ServerResponse, deps: ContextDeps) {
+  async function handoff(req: IncomingMessage, res: ServerResponse, deps: ContextDeps) {
     const at = hostOf(req, deps);
     const url = new URL(req.url ?? "/", "http://preview.invalid");
-    const grant = verifyGrant(deps.keys.keyring, url.searchParams.get("grant") ?? "", "handoff", at);
+    const token = url.searchParams.get("grant") ?? "";
+    const grant = verifyPreviewGrant(deps.keys.keyring, token, ["handoff", "share"], at);
     if (!grant)
       throw new PreviewRefusal(403, "This preview link has expired. Open the preview from the studio again.");
-    const cookie = signGrant(deps.keys.keyring, {
-      ...grant,
-      use: "cookie",
-      expiresAt: Date.now() + COOKIE_TTL_MS,
-    });
+    // A shared link opens nothing once its organisation stops sharing or the session stops.
+    if (grant.use === "share") await sharedPreviewSandbox(deps.db, grant.organizationId!, at.sessionId);
+    // A member's cookie lasts a quarter of an hour (then the studio is asked again); a shared
+    // link's lasts as long as the link.
+    const expiresAt = grant.use === "share" ? grant.expiresAt : Date.now() + COOKIE_TTL_MS;
+    const cookie = signPreviewGrant(deps.keys.keyring, { ...grant, use: "cookie", expiresAt });
     const secure = deps.config.secureCookies;
     const attributes = [`${cookieName(secure)}=${cookie}`, "Path=/", "HttpOnly", "SameSite=Lax"];
-    attributes.push(`Max-Age=${COOKIE_TTL_MS / 1000}`);
+    attributes.push(`Max-Age=${Math.max(1, Math.floor((expiresAt - Date.now()) / 1000))}`);
     if (secure) attributes.push("Secure");
     res.writeHead(303, {
       "set-cookie": attributes.join("; "),
@@ -213,7 +186,7 @@ export function createSubdomainPreviews(proxy: ReturnType<typeof createPreviewPr
   return {
     async serve(req: IncomingMessage, res: ServerResponse, deps: ContextDeps) {
       try {
-        if ((req.url ?? "").split("?")[0] === HANDOFF_PATH) return handoff(req, res, deps);
+        if ((req.url ?? "").split("?")[0] === PREVIEW_HANDOFF_PATH) return await handoff(req, res, deps);
       } catch (error) {
         return answerRefusal(req, res, refusalOf(error));
       }

@@ -23,6 +23,8 @@ export interface OrganizationSettings {
   pushBranchPrefix: string;
   /** Members other than a session's creator and the owners and admins may watch its terminals. */
   terminalWatching: boolean;
+  /** Members may hand out signed, expiring links that open a preview without signing in. */
+  previewSharing: boolean;
   createdAt: Date;
 }
 
@@ -35,6 +37,7 @@ const settingsSelect = {
   toolPermissions: true,
   pushBranchPrefix: true,
   terminalWatching: true,
+  previewSharing: true,
   createdAt: true,
 } as const;
 
@@ -109,6 +112,7 @@ export async function updateOrganization(
     toolPermissions?: ToolPolicy | undefined;
     pushBranchPrefix?: string | undefined;
     terminalWatching?: boolean | undefined;
+    previewSharing?: boolean | undefined;
   },
 ): Promise<OrganizationSettings> {
   if (Object.values(input).every((value) => value === undefined)) {

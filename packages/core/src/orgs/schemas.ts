@@ -45,6 +45,7 @@ export const updateOrganizationInput = z.object({
   toolPermissions: z.enum(TOOL_POLICIES).optional(),
   pushBranchPrefix: pushBranchPrefixSchema.optional(),
   terminalWatching: z.boolean().optional(),
+  previewSharing: z.boolean().optional(),
 });
 export const changeRoleInput = z.object({ userId: id, role: roleSchema });
 export const removeMemberInput = z.object({ userId: id });

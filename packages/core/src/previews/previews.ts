@@ -16,7 +16,8 @@ interface PreviewSessionRow {
   sandboxId: string | null;
 }
 
-function runningSandbox(session: PreviewSessionRow): PreviewSandbox {
+/** The sandbox of a session that is running; CONFLICT, saying why, for one that is not. */
+export function runningSandbox(session: PreviewSessionRow): PreviewSandbox {
   if (session.status === "provisioning") throw conflict(PREVIEWS_PREPARING_MESSAGE);
   if (!isLive(session.status)) throw conflict(PREVIEWS_STOPPED_MESSAGE);
   if (!session.sandboxId) throw conflict(PREVIEWS_PREPARING_MESSAGE);
@@ -64,6 +65,20 @@ export function previewPathPrefix(sessionId: string, port: number): string {
 }
 
 /**
+ * Subdomain mode's origin for a preview: the studio's scheme and port (wildcard DNS points the
+ * names at the studio), `<port>-<session>` under the preview domain.
+ */
+export function previewOrigin(
+  studio: { publicUrl: string; previewDomain?: string | null | undefined },
+  sessionId: string,
+  port: number,
+): string {
+  const { protocol, port: studioPort } = new URL(studio.publicUrl);
+  const name = `${port}-${sessionId.toLowerCase()}.${studio.previewDomain}`;
+  return `${protocol}//${name}${studioPort ? `:${studioPort}` : ""}`;
+}
+
+/**
  * Where the browser opens a preview: `https://<port>-<session>.<domain>/` when the studio has a
  * preview domain (subdomain mode), else under the studio's own origin (path mode).
  */
@@ -72,9 +87,6 @@ export function previewUrl(
   sessionId: string,
   port: number,
 ): string {
-  if (studio.previewDomain) {
-    const scheme = new URL(studio.publicUrl).protocol;
-    return `${scheme}//${port}-${sessionId.toLowerCase()}.${studio.previewDomain}/`;
-  }
+  if (studio.previewDomain) return `${previewOrigin(studio, sessionId, port)}/`;
   return `${studio.publicUrl.replace(/\/+$/, "")}${previewPathPrefix(sessionId, port)}/`;
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Lock } from "lucide-react";
-import type { FormEvent } from "react";
+import { type FormEvent, type ReactNode, useId } from "react";
 import { Alert } from "../../components/ui/Alert.tsx";
 import { Badge } from "../../components/ui/Badge.tsx";
 import { Button } from "../../components/ui/Button.tsx";
@@ -79,6 +79,7 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
       toolPermissions: form.get("toolPermissions") === "allow" ? "allow" : "ask",
       pushBranchPrefix: String(form.get("pushBranchPrefix") ?? "").trim(),
       terminalWatching: form.get("terminalWatching") === "on",
+      previewSharing: form.get("previewSharing") === "on",
     });
   }
 
@@ -143,25 +144,23 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
               />
             </div>
           </Field>
-          <div className="flex items-start gap-2.5">
-            <input
-              id="terminal-watching"
-              name="terminalWatching"
-              type="checkbox"
-              defaultChecked={settings.terminalWatching}
-              aria-describedby="terminal-watching-hint"
-              className="mt-0.5 size-4 cursor-pointer accent-(--accent)"
-            />
-            <div>
-              <label htmlFor="terminal-watching" className="cursor-pointer text-[13px] font-medium text-fg">
-                Members may watch terminals
-              </label>
-              <p id="terminal-watching-hint" className="text-xs text-fg-muted">
-                A session's terminals are for its creator and the organisation's owners and admins. On: other
-                members can watch them, read-only. What is typed is never recorded.
-              </p>
-            </div>
-          </div>
+          <CheckboxSetting
+            name="terminalWatching"
+            label="Members may watch terminals"
+            defaultChecked={settings.terminalWatching}
+          >
+            A session's terminals are for its creator and the organisation's owners and admins. On: other
+            members can watch them, read-only. What is typed is never recorded.
+          </CheckboxSetting>
+          <CheckboxSetting
+            name="previewSharing"
+            label="Previews may be shared by link"
+            defaultChecked={settings.previewSharing}
+          >
+            On: a session's creator, owners and admins can make a link that opens one of its previews for
+            anyone holding it, until the link expires (at most a week) or this is turned off. Needs previews
+            on their own domain.
+          </CheckboxSetting>
         </CardBody>
       </fieldset>
       <CardFooter>
@@ -177,5 +176,39 @@ function OrganizationSettingsForm({ settings }: { settings: OrganizationSettings
         )}
       </CardFooter>
     </form>
+  );
+}
+
+function CheckboxSetting({
+  name,
+  label,
+  defaultChecked,
+  children,
+}: {
+  name: string;
+  label: string;
+  defaultChecked: boolean;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-start gap-2.5">
+      <input
+        id={id}
+        name={name}
+        type="checkbox"
+        defaultChecked={defaultChecked}
+        aria-describedby={`${id}-hint`}
+        className="mt-0.5 size-4 cursor-pointer accent-(--accent)"
+      />
+      <div>
+        <label htmlFor={id} className="cursor-pointer text-[13px] font-medium text-fg">
+          {label}
+        </label>
+        <p id={`${id}-hint`} className="text-xs text-fg-muted">
+          {children}
+        </p>
+      </div>
+    </div>
   );
 }

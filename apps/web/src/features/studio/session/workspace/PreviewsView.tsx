@@ -1,9 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import { ExternalLink, Globe, Play, RefreshCw } from "lucide-react";
+import { ExternalLink, Globe, Link2, Play, RefreshCw } from "lucide-react";
+import { useState } from "react";
 import { Button } from "../../../../components/ui/Button.tsx";
 import { EmptyState } from "../../../../components/ui/EmptyState.tsx";
 import { PageSpinner } from "../../../../components/ui/Spinner.tsx";
 import { useTRPC } from "../../../../lib/trpc.ts";
+import { SharePreviewDialog } from "./SharePreviewDialog.tsx";
 import type { WorkspacePanelProps } from "./WorkspacePanel.tsx";
 import { WorkspaceError } from "./WorkspaceStates.tsx";
 
@@ -18,6 +20,7 @@ export const PREVIEWS_REFRESH_MS = 3_000;
 export function PreviewsView({ sessionId, onResume, resuming }: WorkspacePanelProps) {
   const trpc = useTRPC();
   const live = onResume === null;
+  const [sharing, setSharing] = useState<number | null>(null);
   const previews = useQuery(
     trpc.previews.ports.queryOptions(
       { sessionId },
@@ -56,6 +59,7 @@ export function PreviewsView({ sessionId, onResume, resuming }: WorkspacePanelPr
     );
   }
   const ports = previews.data?.ports ?? [];
+  const shareable = previews.data?.shareable ?? false;
   return (
     <div className="previews flex min-h-0 flex-1 flex-col">
       <div className="flex items-center gap-2 border-b border-line px-3 py-2">
@@ -104,10 +108,22 @@ export function PreviewsView({ sessionId, onResume, resuming }: WorkspacePanelPr
                 Open preview
                 <ExternalLink aria-hidden="true" />
               </a>
+              {shareable ? (
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  icon={<Link2 />}
+                  aria-label={`Share preview of port ${port}`}
+                  onClick={() => setSharing(port)}
+                >
+                  Share
+                </Button>
+              ) : null}
             </li>
           ))}
         </ul>
       )}
+      <SharePreviewDialog sessionId={sessionId} port={sharing} onClose={() => setSharing(null)} />
     </div>
   );
 }

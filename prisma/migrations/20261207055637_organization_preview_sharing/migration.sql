@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "organizations" ADD COLUMN     "preview_sharing" BOOLEAN NOT NULL DEFAULT false;

@@ -1,14 +1,23 @@
 import { existsSync } from "node:fs";
 import http from "node:http";
 import type { Duplex } from "node:stream";
-import { appRouter, type Context, SESSION_EVENTS_PATH, serveSessionEvents } from "@studio/api";
-import type { Keyring } from "@studio/core";
+import {
+  appRouter,
+  type Context,
+  SESSION_EVENTS_PATH,
+  serveSessionEvents,
+  toTRPCError,
+  trpcErrorHeaders,
+} from "@studio/api";
+import type { AppError, Keyring } from "@studio/core";
 import type { Db, SqlPool } from "@studio/db";
 import { createGateway, createModelListing, GATEWAY_PREFIX, type Gateway, probeKey } from "@studio/gateway";
 import type { Logger } from "@studio/models";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import sirv from "sirv";
 import type { Config } from "./config.ts";
+import { clientAddress } from "./http/client-address.ts";
+import { ClientRequestLimits, isClientLimitedPath } from "./http/client-limits.ts";
 import { createRequestContext } from "./http/context.ts";
 import { webAppPolicy } from "./http/csp.ts";
 import { isDownloadPath, serveDownload } from "./http/downloads.ts";
@@ -23,6 +32,7 @@ import {
   isUnderPreviewDomain,
   PREVIEW_AUTHORIZE_PATH,
 } from "./http/preview-subdomain.ts";
+import { refuseWith } from "./http/respond.ts";
 import { createTerminalSockets, isTerminalSocketPath } from "./http/terminal-socket.ts";
 import { serveUpload, UPLOADS_PATH } from "./http/uploads.ts";
 
@@ -87,6 +97,7 @@ export function createStudioServer({
     tenantPrivateNetwork: config.tenantPrivateNetwork,
     logger,
     platformMarkupBps: config.creditsMarkupBps,
+    rateLimits: config.limits.modelCallsPerMinute,
   });
   const modelListing = createModelListing({
     db,
@@ -116,12 +127,21 @@ export function createStudioServer({
     }
     return context;
   };
+  // API requests per client address; a request past the allowance is answered before any work.
+  const clientLimits = new ClientRequestLimits(config.limits.apiRequestsPerMinutePerAddress);
+  const limitRefusals = new WeakMap<http.IncomingMessage, AppError>();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
     maxBodySize: 1024 * 1024,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req, res }) => contextOf(req, res),
+    createContext: ({ req, res }) => {
+      // Refused in tRPC's own shape, so its clients read the reason like any procedure's error.
+      const refusal = limitRefusals.get(req);
+      if (refusal) throw toTRPCError(refusal);
+      return contextOf(req, res);
+    },
+    responseMeta: ({ errors }) => ({ headers: trpcErrorHeaders(errors) }),
   });
 
   const webAppCsp = webAppPolicy(config.webDist);
@@ -171,6 +191,19 @@ export function createStudioServer({
     });
     res.setHeader("x-content-type-options", "nosniff");
     res.setHeader("referrer-policy", "same-origin");
+    if (isClientLimitedPath(url)) {
+      const address = clientAddress(
+        req.socket.remoteAddress,
+        req.headers["x-forwarded-for"],
+        config.trustProxy,
+      );
+      const refusal = await clientLimits.admit(address);
+      if (refusal && url.startsWith("/api/trpc/") && !url.startsWith(`${SESSION_EVENTS_PATH}?`)) {
+        limitRefusals.set(req, refusal);
+        return trpc(req, res);
+      }
+      if (refusal) return refuseWith(res, refusal);
+    }
     if (url.startsWith(`${SESSION_EVENTS_PATH}?`))
       return serveSessionEvents(
         req,

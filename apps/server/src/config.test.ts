@@ -90,4 +90,44 @@ describe("configuration", () => {
     // Empty: path mode on purpose.
     expect(domain({ PREVIEW_DOMAIN: "" })).toBeNull();
   });
+
+  it("caps live sessions by default and reads the caps, or none, from the environment", () => {
+    expect(loadConfig({}).limits.liveSessions).toEqual({ studio: 200, perOrganization: 50, perMember: 10 });
+    const set = loadConfig({
+      MAX_LIVE_SESSIONS: "1000",
+      MAX_LIVE_SESSIONS_PER_ORGANIZATION: " none ",
+      MAX_LIVE_SESSIONS_PER_MEMBER: "3",
+    });
+    expect(set.limits.liveSessions).toEqual({ studio: 1000, perOrganization: null, perMember: 3 });
+    for (const bad of ["0", "-1", "2.5", "ten", "1e3"])
+      expect(() => loadConfig({ MAX_LIVE_SESSIONS_PER_MEMBER: bad })).toThrow(/MAX_LIVE_SESSIONS_PER_MEMBER/);
+  });
+
+  it("leaves model calls unlimited unless MODEL_CALLS_PER_MINUTE_* set studio defaults", () => {
+    expect(loadConfig({}).limits.modelCallsPerMinute).toEqual({
+      organizationPerMinute: null,
+      memberPerMinute: null,
+    });
+    const set = loadConfig({
+      MODEL_CALLS_PER_MINUTE_PER_ORGANIZATION: "600",
+      MODEL_CALLS_PER_MINUTE_PER_MEMBER: "120",
+    });
+    expect(set.limits.modelCallsPerMinute).toEqual({ organizationPerMinute: 600, memberPerMinute: 120 });
+    expect(() => loadConfig({ MODEL_CALLS_PER_MINUTE_PER_ORGANIZATION: "0" })).toThrow(
+      /MODEL_CALLS_PER_MINUTE_PER_ORGANIZATION/,
+    );
+  });
+
+  it("limits API requests per client address to 600 a minute unless told otherwise", () => {
+    expect(loadConfig({}).limits.apiRequestsPerMinutePerAddress).toBe(600);
+    expect(
+      loadConfig({ API_REQUESTS_PER_MINUTE_PER_ADDRESS: "50" }).limits.apiRequestsPerMinutePerAddress,
+    ).toBe(50);
+    expect(
+      loadConfig({ API_REQUESTS_PER_MINUTE_PER_ADDRESS: "none" }).limits.apiRequestsPerMinutePerAddress,
+    ).toBeNull();
+    expect(() => loadConfig({ API_REQUESTS_PER_MINUTE_PER_ADDRESS: "lots" })).toThrow(
+      /API_REQUESTS_PER_MINUTE_PER_ADDRESS/,
+    );
+  });
 });

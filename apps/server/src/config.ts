@@ -8,6 +8,22 @@ import { parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
 
+/** A positive whole number, or `none` (or empty) for no limit at all. */
+const limitOrNone = (max: number) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .transform((value, context) => {
+      if (value === "" || value === "none") return null;
+      const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isSafeInteger(number) || number < 1 || number > max) {
+        context.addIssue({ code: "custom", message: `a whole number from 1 to ${max}, or "none"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,6 +49,18 @@ const envSchema = z.object({
     }),
   /** Live event streams (a session open in a tab, a program following one) per user and replica. */
   SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(32),
+  /** Live sessions at once across the whole studio (`none`: no cap). */
+  MAX_LIVE_SESSIONS: limitOrNone(1_000_000).default(200),
+  /** Live sessions at once per organisation, unless it sets its own (`none`: no cap). */
+  MAX_LIVE_SESSIONS_PER_ORGANIZATION: limitOrNone(1_000_000).default(50),
+  /** Live sessions at once per member of an organisation, unless it sets its own (`none`: no cap). */
+  MAX_LIVE_SESSIONS_PER_MEMBER: limitOrNone(1_000_000).default(10),
+  /** Model calls per minute per organisation, unless it sets its own; unset: unlimited. */
+  MODEL_CALLS_PER_MINUTE_PER_ORGANIZATION: limitOrNone(10_000_000).optional(),
+  /** Model calls per minute per member, unless the organisation sets its own; unset: unlimited. */
+  MODEL_CALLS_PER_MINUTE_PER_MEMBER: limitOrNone(10_000_000).optional(),
+  /** API requests (tRPC and HTTP API routes) per minute from one client address (`none`: no limit). */
+  API_REQUESTS_PER_MINUTE_PER_ADDRESS: limitOrNone(10_000_000).default(600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURE_COOKIES: z.stringbool().optional(),
   SANDBOX_PROVIDER: z.enum(["local", "e2b"]).default("local"),
@@ -125,6 +153,12 @@ export interface Config {
   logLevel: string;
   /** Live event streams one user may hold open on this replica. */
   subscriptionsPerUser: number;
+  /** Studio-wide caps and the defaults organisations get when they set none (null: no limit). */
+  limits: {
+    liveSessions: { studio: number | null; perOrganization: number | null; perMember: number | null };
+    modelCallsPerMinute: { organizationPerMinute: number | null; memberPerMinute: number | null };
+    apiRequestsPerMinutePerAddress: number | null;
+  };
   /** The session cookie's `Secure` flag: SECURE_COOKIES, else PUBLIC_URL's scheme, else production. */
   secureCookies: boolean;
   /** Where session sandboxes run. */
@@ -225,6 +259,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     subscriptionsPerUser: e.SUBSCRIPTIONS_PER_USER,
+    limits: {
+      liveSessions: {
+        studio: e.MAX_LIVE_SESSIONS,
+        perOrganization: e.MAX_LIVE_SESSIONS_PER_ORGANIZATION,
+        perMember: e.MAX_LIVE_SESSIONS_PER_MEMBER,
+      },
+      modelCallsPerMinute: {
+        organizationPerMinute: e.MODEL_CALLS_PER_MINUTE_PER_ORGANIZATION ?? null,
+        memberPerMinute: e.MODEL_CALLS_PER_MINUTE_PER_MEMBER ?? null,
+      },
+      apiRequestsPerMinutePerAddress: e.API_REQUESTS_PER_MINUTE_PER_ADDRESS,
+    },
     // https → Secure; an http PUBLIC_URL would never get a Secure cookie back from a browser.
     secureCookies:
       e.SECURE_COOKIES ??

@@ -3,7 +3,15 @@
 // manager that runs the sessions whose lease this replica holds.
 import path from "node:path";
 import type { Context } from "@studio/api";
-import { deleteUpload, expireUploads, type Keyring, openUpload, SessionEventBus } from "@studio/core";
+import {
+  deleteUpload,
+  expireUploads,
+  type Keyring,
+  openUpload,
+  SessionEventBus,
+  startWebhookDeliveries,
+  type WebhookDeliveries,
+} from "@studio/core";
 import type { Db, SqlPool } from "@studio/db";
 import { createNotificationListener } from "@studio/db/notifications";
 import type { Logger } from "@studio/models";
@@ -173,6 +181,7 @@ export async function createSessionRuntime({
       });
     },
   });
+  let webhookDeliveries: WebhookDeliveries | undefined;
   return {
     sessions: {
       bus,
@@ -181,6 +190,7 @@ export async function createSessionRuntime({
         keyDelivery: config.keyDelivery,
         platformProviders: platformProvidersOf(config),
         uploadDir: config.uploads.dir,
+        sessionCaps: config.limits.liveSessions,
       },
       workspaces: sessionWorkspaces(provider, gitRemoteFor),
       terminals: sessionTerminals(provider),
@@ -189,13 +199,24 @@ export async function createSessionRuntime({
     manager,
     provider,
     appendQueue,
-    startRunners: () => manager.start(),
+    async startRunners() {
+      await manager.start();
+      // Alert webhooks: every replica delivers, each row by one of them (see alerts/worker.ts).
+      webhookDeliveries ??= startWebhookDeliveries({
+        db,
+        keyring,
+        logger: logger.child({ component: "webhooks" }),
+        tenantPrivateNetwork: config.tenantPrivateNetwork,
+        wakeups: listener,
+      });
+    },
     async stop() {
       // The runners let go of their agents and hand their leases back, which needs the database;
       // a signal to the whole process group may already be shutting the embedded one down. They
       // are marked stopped at once (none restarts an agent that goes away), so waiting for them is
       // bounded and the sandboxes are ended whatever the database did: nothing else would end them.
       clearInterval(uploadSweeper);
+      await settleWithin(log, "webhook deliveries", async () => webhookDeliveries?.stop(), RUNNERS_STOP_MS);
       await settleWithin(log, "runners", () => manager.stop(), RUNNERS_STOP_MS);
       await settleWithin(log, "sandboxes", () => provider.shutdown(), SANDBOXES_STOP_MS);
       previews.close();

@@ -42,7 +42,12 @@ export async function resolveActor(db: Db, auth: Authentication | null) {
       organization: membership.organization,
       role: membership.role,
     },
-    actor: { userId: user.id, organizationId: membership.organization.id, role: membership.role },
+    actor: {
+      userId: user.id,
+      organizationId: membership.organization.id,
+      role: membership.role,
+      apiTokenId: auth.kind === "token" ? auth.token.id : undefined,
+    },
   };
 }
 

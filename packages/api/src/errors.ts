@@ -34,4 +34,18 @@ export function toHttpError(error: AppError): {
   return { status: codeMap[error.code].status, headers, body: { error: message } };
 }
 
+/**
+ * Headers a tRPC answer carries for its calls' errors: `retry-after` (the longest wait asked) when
+ * any was throttled, as a plain HTTP route's would (see toHttpError).
+ */
+export function trpcErrorHeaders(errors: readonly TRPCError[]): Record<string, string> {
+  let seconds = 0;
+  for (const error of errors) {
+    if (error.code !== "TOO_MANY_REQUESTS") continue;
+    const cause = error.cause instanceof AppError ? error.cause : null;
+    seconds = Math.max(seconds, cause?.retryAfterSeconds ?? 5);
+  }
+  return seconds > 0 ? { "retry-after": String(seconds) } : {};
+}
+
 export { AppError };

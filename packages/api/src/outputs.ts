@@ -58,6 +58,11 @@ export const organizationSettingsOutput = z.object({
   pushBranchPrefix: z.string(),
   terminalWatching: z.boolean(),
   previewSharing: z.boolean(),
+  timeZone: z.string(),
+  callsPerMinute: z.number().int().nullable(),
+  memberCallsPerMinute: z.number().int().nullable(),
+  maxLiveSessions: z.number().int().nullable(),
+  maxLiveSessionsPerMember: z.number().int().nullable(),
   createdAt: z.date(),
 });
 

@@ -6,7 +6,13 @@ import { useTestDatabase } from "@studio/testkit/vitest";
 import type { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "./router.ts";
-import { anonymousCaller, freeGrok4Price, signUpUser, type TestUser } from "./testing/callers.ts";
+import {
+  anonymousCaller,
+  freeGrok4Price,
+  signUpUser,
+  type TestUser,
+  tokenCaller,
+} from "./testing/callers.ts";
 import { caught } from "./testing/errors.ts";
 
 const database = useTestDatabase();
@@ -108,6 +114,17 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "terminals.close": (c) => c.terminals.close({ sessionId: "s", terminalId: 7 as never }),
   "previews.ports": (c) => c.previews.ports({ sessionId: "x".repeat(65) }),
   "previews.share": (c) => c.previews.share({ sessionId: "s", port: 3000, expiresInMinutes: 60 * 24 * 8 }),
+  "budgets.list": NO_INPUT,
+  "budgets.mine": NO_INPUT,
+  "budgets.members": NO_INPUT,
+  "budgets.alerts": NO_INPUT,
+  "budgets.set": (c) => c.budgets.set({ scope: "member", limitMicroUsd: 5 }),
+  "budgets.remove": (c) => c.budgets.remove({ budgetId: "" }),
+  "alerts.webhook": NO_INPUT,
+  "alerts.setWebhook": (c) => c.alerts.setWebhook({ url: "ftp://hooks.example.com/x" }),
+  "alerts.removeWebhook": NO_INPUT,
+  "alerts.testWebhook": NO_INPUT,
+  "alerts.deliveries": (c) => c.alerts.deliveries({ limit: 0 }),
 };
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
@@ -210,6 +227,14 @@ describe("every procedure", () => {
         }),
         "FORBIDDEN",
       );
+      await expectCode(bobCaller.alerts.webhook(), "FORBIDDEN");
+      await expectCode(
+        bobCaller.alerts.setWebhook({ url: "https://attacker.example.com/hook" }),
+        "FORBIDDEN",
+      );
+      await expectCode(bobCaller.alerts.removeWebhook(), "FORBIDDEN");
+      await expectCode(bobCaller.alerts.testWebhook(), "FORBIDDEN");
+      await expectCode(bobCaller.alerts.deliveries({ limit: 10 }), "FORBIDDEN");
       await expectCode(bobCaller.platform.listPrices(), "FORBIDDEN");
       await expectCode(bobCaller.platform.setPrice(freeGrok4Price(null)), "FORBIDDEN");
       await expectCode(
@@ -225,6 +250,21 @@ describe("every procedure", () => {
       await expectCode(bobCaller.usage.totals(everyone), "FORBIDDEN");
       await expectCode(bobCaller.usage.summary({ ...everyone, groupBy: "user" }), "FORBIDDEN");
       expect((await bobCaller.usage.totals({ filter: { scope: "mine" } })).count).toBe(0n);
+    });
+
+    it("alerts: another organisation's webhook is neither visible, testable nor removable", async () => {
+      const aliceCaller = await alice.caller();
+      await aliceCaller.alerts.setWebhook({ url: "https://hooks.example.com/services/alice" });
+      await aliceCaller.alerts.testWebhook();
+      const caller = await mallory.caller();
+      const before = await rowCounts(database.db);
+      expect(await caller.alerts.webhook()).toBeNull();
+      expect(await caller.alerts.deliveries({ limit: 100 })).toEqual({ deliveries: [], nextCursor: null });
+      await expectCode(caller.alerts.testWebhook(), "BAD_REQUEST");
+      await expectCode(caller.alerts.removeWebhook(), "NOT_FOUND");
+      expect(await rowCounts(database.db)).toEqual(before);
+      expect((await aliceCaller.alerts.webhook())?.url).toBe("https://hooks.example.com/services/alice");
+      expect((await aliceCaller.alerts.deliveries({ limit: 100 })).deliveries).toHaveLength(1);
     });
 
     it("organizations.switch into an organisation one is not in", async () => {
@@ -247,6 +287,48 @@ describe("every procedure", () => {
       await expectCode((await mallory.caller()).invitations.revoke({ invitationId }), "NOT_FOUND");
       const invitations = await (await alice.caller()).invitations.list();
       expect(invitations.find((i) => i.id === invitationId)?.status).toBe("pending");
+    });
+
+    it("budgets of another organisation, and by a plain member", async () => {
+      const aliceCaller = await alice.caller();
+      const { id } = await aliceCaller.budgets.set({ scope: "organization", limitMicroUsd: 50_000_000 });
+      const caller = await mallory.caller();
+      await expectCode(caller.budgets.remove({ budgetId: id }), "NOT_FOUND");
+      await expectCode(
+        caller.budgets.set({ scope: "member", userId: bob.id, limitMicroUsd: 1 }),
+        "NOT_FOUND",
+      );
+      expect(await caller.budgets.list()).toEqual([]);
+      expect(await caller.budgets.alerts()).toEqual([]);
+      expect((await caller.budgets.members()).map((m) => m.userId)).toEqual([mallory.id]);
+      const bobCaller = await bob.caller();
+      await bobCaller.organizations.switch({ organizationId: alice.personalOrganizationId });
+      await expectCode(bobCaller.budgets.set({ scope: "organization", limitMicroUsd: 0 }), "FORBIDDEN");
+      await expectCode(bobCaller.budgets.remove({ budgetId: id }), "FORBIDDEN");
+      await expectCode(bobCaller.budgets.list(), "FORBIDDEN");
+      await expectCode(bobCaller.budgets.members(), "FORBIDDEN");
+      // What covers Bob himself he may see.
+      expect((await bobCaller.budgets.mine()).map((b) => b.scope)).toEqual(["organization"]);
+      // A hard budget already spent refuses new sessions, saying which.
+      await aliceCaller.budgets.set({ scope: "organization", limitMicroUsd: 0 });
+      const refused = await caught(
+        aliceCaller.sessions.create({ environment: "development", provider: "xai", model: "grok-4-1-fast" }),
+        "expected PAYMENT_REQUIRED",
+      );
+      expect(refused.code).toBe("PAYMENT_REQUIRED");
+      expect(refused.message).toMatch(
+        /^The organisation's monthly budget of \$0\.00 is spent\. It resets at /,
+      );
+      await aliceCaller.budgets.remove({ budgetId: id });
+      // A program's session carries its token, whose budget then covers its calls.
+      const program = await aliceCaller.apiTokens.create({ name: "budgeted", expiresInDays: null });
+      const started = await (await tokenCaller(database.db, program.token)).sessions.create({
+        environment: "development",
+        provider: "xai",
+        model: "grok-4-1-fast",
+      });
+      const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: started.id } });
+      expect(row.apiTokenId).toBe(program.summary.id);
     });
 
     it("apiTokens.revoke of another user's token", async () => {
@@ -331,6 +413,8 @@ describe("every procedure", () => {
       await expectCode(anon.platform.listPrices(), "UNAUTHORIZED");
       await expectCode(anon.invitations.accept({ token: "a".repeat(32) }), "UNAUTHORIZED");
       await expectCode(anon.auth.signOutEverywhere(), "UNAUTHORIZED");
+      await expectCode(anon.alerts.webhook(), "UNAUTHORIZED");
+      await expectCode(anon.budgets.mine(), "UNAUTHORIZED");
       expect(await anon.auth.me()).toBeNull();
     });
   });

@@ -1,6 +1,8 @@
+import { alertsRouter } from "./routers/alerts.ts";
 import { apiTokensRouter } from "./routers/api-tokens.ts";
 import { authRouter } from "./routers/auth.ts";
 import { billingRouter } from "./routers/billing.ts";
+import { budgetsRouter } from "./routers/budgets.ts";
 import { gitCredentialsRouter } from "./routers/git-credentials.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { keysRouter } from "./routers/keys.ts";
@@ -25,10 +27,12 @@ export const appRouter = router({
   gitCredentials: gitCredentialsRouter,
   billing: billingRouter,
   usage: usageRouter,
+  budgets: budgetsRouter,
   platform: platformRouter,
   terminals: terminalsRouter,
   previews: previewsRouter,
   workspace: workspaceRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -102,36 +102,41 @@ async function gatewaySession(stack: BenchStack, upstreamUrl: string) {
   return { sessionId: session.id, token };
 }
 
-export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
-  const upstream = await startUpstreamProcess({ defaultReply: REPLY });
-  const bareProxy = await startBareProxy(upstream.url);
+/** The same measurement with the organisation's hard budgets and rate limits on (none ever reached). */
+export interface GuardedGatewayResult {
+  ttfb: AddedLatency;
+  total: AddedLatency;
+  callsPerSecond: number;
+  /** What budgets and rate limits add over the bare proxy, beyond what the gateway adds without them. */
+  guardsAddedP50Ms: number;
+  guardsAddedP99Ms: number;
+  ledgerExact: boolean;
+}
+
+async function measure(stack: BenchStack, upstreamUrl: string, bareProxyUrl: string) {
   const clients = await startClientsProcess();
-  let measured: Extract<ClientReply, { kind: "gateway" }>;
-  let sessionId: string;
   try {
-    const session = await gatewaySession(stack, upstream.url);
-    sessionId = session.sessionId;
+    const session = await gatewaySession(stack, upstreamUrl);
     const { results } = await clients.start({
       kind: "gateway",
       url: stack.url,
       token: session.token,
-      directUrl: `${upstream.url}/v1/chat/completions`,
-      bareProxyUrl: `${bareProxy.url}/v1/chat/completions`,
+      directUrl: `${upstreamUrl}/v1/chat/completions`,
+      bareProxyUrl: `${bareProxyUrl}/v1/chat/completions`,
       gatewayUrl: `${stack.url}/api/llm/custom/chat/completions`,
       warmupRounds: WARMUP_ROUNDS,
       rounds: LATENCY_ROUNDS,
       sustainedCalls: SUSTAINED_CALLS,
       concurrency: CONCURRENCY,
     });
-    measured = await results;
+    return { sessionId: session.sessionId, measured: await results };
   } finally {
     clients.close();
-    bareProxy.close();
-    upstream.close();
   }
+}
 
-  // Every call through the gateway (warm-up included) was metered. Recording follows each response:
-  // wait for the last entries, then check the sums exactly.
+/** Every call through the gateway (warm-up included) is in the ledger, with exactly the upstream's usage. */
+async function ledgerHoldsEveryCall(stack: BenchStack, sessionId: string): Promise<boolean> {
   const calls = WARMUP_ROUNDS + LATENCY_ROUNDS + SUSTAINED_CALLS;
   const deadline = Date.now() + 60_000;
   while ((await stack.db.ledgerEntry.count({ where: { sessionId } })) < calls && Date.now() < deadline) {
@@ -142,21 +147,72 @@ export async function benchGateway(stack: BenchStack): Promise<GatewayResult> {
     _count: true,
     _sum: { inputTokens: true, outputTokens: true, cachedTokens: true },
   });
-  const ledgerExact =
+  return (
     sums._count === calls &&
     sums._sum.inputTokens === calls * USAGE.inputTokens &&
     sums._sum.outputTokens === calls * USAGE.outputTokens &&
-    sums._sum.cachedTokens === calls * USAGE.cachedTokens;
+    sums._sum.cachedTokens === calls * USAGE.cachedTokens
+  );
+}
 
-  const { rounds } = measured;
-  return {
-    rounds: rounds.length,
-    ttfb: added(rounds, "ttfb"),
-    total: added(rounds, "total"),
-    sustainedCalls: SUSTAINED_CALLS,
-    concurrency: CONCURRENCY,
-    callsPerSecond: round(measured.gatewayCallsPerSecond, 1),
-    directCallsPerSecond: round(measured.directCallsPerSecond, 1),
-    ledgerExact,
-  };
+/** Hard budgets at every scope a call can have, and per-minute limits, all far from reached. */
+async function turnGuardsOn(stack: BenchStack) {
+  const { organizationId } = await stack.db.membership.findFirstOrThrow({ select: { organizationId: true } });
+  const plenty = 1_000_000_000_000;
+  await stack.client.budgets.set.mutate({ scope: "organization", limitMicroUsd: plenty });
+  await stack.client.budgets.set.mutate({ scope: "member_default", period: "day", limitMicroUsd: plenty });
+  await stack.db.organization.update({
+    where: { id: organizationId },
+    data: { callsPerMinute: 10_000_000, memberCallsPerMinute: 10_000_000 },
+  });
+  // Each replica reads budgets and limits at most a few seconds late.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+}
+
+export async function benchGateway(
+  stack: BenchStack,
+): Promise<GatewayResult & { guarded: GuardedGatewayResult }> {
+  const upstream = await startUpstreamProcess({ defaultReply: REPLY });
+  const bareProxy = await startBareProxy(upstream.url);
+  try {
+    const plain = await measure(stack, upstream.url, bareProxy.url);
+    const ledgerExact = await ledgerHoldsEveryCall(stack, plain.sessionId);
+    await turnGuardsOn(stack);
+    const guarded = await measure(stack, upstream.url, bareProxy.url);
+    const guardedExact = await ledgerHoldsEveryCall(stack, guarded.sessionId);
+    const { rounds } = plain.measured;
+    const guardedTotal = added(guarded.measured.rounds, "total");
+    const plainTotal = added(rounds, "total");
+    return {
+      rounds: rounds.length,
+      ttfb: added(rounds, "ttfb"),
+      total: plainTotal,
+      sustainedCalls: SUSTAINED_CALLS,
+      concurrency: CONCURRENCY,
+      callsPerSecond: round(plain.measured.gatewayCallsPerSecond, 1),
+      directCallsPerSecond: round(plain.measured.directCallsPerSecond, 1),
+      ledgerExact,
+      guarded: {
+        ttfb: added(guarded.measured.rounds, "ttfb"),
+        total: guardedTotal,
+        callsPerSecond: round(guarded.measured.gatewayCallsPerSecond, 1),
+        guardsAddedP50Ms: round(
+          guardedTotal.gatewayP50Ms -
+            guardedTotal.bareProxyP50Ms -
+            (plainTotal.gatewayP50Ms - plainTotal.bareProxyP50Ms),
+          3,
+        ),
+        guardsAddedP99Ms: round(
+          guardedTotal.gatewayP99Ms -
+            guardedTotal.bareProxyP99Ms -
+            (plainTotal.gatewayP99Ms - plainTotal.bareProxyP99Ms),
+          3,
+        ),
+        ledgerExact: guardedExact,
+      },
+    };
+  } finally {
+    bareProxy.close();
+    upstream.close();
+  }
 }

@@ -18,6 +18,7 @@ import { benchProvisioningBurst, provisioningBurstSection } from "./provisioning
 import { benchRelay } from "./relay.ts";
 import { benchSignInFlood } from "./sign-in-flood.ts";
 import { type BenchStack, startStack } from "./stack.ts";
+import { round } from "./stats.ts";
 import { benchWorkspaceLive, workspaceLiveSection } from "./workspace-live.ts";
 import { benchWorkspacePanel, workspacePanelSection } from "./workspace-panel.ts";
 
@@ -241,6 +242,19 @@ the two extra hops and Node's HTTP handling cost on this machine before the gate
 | --- | --- | --- |
 | sustained metered calls per second (direct) | ${gateway.callsPerSecond} (${gateway.directCallsPerSecond}) | |
 | ledger totals equal the usage the upstream reported | ${gateway.ledgerExact ? "yes, exactly" : "**no**"} | exact |
+
+With budgets and rate limits on: the same rounds again for a session that hard budgets cover at
+every scope it has (the organisation's, the members' default) and that per-minute limits count
+(organisation and member), none near its limit, so each call asks PostgreSQL for the budgets'
+spend and the limiter's counts (while its body arrives). The target is the gateway's cost over
+the bare proxy in the same rounds.
+
+| | bare proxy | gateway, guarded | over the bare proxy | target | without the guards |
+| --- | --- | --- | --- | --- | --- |
+| total time p50 | ${gateway.guarded.total.bareProxyP50Ms} ms | ${gateway.guarded.total.gatewayP50Ms} ms | ${round(gateway.guarded.total.gatewayP50Ms - gateway.guarded.total.bareProxyP50Ms, 3)} ms | ≤ 0.25 ms: ${ok(gateway.guarded.total.gatewayP50Ms - gateway.guarded.total.bareProxyP50Ms <= 0.25)} | ${round(gateway.total.gatewayP50Ms - gateway.total.bareProxyP50Ms, 3)} ms |
+| total time p99 | ${gateway.guarded.total.bareProxyP99Ms} ms | ${gateway.guarded.total.gatewayP99Ms} ms | ${round(gateway.guarded.total.gatewayP99Ms - gateway.guarded.total.bareProxyP99Ms, 3)} ms | ≤ 2 ms: ${ok(gateway.guarded.total.gatewayP99Ms - gateway.guarded.total.bareProxyP99Ms <= 2)} | ${round(gateway.total.gatewayP99Ms - gateway.total.bareProxyP99Ms, 3)} ms |
+| sustained calls per second | | ${gateway.guarded.callsPerSecond} | | | ${gateway.callsPerSecond} |
+| ledger exact | | ${gateway.guarded.ledgerExact ? "yes" : "**no**"} | | exact | |
 
 ${gitCloneSection(gitClone)}
 

@@ -58,6 +58,9 @@ export async function startStack(): Promise<BenchStack> {
     LOG_LEVEL: "warn",
     // The preview bench measures path mode: the proxy alone, without a subdomain to resolve.
     PREVIEW_DOMAIN: "",
+    // The bench account starts bursts of sessions (provisioning-burst): no live-session caps.
+    MAX_LIVE_SESSIONS_PER_MEMBER: "none",
+    MAX_LIVE_SESSIONS_PER_ORGANIZATION: "none",
     // The fan-out bench holds 150 streams with one token, the capacity bench up to 1,200.
     SUBSCRIPTIONS_PER_USER: "5000",
   });

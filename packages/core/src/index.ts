@@ -1,5 +1,6 @@
 // `@studio/core`: the domain services procedures, the gateway and the server call. What only the
 // session runners use is in `@studio/core/runner` (runner.ts).
+export * from "./alerts/index.ts";
 export * from "./auth/accounts.ts";
 export * from "./auth/api-tokens.ts";
 export * from "./auth/password.ts";
@@ -8,6 +9,7 @@ export * from "./auth/secrets.ts";
 export * from "./auth/sessions.ts";
 export * from "./auth/throttle.ts";
 export * from "./billing/index.ts";
+export * from "./budgets/index.ts";
 export * from "./git/index.ts";
 export * from "./keys/index.ts";
 export * from "./orgs/invitations.ts";

@@ -16,6 +16,8 @@ export interface GatewaySession {
   id: string;
   organizationId: string;
   userId: string;
+  /** The API token the session was started with (its budget covers the session's calls). */
+  apiTokenId: string | null;
   keySource: KeySource;
   upstreamProvider: ModelProvider;
   upstreamModel: string;
@@ -61,6 +63,7 @@ interface SessionRow {
   id: string;
   organization_id: string;
   user_id: string;
+  api_token_id: string | null;
   key_source: GatewaySession["keySource"];
   upstream_provider: ModelProvider;
   upstream_model: string;
@@ -105,7 +108,7 @@ export class GatewayAccess {
     const tokenHash = hashSecret(token);
     // One round trip: the session and its organisation's balance.
     const [row] = await this.db.$queryRaw<SessionRow[]>`
-      SELECT s.id, s.organization_id, s.user_id, s.key_source, s.upstream_provider, s.upstream_model,
+      SELECT s.id, s.organization_id, s.user_id, s.api_token_id, s.key_source, s.upstream_provider, s.upstream_model,
         s.budget_micro_usd, s.total_cost_micro_usd, COALESCE(c.balance_micro_usd, 0) AS balance
       FROM studio_sessions s LEFT JOIN credit_accounts c ON c.organization_id = s.organization_id
       WHERE s.gateway_token_hash = ${tokenHash}
@@ -115,6 +118,7 @@ export class GatewayAccess {
           id: row.id,
           organizationId: row.organization_id,
           userId: row.user_id,
+          apiTokenId: row.api_token_id,
           keySource: row.key_source,
           upstreamProvider: row.upstream_provider,
           upstreamModel: row.upstream_model,

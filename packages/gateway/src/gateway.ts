@@ -10,6 +10,7 @@ import type { Db, SqlPool } from "@studio/db";
 import { getCatalogProvider, type Logger, MODEL_PROVIDERS } from "@studio/models";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
 import { refuseUnknownFields } from "./body-fields.ts";
+import { GatewayBudgets } from "./budgets.ts";
 import { forwardCall, UpstreamRedirectError } from "./forward.ts";
 import {
   createUsageMeter,
@@ -22,6 +23,7 @@ import {
   wireFormatFor,
   withUsageRequested,
 } from "./metering/index.ts";
+import { GatewayRateLimits, type RateLimitDefaults } from "./rate-limits.ts";
 import { CallRecorder, type PendingCall } from "./recorder.ts";
 import { fail, GatewayRefusal } from "./refusal.ts";
 import { RequestBytes, type RequestBytesLimits, readBody } from "./request-bytes.ts";
@@ -48,6 +50,8 @@ export interface GatewayOptions {
   platformMarkupBps?: number;
   /** Request bytes held at once (default: 256 MiB in all, 64 MiB per account). */
   requestBytes?: RequestBytesLimits;
+  /** Model calls per minute when an organisation sets none (null: unlimited). */
+  rateLimits?: RateLimitDefaults;
 }
 
 /** The model a call asks for: in the path for Google, once in the JSON body for everyone else. */
@@ -91,6 +95,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     options.platformMarkupBps ?? 0,
   );
   const requestBytes = new RequestBytes(options.requestBytes);
+  const rateLimits = new GatewayRateLimits(options.pool, options.rateLimits);
+  const budgets = new GatewayBudgets(options.db, options.pool);
   // Organisations' own endpoints; the platform's upstreams are the operator's and not checked.
   const guardedAgent = options.tenantPrivateNetwork === "deny" ? newGuardedAgent() : null;
 
@@ -125,12 +131,28 @@ export function createGateway(options: GatewayOptions): Gateway {
       recorder.noticeOutOfCredits(session);
       throw new GatewayRefusal(402, "The organisation is out of platform credits.", "insufficient_credits");
     }
+    // Rate limits and budgets ask the database; the request's body arrives meanwhile.
+    const guarded = Promise.all([
+      rateLimits.admit(session),
+      budgets.admit(session).catch((refusal: unknown) => {
+        if (refusal instanceof GatewayRefusal) {
+          // Told in the chat, then stopped with the same sentence: a truthful state, not an agent
+          // retrying into refusals.
+          recorder.noticeRefusal(session, "budget_reached", refusal.message);
+          recorder.trackStop(session, refusal.message);
+        }
+        throw refusal;
+      }),
+    ]);
+    // Answered below, after the body; never an unhandled rejection if reading the body fails first.
+    guarded.catch(() => {});
 
     refuseNonJson(req.headers);
     // Held until the answer is over (or refused): the body lives as long as the call.
     const hold = requestBytes.hold(session.userId);
     res.once("close", hold.release);
     const received = await readBody(req, hold);
+    await guarded;
     const root = rootMembers(received);
     const model = requestedModel(format, path, received, root);
     if (!model) throw new GatewayRefusal(400, "The request must name one model.");

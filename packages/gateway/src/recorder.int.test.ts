@@ -55,6 +55,7 @@ async function recorderWithSession(minWriteIntervalMs?: number, { db, pool }: Db
     id: seeded.session.id,
     organizationId: seeded.organizationId,
     userId: seeded.userId,
+    apiTokenId: null,
     keySource: "platform",
     upstreamProvider: "xai",
     upstreamModel: "grok-4",

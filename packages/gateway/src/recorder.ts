@@ -9,6 +9,7 @@ import {
   type MeteredCall,
   markProviderKeyUsed,
   type RecordedCall,
+  recordBudgetCrossings,
   recordModelCalls,
   stopSession,
 } from "@studio/core";
@@ -188,6 +189,26 @@ export class CallRecorder {
         );
     }
     await Promise.all(results.map((result, index) => this.afterRecorded(batch[index]!.start, result)));
+    const spenders = results.flatMap((result, index) => {
+      const { session } = batch[index]!.start;
+      return result.duplicate || result.costMicroUsd <= 0n
+        ? []
+        : [
+            {
+              organizationId: session.organizationId,
+              userId: session.userId,
+              apiTokenId: session.apiTokenId,
+            },
+          ];
+    });
+    // Alert thresholds, once per period each: after the batch is in the ledger, off the calls' path.
+    if (spenders.length)
+      this.track(
+        recordBudgetCrossings(this.db, spenders).then(
+          () => {},
+          (error) => this.logger.warn({ err: String(error) }, "budget alerts failed"),
+        ),
+      );
   }
 
   /** What follows a recorded call; its failures are logged, never a reason to record it again. */
@@ -195,7 +216,10 @@ export class CallRecorder {
     try {
       if (start.organizationKey) await this.markKeyUsed(start.session.organizationId, start.organizationKey);
       if (result.budgetExceeded)
-        await this.stopForBudget(start.session, result.budgetExceeded.budgetMicroUsd);
+        await this.stopForBudget(
+          start.session,
+          `Budget of ${formatUsd(result.budgetExceeded.budgetMicroUsd)} reached`,
+        );
     } catch (error) {
       this.logger.warn({ sessionId: start.session.id, err: String(error) }, "after metering failed");
     }
@@ -210,14 +234,15 @@ export class CallRecorder {
     await markProviderKeyUsed(this.db, organizationId, provider);
   }
 
-  private async stopForBudget(session: GatewaySession, budget: bigint) {
+  /** Ends a session whose budget (its own, or a hard one covering it) is spent, saying which. */
+  async stopForBudget(session: GatewaySession, reason: string) {
     this.access.forgetSession(session.id);
     try {
       await stopSession(
         this.db,
         { userId: session.userId, organizationId: session.organizationId },
         session.id,
-        `Budget of ${formatUsd(budget)} reached`,
+        reason,
       );
     } catch (error) {
       // Already stopped by someone else: nothing left to do.
@@ -225,21 +250,28 @@ export class CallRecorder {
     }
   }
 
+  /** Stops the session for a spent budget, off the refused call's path (settled() waits for it). */
+  trackStop(session: GatewaySession, reason: string): void {
+    this.track(this.stopForBudget(session, reason));
+  }
+
   /** Tells the person why the agent's calls fail, once a minute at most. */
   noticeOutOfCredits(session: GatewaySession): void {
-    const last = this.noticed.get(session.id) ?? 0;
+    this.noticeRefusal(
+      session,
+      "out_of_credits",
+      "Out of platform credits: the agent's model calls are refused. Ask a platform admin for credits, or add your own provider key.",
+    );
+  }
+
+  /** A refusal the person should see in the session's chat (a spent budget), once a minute per kind. */
+  noticeRefusal(session: GatewaySession, code: string, message: string): void {
+    const key = `${session.id}:${code}`;
+    const last = this.noticed.get(key) ?? 0;
     if (Date.now() - last < NOTICE_INTERVAL_MS) return;
-    this.noticed.set(session.id, Date.now());
+    this.noticed.set(key, Date.now());
     this.track(
-      appendEvents(this.db, session.id, [
-        {
-          type: "notice",
-          level: "warning",
-          code: "out_of_credits",
-          message:
-            "Out of platform credits: the agent's model calls are refused. Ask a platform admin for credits, or add your own provider key.",
-        },
-      ]).then(
+      appendEvents(this.db, session.id, [{ type: "notice", level: "warning", code, message }]).then(
         () => {},
         (error) => this.logger.warn({ sessionId: session.id, err: String(error) }, "credit notice failed"),
       ),

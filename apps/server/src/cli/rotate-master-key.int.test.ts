@@ -65,7 +65,7 @@ describe("pnpm keys:rotate", { timeout: 60_000 }, () => {
 
     expect(await rotate({ DATABASE_URL: database.url, STUDIO_MASTER_KEY_FILE: file })).toEqual({
       code: 0,
-      out: `Re-sealed 1 provider key(s) and 2 git credential(s) under master key version 2; ${file} now holds only that key.`,
+      out: `Re-sealed 1 provider key(s), 2 git credential(s) and 0 alert webhook secret(s) under master key version 2; ${file} now holds only that key.`,
     });
 
     const rotated = parseKeyring(readFileSync(file, "utf8"), file);

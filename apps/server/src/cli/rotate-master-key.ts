@@ -32,7 +32,8 @@ await withStudioDatabase(config, async (db) => {
     writeKeyringFile(file, { current: rotated.current, keys: new Map([[rotated.current, newest]]) });
   const providerKeys = first.providerKeys + second.providerKeys;
   const gitCredentials = first.gitCredentials + second.gitCredentials;
+  const webhooks = first.alertWebhooks + second.alertWebhooks;
   console.log(
-    `Re-sealed ${providerKeys} provider key(s) and ${gitCredentials} git credential(s) under master key version ${rotated.current}; ${file} now holds only that key.`,
+    `Re-sealed ${providerKeys} provider key(s), ${gitCredentials} git credential(s) and ${webhooks} alert webhook secret(s) under master key version ${rotated.current}; ${file} now holds only that key.`,
   );
 });

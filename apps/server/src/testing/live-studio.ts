@@ -67,6 +67,8 @@ export function useLiveStudio(options: { env?: Record<string, string> } = {}): L
       ANTHROPIC_API_KEY: "sk-ant-platform-test",
       OPENAI_BASE_URL: `${upstream.url}/v1`,
       OPENAI_API_KEY: "sk-openai-platform-test",
+      // One account starts every session of a test file, often more than a member's default cap.
+      MAX_LIVE_SESSIONS_PER_MEMBER: "none",
       ...options.env,
     });
     ({ client, token } = await signUpAccount(studio.url));

@@ -46,6 +46,96 @@ describe("organisations", () => {
   });
 });
 
+describe("organisation limits and time zone", () => {
+  it("start at UTC and the studio's defaults, round-trip, and reset to the defaults with null", async () => {
+    const owner = await signUpUser(database.db);
+    const caller = await owner.caller();
+    expect(await caller.organizations.current()).toMatchObject({
+      timeZone: "UTC",
+      callsPerMinute: null,
+      memberCallsPerMinute: null,
+      maxLiveSessions: null,
+      maxLiveSessionsPerMember: null,
+    });
+    const limits = {
+      callsPerMinute: 600,
+      memberCallsPerMinute: 60,
+      maxLiveSessions: 20,
+      maxLiveSessionsPerMember: 3,
+    };
+    // The runtime's own spelling is kept, whatever case it was given in.
+    const updated = await caller.organizations.update({ timeZone: "europe/paris", ...limits });
+    expect(updated).toMatchObject({ timeZone: "Europe/Paris", ...limits });
+    expect(await (await owner.caller()).organizations.current()).toMatchObject({
+      timeZone: "Europe/Paris",
+      ...limits,
+    });
+    // Only what is named changes; null gives the organisation the studio's default back.
+    const reset = await caller.organizations.update({ callsPerMinute: null, maxLiveSessionsPerMember: null });
+    expect(reset).toMatchObject({
+      timeZone: "Europe/Paris",
+      callsPerMinute: null,
+      memberCallsPerMinute: 60,
+      maxLiveSessions: 20,
+      maxLiveSessionsPerMember: null,
+    });
+    const row = await database.db.organization.findUniqueOrThrow({
+      where: { id: owner.personalOrganizationId },
+    });
+    expect(row).toMatchObject({ timeZone: "Europe/Paris", callsPerMinute: null, memberCallsPerMinute: 60 });
+  });
+
+  it("refuse unknown zones, offsets and limits out of range, changing nothing", async () => {
+    const owner = await signUpUser(database.db);
+    const caller = await owner.caller();
+    for (const timeZone of ["Mars/Olympus_Mons", "+05:30", "", "Europe/Paris\u0000", "x".repeat(200)])
+      await expect(caller.organizations.update({ timeZone })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(caller.organizations.update({ timeZone: "Mars/Olympus_Mons" })).rejects.toThrow(
+      /Unknown time zone/,
+    );
+    for (const value of [0, -1, 2.5, 1_000_001, Number.NaN])
+      for (const field of [
+        "callsPerMinute",
+        "memberCallsPerMinute",
+        "maxLiveSessions",
+        "maxLiveSessionsPerMember",
+      ])
+        await expect(caller.organizations.update({ [field]: value })).rejects.toMatchObject({
+          code: "BAD_REQUEST",
+        });
+    expect(await caller.organizations.current()).toMatchObject({
+      timeZone: "UTC",
+      callsPerMinute: null,
+      maxLiveSessions: null,
+    });
+  });
+
+  it("may be changed by owners and admins only, and only in their own organisation", async () => {
+    const owner = await signUpUser(database.db);
+    const team = await (await owner.caller()).organizations.create({ name: "Limits Team" });
+    const admin = await signUpUser(database.db);
+    const member = await signUpUser(database.db);
+    await inviteAndAccept(owner, admin, "admin");
+    await inviteAndAccept(owner, member, "member");
+    await (await admin.caller()).organizations.switch({ organizationId: team.id });
+    await (await member.caller()).organizations.switch({ organizationId: team.id });
+    await expect(
+      (await member.caller()).organizations.update({ maxLiveSessions: 1000, timeZone: "Asia/Tokyo" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await (await admin.caller()).organizations.update({ maxLiveSessions: 5 })).toMatchObject({
+      id: team.id,
+      maxLiveSessions: 5,
+    });
+    // Another organisation's owner changes only their own.
+    const stranger = await signUpUser(database.db);
+    await (await stranger.caller()).organizations.update({ maxLiveSessions: 1 });
+    expect(await database.db.organization.findUniqueOrThrow({ where: { id: team.id } })).toMatchObject({
+      maxLiveSessions: 5,
+      timeZone: "UTC",
+    });
+  });
+});
+
 describe("invitations", () => {
   it("shows a preview to anyone with the link and lets the invited address join", async () => {
     const owner = await signUpUser(database.db, "Owner");

@@ -125,6 +125,25 @@ export const RECORD_CALLS_SQL = `
       upstream_status, price_id, input_per_mtok, output_per_mtok, cached_per_mtok, markup_bps,
       at AT TIME ZONE 'UTC', requested_model
     FROM charged ORDER BY n
+  ), spend AS (
+    -- What budgets count: each call's cost (whoever pays) on its day in the organisation's time
+    -- zone, for the organisation, the session's member and the API token that started it. Rows are
+    -- locked in key order, so concurrent batches cannot deadlock on them.
+    INSERT INTO budget_spend_days AS d (organization_id, subject, day, spent_micro_usd)
+    SELECT x.organization_id, x.subject, x.day, sum(x.cost)
+    FROM (
+      SELECT c.organization_id, v.subject, (c.at AT TIME ZONE o.time_zone)::date AS day, c.cost
+      FROM charged c
+      JOIN organizations o ON o.id = c.organization_id
+      JOIN studio_sessions ss ON ss.id = c.session_id
+      CROSS JOIN LATERAL (VALUES ('org'), ('member:' || c.user_id), ('token:' || ss.api_token_id)) AS v(subject)
+      WHERE v.subject IS NOT NULL AND c.cost > 0
+    ) x
+    GROUP BY x.organization_id, x.subject, x.day
+    ORDER BY x.organization_id, x.subject, x.day
+    ON CONFLICT (organization_id, subject, day)
+      DO UPDATE SET spent_micro_usd = d.spent_micro_usd + EXCLUDED.spent_micro_usd
+    RETURNING 1
   ), per_session AS (
     SELECT session_id, count(*)::int AS calls, sum(input_tokens)::bigint AS input_tokens,
       sum(output_tokens)::bigint AS output_tokens, sum(cached_tokens)::bigint AS cached_tokens,
@@ -204,6 +223,7 @@ export const RECORD_CALLS_SQL = `
     FROM announced
   )
   SELECT c.n, c.balance_after, q.crosses AS crossed_budget, q.budget_micro_usd,
-    q.cost_total AS total_cost_micro_usd, (SELECT count(done) FROM notified) AS notified
+    q.cost_total AS total_cost_micro_usd, (SELECT count(done) FROM notified) AS notified,
+    (SELECT count(*) FROM spend) AS spend_rows
   FROM charged c LEFT JOIN sequenced q ON q.n = c.n
   ORDER BY c.n`;

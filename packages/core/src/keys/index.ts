@@ -1,4 +1,5 @@
 export * from "./endpoint-models.ts";
+export * from "./guarded-lookup.ts";
 export * from "./keyring.ts";
 export * from "./provider-keys.ts";
 export * from "./reseal.ts";

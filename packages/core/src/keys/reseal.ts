@@ -1,6 +1,8 @@
-// `keys:rotate`'s re-sealing: every secret sealed with the keyring (provider keys, git credentials)
+// `keys:rotate`'s re-sealing: every secret sealed with the keyring (provider keys, git credentials,
+// alert webhooks' signing secrets)
 // moves to the current master key in one transaction, so either all of them do or none.
 import type { DbTx } from "@studio/db";
+import { resealAlertWebhooksIn } from "../alerts/webhook.ts";
 import { resealGitCredentialsIn } from "../git/credentials.ts";
 import type { Keyring } from "./keyring.ts";
 import { resealProviderKeysIn } from "./provider-keys.ts";
@@ -8,6 +10,7 @@ import { resealProviderKeysIn } from "./provider-keys.ts";
 export interface ResealCounts {
   providerKeys: number;
   gitCredentials: number;
+  alertWebhooks: number;
 }
 
 export async function resealAllSecrets(
@@ -18,6 +21,7 @@ export async function resealAllSecrets(
     async (tx) => ({
       providerKeys: await resealProviderKeysIn(tx, keyring),
       gitCredentials: await resealGitCredentialsIn(tx, keyring),
+      alertWebhooks: await resealAlertWebhooksIn(tx, keyring),
     }),
     { timeout: 120_000 },
   );

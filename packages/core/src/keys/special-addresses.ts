@@ -41,24 +41,24 @@ const IPV4_RANGES: readonly Range<SpecialAddressKind>[] = [
 ];
 
 const IPV6_RANGES: readonly Range<SpecialAddressKind | "embedded-ipv4">[] = [
-  [v6("::"), 128, "unspecified"],
-  [v6("::1"), 128, "loopback"],
+  [ipv6Value("::"), 128, "unspecified"],
+  [ipv6Value("::1"), 128, "loopback"],
   // These carry an IPv4 address that the connection may end up at: judged by that address.
-  [v6("::ffff:0:0"), 96, "embedded-ipv4"], // IPv4-mapped
-  [v6("64:ff9b::"), 96, "embedded-ipv4"], // NAT64
-  [v6("2002::"), 16, "embedded-ipv4"], // 6to4
-  [v6("64:ff9b:1::"), 48, "private"], // local-use NAT64
-  [v6("fc00::"), 7, "private"], // unique local
-  [v6("fec0::"), 10, "private"], // old site-local
-  [v6("fe80::"), 10, "link-local"],
-  [v6("ff00::"), 8, "multicast"],
-  [v6("2001::"), 23, "reserved"], // IETF protocol assignments, Teredo among them
-  [v6("2001:db8::"), 32, "reserved"], // documentation
-  [v6("3fff::"), 20, "reserved"], // documentation
+  [ipv6Value("::ffff:0:0"), 96, "embedded-ipv4"], // IPv4-mapped
+  [ipv6Value("64:ff9b::"), 96, "embedded-ipv4"], // NAT64
+  [ipv6Value("2002::"), 16, "embedded-ipv4"], // 6to4
+  [ipv6Value("64:ff9b:1::"), 48, "private"], // local-use NAT64
+  [ipv6Value("fc00::"), 7, "private"], // unique local
+  [ipv6Value("fec0::"), 10, "private"], // old site-local
+  [ipv6Value("fe80::"), 10, "link-local"],
+  [ipv6Value("ff00::"), 8, "multicast"],
+  [ipv6Value("2001::"), 23, "reserved"], // IETF protocol assignments, Teredo among them
+  [ipv6Value("2001:db8::"), 32, "reserved"], // documentation
+  [ipv6Value("3fff::"), 20, "reserved"], // documentation
 ];
 
 /** Only 2000::/3 is global unicast; everything else (IPv4-compatible ::a.b.c.d among it) is not the internet. */
-const IPV6_GLOBAL_UNICAST = v6("2000::");
+const IPV6_GLOBAL_UNICAST = ipv6Value("2000::");
 
 /**
  * The kind of special address `address` is, or null for a public one. Accepts IPv4 and IPv6
@@ -68,7 +68,7 @@ export function specialAddressKind(address: string): SpecialAddressKind | null {
   const literal = address.replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
   if (isIPv4(literal)) return kindIn(IPV4_RANGES, v4(literal), 32);
   if (!isIPv6(literal)) return null;
-  const value = v6(literal);
+  const value = ipv6Value(literal);
   const kind = kindIn(IPV6_RANGES, value, 128);
   if (kind === "embedded-ipv4") return embeddedIpv4Kind(value);
   if (kind) return kind;
@@ -109,7 +109,7 @@ function v4(address: string): bigint {
 }
 
 /** An IPv6 literal (already validated) as a 128-bit number; a trailing dotted IPv4 part is allowed. */
-function v6(address: string): bigint {
+export function ipv6Value(address: string): bigint {
   let text = address.toLowerCase();
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted?.[1]) {

@@ -25,6 +25,16 @@ export interface OrganizationSettings {
   terminalWatching: boolean;
   /** Members may hand out signed, expiring links that open a preview without signing in. */
   previewSharing: boolean;
+  /** IANA zone its days and months (budget periods) are counted in. */
+  timeZone: string;
+  /** Model calls per minute for the whole organisation; null: the studio's default. */
+  callsPerMinute: number | null;
+  /** Model calls per minute for each member; null: the studio's default. */
+  memberCallsPerMinute: number | null;
+  /** Live sessions at once; null: the studio's default. */
+  maxLiveSessions: number | null;
+  /** Live sessions at once for each member; null: the studio's default. */
+  maxLiveSessionsPerMember: number | null;
   createdAt: Date;
 }
 
@@ -38,6 +48,11 @@ const settingsSelect = {
   pushBranchPrefix: true,
   terminalWatching: true,
   previewSharing: true,
+  timeZone: true,
+  callsPerMinute: true,
+  memberCallsPerMinute: true,
+  maxLiveSessions: true,
+  maxLiveSessionsPerMember: true,
   createdAt: true,
 } as const;
 
@@ -113,6 +128,11 @@ export async function updateOrganization(
     pushBranchPrefix?: string | undefined;
     terminalWatching?: boolean | undefined;
     previewSharing?: boolean | undefined;
+    timeZone?: string | undefined;
+    callsPerMinute?: number | null | undefined;
+    memberCallsPerMinute?: number | null | undefined;
+    maxLiveSessions?: number | null | undefined;
+    maxLiveSessionsPerMember?: number | null | undefined;
   },
 ): Promise<OrganizationSettings> {
   if (Object.values(input).every((value) => value === undefined)) {

@@ -1,6 +1,8 @@
 import type { Db, DbTx, Prisma } from "@studio/db";
 import { DEFAULT_AGENT, isKnownAgent, type KnownAgent } from "@studio/models";
 import { paysWithCredits } from "../billing/resolution.ts";
+import { assertBudgetsAllowNewSession } from "../budgets/admission.ts";
+import { assertSessionCapacity, type StudioSessionCaps } from "../limits/session-caps.ts";
 import { AppError, conflict, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { closeSessionTerminals } from "../terminals/terminals.ts";
@@ -15,6 +17,8 @@ import { acceptsPrompts, isLive, LIVE_STATUSES } from "./state-machine.ts";
 export interface SessionActor {
   userId: string;
   organizationId: string;
+  /** The API token a program acts with (its budget covers the sessions it starts); absent in a browser. */
+  apiTokenId?: string | undefined;
 }
 
 export const sessionSelect = {
@@ -99,6 +103,8 @@ export interface SessionRuntimeSettings {
   platformProviders: ReadonlySet<string>;
   /** Where uploads are kept (STUDIO_UPLOAD_DIR); absent: sessions cannot start from an upload. */
   uploadDir?: string;
+  /** Live sessions at once: the studio's cap and its defaults for organisations and members. */
+  sessionCaps?: StudioSessionCaps;
 }
 
 /** What checking a session's source needs: the keyring (git credentials) and the network rules. */
@@ -141,7 +147,10 @@ export async function createSession(
     input.source ?? { kind: "empty" },
     id,
   );
+  // A hard budget already spent refuses the session now, not at its first model call.
+  await assertBudgetsAllowNewSession(db, actor);
   return db.$transaction(async (tx) => {
+    await assertSessionCapacity(tx, actor, runtime.sessionCaps);
     if (sourceColumns.sourceUploadId) {
       // Two sessions racing for one upload: the second waits for the first's lock, and its next
       // statement (a new snapshot) sees the first's session.
@@ -163,6 +172,7 @@ export async function createSession(
         model: input.model,
         ...route,
         budgetMicroUsd: input.budgetMicroUsd === undefined ? null : BigInt(input.budgetMicroUsd),
+        apiTokenId: actor.apiTokenId ?? null,
         keyDelivery: runtime.keyDelivery,
         sandboxProvider: runtime.sandboxProvider,
         idleTimeoutSeconds: organization.idleTimeoutMinutes * 60,

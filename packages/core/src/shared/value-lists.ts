@@ -2,6 +2,8 @@
 // compile time against Prisma's generated enums in both directions: a value added to or removed
 // from prisma/schema.prisma but not to the list (or the other way round) fails `pnpm typecheck`.
 import type {
+  BudgetPeriod as DbBudgetPeriod,
+  BudgetScope as DbBudgetScope,
   GitHostKind as DbGitHostKind,
   GitRefKind as DbGitRefKind,
   KeySource as DbKeySource,
@@ -18,6 +20,8 @@ import type {
   ModelProvider,
   SessionSourceKind,
 } from "@studio/models";
+import type { BudgetPeriod } from "../budgets/periods.ts";
+import type { BudgetScope } from "../budgets/schemas.ts";
 import type { SessionStatus } from "../sessions/state-machine.ts";
 
 export { LEDGER_KINDS, type LedgerKind, MODEL_PROVIDERS, type ModelProvider } from "@studio/models";
@@ -33,4 +37,6 @@ export type ValueListsMatchPrisma = [
   Assert<Same<SessionSourceKind, DbSessionSourceKind>>,
   Assert<Same<GitRefKind, DbGitRefKind>>,
   Assert<Same<GitHostKind, DbGitHostKind>>,
+  Assert<Same<BudgetScope, DbBudgetScope>>,
+  Assert<Same<BudgetPeriod, DbBudgetPeriod>>,
 ];

@@ -126,6 +126,8 @@ test("a person opens a terminal, types in it, renames it, comes back to it and c
   await expect(rows(page, "Tests")).toContainText("hi-42", { timeout: SHELL_TIMEOUT });
   expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
   // The shell was told the narrow screen's size (fitted, then resized), not the 80 columns it had.
+  // The phone layout shows the panel anew: its terminal reconnects, and takes keys once live again.
+  await expect(pane(page, "Tests")).toHaveAttribute("data-status", "live", { timeout: SHELL_TIMEOUT });
   await screen(page, "Tests").click();
   await page.keyboard.type("echo cols-$(tput cols)");
   await page.keyboard.press("Enter");

@@ -118,6 +118,7 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "budgets.mine": NO_INPUT,
   "budgets.members": NO_INPUT,
   "budgets.alerts": NO_INPUT,
+  "budgets.tokens": NO_INPUT,
   "budgets.set": (c) => c.budgets.set({ scope: "member", limitMicroUsd: 5 }),
   "budgets.remove": (c) => c.budgets.remove({ budgetId: "" }),
   "alerts.webhook": NO_INPUT,
@@ -300,6 +301,7 @@ describe("every procedure", () => {
       );
       expect(await caller.budgets.list()).toEqual([]);
       expect(await caller.budgets.alerts()).toEqual([]);
+      expect(await caller.budgets.tokens()).toEqual([]);
       expect((await caller.budgets.members()).map((m) => m.userId)).toEqual([mallory.id]);
       const bobCaller = await bob.caller();
       await bobCaller.organizations.switch({ organizationId: alice.personalOrganizationId });
@@ -307,6 +309,7 @@ describe("every procedure", () => {
       await expectCode(bobCaller.budgets.remove({ budgetId: id }), "FORBIDDEN");
       await expectCode(bobCaller.budgets.list(), "FORBIDDEN");
       await expectCode(bobCaller.budgets.members(), "FORBIDDEN");
+      await expectCode(bobCaller.budgets.tokens(), "FORBIDDEN");
       // What covers Bob himself he may see.
       expect((await bobCaller.budgets.mine()).map((b) => b.scope)).toEqual(["organization"]);
       // A hard budget already spent refuses new sessions, saying which.
@@ -317,7 +320,7 @@ describe("every procedure", () => {
       );
       expect(refused.code).toBe("PAYMENT_REQUIRED");
       expect(refused.message).toMatch(
-        /^The organisation's monthly budget of \$0\.00 is spent\. It resets at /,
+        /^The organisation's monthly budget of \$0\.00 is spent\. It resets on .+ \(UTC\)\.$/,
       );
       await aliceCaller.budgets.remove({ budgetId: id });
       // A program's session carries its token, whose budget then covers its calls.
@@ -329,6 +332,7 @@ describe("every procedure", () => {
       });
       const row = await database.db.studioSession.findUniqueOrThrow({ where: { id: started.id } });
       expect(row.apiTokenId).toBe(program.summary.id);
+      expect((await aliceCaller.budgets.tokens()).map((t) => t.id)).toContain(program.summary.id);
     });
 
     it("apiTokens.revoke of another user's token", async () => {

@@ -7,7 +7,7 @@
 import { hashSecret, newId, randomToken } from "@studio/core";
 import type { ScriptedReply } from "@studio/testkit";
 import { startBareProxy } from "./bare-proxy.ts";
-import { type ClientReply, type GatewayRound, startClientsProcess } from "./clients.ts";
+import { type GatewayRound, startClientsProcess } from "./clients.ts";
 import type { BenchStack } from "./stack.ts";
 import { percentile, round } from "./stats.ts";
 import { startUpstreamProcess } from "./upstream.ts";

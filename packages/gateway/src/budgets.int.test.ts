@@ -120,7 +120,7 @@ describe("budgets at the gateway", () => {
     expect(JSON.parse(refused.body).error).toMatchObject({
       type: "budget_exceeded",
       message: expect.stringMatching(
-        /^Your daily budget of \$0\.02 is spent\. It resets at \d{4}-\d\d-\d\dT00:00:00\.000Z\.$/,
+        /^Your daily budget of \$0\.02 is spent\. It resets on \d{1,2} [A-Z][a-z]+ \d{4} at 00:00 \(UTC\)\.$/,
       ),
     });
     expect(refused.headers.get("x-studio-budget-scope")).toBe("member_default");

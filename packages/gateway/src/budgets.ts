@@ -115,6 +115,11 @@ export class GatewayBudgets {
     const states = covering.map((state, i) => ({ ...state, spentMicroUsd: BigInt(rows[i]!.spent) }));
     const reached = reachedHardBudget(states);
     if (reached)
-      throw new GatewayRefusal(402, budgetReachedMessage(reached), "budget_exceeded", budgetHeaders(reached));
+      throw new GatewayRefusal(
+        402,
+        budgetReachedMessage(reached, timeZone),
+        "budget_exceeded",
+        budgetHeaders(reached),
+      );
   }
 }

@@ -14,7 +14,7 @@ import { StudioLayout } from "../features/studio/StudioLayout.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
 import { RequireSignIn } from "./shell/RequireSignIn.tsx";
 
-// Keys, git hosts and billing are settings owners and admins visit now and then: their own chunks.
+// Keys, git hosts, billing and budgets are settings owners and admins visit now and then: their own chunks.
 const KeysPage = lazy(() =>
   import("../features/keys/KeysPage.tsx").then((module) => ({ default: module.KeysPage })),
 );
@@ -23,6 +23,10 @@ const GitHostsPage = lazy(() =>
 );
 const BillingPage = lazy(() =>
   import("../features/billing/BillingPage.tsx").then((module) => ({ default: module.BillingPage })),
+);
+
+const BudgetsPage = lazy(() =>
+  import("../features/budgets/BudgetsPage.tsx").then((module) => ({ default: module.BudgetsPage })),
 );
 
 // Only platform admins ever open these.
@@ -100,6 +104,14 @@ export function AppRoutes() {
               element={
                 <Suspense fallback={<PageSpinner label="Loading credits and prices" />}>
                   <BillingPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="budgets"
+              element={
+                <Suspense fallback={<PageSpinner label="Loading budgets and limits" />}>
+                  <BudgetsPage />
                 </Suspense>
               }
             />

@@ -6,6 +6,7 @@ import {
   BUDGET_SCOPES,
   listBudgetAlerts,
   listBudgets,
+  listOrganizationApiTokens,
   memberBudgetUsage,
   myBudgets,
   removeBudget,
@@ -93,6 +94,16 @@ export const budgetsRouter = router({
   members: managerProcedure
     .output(z.array(memberUsageOutput))
     .query(({ ctx }) => memberBudgetUsage(ctx.db, ctx.actor)),
+  /** The organisation's live API tokens, whoever made them: what a token's budget may name. */
+  tokens: managerProcedure
+    .output(z.array(z.object({ id: z.string(), name: z.string(), owner: z.string() })))
+    .query(async ({ ctx }) =>
+      (await listOrganizationApiTokens(ctx.db, ctx.actor.organizationId)).map((token) => ({
+        id: token.id,
+        name: token.name,
+        owner: token.user.name,
+      })),
+    ),
   alerts: managerProcedure
     .output(z.array(alertOutput))
     .query(({ ctx }) => listBudgetAlerts(ctx.db, ctx.actor.organizationId)),

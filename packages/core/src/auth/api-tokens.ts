@@ -50,6 +50,16 @@ export function listApiTokens(db: DbTx, owner: { userId: string; organizationId:
   return db.apiToken.findMany({ where: owner, select: summarySelect, orderBy: { createdAt: "desc" } });
 }
 
+/** Every live token of the organisation with its owner (what managers may set budgets on). */
+export function listOrganizationApiTokens(db: DbTx, organizationId: string, now = new Date()) {
+  return db.apiToken.findMany({
+    where: { organizationId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    select: { id: true, name: true, user: { select: { name: true } } },
+    orderBy: { createdAt: "desc" },
+    take: 1_000,
+  });
+}
+
 export async function revokeApiToken(
   db: DbTx,
   owner: { userId: string; organizationId: string },

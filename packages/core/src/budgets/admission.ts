@@ -14,5 +14,5 @@ export async function assertBudgetsAllowNewSession(
   if (!budgets.some((budget) => budget.hard)) return;
   const states = await budgetStates(db, budgets, actor, timeZone, now);
   const reached = reachedHardBudget(states);
-  if (reached) throw new AppError("PAYMENT_REQUIRED", budgetReachedMessage(reached));
+  if (reached) throw new AppError("PAYMENT_REQUIRED", budgetReachedMessage(reached, timeZone));
 }

@@ -129,7 +129,7 @@ describe("budgets", () => {
     ).rejects.toMatchObject({
       code: "PAYMENT_REQUIRED",
       message: expect.stringMatching(
-        /^Your daily budget of \$0\.015000 is spent\. It resets at 2026-05-31T22:00:00\.000Z\.$/,
+        /^Your daily budget of \$0\.015000 is spent\. It resets on 1 June 2026 at 00:00 \(Europe\/Berlin\)\.$/,
       ),
     });
     await assertBudgetsAllowNewSession(database.db, actor, new Date("2026-05-31T22:45:00Z"));

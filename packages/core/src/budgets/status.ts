@@ -157,8 +157,16 @@ export function budgetUsd(micro: bigint): string {
   return `$${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
 }
 
-/** "The organisation's monthly budget of $50.00 is spent. It resets at …" */
-export function budgetReachedMessage(state: BudgetState): string {
+/** "1 July 2026 at 00:00 (Europe/Paris)": when a period ends, as the organisation's clocks say it. */
+export function formatResetsAt(at: Date, timeZone: string): string {
+  const local = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone }).format(
+    at,
+  );
+  return `${local} (${timeZone})`;
+}
+
+/** "The organisation's monthly budget of $50.00 is spent. It resets on 1 July 2026 at 00:00 (UTC)." */
+export function budgetReachedMessage(state: BudgetState, timeZone: string): string {
   const { budget, window } = state;
-  return `${SCOPE_NAMES[budget.scope]} ${PERIOD_NAMES[budget.period]} budget of ${budgetUsd(budget.limitMicroUsd)} is spent. It resets at ${window.resetsAt.toISOString()}.`;
+  return `${SCOPE_NAMES[budget.scope]} ${PERIOD_NAMES[budget.period]} budget of ${budgetUsd(budget.limitMicroUsd)} is spent. It resets on ${formatResetsAt(window.resetsAt, timeZone)}.`;
 }

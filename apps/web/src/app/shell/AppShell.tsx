@@ -2,6 +2,7 @@ import { Menu as MenuIcon, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Outlet, useLocation } from "react-router";
 import { Logo } from "../../components/ui/Logo.tsx";
+import { BudgetBanner } from "../../features/budgets/BudgetBanner.tsx";
 import { cn } from "../../lib/cn.ts";
 import { SidebarContent } from "./Sidebar.tsx";
 
@@ -52,6 +53,8 @@ export function AppShell() {
           </button>
           <Logo />
         </header>
+        {/* A budget covering the person is nearly or fully spent: above every page, sessions included. */}
+        <BudgetBanner />
         <main
           id="main"
           tabIndex={-1}

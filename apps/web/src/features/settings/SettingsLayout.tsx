@@ -10,6 +10,7 @@ const tabs = [
   { to: "/settings/keys", label: "Provider keys" },
   { to: "/settings/git-hosts", label: "Git hosts" },
   { to: "/settings/billing", label: "Credits & prices" },
+  { to: "/settings/budgets", label: "Budgets & limits" },
   { to: "/settings/api-tokens", label: "API tokens" },
 ];
 

@@ -10,6 +10,7 @@ import { useTRPC } from "../../lib/trpc.ts";
 import { useCurrentUser } from "../auth/current-user.ts";
 import { BalanceCard } from "../billing/BalanceCard.tsx";
 import { PricesCard } from "../billing/PricesCard.tsx";
+import { BudgetSpendCard } from "./BudgetSpendCard.tsx";
 import { EntriesCard } from "./EntriesCard.tsx";
 import { SummaryCard } from "./SummaryCard.tsx";
 import { TotalsCard } from "./TotalsCard.tsx";
@@ -102,6 +103,8 @@ export function UsagePage() {
       />
 
       {organization ? <BalanceCard /> : null}
+
+      <BudgetSpendCard manager={manager} />
 
       <UsageFilters
         view={view}

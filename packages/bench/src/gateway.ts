@@ -159,12 +159,17 @@ async function ledgerHoldsEveryCall(stack: BenchStack, sessionId: string): Promi
 async function turnGuardsOn(stack: BenchStack) {
   const { organizationId } = await stack.db.membership.findFirstOrThrow({ select: { organizationId: true } });
   const plenty = 1_000_000_000_000;
-  await stack.client.budgets.set.mutate({ scope: "organization", limitMicroUsd: plenty });
-  await stack.client.budgets.set.mutate({ scope: "member_default", period: "day", limitMicroUsd: plenty });
-  await stack.db.organization.update({
-    where: { id: organizationId },
-    data: { callsPerMinute: 10_000_000, memberCallsPerMinute: 10_000_000 },
-  });
+  // BENCH_GUARDS=budgets or =limits turns on one kind alone, to see what each costs.
+  const only = process.env.BENCH_GUARDS;
+  if (only !== "limits") {
+    await stack.client.budgets.set.mutate({ scope: "organization", limitMicroUsd: plenty });
+    await stack.client.budgets.set.mutate({ scope: "member_default", period: "day", limitMicroUsd: plenty });
+  }
+  if (only !== "budgets")
+    await stack.db.organization.update({
+      where: { id: organizationId },
+      data: { callsPerMinute: 10_000_000, memberCallsPerMinute: 10_000_000 },
+    });
   // Each replica reads budgets and limits at most a few seconds late.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
 }

@@ -2,10 +2,11 @@
 // the session; a soft one does not. Across two replicas under concurrency, no call sent after a
 // refusal was seen is admitted, the overspend stays within the calls in flight, and the ledger and
 // the budgets' spend agree exactly, nothing charged twice.
-import { hashSecret, newId, randomToken, setBudget, setBudgetInput } from "@studio/core";
+import { newId, setBudget, setBudgetInput } from "@studio/core";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  addSession,
   type GatewayFixture,
   seedSession,
   startGatewayFixture,
@@ -36,28 +37,8 @@ async function settledCall(token: string) {
 }
 
 /** Another session in the same organisation, for `userId`, perhaps started with an API token. */
-async function anotherSession(organizationId: string, userId: string, apiTokenId: string | null = null) {
-  const token = randomToken(20);
-  const session = await database.db.studioSession.create({
-    data: {
-      id: newId(),
-      organizationId,
-      userId,
-      environment: "development",
-      status: "ready",
-      provider: "xai",
-      model: "grok-4",
-      keySource: "platform",
-      upstreamProvider: "xai",
-      upstreamModel: "grok-4",
-      sandboxProvider: "local",
-      idleTimeoutSeconds: 900,
-      gatewayTokenHash: hashSecret(token),
-      apiTokenId,
-    },
-  });
-  return { token, session };
-}
+const anotherSession = (organizationId: string, userId: string, apiTokenId: string | null = null) =>
+  addSession(database.db, organizationId, { userId, apiTokenId });
 
 async function newMember(organizationId: string) {
   const userId = newId();

@@ -2,7 +2,7 @@
 // the call past a limit is 429 with Retry-After on either replica, members are counted apart, and an
 // organisation without limits is never counted at all.
 import http from "node:http";
-import { hashSecret, newId, newKeyring, randomToken, seedListPrices } from "@studio/core";
+import { newKeyring, seedListPrices } from "@studio/core";
 import type { Db } from "@studio/db";
 import { silentLogger } from "@studio/models";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
@@ -10,7 +10,7 @@ import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { GATEWAY_CALLS_TABLE, RATE_LIMIT_SCHEMA, type RateLimitDefaults } from "./rate-limits.ts";
-import { PLATFORM_KEY, seedSession } from "./test-support/gateway-fixture.ts";
+import { addSession, PLATFORM_KEY, seedSession } from "./test-support/gateway-fixture.ts";
 
 const database = useTestDatabase();
 let upstream: ScriptedModelServer;
@@ -89,34 +89,10 @@ async function organisation(limits: { callsPerMinute?: number; memberCallsPerMin
 }
 
 /** Another live session in the organisation: for a new member, or for the same one. */
-async function anotherSession(db: Db, organizationId: string, userId?: string) {
-  const member = userId ?? newId();
-  if (!userId) {
-    await db.user.create({
-      data: { id: member, email: `${member}@example.com`, name: "M", passwordHash: "x" },
-    });
-    await db.membership.create({ data: { id: newId(), organizationId, userId: member, role: "member" } });
-  }
-  const token = randomToken(20);
-  await db.studioSession.create({
-    data: {
-      id: newId(),
-      organizationId,
-      userId: member,
-      environment: "development",
-      status: "ready",
-      provider: "xai",
-      model: "grok-4",
-      keySource: "platform",
-      upstreamProvider: "xai",
-      upstreamModel: "grok-4",
-      sandboxProvider: "local",
-      idleTimeoutSeconds: 900,
-      gatewayTokenHash: hashSecret(token),
-    },
-  });
+const anotherSession = async (db: Db, organizationId: string, userId?: string) => {
+  const { token, userId: member } = await addSession(db, organizationId, userId ? { userId } : {});
   return { token, userId: member };
-}
+};
 
 function expectRateLimited(result: Awaited<ReturnType<typeof call>>, limit: RegExp) {
   expect(result.status).toBe(429);

@@ -11,6 +11,7 @@ import {
   type RecordedCall,
   recordBudgetCrossings,
   recordModelCalls,
+  type SpendSubjects,
   stopSession,
 } from "@studio/core";
 import { type Db, isConnectionError, type SqlPool } from "@studio/db";
@@ -41,6 +42,8 @@ const MIN_WRITE_INTERVAL_MS = 20;
 /** One "out of credits" notice per session per minute, however often the agent retries. */
 const NOTICE_INTERVAL_MS = 60_000;
 const KEY_USE_INTERVAL_MS = 60_000;
+/** How often, at most, spend is compared with budgets' alert thresholds (an alert is that late at most). */
+const ALERT_CHECK_MS = 1_000;
 
 export interface CallStart {
   requestId: string;
@@ -69,6 +72,9 @@ export class CallRecorder {
   private readonly pending = new Set<Promise<void>>();
   private readonly prices: PriceCache;
   private readonly noticed = new Map<string, number>();
+  /** Who spent since the last alert check, by organisation, member and token. */
+  private readonly spenders = new Map<string, SpendSubjects>();
+  private alertTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly keysMarked = new Map<string, number>();
   private queue: QueuedCall[] = [];
   private draining = false;
@@ -189,26 +195,34 @@ export class CallRecorder {
         );
     }
     await Promise.all(results.map((result, index) => this.afterRecorded(batch[index]!.start, result)));
-    const spenders = results.flatMap((result, index) => {
+    for (const [index, result] of results.entries()) {
       const { session } = batch[index]!.start;
-      return result.duplicate || result.costMicroUsd <= 0n
-        ? []
-        : [
-            {
-              organizationId: session.organizationId,
-              userId: session.userId,
-              apiTokenId: session.apiTokenId,
-            },
-          ];
-    });
-    // Alert thresholds, once per period each: after the batch is in the ledger, off the calls' path.
-    if (spenders.length)
-      this.track(
-        recordBudgetCrossings(this.db, spenders).then(
-          () => {},
-          (error) => this.logger.warn({ err: String(error) }, "budget alerts failed"),
-        ),
-      );
+      if (result.duplicate || result.costMicroUsd <= 0n) continue;
+      const who = {
+        organizationId: session.organizationId,
+        userId: session.userId,
+        apiTokenId: session.apiTokenId,
+      };
+      this.spenders.set(`${who.organizationId}|${who.userId}|${who.apiTokenId ?? ""}`, who);
+    }
+    // Alert thresholds are checked for everyone who spent, at most once per ALERT_CHECK_MS: the
+    // check reads budgets and spend, work a busy gateway should not repeat for every batch.
+    if (this.spenders.size > 0 && !this.alertTimer)
+      this.alertTimer = setTimeout(() => this.checkAlerts(), ALERT_CHECK_MS).unref();
+  }
+
+  private checkAlerts(): void {
+    clearTimeout(this.alertTimer);
+    this.alertTimer = undefined;
+    const spenders = [...this.spenders.values()];
+    this.spenders.clear();
+    if (spenders.length === 0) return;
+    this.track(
+      recordBudgetCrossings(this.db, spenders).then(
+        () => {},
+        (error) => this.logger.warn({ err: String(error) }, "budget alerts failed"),
+      ),
+    );
   }
 
   /** What follows a recorded call; its failures are logged, never a reason to record it again. */
@@ -284,6 +298,9 @@ export class CallRecorder {
   }
 
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    while (this.pending.size > 0 || this.alertTimer) {
+      if (this.alertTimer) this.checkAlerts();
+      await Promise.all([...this.pending]);
+    }
   }
 }

@@ -190,3 +190,41 @@ export async function seedSession(db: Db, keyring: Keyring, spec: SessionSpec) {
   });
   return { token, session, organizationId, userId };
 }
+
+/**
+ * Another live session in an organisation `seedSession` made, on xai's grok-4: for `userId` (made a
+ * member first when `newMember`), perhaps started by a program with an API token.
+ */
+export async function addSession(
+  db: Db,
+  organizationId: string,
+  options: { userId?: string; apiTokenId?: string | null } = {},
+) {
+  const userId = options.userId ?? newId();
+  if (!options.userId) {
+    await db.user.create({
+      data: { id: userId, email: `${userId}@example.com`, name: "M", passwordHash: "x" },
+    });
+    await db.membership.create({ data: { id: newId(), organizationId, userId, role: "member" } });
+  }
+  const token = randomToken(20);
+  const session = await db.studioSession.create({
+    data: {
+      id: newId(),
+      organizationId,
+      userId,
+      environment: "development",
+      status: "ready",
+      provider: "xai",
+      model: "grok-4",
+      keySource: "platform",
+      upstreamProvider: "xai",
+      upstreamModel: "grok-4",
+      sandboxProvider: "local",
+      idleTimeoutSeconds: 900,
+      gatewayTokenHash: hashSecret(token),
+      apiTokenId: options.apiTokenId ?? null,
+    },
+  });
+  return { token, session, userId };
+}

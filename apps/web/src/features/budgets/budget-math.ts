@@ -3,6 +3,7 @@
 // the rules are tested without a browser.
 import { formatDateTime } from "../../lib/format.ts";
 import { parseUsd } from "../../lib/money.ts";
+import type { RouterOutputs } from "../../lib/trpc.ts";
 
 export type BudgetPeriod = "day" | "week" | "month";
 export type BudgetScope = "organization" | "member_default" | "member" | "api_token";
@@ -145,17 +146,7 @@ export function parseOptionalCount(text: string, max: number): ParsedCount {
 }
 
 /** A budget covering the person, as `budgets.mine` returns it. */
-export interface CoveringBudget {
-  budgetId: string;
-  scope: BudgetScope;
-  period: BudgetPeriod;
-  limitMicroUsd: bigint;
-  hard: boolean;
-  spentMicroUsd: bigint;
-  remainingMicroUsd: bigint;
-  resetsAt: Date;
-  crossedPercent: number | null;
-}
+export type CoveringBudget = RouterOutputs["budgets"]["mine"][number];
 
 /** "Your monthly budget", "The organisation's weekly budget". */
 export function budgetName(budget: Pick<CoveringBudget, "scope" | "period">): string {

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startScriptedModelServer } from "../../packages/testkit/src/model-server/index.ts";
-import { modelServerPort } from "./model-server.ts";
+import { modelServerPort, remoteModelServer } from "./model-server.ts";
+import { checkRemoteRun } from "./remote.ts";
 
 const STALE_MS = 10 * 60 * 1000;
 
@@ -28,11 +29,17 @@ function removeStaleDataDirs() {
 }
 
 /**
- * Starts the scripted model server the studio's custom provider points at, with its control
- * endpoint on, for the whole run; the returned function stops it.
+ * Against a deployment (E2E_BASE_URL): checks it is a studio and the scripted model server answers,
+ * and starts nothing. Here: starts the scripted model server the local studio's providers point at,
+ * with its control endpoint on, for the whole run; the returned function stops it.
  */
 export default async function globalSetup() {
+  if (process.env.E2E_BASE_URL) {
+    await checkRemoteRun();
+    return;
+  }
   removeStaleDataDirs();
+  if (remoteModelServer) return;
   const server = await startScriptedModelServer({
     port: modelServerPort,
     control: true,

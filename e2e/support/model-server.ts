@@ -3,7 +3,12 @@
 import { expect } from "@playwright/test";
 
 export const modelServerPort = Number(process.env.STUDIO_E2E_MODEL_PORT ?? 3218);
-export const modelServerUrl = `http://127.0.0.1:${modelServerPort}`;
+/**
+ * E2E_MODEL_URL: a scripted model server the deployment under test reaches (run it standalone with
+ * `pnpm --filter @studio/testkit model-server`); unset: the one global setup starts here.
+ */
+export const remoteModelServer = process.env.E2E_MODEL_URL?.trim().replace(/\/+$/, "") || null;
+export const modelServerUrl = remoteModelServer ?? `http://127.0.0.1:${modelServerPort}`;
 
 /** One scripted step, as in testkit's `ScriptStep` (kept structural so workers need no testkit import). */
 export type Step =

@@ -1,5 +1,6 @@
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
+import { LOCAL_TAG, localOnly } from "../support/local-only.ts";
 import { script } from "../support/model-server.ts";
 import { makePlatformAdmin } from "../support/platform.ts";
 import {
@@ -13,6 +14,11 @@ import {
   waitUntilReady,
 } from "../support/session.ts";
 import { newUser, signUp, snap } from "../support/studio.ts";
+
+localOnly(
+  "agents.spec.ts",
+  "makes its account a platform admin with `pnpm platform-admin` on the studio's machine",
+);
 
 // Claude Code and Codex beside OpenCode (issue 21): a person picks the agent on the config bar, sees
 // which providers can serve it, and runs a shell command through it with their permission. Each
@@ -131,144 +137,148 @@ const sessionLinks = (page: Page) =>
     .getByRole("navigation", { name: "Sessions" })
     .getByRole("link");
 
-test("Claude Code: only providers speaking Anthropic Messages; a Bash command run with permission", async ({
-  page,
-}, testInfo) => {
-  // Anthropic is a platform provider here (answered by the scripted model server): the organisation
-  // pays with platform credits, which only a platform admin can grant.
-  const operator = newUser("claude");
-  await signUp(page, operator);
-  await makePlatformAdmin(operator.email);
-  await page.reload();
-  await grantPlatformCredits(page, "5.00");
-  await page.goto("/");
+test(
+  "Claude Code: only providers speaking Anthropic Messages; a Bash command run with permission",
+  { tag: LOCAL_TAG },
+  async ({ page }, testInfo) => {
+    // Anthropic is a platform provider here (answered by the scripted model server): the organisation
+    // pays with platform credits, which only a platform admin can grant.
+    const operator = newUser("claude");
+    await signUp(page, operator);
+    await makePlatformAdmin(operator.email);
+    await page.reload();
+    await grantPlatformCredits(page, "5.00");
+    await page.goto("/");
 
-  await agentSelect(page).selectOption({ label: "Claude Code" });
-  await expect(agentNote(page)).toContainText(
-    "Claude Code: Anthropic's coding agent; needs a provider that speaks the Anthropic Messages API.",
-  );
-  await expect(agentSelect(page)).toHaveAccessibleDescription(/Anthropic's coding agent/);
-  // Anthropic and xAI serve the Anthropic Messages API; OpenAI, Google and the endpoint do not.
-  const choices = await providerChoices(page);
-  expect(choice(choices, "Anthropic")).toEqual({ label: "Anthropic", disabled: false });
-  expect(choice(choices, "xAI")?.disabled).toBe(false);
-  for (const name of ["OpenAI", "Google", "OpenAI-compatible endpoint"]) {
-    expect(choice(choices, `${name} (`), name).toEqual({
-      label: `${name} (not for Claude Code)`,
-      disabled: true,
-    });
-  }
-  // The providers it cannot use by name, and each one's reason on asking.
-  await expect(agentNote(page)).toContainText(
-    "Not for Claude Code: OpenAI, Google, OpenAI-compatible endpoint",
-  );
-  await agentNote(page).getByText("Not for Claude Code:").click();
-  await expect(page.getByRole("list", { name: "Not for Claude Code" })).toContainText(
-    "Claude Code speaks only Anthropic Messages; OpenAI's gateway route serves OpenAI Responses and OpenAI Chat Completions.",
-  );
-  await expect(agentNote(page)).toContainText("Claude Code cannot ask you questions during a turn.");
-  // Claude Code continues its own conversation when resumed: nothing to say about that.
-  await expect(agentNote(page)).not.toContainText("resumed");
-  await providerSelect(page).selectOption("anthropic");
-  await modelSelect(page).selectOption("claude-haiku-4-5");
-  await expect(page.getByTestId("key-source")).toContainText("Platform credits");
-  await expect(page.getByRole("button", { name: "Start session" })).toBeEnabled();
-  await expectNoSeriousA11yViolations(page, "the config bar with Claude Code");
-  await snapConfigBar(page, testInfo, "claude-config-bar");
+    await agentSelect(page).selectOption({ label: "Claude Code" });
+    await expect(agentNote(page)).toContainText(
+      "Claude Code: Anthropic's coding agent; needs a provider that speaks the Anthropic Messages API.",
+    );
+    await expect(agentSelect(page)).toHaveAccessibleDescription(/Anthropic's coding agent/);
+    // Anthropic and xAI serve the Anthropic Messages API; OpenAI, Google and the endpoint do not.
+    const choices = await providerChoices(page);
+    expect(choice(choices, "Anthropic")).toEqual({ label: "Anthropic", disabled: false });
+    expect(choice(choices, "xAI")?.disabled).toBe(false);
+    for (const name of ["OpenAI", "Google", "OpenAI-compatible endpoint"]) {
+      expect(choice(choices, `${name} (`), name).toEqual({
+        label: `${name} (not for Claude Code)`,
+        disabled: true,
+      });
+    }
+    // The providers it cannot use by name, and each one's reason on asking.
+    await expect(agentNote(page)).toContainText(
+      "Not for Claude Code: OpenAI, Google, OpenAI-compatible endpoint",
+    );
+    await agentNote(page).getByText("Not for Claude Code:").click();
+    await expect(page.getByRole("list", { name: "Not for Claude Code" })).toContainText(
+      "Claude Code speaks only Anthropic Messages; OpenAI's gateway route serves OpenAI Responses and OpenAI Chat Completions.",
+    );
+    await expect(agentNote(page)).toContainText("Claude Code cannot ask you questions during a turn.");
+    // Claude Code continues its own conversation when resumed: nothing to say about that.
+    await expect(agentNote(page)).not.toContainText("resumed");
+    await providerSelect(page).selectOption("anthropic");
+    await modelSelect(page).selectOption("claude-haiku-4-5");
+    await expect(page.getByTestId("key-source")).toContainText("Platform credits");
+    await expect(page.getByRole("button", { name: "Start session" })).toBeEnabled();
+    await expectNoSeriousA11yViolations(page, "the config bar with Claude Code");
+    await snapConfigBar(page, testInfo, "claude-config-bar");
 
-  await page.getByRole("button", { name: "Start session" }).click();
-  await page.waitForURL(/\/sessions\/[^/]+$/);
-  await expect(sessionConfig(page).locator(".session-agent")).toHaveText("Agent: Claude Code");
-  // The sessions list names the agent too.
-  await expect(sessionLinks(page).first()).toContainText("Claude Code");
-  await expect(sessionConfig(page)).toContainText("Claude Haiku 4.5");
-  await waitUntilReady(page);
-  // Before the first instruction: this agent will not stop to ask, so the instruction should settle things.
-  await expect(agentLimit(page, "questions")).toHaveText(
-    "Claude Code cannot ask you questions during a turn.",
-  );
-  await snap(page, testInfo, "claude-session-ready");
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.waitForURL(/\/sessions\/[^/]+$/);
+    await expect(sessionConfig(page).locator(".session-agent")).toHaveText("Agent: Claude Code");
+    // The sessions list names the agent too.
+    await expect(sessionLinks(page).first()).toContainText("Claude Code");
+    await expect(sessionConfig(page)).toContainText("Claude Haiku 4.5");
+    await waitUntilReady(page);
+    // Before the first instruction: this agent will not stop to ask, so the instruction should settle things.
+    await expect(agentLimit(page, "questions")).toHaveText(
+      "Claude Code cannot ask you questions during a turn.",
+    );
+    await snap(page, testInfo, "claude-session-ready");
 
-  await approveScriptedCommand(page, testInfo, "claude", {
-    toolCall: {
-      name: "Bash",
-      arguments: {
-        command: "echo approved > approved.txt && cat approved.txt",
-        description: "Write approved.txt",
+    await approveScriptedCommand(page, testInfo, "claude", {
+      toolCall: {
+        name: "Bash",
+        arguments: {
+          command: "echo approved > approved.txt && cat approved.txt",
+          description: "Write approved.txt",
+        },
       },
-    },
-    allow: "Allow",
-  });
-  await expect(agentLimit(page, "questions")).toHaveCount(0);
-});
+      allow: "Allow",
+    });
+    await expect(agentLimit(page, "questions")).toHaveCount(0);
+  },
+);
 
-test("Codex: an OpenAI Responses endpoint; a shell command run with permission; resumed, it goes on", async ({
-  page,
-}, testInfo) => {
-  // The studio's OpenAI-compatible endpoint (the scripted model server) serves the Responses API.
-  await signUp(page, newUser("codex"));
-  await page.goto("/");
+test(
+  "Codex: an OpenAI Responses endpoint; a shell command run with permission; resumed, it goes on",
+  { tag: LOCAL_TAG },
+  async ({ page }, testInfo) => {
+    // The studio's OpenAI-compatible endpoint (the scripted model server) serves the Responses API.
+    await signUp(page, newUser("codex"));
+    await page.goto("/");
 
-  await agentSelect(page).selectOption({ label: "Codex" });
-  await expect(agentNote(page)).toContainText(
-    "Codex: OpenAI's coding agent; needs a provider that speaks the OpenAI Responses API.",
-  );
-  const choices = await providerChoices(page);
-  for (const name of ["Anthropic", "Google"]) {
-    expect(choice(choices, name), name).toEqual({ label: `${name} (not for Codex)`, disabled: true });
-  }
-  expect(choice(choices, "OpenAI-compatible endpoint")?.disabled).toBe(false);
-  await providerSelect(page).selectOption({ label: "OpenAI-compatible endpoint" });
-  await modelSelect(page).selectOption("scripted-1");
-  // The studio cannot know ahead whether an OpenAI-compatible server speaks the Responses API.
-  await expect(agentNote(page)).toContainText("Only if the endpoint serves the OpenAI Responses API.");
-  // Codex loads its own conversation back on resume: nothing to say about that.
-  await expect(agentNote(page)).not.toContainText("resumed");
-  await snapConfigBar(page, testInfo, "codex-config-bar");
+    await agentSelect(page).selectOption({ label: "Codex" });
+    await expect(agentNote(page)).toContainText(
+      "Codex: OpenAI's coding agent; needs a provider that speaks the OpenAI Responses API.",
+    );
+    const choices = await providerChoices(page);
+    for (const name of ["Anthropic", "Google"]) {
+      expect(choice(choices, name), name).toEqual({ label: `${name} (not for Codex)`, disabled: true });
+    }
+    expect(choice(choices, "OpenAI-compatible endpoint")?.disabled).toBe(false);
+    await providerSelect(page).selectOption({ label: "OpenAI-compatible endpoint" });
+    await modelSelect(page).selectOption("scripted-1");
+    // The studio cannot know ahead whether an OpenAI-compatible server speaks the Responses API.
+    await expect(agentNote(page)).toContainText("Only if the endpoint serves the OpenAI Responses API.");
+    // Codex loads its own conversation back on resume: nothing to say about that.
+    await expect(agentNote(page)).not.toContainText("resumed");
+    await snapConfigBar(page, testInfo, "codex-config-bar");
 
-  await page.getByRole("button", { name: "Start session" }).click();
-  await page.waitForURL(/\/sessions\/[^/]+$/);
-  await expect(sessionConfig(page).locator(".session-agent")).toHaveText("Agent: Codex");
-  // The sessions list names the agent too.
-  await expect(sessionLinks(page).first()).toContainText("Codex");
-  await waitUntilReady(page);
-  await expect(agentLimit(page, "questions")).toHaveText("Codex cannot ask you questions during a turn.");
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.waitForURL(/\/sessions\/[^/]+$/);
+    await expect(sessionConfig(page).locator(".session-agent")).toHaveText("Agent: Codex");
+    // The sessions list names the agent too.
+    await expect(sessionLinks(page).first()).toContainText("Codex");
+    await waitUntilReady(page);
+    await expect(agentLimit(page, "questions")).toHaveText("Codex cannot ask you questions during a turn.");
 
-  // Codex's shell tool, as its requests list it: `exec_command` with the command line in `cmd`. Under
-  // the studio's "ask" policy Codex asks before every command that is not known to be read-only.
-  await approveScriptedCommand(page, testInfo, "codex", {
-    toolCall: {
-      name: "exec_command",
-      arguments: { cmd: "echo approved > approved.txt && cat approved.txt" },
-    },
-    allow: "Yes, proceed",
-    // codex-acp announces the call only once it runs: until then the request is a card of its own.
-  });
-  // The command ran: the workspace panel lists the file it wrote.
-  const panelToggle = page.getByRole("button", { name: "Workspace panel", exact: true });
-  await panelToggle.click();
-  const workspace = page.getByRole("region", { name: "Workspace", exact: true });
-  await expect(
-    workspace.getByRole("tree", { name: "Workspace files" }).locator('[data-path="approved.txt"]'),
-  ).toBeVisible({ timeout: TURN_TIMEOUT });
-  await panelToggle.click();
+    // Codex's shell tool, as its requests list it: `exec_command` with the command line in `cmd`. Under
+    // the studio's "ask" policy Codex asks before every command that is not known to be read-only.
+    await approveScriptedCommand(page, testInfo, "codex", {
+      toolCall: {
+        name: "exec_command",
+        arguments: { cmd: "echo approved > approved.txt && cat approved.txt" },
+      },
+      allow: "Yes, proceed",
+      // codex-acp announces the call only once it runs: until then the request is a card of its own.
+    });
+    // The command ran: the workspace panel lists the file it wrote.
+    const panelToggle = page.getByRole("button", { name: "Workspace panel", exact: true });
+    await panelToggle.click();
+    const workspace = page.getByRole("region", { name: "Workspace", exact: true });
+    await expect(
+      workspace.getByRole("tree", { name: "Workspace files" }).locator('[data-path="approved.txt"]'),
+    ).toBeVisible({ timeout: TURN_TIMEOUT });
+    await panelToggle.click();
 
-  // Stopped and resumed, Codex goes on with the same conversation.
-  await page.getByRole("button", { name: "Stop", exact: true }).click();
-  await page
-    .getByRole("dialog", { name: "Stop this session?" })
-    .getByRole("button", { name: "Stop session" })
-    .click();
-  await expect(sessionStatus(page)).toHaveText("Stopped", { timeout: TURN_TIMEOUT });
-  await expect(composer(page)).toBeDisabled();
-  await expect(agentLimit(page, "resume")).toHaveCount(0);
-  await snap(page, testInfo, "codex-stopped");
-  await page.getByRole("button", { name: "Resume session" }).click();
-  await waitUntilReady(page);
-  const tag = marker();
-  await script(tag, [{ text: "Still here, and approved.txt is written." }]);
-  await send(page, `${tag} are you still there?`);
-  await expect(replies(page).filter({ hasText: "Still here, and approved.txt is written." })).toBeVisible({
-    timeout: TURN_TIMEOUT,
-  });
-});
+    // Stopped and resumed, Codex goes on with the same conversation.
+    await page.getByRole("button", { name: "Stop", exact: true }).click();
+    await page
+      .getByRole("dialog", { name: "Stop this session?" })
+      .getByRole("button", { name: "Stop session" })
+      .click();
+    await expect(sessionStatus(page)).toHaveText("Stopped", { timeout: TURN_TIMEOUT });
+    await expect(composer(page)).toBeDisabled();
+    await expect(agentLimit(page, "resume")).toHaveCount(0);
+    await snap(page, testInfo, "codex-stopped");
+    await page.getByRole("button", { name: "Resume session" }).click();
+    await waitUntilReady(page);
+    const tag = marker();
+    await script(tag, [{ text: "Still here, and approved.txt is written." }]);
+    await send(page, `${tag} are you still there?`);
+    await expect(replies(page).filter({ hasText: "Still here, and approved.txt is written." })).toBeVisible({
+      timeout: TURN_TIMEOUT,
+    });
+  },
+);

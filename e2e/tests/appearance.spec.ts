@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
+import { test as workerTest } from "../support/fixtures.ts";
 import { accountMenu, newUser, signUp, snap } from "../support/studio.ts";
 
 const html = (page: Page) => page.locator("html");
@@ -87,20 +88,30 @@ test.describe("phone", () => {
   });
 });
 
-test.describe("large screen, light theme", () => {
-  test.use({ viewport: { width: 1600, height: 1000 }, colorScheme: "light" });
+workerTest.describe("large screen, light theme", () => {
+  workerTest.use({ viewport: { width: 1600, height: 1000 }, colorScheme: "light" });
 
-  test("every main page has no serious accessibility violation", async ({ page }, testInfo) => {
-    await page.goto("/sign-in");
-    await expectNoSeriousA11yViolations(page, "sign-in");
-    await page.goto("/sign-up");
-    await expectNoSeriousA11yViolations(page, "sign-up");
-    await signUp(page, newUser("wide"));
-    for (const { path, name, ready } of pages) {
-      await page.goto(path);
-      await expect(ready(page)).toBeVisible();
-      await expectNoSeriousA11yViolations(page, path);
-      if (path === "/") await snap(page, testInfo, `${name}-large`);
-    }
-  });
+  workerTest(
+    "every main page has no serious accessibility violation",
+    async ({ page, browser }, testInfo) => {
+      // Signed out: a context of its own. Signed in: the worker's account, seeded through the API.
+      const outside = await browser.newContext({
+        viewport: { width: 1600, height: 1000 },
+        colorScheme: "light",
+        storageState: { cookies: [], origins: [] },
+      });
+      const signedOut = await outside.newPage();
+      await signedOut.goto("/sign-in");
+      await expectNoSeriousA11yViolations(signedOut, "sign-in");
+      await signedOut.goto("/sign-up");
+      await expectNoSeriousA11yViolations(signedOut, "sign-up");
+      await outside.close();
+      for (const { path, name, ready } of pages) {
+        await page.goto(path);
+        await expect(ready(page)).toBeVisible();
+        await expectNoSeriousA11yViolations(page, path);
+        if (path === "/") await snap(page, testInfo, `${name}-large`);
+      }
+    },
+  );
 });

@@ -6,6 +6,7 @@ import {
   personalOrganization,
   signIn,
   signUp,
+  signUpThroughForm,
   snap,
 } from "../support/studio.ts";
 
@@ -19,7 +20,7 @@ test("signing up lands in the studio with a personal organisation", async ({ pag
   await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
   await snap(page, testInfo, "sign-up");
 
-  await signUp(page, user);
+  await signUpThroughForm(page, user);
   await expect(page).toHaveURL(/\/$/);
   await expect(organizationSwitcher(page)).toContainText(personalOrganization(user));
   await expect(organizationSwitcher(page)).toContainText("Owner");

@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
+import { LOCAL_TAG, localOnly } from "../support/local-only.ts";
 import { type ReceivedRequest, receivedRequests, script, scriptedLeft } from "../support/model-server.ts";
 import { makePlatformAdmin } from "../support/platform.ts";
 import {
@@ -11,6 +12,11 @@ import {
   waitForTurnEnd,
 } from "../support/session.ts";
 import { newUser, signUp, snap } from "../support/studio.ts";
+
+localOnly(
+  "credits-run-out.spec.ts",
+  "makes its account a platform admin with `pnpm platform-admin` on the studio's machine",
+);
 
 // The platform pays for Anthropic here (ANTHROPIC_API_KEY in playwright.config.ts, answered by the
 // scripted model server); a new organisation starts with no credits. Provisioning, two model calls, a
@@ -51,116 +57,120 @@ async function creditsUsed(page: Page): Promise<bigint> {
   return microUsd((await page.getByTitle("Credits used").textContent()) ?? "");
 }
 
-test("a session on platform credits runs out: the gateway refuses with 402, the chat says so, nothing is charged twice", async ({
-  page,
-}, testInfo) => {
-  // The studio's platform admin, who alone can add credits, runs a session on them.
-  const operator = newUser("runout");
-  await signUp(page, operator);
-  await makePlatformAdmin(operator.email);
-  await page.reload();
+test(
+  "a session on platform credits runs out: the gateway refuses with 402, the chat says so, nothing is charged twice",
+  { tag: LOCAL_TAG },
+  async ({ page }, testInfo) => {
+    // The studio's platform admin, who alone can add credits, runs a session on them.
+    const operator = newUser("runout");
+    await signUp(page, operator);
+    await makePlatformAdmin(operator.email);
+    await page.reload();
 
-  // No credits yet: the platform offers Anthropic, but this organisation cannot pay for it.
-  const provider = page.getByLabel("Provider");
-  await provider.selectOption("anthropic");
-  await expect(page.getByLabel("Model")).toHaveValue("claude-haiku-4-5");
-  const unavailable = page.getByRole("status").filter({ hasText: "Claude Haiku 4.5 can't be used now" });
-  await expect(unavailable).toContainText("platform credits are used up ($0.000000 left)");
-  await expect(page.getByRole("button", { name: "Start session" })).toBeDisabled();
-  await unavailable.getByRole("link", { name: "Add platform credits" }).click();
+    // No credits yet: the platform offers Anthropic, but this organisation cannot pay for it.
+    const provider = page.getByLabel("Provider");
+    await provider.selectOption("anthropic");
+    await expect(page.getByLabel("Model")).toHaveValue("claude-haiku-4-5");
+    const unavailable = page.getByRole("status").filter({ hasText: "Claude Haiku 4.5 can't be used now" });
+    await expect(unavailable).toContainText("platform credits are used up ($0.000000 left)");
+    await expect(page.getByRole("button", { name: "Start session" })).toBeDisabled();
+    await unavailable.getByRole("link", { name: "Add platform credits" }).click();
 
-  // Settings → Credits & prices: a small grant, with a reason.
-  await expect(page).toHaveURL(/\/settings\/billing$/);
-  await expect(page.getByTestId("credit-balance")).toHaveText("$0.00");
-  await page.getByRole("button", { name: "Grant or adjust" }).click();
-  const grant = page.getByRole("dialog", { name: "Grant or adjust credits" });
-  await grant.getByLabel("Amount (USD)").fill("0.02");
-  await grant.getByLabel("Reason").fill("E2E trial credits");
-  await grant.getByRole("button", { name: "Grant credits" }).click();
-  await expect(grant).toBeHidden();
-  await expect(page.getByTestId("credit-balance")).toHaveText("$0.02");
+    // Settings → Credits & prices: a small grant, with a reason.
+    await expect(page).toHaveURL(/\/settings\/billing$/);
+    await expect(page.getByTestId("credit-balance")).toHaveText("$0.00");
+    await page.getByRole("button", { name: "Grant or adjust" }).click();
+    const grant = page.getByRole("dialog", { name: "Grant or adjust credits" });
+    await grant.getByLabel("Amount (USD)").fill("0.02");
+    await grant.getByLabel("Reason").fill("E2E trial credits");
+    await grant.getByRole("button", { name: "Grant credits" }).click();
+    await expect(grant).toBeHidden();
+    await expect(page.getByTestId("credit-balance")).toHaveText("$0.02");
 
-  // Now Claude Haiku 4.5 runs on platform credits.
-  await page.goto("/");
-  await provider.selectOption("anthropic");
-  await expect(page.getByTestId("key-source")).toContainText("Platform credits");
-  const requestsBefore = (await receivedRequests()).length;
-  const tag = marker();
-  await script(
-    tag,
-    {
-      steps: [
-        { text: "I will list the files first." },
-        { toolCall: { name: "bash", arguments: { command: "echo listed", description: "List the files" } } },
-      ],
-      usage: FIRST_CALL,
-    },
-    // The follow-up with the tool's result: the gateway must refuse it before it gets here.
-    [{ text: "This reply is never sent: the organisation is out of credits." }],
-  );
-  await page.getByLabel("What should the agent work on?").fill(`${tag} look around the project`);
-  await page.getByRole("button", { name: "Start session" }).click();
-  await page.waitForURL(/\/sessions\/[^/]+$/);
-  const config = page.getByRole("list", { name: "Session configuration" });
-  await expect(config).toContainText("Anthropic");
-  await expect(config).toContainText("Claude Haiku 4.5");
-  await expect(config).toContainText("Platform credits");
+    // Now Claude Haiku 4.5 runs on platform credits.
+    await page.goto("/");
+    await provider.selectOption("anthropic");
+    await expect(page.getByTestId("key-source")).toContainText("Platform credits");
+    const requestsBefore = (await receivedRequests()).length;
+    const tag = marker();
+    await script(
+      tag,
+      {
+        steps: [
+          { text: "I will list the files first." },
+          {
+            toolCall: { name: "bash", arguments: { command: "echo listed", description: "List the files" } },
+          },
+        ],
+        usage: FIRST_CALL,
+      },
+      // The follow-up with the tool's result: the gateway must refuse it before it gets here.
+      [{ text: "This reply is never sent: the organisation is out of credits." }],
+    );
+    await page.getByLabel("What should the agent work on?").fill(`${tag} look around the project`);
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.waitForURL(/\/sessions\/[^/]+$/);
+    const config = page.getByRole("list", { name: "Session configuration" });
+    await expect(config).toContainText("Anthropic");
+    await expect(config).toContainText("Claude Haiku 4.5");
+    await expect(config).toContainText("Platform credits");
 
-  // The first call went through and is charged: the agent asks before running its command. (The
-  // session goes from Starting straight to Working on the first message, so this waits out provisioning.)
-  const tool = page.locator(".tool-card").first();
-  const permission = tool.locator(".permission-card");
-  await expect(permission).toHaveAttribute("data-state", "waiting", {
-    timeout: PROVISION_TIMEOUT + TURN_TIMEOUT,
-  });
-  await expect
-    .poll(() => creditsUsed(page), { timeout: TURN_TIMEOUT })
-    .toBeGreaterThanOrEqual(FIRST_CALL_COST);
-  await permission.getByRole("button", { name: "Allow once" }).click();
-  await expect(tool).toHaveAttribute("data-status", "completed", { timeout: TURN_TIMEOUT });
+    // The first call went through and is charged: the agent asks before running its command. (The
+    // session goes from Starting straight to Working on the first message, so this waits out provisioning.)
+    const tool = page.locator(".tool-card").first();
+    const permission = tool.locator(".permission-card");
+    await expect(permission).toHaveAttribute("data-state", "waiting", {
+      timeout: PROVISION_TIMEOUT + TURN_TIMEOUT,
+    });
+    await expect
+      .poll(() => creditsUsed(page), { timeout: TURN_TIMEOUT })
+      .toBeGreaterThanOrEqual(FIRST_CALL_COST);
+    await permission.getByRole("button", { name: "Allow once" }).click();
+    await expect(tool).toHaveAttribute("data-status", "completed", { timeout: TURN_TIMEOUT });
 
-  // The follow-up call is refused by the gateway (402): the chat says why, and the turn ends.
-  // The gateway tells the session at most once a minute, so a slow run may show a second one.
-  const notice = conversation(page)
-    .getByRole("note")
-    .filter({ hasText: /^Out of platform credits/ })
-    .last();
-  await expect(notice).toBeVisible({ timeout: TURN_TIMEOUT });
-  await expect(notice).toContainText("Ask a platform admin for credits, or add your own provider key.");
-  await waitForTurnEnd(page);
-  expect(await scriptedLeft(tag), "the refused follow-up reached the model server").toBe(1);
-  await snap(page, testInfo, "out-of-credits-notice");
-  await expectNoSeriousA11yViolations(page, "a session out of credits");
+    // The follow-up call is refused by the gateway (402): the chat says why, and the turn ends.
+    // The gateway tells the session at most once a minute, so a slow run may show a second one.
+    const notice = conversation(page)
+      .getByRole("note")
+      .filter({ hasText: /^Out of platform credits/ })
+      .last();
+    await expect(notice).toBeVisible({ timeout: TURN_TIMEOUT });
+    await expect(notice).toContainText("Ask a platform admin for credits, or add your own provider key.");
+    await waitForTurnEnd(page);
+    expect(await scriptedLeft(tag), "the refused follow-up reached the model server").toBe(1);
+    await snap(page, testInfo, "out-of-credits-notice");
+    await expectNoSeriousA11yViolations(page, "a session out of credits");
 
-  // What reached the provider: the one scripted call, and OpenCode's title call if it got in before
-  // the balance ran out. The header counts exactly those, once each.
-  const reached = (await receivedRequests()).slice(requestsBefore).filter((r) => r.format === "anthropic");
-  expect(reached.filter((request) => !request.isTitle)).toHaveLength(1);
-  const titleCost = reached
-    .filter((request) => request.isTitle)
-    .reduce((sum, request) => sum + titleCallCost(request), 0n);
-  await expect.poll(() => creditsUsed(page)).toBe(FIRST_CALL_COST + titleCost);
-  const used = FIRST_CALL_COST + titleCost;
+    // What reached the provider: the one scripted call, and OpenCode's title call if it got in before
+    // the balance ran out. The header counts exactly those, once each.
+    const reached = (await receivedRequests()).slice(requestsBefore).filter((r) => r.format === "anthropic");
+    expect(reached.filter((request) => !request.isTitle)).toHaveLength(1);
+    const titleCost = reached
+      .filter((request) => request.isTitle)
+      .reduce((sum, request) => sum + titleCallCost(request), 0n);
+    await expect.poll(() => creditsUsed(page)).toBe(FIRST_CALL_COST + titleCost);
+    const used = FIRST_CALL_COST + titleCost;
 
-  // Another message is refused by the API with the balance, and the text stays in the box to try again.
-  const retry = `${tag} try again`;
-  await composer(page).fill(retry);
-  await composer(page).press("Enter");
-  const refusal = page.getByRole("alert").filter({ hasText: /^Out of platform credits \(balance / });
-  await expect(refusal).toHaveText(
-    `Out of platform credits (balance -$0.${(used - GRANT).toString().padStart(6, "0")}). Ask a platform admin for credits, or add your own provider key.`,
-  );
-  await expect(composer(page)).toBeEnabled();
-  await expect(composer(page)).toHaveValue(retry);
-  await expect(page.locator(".user-message").filter({ hasText: retry })).toHaveCount(0);
-  await composer(page).fill(`${tag} edited`);
-  await expect(composer(page)).toHaveValue(`${tag} edited`);
-  await snap(page, testInfo, "out-of-credits-refused-message");
+    // Another message is refused by the API with the balance, and the text stays in the box to try again.
+    const retry = `${tag} try again`;
+    await composer(page).fill(retry);
+    await composer(page).press("Enter");
+    const refusal = page.getByRole("alert").filter({ hasText: /^Out of platform credits \(balance / });
+    await expect(refusal).toHaveText(
+      `Out of platform credits (balance -$0.${(used - GRANT).toString().padStart(6, "0")}). Ask a platform admin for credits, or add your own provider key.`,
+    );
+    await expect(composer(page)).toBeEnabled();
+    await expect(composer(page)).toHaveValue(retry);
+    await expect(page.locator(".user-message").filter({ hasText: retry })).toHaveCount(0);
+    await composer(page).fill(`${tag} edited`);
+    await expect(composer(page)).toHaveValue(`${tag} edited`);
+    await snap(page, testInfo, "out-of-credits-refused-message");
 
-  // The balance is the grant less exactly what the session shows as used.
-  await page.goto("/settings/billing");
-  await expect(page.getByTestId("credit-balance")).toHaveText(/^-\$/);
-  expect(await shownBalance(page)).toBe(GRANT - used);
-  await expect(page.getByText("Too low to start a session")).toBeVisible();
-  await snap(page, testInfo, "billing-negative");
-});
+    // The balance is the grant less exactly what the session shows as used.
+    await page.goto("/settings/billing");
+    await expect(page.getByTestId("credit-balance")).toHaveText(/^-\$/);
+    expect(await shownBalance(page)).toBe(GRANT - used);
+    await expect(page.getByText("Too low to start a session")).toBeVisible();
+    await snap(page, testInfo, "billing-negative");
+  },
+);

@@ -161,7 +161,7 @@ export async function startScriptedModelServer(
   });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
-    http.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    http.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const { port } = http.address() as AddressInfo;
 

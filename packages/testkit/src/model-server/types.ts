@@ -92,6 +92,8 @@ export type ModelsListing =
 
 export interface ScriptedModelServerOptions {
   port?: number;
+  /** The interface to listen on (default 127.0.0.1; 0.0.0.0 to serve a studio on another machine). */
+  host?: string;
   /** What `GET …/models` answers (default: `["scripted-1"]`). Can be changed later on the server. */
   models?: ModelsListing;
   /** Answer for main requests when the queue is empty (default: a short text reply). */

@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: pnpm, the workspace's dependencies, bubblewrap, passt and socat
 // (bubblewrap confines local sandboxes' files, pasta gives each a network of its own, socat serves
-// its servers to the studio on private Unix sockets) and, with --browser (the tests, the benchmarks), Debian's Chromium for Playwright.
+// its servers to the studio on private Unix sockets) and, with --browser (the tests, the benchmarks), Debian's Chromium
+// and ffmpeg for Playwright.
 // Uses only Node's standard library because nothing else is installed yet.
 import { execSync } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -68,5 +78,36 @@ if (wanted.length > 0) {
     console.log(
       `[setup] ${wanted.join(" and ")} not installed (sudo apt-get install ${wanted.join(" ")}): local sandboxes will run unconfined or share the host's network`,
     );
+  }
+}
+
+// Playwright records videos (of CI's retries) with an ffmpeg of its own, which it downloads from a
+// host these machines cannot reach: Debian's ffmpeg (with libvpx, the VP8 encoder it asks for) is
+// put where Playwright looks for its own.
+if (wantBrowser) {
+  if (!existsSync("/usr/bin/ffmpeg") && (asRoot || canSudo())) {
+    console.log("[setup] installing Debian's ffmpeg (Playwright's videos)");
+    const sudo = asRoot ? "" : "sudo ";
+    run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg`);
+  }
+  linkPlaywrightFfmpeg();
+}
+
+function linkPlaywrightFfmpeg() {
+  if (!existsSync("/usr/bin/ffmpeg")) return;
+  const core = join(root, "node_modules", ".pnpm");
+  const versions = existsSync(core)
+    ? readdirSync(core).filter((name) => name.startsWith("playwright-core@"))
+    : [];
+  for (const version of versions) {
+    const manifest = join(core, version, "node_modules", "playwright-core", "browsers.json");
+    if (!existsSync(manifest)) continue;
+    const ffmpeg = JSON.parse(readFileSync(manifest, "utf8")).browsers.find((b) => b.name === "ffmpeg");
+    if (!ffmpeg) continue;
+    const cache = process.env.PLAYWRIGHT_BROWSERS_PATH || join(homedir(), ".cache", "ms-playwright");
+    const target = join(cache, `ffmpeg-${ffmpeg.revision}`, "ffmpeg-linux");
+    if (existsSync(target)) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync("/usr/bin/ffmpeg", target);
   }
 }

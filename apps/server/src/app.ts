@@ -9,7 +9,7 @@ import {
   toTRPCError,
   trpcErrorHeaders,
 } from "@studio/api";
-import type { AppError, Keyring } from "@studio/core";
+import { type AppError, isLimitExempt, type Keyring } from "@studio/core";
 import type { Db, SqlPool } from "@studio/db";
 import { createGateway, createModelListing, GATEWAY_PREFIX, type Gateway, probeKey } from "@studio/gateway";
 import type { Logger } from "@studio/models";
@@ -197,7 +197,8 @@ export function createStudioServer({
         req.headers["x-forwarded-for"],
         config.trustProxy,
       );
-      const refusal = await clientLimits.admit(address);
+      const exempt = isLimitExempt(address, config.limits.exemptAddresses);
+      const refusal = exempt ? null : await clientLimits.admit(address);
       if (refusal && url.startsWith("/api/trpc/") && !url.startsWith(`${SESSION_EVENTS_PATH}?`)) {
         limitRefusals.set(req, refusal);
         return trpc(req, res);

@@ -30,6 +30,8 @@ beforeAll(async () => {
       STUDIO_WEB_DIST: webDist,
       TRUST_PROXY: "true",
       API_REQUESTS_PER_MINUTE_PER_ADDRESS: String(REQUESTS_PER_MINUTE),
+      // A QA team's runners, which make many accounts and tokens from one address on purpose.
+      LIMITS_EXEMPT_ADDRESSES: "192.0.2.0/24, 2001:db8:ee::/48",
     }),
     db: database.db,
     pool: database.pool,
@@ -159,5 +161,41 @@ describe("API token creation per client address", () => {
       },
     );
     expect(elsewhere.status).toBe(200);
+  });
+});
+
+describe("addresses the operator exempts (LIMITS_EXEMPT_ADDRESSES)", () => {
+  it("are held back by no per-address limit: API requests, sign-ups and API tokens", async () => {
+    const runner = "192.0.2.9";
+    for (let index = 0; index < REQUESTS_PER_MINUTE + 5; index++)
+      expect((await me(runner)).status, `request ${index + 1}`).toBe(200);
+    expect((await me("2001:db8:ee:1::7")).status).toBe(200);
+    // More sign-ups than any address may make in an hour.
+    let cookie = "";
+    for (let index = 0; index < 22; index++) {
+      const signUp = await post(
+        "auth.signUp",
+        {
+          name: `Runner ${index}`,
+          email: `runner-${index}@example.com`,
+          password: "a very secret password 42",
+        },
+        runner,
+      );
+      expect(signUp.status, `sign-up ${index + 1}`).toBe(200);
+      cookie = signUp.headers
+        .getSetCookie()
+        .find((value) => value.startsWith("studio_session="))!
+        .split(";")[0]!;
+    }
+    for (let index = 0; index < TOKENS_PER_ADDRESS_PER_HOUR + 2; index++) {
+      const created = await post("apiTokens.create", { name: `r${index}`, expiresInDays: null }, runner, {
+        cookie,
+      });
+      expect(created.status, `token ${index + 1}`).toBe(200);
+    }
+    // The range is the operator's: the next address along is counted.
+    for (let index = 0; index < REQUESTS_PER_MINUTE; index++) await me("192.0.3.1");
+    expectRetryAfter(await me("192.0.3.1"), 60);
   });
 });

@@ -130,4 +130,14 @@ describe("configuration", () => {
       /API_REQUESTS_PER_MINUTE_PER_ADDRESS/,
     );
   });
+
+  it("reads the addresses exempt from per-address limits, refusing what is no address or range", () => {
+    const exempt = loadConfig({ LIMITS_EXEMPT_ADDRESSES: "192.0.2.0/24, 2001:db8::1" }).limits
+      .exemptAddresses;
+    expect(exempt?.check("192.0.2.200", "ipv4")).toBe(true);
+    expect(exempt?.check("2001:db8::1", "ipv6")).toBe(true);
+    expect(exempt?.check("192.0.3.1", "ipv4")).toBe(false);
+    expect(loadConfig({}).limits.exemptAddresses).toBeNull();
+    expect(() => loadConfig({ LIMITS_EXEMPT_ADDRESSES: "192.0.2.0/40" })).toThrow(/LIMITS_EXEMPT_ADDRESSES/);
+  });
 });

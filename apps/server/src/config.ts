@@ -1,6 +1,13 @@
 // The one module that reads process.env. Everything else receives a typed Config.
+
+import type { BlockList } from "node:net";
 import path from "node:path";
-import { type PrivateNetworkPolicy, type SignUpPolicy, specialAddressKind } from "@studio/core";
+import {
+  type PrivateNetworkPolicy,
+  parseExemptAddresses,
+  type SignUpPolicy,
+  specialAddressKind,
+} from "@studio/core";
 import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from "@studio/gateway";
 import { defaultProvisioningConcurrency } from "@studio/runner";
 import { z } from "zod";
@@ -61,6 +68,21 @@ const envSchema = z.object({
   MODEL_CALLS_PER_MINUTE_PER_MEMBER: limitOrNone(10_000_000).optional(),
   /** API requests (tRPC and HTTP API routes) per minute from one client address (`none`: no limit). */
   API_REQUESTS_PER_MINUTE_PER_ADDRESS: limitOrNone(10_000_000).default(600),
+  /**
+   * Client addresses and CIDR ranges that per-address limits (sign-ups, API token creation, API
+   * requests) leave alone, e.g. a QA team's test runner: `203.0.113.7, 198.51.100.0/24`.
+   */
+  LIMITS_EXEMPT_ADDRESSES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return text?.trim() ? parseExemptAddresses(text) : null;
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURE_COOKIES: z.stringbool().optional(),
   SANDBOX_PROVIDER: z.enum(["local", "e2b"]).default("local"),
@@ -158,6 +180,8 @@ export interface Config {
     liveSessions: { studio: number | null; perOrganization: number | null; perMember: number | null };
     modelCallsPerMinute: { organizationPerMinute: number | null; memberPerMinute: number | null };
     apiRequestsPerMinutePerAddress: number | null;
+    /** LIMITS_EXEMPT_ADDRESSES; loopback is always exempt. */
+    exemptAddresses: BlockList | null;
   };
   /** The session cookie's `Secure` flag: SECURE_COOKIES, else PUBLIC_URL's scheme, else production. */
   secureCookies: boolean;
@@ -270,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         memberPerMinute: e.MODEL_CALLS_PER_MINUTE_PER_MEMBER ?? null,
       },
       apiRequestsPerMinutePerAddress: e.API_REQUESTS_PER_MINUTE_PER_ADDRESS,
+      exemptAddresses: e.LIMITS_EXEMPT_ADDRESSES ?? null,
     },
     // https → Secure; an http PUBLIC_URL would never get a Secure cookie back from a browser.
     secureCookies:

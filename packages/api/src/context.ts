@@ -16,6 +16,8 @@ import type { Logger } from "@studio/models";
 
 export interface RequestInfo {
   ipAddress: string | null;
+  /** Per-address limits leave this client alone (loopback, or LIMITS_EXEMPT_ADDRESSES). */
+  limitExempt: boolean;
   userAgent: string | null;
   /** False when a browser says the request came from another site (checked on mutations). */
   sameOrigin: boolean;

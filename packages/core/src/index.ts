@@ -3,6 +3,7 @@
 export * from "./alerts/index.ts";
 export * from "./auth/accounts.ts";
 export * from "./auth/api-tokens.ts";
+export * from "./auth/exempt-addresses.ts";
 export * from "./auth/password.ts";
 export * from "./auth/schemas.ts";
 export * from "./auth/secrets.ts";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Authentication, Context } from "@studio/api";
-import { validateApiToken, validateSessionToken } from "@studio/core";
+import { isLimitExempt, validateApiToken, validateSessionToken } from "@studio/core";
 import type { Db } from "@studio/db";
 import type { Logger } from "@studio/models";
 import type { Config } from "../config.ts";
@@ -68,6 +68,11 @@ export async function createRequestContext(
   res: ServerResponse,
   deps: ContextDeps,
 ): Promise<Context> {
+  const ipAddress = clientAddress(
+    req.socket.remoteAddress,
+    req.headers["x-forwarded-for"],
+    deps.config.trustProxy,
+  );
   return {
     db: deps.db,
     auth: await authenticate(req, res, deps),
@@ -78,11 +83,8 @@ export async function createRequestContext(
     keys: deps.keys,
     limits: { subscriptionsPerUser: deps.config.subscriptionsPerUser },
     request: {
-      ipAddress: clientAddress(
-        req.socket.remoteAddress,
-        req.headers["x-forwarded-for"],
-        deps.config.trustProxy,
-      ),
+      ipAddress,
+      limitExempt: isLimitExempt(ipAddress, deps.config.limits.exemptAddresses),
       userAgent: req.headers["user-agent"] ?? null,
       sameOrigin: isSameOrigin(req, deps.origins),
     },

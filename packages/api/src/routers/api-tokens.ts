@@ -22,16 +22,10 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * Token creation per client address, counted in PostgreSQL like sign-ups (every replica sees the
- * same count). Loopback is the studio's own machine and not counted, as with sign-ups.
+ * same count). Exempt clients (loopback, LIMITS_EXEMPT_ADDRESSES) are not counted, as with sign-ups.
  */
 export function tokenCreationRules(ipAddress: string | null | undefined): ThrottleRule[] {
-  if (
-    !ipAddress ||
-    ipAddress.startsWith("127.") ||
-    ipAddress === "::1" ||
-    ipAddress.startsWith("::ffff:127.")
-  )
-    return [];
+  if (!ipAddress) return [];
   return [
     {
       key: `api-token:${ipAddress}`,
@@ -53,7 +47,10 @@ export const apiTokensRouter = router({
     .output(z.object({ token: z.string(), summary: apiTokenOutput }))
     .mutation(async ({ ctx, input }) => {
       // Counted once the caller and input are known good: a refused call writes nothing.
-      await reserveAttempt(ctx.db, tokenCreationRules(ctx.request.ipAddress));
+      await reserveAttempt(
+        ctx.db,
+        tokenCreationRules(ctx.request.limitExempt ? null : ctx.request.ipAddress),
+      );
       return createApiToken(ctx.db, owner(ctx), input);
     }),
 

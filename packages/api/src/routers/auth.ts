@@ -32,7 +32,8 @@ export const authRouter = router({
     .output(accountOutput)
     .mutation(async ({ ctx, input }) => {
       const { user, organizationId } = await signUp(ctx.db, input, ctx.signUps, {
-        ipAddress: ctx.request.ipAddress,
+        // An exempt client (loopback, LIMITS_EXEMPT_ADDRESSES) is not counted against sign-ups.
+        ipAddress: ctx.request.limitExempt ? null : ctx.request.ipAddress,
       });
       const session = await createAuthSession(ctx.db, user.id, organizationId, ctx.request);
       ctx.cookies.set(session.token, session.expiresAt);

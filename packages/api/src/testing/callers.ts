@@ -1,5 +1,6 @@
 import {
   createAuthSession,
+  isLimitExempt,
   newKeyring,
   SessionEventBus,
   validateApiToken,
@@ -74,7 +75,14 @@ export function testContext(db: Db, auth: Context["auth"], overrides: Partial<Co
     sessions: inertSessionsContext,
     keys: testKeysContext,
     logger: silentLogger,
-    request: { ipAddress: "127.0.0.1", userAgent: "vitest", sameOrigin: true, ...overrides },
+    request: {
+      ipAddress: "127.0.0.1",
+      // As the server decides it: exempt when on loopback (no operator list in these tests).
+      limitExempt: isLimitExempt(overrides.ipAddress === undefined ? "127.0.0.1" : overrides.ipAddress, null),
+      userAgent: "vitest",
+      sameOrigin: true,
+      ...overrides,
+    },
     cookies: {
       set: (token) => {
         cookies.token = token;

@@ -1,112 +1,23 @@
-// The alert webhook end to end against real receivers on this machine and a real PostgreSQL: the
-// message is signed with the secret shown at set-up, retried with backoff (the worker's clock is
-// moved, nothing sleeps through it), given up after the last attempt, delivered once however many
-// workers run, kept from other organisations, and never stored or returned in clear.
-import { once } from "node:events";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createNotificationListener } from "@studio/db/notifications";
 import { silentLogger } from "@studio/models";
-import { rowCounts, seedSessionRow } from "@studio/testkit";
+import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newKeyring } from "../keys/keyring.ts";
 import type { EndpointRules } from "../keys/provider-keys.ts";
-import type { ResolveHost } from "../keys/tenant-endpoint.ts";
-import { AppError } from "../shared/errors.ts";
 import { enqueueWebhookMessage, listWebhookDeliveries, sendTestDelivery } from "./deliveries.ts";
 import { verifyWebhookSignature } from "./signing.ts";
-import { postWebhook } from "./transport.ts";
 import { getAlertWebhook, openAlertWebhook, removeAlertWebhook, setAlertWebhook } from "./webhook.ts";
+import { useWebhookTestKit } from "./webhook-test-support.ts";
 import { startWebhookDeliveries, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS } from "./worker.ts";
 
 const database = useTestDatabase();
 const keyring = newKeyring();
 const allow: EndpointRules = { privateNetwork: "allow" };
-
-interface Received {
-  headers: IncomingMessage["headers"];
-  body: string;
-  /** Whether the signature checked out with the secret given at set-up, at the worker's clock. */
-  verified: boolean;
-}
-
-/** A receiver on the loopback that answers each request with the next status of `statuses` (the last repeats). */
-async function startReceiver(statuses: number[], options: { delayMs?: number; location?: string } = {}) {
-  const received: Received[] = [];
-  const state = { secret: "", clock: new Date() };
-  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const header = req.headers["x-studio-signature"];
-      received.push({
-        headers: req.headers,
-        body,
-        verified: verifyWebhookSignature(state.secret, String(header), body, state.clock, 300).ok,
-      });
-      const status = statuses[Math.min(received.length - 1, statuses.length - 1)] ?? 200;
-      setTimeout(() => {
-        res.writeHead(status, {
-          "content-type": "text/plain",
-          ...(options.location ? { location: options.location } : {}),
-        });
-        res.end(status >= 300 ? `receiver says no\u0000${"x".repeat(5000)}` : "ok");
-      }, options.delayMs ?? 0);
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  receivers.push(server);
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hooks/studio?team=ops`, port, received, state };
-}
-const receivers: http.Server[] = [];
-afterAll(async () => {
-  for (const server of receivers) server.close();
-});
-
-/** A worker driven by runOnce() only, on a clock the test moves. */
-function manualWorker(clock: { now: Date }, tenantPrivateNetwork: "allow" | "deny" = "allow") {
-  return startWebhookDeliveries({
-    db: database.db,
-    keyring,
-    logger: silentLogger,
-    tenantPrivateNetwork,
-    now: () => clock.now,
-    poll: false,
-  });
-}
-
-async function organization() {
-  return (await seedSessionRow(database.db)).organizationId;
-}
-
-const delivery = (id: string) => database.db.webhookDelivery.findUniqueOrThrow({ where: { id } });
-
-async function enqueueAlert(
-  organizationId: string,
-  text = "Budget “Org monthly” reached 80 % ($80.00 of $100.00).",
-) {
-  const id = await database.db.$transaction((tx) =>
-    enqueueWebhookMessage(tx, organizationId, "budget_alert", {
-      text,
-      details: { percent: 80, spentMicroUsd: 80_000_000n, limitMicroUsd: 100_000_000n, kind: "forged" },
-    }),
-  );
-  if (!id) throw new Error("no delivery was enqueued");
-  return id;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const { startReceiver, manualWorker, organization, delivery, enqueueAlert, rejection } = useWebhookTestKit(
+  database,
+  keyring,
+);
 
 describe("webhook deliveries", () => {
   it("retry a receiver that fails twice with backoff, then deliver, signed with the secret given at set-up", async () => {
@@ -371,93 +282,5 @@ describe("webhook deliveries", () => {
       lastError: "The webhook was removed before this was delivered.",
     });
     expect(await delivery(redirected)).toMatchObject({ status: "failed" });
-  });
-});
-
-describe("webhook addresses", () => {
-  const DNS: Record<string, string[]> = {
-    "hooks.example.com": ["93.184.216.34"],
-    "metadata.example.com": ["169.254.169.254"],
-    "split.example.com": ["93.184.216.34", "10.0.0.5"],
-    "intranet.example.com": ["10.1.2.3"],
-  };
-  const standInDns: ResolveHost = async (hostname) => {
-    const addresses = hostname === "localhost" ? ["127.0.0.1"] : DNS[hostname];
-    if (!addresses)
-      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
-    return addresses;
-  };
-  const deny: EndpointRules = { privateNetwork: "deny", resolve: standInDns };
-  const allowing: EndpointRules = { privateNetwork: "allow", resolve: standInDns };
-
-  it("refuse, when saved, URLs of the wrong form or at addresses the policy refuses, writing nothing", async () => {
-    const organizationId = await organization();
-    const cases: [string, EndpointRules, RegExp][] = [
-      ["ftp://hooks.example.com/x", allowing, /https URL/],
-      ["https://user:pw@hooks.example.com/x", allowing, /no user name or password/],
-      ["not a url", allowing, /https URL/],
-      ["http://127.0.0.1:9/hook", deny, /loopback address/],
-      ["https://[::1]/hook", deny, /loopback address/],
-      ["https://10.0.0.5/hook", deny, /private address/],
-      ["https://metadata.example.com/hook", deny, /link-local address \(169\.254\.169\.254\)/],
-      ["https://split.example.com/hook", deny, /private address/],
-      ["https://nowhere.example.com/hook", deny, /could not be found/],
-      ["http://hooks.example.com/hook", deny, /Use an https URL/],
-      // Allowed private addresses, but not a public receiver in clear.
-      ["http://hooks.example.com/hook", allowing, /Use an https URL/],
-    ];
-    for (const [url, rules, message] of cases) {
-      const before = await rowCounts(database.db);
-      const error = await rejection(setAlertWebhook(database.db, keyring, organizationId, { url }, rules));
-      expect([error.code, error.message], url).toEqual(["BAD_REQUEST", expect.stringMatching(message)]);
-      expect(await rowCounts(database.db)).toEqual(before);
-    }
-    for (const [url, rules] of [
-      ["https://hooks.example.com/services/T0/B0/x?team=ops", deny],
-      ["http://localhost:8080/hook", allowing],
-      ["http://intranet.example.com/hook", allowing],
-      ["https://10.0.0.5/hook", allowing],
-    ] as const) {
-      expect((await setAlertWebhook(database.db, keyring, organizationId, { url }, rules)).url, url).toBe(
-        url,
-      );
-    }
-  });
-
-  it("refuse to connect to a special address under deny, even to a URL saved before (rebinding, policy change)", async () => {
-    const receiver = await startReceiver([200]);
-    const organizationId = await organization();
-    const clock = { now: new Date(Date.now() + 1000) };
-    const worker = manualWorker(clock, "deny");
-    for (const url of [receiver.url, `http://localhost:${receiver.port}/hook`]) {
-      await setAlertWebhook(database.db, keyring, organizationId, { url }, allow);
-      const id = await enqueueAlert(organizationId);
-      expect(await worker.runOnce()).toBe(1);
-      const row = await delivery(id);
-      expect(row, url).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: null });
-      expect(row.lastError, url).toMatch(
-        /^The webhook .*is a loopback address|^The webhook localhost resolves to a loopback address/,
-      );
-      expect(row.lastError).not.toContain("/hook");
-      clock.now = new Date(clock.now.getTime() + 1000);
-    }
-    expect(receiver.received).toHaveLength(0);
-  });
-
-  it("give up on a receiver that does not answer in time", async () => {
-    const server = http.createServer(() => {});
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    receivers.push(server);
-    const { port } = server.address() as AddressInfo;
-    const started = Date.now();
-    const response = await postWebhook(
-      { url: `http://127.0.0.1:${port}/slow`, headers: {}, body: "{}" },
-      new AbortController().signal,
-      { privateNetwork: "allow", timeoutMs: 300 },
-    );
-    expect(response).toEqual({ status: null, error: expect.stringMatching(/^No answer within/) });
-    expect(Date.now() - started).toBeLessThan(3_000);
-    server.closeAllConnections();
   });
 });

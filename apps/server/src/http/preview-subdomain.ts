@@ -169,11 +169,12 @@ export function createSubdomainPreviews(proxy: ReturnType<typeof createPreviewPr
     if (grant.use === "share") await sharedPreviewSandbox(deps.db, grant.organizationId!, at.sessionId);
     // A member's cookie lasts a quarter of an hour (then the studio is asked again); a shared
     // link's lasts as long as the link.
-    const expiresAt = grant.use === "share" ? grant.expiresAt : Date.now() + COOKIE_TTL_MS;
+    const now = Date.now();
+    const expiresAt = grant.use === "share" ? grant.expiresAt : now + COOKIE_TTL_MS;
     const cookie = signPreviewGrant(deps.keys.keyring, { ...grant, use: "cookie", expiresAt });
     const secure = deps.config.secureCookies;
     const attributes = [`${cookieName(secure)}=${cookie}`, "Path=/", "HttpOnly", "SameSite=Lax"];
-    attributes.push(`Max-Age=${Math.max(1, Math.floor((expiresAt - Date.now()) / 1000))}`);
+    attributes.push(`Max-Age=${Math.max(1, Math.floor((expiresAt - now) / 1000))}`);
     if (secure) attributes.push("Secure");
     res.writeHead(303, {
       "set-cookie": attributes.join("; "),

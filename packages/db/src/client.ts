@@ -30,6 +30,10 @@ export function createDbClient(databaseUrl: string, options: CreateDbOptions = {
   // One pool for Prisma and the hot paths that bypass it, so there is one connection budget; the
   // adapter ends it on $disconnect.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
+  // An idle connection that PostgreSQL ends (a restart, a failover, an administrator) is reported
+  // here; the pool has already dropped it and the next query opens another, so it is no reason to
+  // die. Without a listener Node would throw it, taking the process and every session down.
+  pool.on("error", () => {});
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return { db, pool };
 }

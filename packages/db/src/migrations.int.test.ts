@@ -1,33 +1,9 @@
 import pg from "pg";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { applyMigrations } from "./migrate.ts";
 import { readMigrations } from "./migrations.ts";
 import { diffMigrationsToSchema } from "./schema-engine.ts";
-
-// Provided by testkit's global setup (db cannot depend on testkit, which depends on db).
-declare module "vitest" {
-  export interface ProvidedContext {
-    postgresAdminUrl: string;
-  }
-}
-
-/** An empty database of this test's own (testkit's clones come migrated already). */
-async function createEmptyDatabase() {
-  const adminUrl = inject("postgresAdminUrl");
-  const name = `migrate_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
+import { createEmptyDatabase } from "./testing/empty-database.ts";
 
 describe("migrations", () => {
   it("bring a database exactly to schema.prisma (no drift)", { timeout: 120_000 }, async () => {

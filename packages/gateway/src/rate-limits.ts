@@ -5,11 +5,14 @@
 // neither a migration nor a look at the public tables ever sees it.
 //
 // The hot path stays cheap: an organisation's two columns are cached (served stale while a fresh
-// copy is read, like GatewayAccess's sessions), and a call with no limit at either level never
-// waits for the database.
+// copy is read, like GatewayAccess's sessions), a call with no limit at either level never waits
+// for the database, and the others mostly spend points taken in blocks (rate-limit-blocks.ts); a
+// key past its allowance is refused from memory until its window ends, so a flood of calls that
+// will be refused anyway costs no database work.
 import type { SqlPool } from "@studio/db";
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterPostgres } from "rate-limiter-flexible";
 import type { GatewaySession } from "./access.ts";
+import { PointBlocks } from "./rate-limit-blocks.ts";
 import { GatewayRefusal } from "./refusal.ts";
 
 export interface RateLimitDefaults {
@@ -50,6 +53,7 @@ export class GatewayRateLimits {
   /** One limiter per allowance (the library's limiters have a fixed number of points), one table. */
   private readonly limiters = new Map<number, Limiter>();
   private store: Promise<void> | null = null;
+  private readonly blocks = new PointBlocks((points) => this.limiter(points));
 
   constructor(
     readonly pool: SqlPool,
@@ -82,28 +86,15 @@ export class GatewayRateLimits {
         level: "member",
       });
     const outcomes = await Promise.all(
-      checks.map((check) =>
-        this.limiter(check.points)
-          .consume(check.key)
-          .then(
-            () => ({ check, refused: null }),
-            (error: unknown) => {
-              if (error instanceof RateLimiterRes) return { check, refused: error };
-              throw error;
-            },
-          ),
-      ),
+      checks.map(async (check) => ({ check, outcome: await this.blocks.take(check.key, check.points) })),
     );
-    const refused = outcomes.find((outcome) => outcome.refused !== null);
-    if (!refused?.refused) return;
+    const refused = outcomes.find(({ outcome }) => !outcome.taken);
+    if (!refused || refused.outcome.taken) return;
     // The call is not made, so the levels that let it through give its point back: their counts
     // stay the calls actually made.
-    for (const outcome of outcomes)
-      if (outcome.refused === null)
-        void this.limiter(outcome.check.points)
-          .reward(outcome.check.key, 1)
-          .catch(() => {});
-    const seconds = Math.max(1, Math.ceil(refused.refused.msBeforeNext / 1000));
+    for (const { check, outcome } of outcomes)
+      if (outcome.taken) void this.blocks.giveBack(check.key, check.points);
+    const seconds = Math.max(1, Math.ceil(refused.outcome.msBeforeNext / 1000));
     const { points, level } = refused.check;
     const message =
       level === "organization"
@@ -217,9 +208,6 @@ export class GatewayRateLimits {
       keyPrefix: KEY_PREFIX,
       points,
       duration: WINDOW_SECONDS,
-      // A key past its allowance is refused from memory until its window ends: a flood of calls
-      // that will be refused anyway costs this replica no database work.
-      inMemoryBlockOnConsumed: points + 1,
       // Should the database fail, each replica counts on its own rather than refusing every call.
       insuranceLimiter: new RateLimiterMemory({ keyPrefix: KEY_PREFIX, points, duration: WINDOW_SECONDS }),
     };

@@ -33,11 +33,14 @@ const badInput: Record<string, Call | typeof NO_INPUT> = {
   "auth.account": NO_INPUT,
   "auth.updateProfile": (c) => c.auth.updateProfile({ name: "   " }),
   "auth.changePassword": (c) => c.auth.changePassword({ currentPassword: "", newPassword: "short" }),
+  "auth.deleteAccount": (c) => c.auth.deleteAccount({ password: "" }),
   "organizations.list": NO_INPUT,
   "organizations.current": NO_INPUT,
   "organizations.create": (c) => c.organizations.create({ name: "x" }),
   "organizations.switch": (c) => c.organizations.switch({ organizationId: "" }),
   "organizations.update": (c) => c.organizations.update({ idleTimeoutMinutes: 0 }),
+  "organizations.delete": (c) =>
+    c.organizations.delete({ organizationId: "x".repeat(65), confirmName: "  " }),
   "members.list": NO_INPUT,
   "members.changeRole": (c) => c.members.changeRole({ userId: "u", role: "superuser" as never }),
   "members.remove": (c) => c.members.remove({ userId: 42 as never }),
@@ -274,6 +277,35 @@ describe("every procedure", () => {
         caller.organizations.switch({ organizationId: alice.personalOrganizationId }),
         "FORBIDDEN",
       );
+    });
+
+    it("organizations.delete of another organisation, by a plain member, or with an API token", async () => {
+      const before = await rowCounts(database.db);
+      const organizationId = alice.personalOrganizationId;
+      await expectCode(
+        (await mallory.caller()).organizations.delete({ organizationId, confirmName: "Alice's workspace" }),
+        "NOT_FOUND",
+      );
+      await expectCode(
+        (await bob.caller()).organizations.delete({ organizationId, confirmName: "Alice's workspace" }),
+        "FORBIDDEN",
+      );
+      const token = await (await alice.caller()).apiTokens.create({ name: "deleter", expiresInDays: null });
+      const program = await tokenCaller(database.db, token.token);
+      await expectCode(
+        program.organizations.delete({ organizationId, confirmName: "Alice's workspace" }),
+        "FORBIDDEN",
+      );
+      await expectCode(program.auth.deleteAccount({ password: alice.password }), "FORBIDDEN");
+      await (await alice.caller()).apiTokens.revoke({ tokenId: token.summary.id });
+      await expectCode(anonymousCaller(database.db).auth.deleteAccount({ password: "x" }), "UNAUTHORIZED");
+      await expectCode(
+        anonymousCaller(database.db).organizations.delete({ organizationId, confirmName: "x" }),
+        "UNAUTHORIZED",
+      );
+      // Only the token made (and revoked) above was written; nothing of Alice's organisation went.
+      expect(await rowCounts(database.db)).toEqual({ ...before, api_tokens: before.api_tokens! + 1 });
+      expect((await (await alice.caller()).organizations.current()).id).toBe(organizationId);
     });
 
     it("members.changeRole / members.remove on someone else's member", async () => {

@@ -1,6 +1,7 @@
 // `@studio/core`: the domain services procedures, the gateway and the server call. What only the
 // session runners use is in `@studio/core/runner` (runner.ts).
 export * from "./alerts/index.ts";
+export * from "./auth/account-deletion.ts";
 export * from "./auth/accounts.ts";
 export * from "./auth/api-tokens.ts";
 export * from "./auth/exempt-addresses.ts";
@@ -13,6 +14,7 @@ export * from "./billing/index.ts";
 export * from "./budgets/index.ts";
 export * from "./git/index.ts";
 export * from "./keys/index.ts";
+export * from "./orgs/deletion.ts";
 export * from "./orgs/invitations.ts";
 export * from "./orgs/members.ts";
 export * from "./orgs/organizations.ts";
@@ -20,6 +22,7 @@ export * from "./orgs/roles.ts";
 export * from "./orgs/schemas.ts";
 export * from "./platform/actor.ts";
 export * from "./platform/admins.ts";
+export * from "./platform/installation.ts";
 export * from "./platform/organizations.ts";
 export * from "./previews/index.ts";
 export * from "./sessions/catalog.ts";

@@ -2,6 +2,8 @@ import {
   changePassword,
   changePasswordInput,
   createAuthSession,
+  deleteAccount,
+  deleteAccountInput,
   getAccount,
   invalidateSession,
   listOrganizationsOf,
@@ -102,4 +104,21 @@ export const authRouter = router({
     }),
 
   account: orgProcedure.output(accountOutput).query(({ ctx }) => getAccount(ctx.db, ctx.user.id)),
+
+  /**
+   * Deletes the signed-in person's account, confirmed with their password, with the organisations
+   * only they belong to; signs this browser out. Browser sessions only, like changing the password.
+   */
+  deleteAccount: browserSessionProcedure
+    .input(deleteAccountInput)
+    .output(z.object({ deletedOrganizations: z.object({ id: z.string(), name: z.string() }).array() }))
+    .mutation(async ({ ctx, input }) => {
+      const deleted = await deleteAccount(ctx.db, ctx.user.id, input);
+      ctx.cookies.clear();
+      ctx.logger.info(
+        { userId: ctx.user.id, organizations: deleted.deletedOrganizations.length },
+        "account deleted",
+      );
+      return deleted;
+    }),
 });

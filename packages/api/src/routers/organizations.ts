@@ -1,6 +1,8 @@
 import {
   createOrganization,
   createOrganizationInput,
+  deleteOrganization,
+  deleteOrganizationInput,
   findMembership,
   forbidden,
   getOrganizationSettings,
@@ -10,6 +12,7 @@ import {
   updateOrganization,
   updateOrganizationInput,
 } from "@studio/core";
+import { z } from "zod";
 import { organizationSettingsOutput, organizationSummaryOutput } from "../outputs.ts";
 import { browserSessionProcedure, managerProcedure, orgProcedure, router } from "../trpc.ts";
 
@@ -45,4 +48,17 @@ export const organizationsRouter = router({
     .input(updateOrganizationInput)
     .output(organizationSettingsOutput)
     .mutation(({ ctx, input }) => updateOrganization(ctx.db, ctx.membership.organizationId, input)),
+
+  /**
+   * An owner deletes an organisation (not a personal workspace), typing its name; refused while it
+   * has live sessions. Browser sessions only: an API token cannot end the organisation it acts for.
+   */
+  delete: browserSessionProcedure
+    .input(deleteOrganizationInput)
+    .output(z.object({ id: z.string(), name: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const deleted = await deleteOrganization(ctx.db, ctx.user.id, input);
+      ctx.logger.info({ userId: ctx.user.id, organizationId: deleted.id }, "organisation deleted");
+      return deleted;
+    }),
 });

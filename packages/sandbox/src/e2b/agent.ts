@@ -2,6 +2,7 @@
 // sandbox-agent. The sandbox keeps agent.json (token, OpenCode password, ports) so any studio
 // replica can re-attach from the sandbox alone.
 import {
+  AgentServerStartError,
   type FetchLike,
   newSecret,
   OPENCODE_USERNAME,
@@ -17,12 +18,15 @@ import {
   E2B_AGENT_FILE,
   E2B_ENV_FILE,
   E2B_HOME,
+  E2B_LOG_FILE,
   E2B_WORKSPACE,
   envFile,
+  gatewayProbeCommand,
+  logTailCommand,
   startServerCommand,
   stopServerCommand,
 } from "./commands.ts";
-import { type E2BSandboxLike, exitResult } from "./sdk.ts";
+import { type E2BSandboxLike, exitResult, isFileMissing } from "./sdk.ts";
 
 export const COMMAND_TIMEOUT_MS = 60_000;
 
@@ -67,12 +71,19 @@ export async function writeIn(sandbox: E2BSandboxLike, files: WorkspaceFile[]): 
   }
 }
 
+/**
+ * The sandbox's agent.json; null only when there is none (no server was ever started). Any other
+ * failure (the proxy's 502, a network error) is thrown: it says nothing about the server.
+ */
 export async function readRecord(sandbox: E2BSandboxLike): Promise<AgentRecord | null> {
+  let text: string;
   try {
-    return JSON.parse(await sandbox.files.read(E2B_AGENT_FILE)) as AgentRecord;
-  } catch {
-    return null;
+    text = await sandbox.files.read(E2B_AGENT_FILE);
+  } catch (error) {
+    if (isFileMissing(error)) return null;
+    throw error;
   }
+  return JSON.parse(text) as AgentRecord;
 }
 
 export function handleFor(sandbox: E2BSandboxLike, record: AgentRecord): SandboxHandle {
@@ -125,7 +136,7 @@ export async function startAgent(
     { path: E2B_AGENT_FILE, content: `${JSON.stringify(record, null, 2)}\n`, mode: 0o600 },
     ...skipPluginInstallFiles(`${E2B_HOME}/.config/opencode`),
   ]);
-  await sandbox.commands.run(startServerCommand(record.agentPort), {
+  const server = await sandbox.commands.run(startServerCommand(record.agentPort), {
     background: true,
     // 0: no limit. Any other value ends the server when it expires (envd drops the process).
     timeoutMs: 0,
@@ -139,15 +150,66 @@ export async function startAgent(
       SANDBOX_AGENT_LOG_STDOUT: "1",
     },
   });
+  // A server that exits while we poll fails the start at once, not after the health timeout.
+  let exited: string | null = null;
+  server.wait().then(
+    (result) => {
+      exited ??= `it exited with code ${result.exitCode}`;
+    },
+    (error: Error) => {
+      const result = exitResult(error);
+      exited ??= result ? `it exited with code ${result.exitCode}` : `its process ended (${error.message})`;
+    },
+  );
   const handle = handleFor(sandbox, record);
-  // A 502 from E2B's proxy means the port is not open yet: keep polling.
-  await waitForHealth({
-    agentUrl: handle.agentUrl,
-    token: handle.agentToken,
-    timeoutMs: options.healthTimeoutMs,
-    fetch: options.fetch,
-    sleep: options.sleep,
-    signal: options.signal,
-  });
+  try {
+    // A 502 from E2B's proxy means the port is not open yet: keep polling.
+    await waitForHealth({
+      agentUrl: handle.agentUrl,
+      token: handle.agentToken,
+      timeoutMs: options.healthTimeoutMs,
+      fetch: options.fetch,
+      sleep: options.sleep,
+      signal: options.signal,
+      failure: () => exited,
+    });
+  } catch (error) {
+    // Whoever gives up next may kill the sandbox, and its log with it: the log goes in the error.
+    const tail = await logTail(sandbox);
+    if (!tail) throw error;
+    throw new AgentServerStartError(`${(error as Error).message}. The end of ${E2B_LOG_FILE}:\n${tail}`, {
+      cause: error,
+    });
+  } finally {
+    // The server runs on; only the studio's stream of it ends.
+    await server.disconnect().catch(() => {});
+  }
   return handle;
+}
+
+async function logTail(sandbox: E2BSandboxLike): Promise<string> {
+  try {
+    const result = await runIn(sandbox, logTailCommand(), { timeoutMs: 10_000 });
+    return result.stdout.trim();
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Calls the studio's health endpoint from inside the sandbox. Provisioning that skipped this looked
+ * healthy until the agent's first model call failed inside OpenCode, far from the cause.
+ */
+export async function probeGateway(sandbox: E2BSandboxLike, gatewayUrl: string): Promise<void> {
+  const url = `${gatewayUrl.replace(/\/api\/llm\/?$/, "").replace(/\/+$/, "")}/api/health`;
+  const result = await runIn(sandbox, gatewayProbeCommand(url), { timeoutMs: 30_000 });
+  let status: unknown;
+  try {
+    status = (JSON.parse(result.stdout) as { status?: unknown }).status;
+  } catch {}
+  if (result.exitCode === 0 && (status === "ok" || status === "degraded")) return;
+  const answer = (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`).slice(0, 300);
+  throw new Error(
+    `The sandbox cannot reach the studio at ${url} (${answer}). GATEWAY_PUBLIC_URL must be the studio's address as E2B sandboxes reach it: public, over https.`,
+  );
 }

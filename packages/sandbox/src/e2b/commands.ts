@@ -33,11 +33,15 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'"'"'`)}'`;
 }
 
-/** Fallback when no template is configured: install both CLIs at run time (needs npm + registry). */
+/**
+ * Fallback when no template is configured: install both CLIs at run time (needs npm + registry).
+ * Runs as root; the base template has no workspace, which the start command's cwd needs.
+ */
 export function installCommand(): string {
   const packages = `@sandbox-agent/cli@${SANDBOX_AGENT_VERSION} opencode-ai@${OPENCODE_VERSION}`;
   return [
     "set -e",
+    `install -d -o user -g user ${E2B_WORKSPACE} ${E2B_STUDIO_DIR}`,
     `if ! command -v sandbox-agent >/dev/null 2>&1 || ! command -v opencode >/dev/null 2>&1; then`,
     `  npm install -g --no-fund --no-audit ${packages}`,
     "fi",
@@ -98,4 +102,27 @@ export function userCommand(command: string): string {
 
 export function chmodCommand(files: Array<{ target: string; mode: number }>): string {
   return files.map((f) => `chmod ${f.mode.toString(8)} ${shellQuote(f.target)}`).join(" && ");
+}
+
+/** The last bytes of sandbox-agent's log, for the error of a start that failed. */
+export const LOG_TAIL_BYTES = 4000;
+export function logTailCommand(): string {
+  return `tail -c ${LOG_TAIL_BYTES} ${E2B_LOG_FILE} 2>/dev/null || true`;
+}
+
+/**
+ * Fetches the studio's health endpoint from inside the sandbox: curl where the image has it (the
+ * studio template does), else Node (the base template has it for npm). Prints the body; exit 7
+ * when no answer came.
+ */
+export function gatewayProbeCommand(url: string): string {
+  const viaNode =
+    "fetch(process.argv[1],{signal:AbortSignal.timeout(15000)}).then(r=>r.text()).then(t=>process.stdout.write(t),e=>{process.stderr.write(String((e&&e.cause)||e)+'\\n');process.exit(7)})";
+  return [
+    `URL=${shellQuote(url)}`,
+    "if command -v curl >/dev/null 2>&1; then",
+    '  exec curl -sS --max-time 15 "$URL"',
+    "fi",
+    `exec node -e ${shellQuote(viaNode)} "$URL"`,
+  ].join("\n");
 }

@@ -1,23 +1,24 @@
 import { createNotificationListener } from "@studio/db/notifications";
 import { silentLogger } from "@studio/models";
 import { rowCounts } from "@studio/testkit";
-import { useTestDatabase } from "@studio/testkit/vitest";
 import { describe, expect, it } from "vitest";
-import { newKeyring } from "../keys/keyring.ts";
-import type { EndpointRules } from "../keys/provider-keys.ts";
 import { enqueueWebhookMessage, listWebhookDeliveries, sendTestDelivery } from "./deliveries.ts";
 import { verifyWebhookSignature } from "./signing.ts";
 import { getAlertWebhook, openAlertWebhook, removeAlertWebhook, setAlertWebhook } from "./webhook.ts";
 import { useWebhookTestKit } from "./webhook-test-support.ts";
 import { startWebhookDeliveries, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS } from "./worker.ts";
 
-const database = useTestDatabase();
-const keyring = newKeyring();
-const allow: EndpointRules = { privateNetwork: "allow" };
-const { startReceiver, manualWorker, organization, delivery, enqueueAlert, rejection } = useWebhookTestKit(
+const {
   database,
   keyring,
-);
+  allow,
+  startReceiver,
+  manualWorker,
+  organization,
+  delivery,
+  enqueueAlert,
+  rejection,
+} = useWebhookTestKit();
 
 describe("webhook deliveries", () => {
   it("retry a receiver that fails twice with backoff, then deliver, signed with the secret given at set-up", async () => {

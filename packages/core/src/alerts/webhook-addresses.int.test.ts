@@ -5,22 +5,24 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { rowCounts } from "@studio/testkit";
-import { useTestDatabase } from "@studio/testkit/vitest";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { newKeyring } from "../keys/keyring.ts";
 import type { EndpointRules } from "../keys/provider-keys.ts";
 import type { ResolveHost } from "../keys/tenant-endpoint.ts";
 import { postWebhook } from "./transport.ts";
 import { setAlertWebhook } from "./webhook.ts";
 import { useWebhookTestKit } from "./webhook-test-support.ts";
 
-const database = useTestDatabase();
-const keyring = newKeyring();
-const allow: EndpointRules = { privateNetwork: "allow" };
-const { startReceiver, manualWorker, organization, delivery, enqueueAlert, rejection } = useWebhookTestKit(
+const {
   database,
   keyring,
-);
+  allow,
+  startReceiver,
+  manualWorker,
+  organization,
+  delivery,
+  enqueueAlert,
+  rejection,
+} = useWebhookTestKit();
 
 describe("webhook addresses", () => {
   const DNS: Record<string, string[]> = {

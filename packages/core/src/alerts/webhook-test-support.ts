@@ -3,17 +3,22 @@
 import { once } from "node:events";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Db } from "@studio/db";
 import { silentLogger } from "@studio/models";
 import { seedSessionRow } from "@studio/testkit";
+import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, expect } from "vitest";
-import type { Keyring } from "../keys/keyring.ts";
+import { newKeyring } from "../keys/keyring.ts";
+import type { EndpointRules } from "../keys/provider-keys.ts";
 import { AppError } from "../shared/errors.ts";
 import { enqueueWebhookMessage } from "./deliveries.ts";
 import { verifyWebhookSignature } from "./signing.ts";
 import { startWebhookDeliveries } from "./worker.ts";
 
-export function useWebhookTestKit(database: { readonly db: Db }, keyring: Keyring) {
+export function useWebhookTestKit() {
+  const database = useTestDatabase();
+  const keyring = newKeyring();
+  /** Receivers run on the loopback, which the studio's default policy refuses. */
+  const allow: EndpointRules = { privateNetwork: "allow" };
   interface Received {
     headers: IncomingMessage["headers"];
     body: string;
@@ -98,5 +103,15 @@ export function useWebhookTestKit(database: { readonly db: Db }, keyring: Keyrin
     return error as AppError;
   }
 
-  return { startReceiver, manualWorker, organization, delivery, enqueueAlert, rejection };
+  return {
+    database,
+    keyring,
+    allow,
+    startReceiver,
+    manualWorker,
+    organization,
+    delivery,
+    enqueueAlert,
+    rejection,
+  };
 }

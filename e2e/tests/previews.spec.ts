@@ -29,7 +29,7 @@ test("the agent starts a web server, its preview opens in a new tab, and a share
   const port = 20_000 + Math.floor(Math.random() * 20_000);
 
   // Before the agent runs anything, nothing listens.
-  await page.getByRole("button", { name: "Workspace panel" }).click();
+  await page.getByRole("button", { name: "Workspace panel", exact: true }).click();
   await previewsTab(page).click();
   await expect(panel(page).getByText("Nothing listens yet. When the agent starts a server")).toBeVisible({
     timeout: TURN_TIMEOUT,

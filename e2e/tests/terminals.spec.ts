@@ -45,7 +45,7 @@ test("a person opens a terminal, types in it, renames it, comes back to it and c
   await signUp(page, newUser("terminal"));
   await startSession(page);
   await waitUntilReady(page);
-  await page.getByRole("button", { name: "Workspace panel" }).click();
+  await page.getByRole("button", { name: "Workspace panel", exact: true }).click();
   await terminalView(page).click();
   await expect(panel(page).getByText("No terminal open")).toBeVisible();
   await snap(page, testInfo, "terminal-empty");
@@ -186,7 +186,7 @@ test("a member the organisation lets watch sees a terminal read-only", async ({
 
   const sessionId = await startSession(page);
   await waitUntilReady(page);
-  await page.getByRole("button", { name: "Workspace panel" }).click();
+  await page.getByRole("button", { name: "Workspace panel", exact: true }).click();
   await terminalView(page).click();
   await panel(page).getByRole("button", { name: "New terminal" }).click();
   await expect(pane(page, "Terminal 1")).toHaveAttribute("data-status", "live", { timeout: SHELL_TIMEOUT });
@@ -198,7 +198,7 @@ test("a member the organisation lets watch sees a terminal read-only", async ({
   // The member sees the same terminal, says it is read-only, and offers nothing to change.
   await member.setViewportSize({ width: 1440, height: 900 });
   await member.goto(`/sessions/${sessionId}?ws=terminal`);
-  await member.getByRole("button", { name: "Workspace panel" }).click();
+  await member.getByRole("button", { name: "Workspace panel", exact: true }).click();
   await expect(rows(member, "Terminal 1")).toContainText("owner-42", { timeout: SHELL_TIMEOUT });
   await expect(panel(member).getByText("Read only")).toBeVisible();
   // Nothing was sent for the server to refuse (not even the screen's size).

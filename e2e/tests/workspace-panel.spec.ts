@@ -35,7 +35,7 @@ test("the workspace panel follows the agent's work, and links from the chat open
   const tag = marker();
 
   // The panel opens from the header, on the Files view, before the agent has written anything.
-  const toggle = page.getByRole("button", { name: "Workspace panel" });
+  const toggle = page.getByRole("button", { name: "Workspace panel", exact: true });
   await expect(toggle).toHaveAttribute("aria-pressed", "false");
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-pressed", "true");

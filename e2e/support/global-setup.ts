@@ -4,6 +4,7 @@ import path from "node:path";
 import { startScriptedModelServer } from "../../packages/testkit/src/model-server/index.ts";
 import { modelServerPort, remoteModelServer } from "./model-server.ts";
 import { checkRemoteRun } from "./remote.ts";
+import { forgetRun } from "./run-registry.ts";
 
 const STALE_MS = 10 * 60 * 1000;
 
@@ -39,7 +40,9 @@ export default async function globalSetup() {
     return;
   }
   removeStaleDataDirs();
-  if (remoteModelServer) return;
+  // The accounts this run records die with its studio's data directory: nothing to clean up later.
+  const forgetAccounts = () => forgetRun(process.env.E2E_RUN_ID ?? "local");
+  if (remoteModelServer) return forgetAccounts;
   const server = await startScriptedModelServer({
     port: modelServerPort,
     control: true,
@@ -49,5 +52,6 @@ export default async function globalSetup() {
   });
   return async () => {
     await server.close();
+    forgetAccounts();
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Browser, expect, type Page, type TestInfo } from "@playwright/test";
+import { recordAccount } from "./run-registry.ts";
 
 export interface TestUser {
   name: string;
@@ -30,6 +31,8 @@ export function personalOrganization(user: TestUser): string {
 
 /** Fills and submits the sign-up form on the current page (which must already show it). */
 export async function fillSignUp(page: Page, user: TestUser) {
+  // Recorded before it exists: a refused sign-up leaves a record the cleanup finds no account for.
+  recordAccount(user, page.url(), runId);
   await page.getByLabel("Name").fill(user.name);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
@@ -42,6 +45,8 @@ export async function signUpByApi(page: Page, user: TestUser) {
     data: { json: { name: user.name, email: user.email, password: user.password } },
   });
   expect(response.status(), `signing up ${user.email}: ${await response.text()}`).toBe(200);
+  // Written down for `pnpm test:e2e:cleanup` (run-registry.ts), with the studio it was made on.
+  recordAccount(user, response.url(), runId);
 }
 
 /**
@@ -63,6 +68,8 @@ export async function signUpThroughForm(page: Page, user: TestUser) {
 
 export async function signIn(page: Page, user: TestUser) {
   await page.goto("/sign-in");
+  // A password a test signs in with may be one it changed to: the cleanup tries the newest first.
+  recordAccount(user, page.url(), runId);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();

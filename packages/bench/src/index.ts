@@ -245,9 +245,10 @@ the two extra hops and Node's HTTP handling cost on this machine before the gate
 
 With budgets and rate limits on: the same rounds again for a session that hard budgets cover at
 every scope it has (the organisation's, the members' default) and that per-minute limits count
-(organisation and member), none near its limit, so each call asks PostgreSQL for the budgets'
-spend and the limiter's counts (while its body arrives). The target is the gateway's cost over
-the bare proxy in the same rounds.
+(organisation and member), none near its limit. Each call reads the covering hard budgets' spend
+from PostgreSQL (one prepared statement, while its body arrives: what makes a budget exact across
+replicas); the rate limits spend points taken from their PostgreSQL store in blocks, so almost no
+call waits for it. The target is the gateway's cost over the bare proxy in the same rounds.
 
 | | bare proxy | gateway, guarded | over the bare proxy | target | without the guards |
 | --- | --- | --- | --- | --- | --- |

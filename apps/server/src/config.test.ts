@@ -140,4 +140,56 @@ describe("configuration", () => {
     expect(loadConfig({}).limits.exemptAddresses).toBeNull();
     expect(() => loadConfig({ LIMITS_EXEMPT_ADDRESSES: "192.0.2.0/40" })).toThrow(/LIMITS_EXEMPT_ADDRESSES/);
   });
+
+  describe("E2B", () => {
+    const ready = {
+      SANDBOX_PROVIDER: "e2b",
+      E2B_API_KEY: "e2b_key",
+      E2B_TEMPLATE: "studio-opencode",
+      GATEWAY_PUBLIC_URL: "https://studio.example.com",
+    };
+
+    it("starts with a key, a template and an https address sandboxes reach the studio at", () => {
+      expect(loadConfig(ready)).toMatchObject({
+        sandboxProvider: "e2b",
+        e2b: { apiKey: "e2b_key", template: "studio-opencode" },
+        gatewayPublicUrl: "https://studio.example.com",
+      });
+    });
+
+    it("refuses the base template unless E2B_ALLOW_BASE_TEMPLATE opts in", () => {
+      const { E2B_TEMPLATE: _, ...noTemplate } = ready;
+      expect(() => loadConfig(noTemplate)).toThrow(
+        /E2B_TEMPLATE: .*pnpm e2b:template.*E2B_ALLOW_BASE_TEMPLATE=true/,
+      );
+      expect(loadConfig({ ...noTemplate, E2B_ALLOW_BASE_TEMPLATE: "true" }).e2b.template).toBeNull();
+      expect(() => loadConfig({ ...noTemplate, E2B_ALLOW_BASE_TEMPLATE: "maybe" })).toThrow(
+        /E2B_ALLOW_BASE_TEMPLATE/,
+      );
+    });
+
+    it("needs GATEWAY_PUBLIC_URL in gateway mode, over https unless E2B_ALLOW_HTTP_GATEWAY, never loopback", () => {
+      const { GATEWAY_PUBLIC_URL: _, ...noGateway } = ready;
+      expect(() => loadConfig(noGateway)).toThrow(/GATEWAY_PUBLIC_URL: SANDBOX_PROVIDER=e2b needs/);
+      expect(loadConfig({ ...noGateway, KEY_DELIVERY: "environment" }).gatewayPublicUrl).toBeNull();
+      const plain = { ...ready, GATEWAY_PUBLIC_URL: "http://studio.example.com" };
+      expect(() => loadConfig(plain)).toThrow(
+        /GATEWAY_PUBLIC_URL: .*must be https.*E2B_ALLOW_HTTP_GATEWAY=true/,
+      );
+      expect(loadConfig({ ...plain, E2B_ALLOW_HTTP_GATEWAY: "true" }).gatewayPublicUrl).toBe(
+        "http://studio.example.com",
+      );
+      expect(() =>
+        loadConfig({ ...ready, GATEWAY_PUBLIC_URL: "http://127.0.0.1:3000", E2B_ALLOW_HTTP_GATEWAY: "true" }),
+      ).toThrow(/loopback/);
+      // The local provider is not held to any of it.
+      expect(loadConfig({ GATEWAY_PUBLIC_URL: "http://10.0.0.5:3000" }).sandboxProvider).toBe("local");
+    });
+
+    it("needs the API key, and names every problem at once", () => {
+      expect(() => loadConfig({ SANDBOX_PROVIDER: "e2b" })).toThrow(
+        /E2B_API_KEY: [\s\S]*E2B_TEMPLATE: [\s\S]*GATEWAY_PUBLIC_URL: /,
+      );
+    });
+  });
 });

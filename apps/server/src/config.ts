@@ -94,7 +94,12 @@ const envSchema = z.object({
   /** Another OpenCode build for local sandboxes (default: the one from the opencode-ai package). */
   OPENCODE_BIN: z.string().optional(),
   E2B_API_KEY: z.string().optional(),
+  /** The template with the agents built in (`pnpm e2b:template`); required with e2b unless below. */
   E2B_TEMPLATE: z.string().optional(),
+  /** Run on E2B's small base template (512 MiB), installing the agents at every session start. */
+  E2B_ALLOW_BASE_TEMPLATE: z.stringbool().default(false),
+  /** Let E2B sandboxes reach the studio over plain http (the session's gateway token in clear). */
+  E2B_ALLOW_HTTP_GATEWAY: z.stringbool().default(false),
   /** The studio as a sandbox reaches it, for the model gateway (E2B needs a public URL). */
   GATEWAY_PUBLIC_URL: z.url().optional(),
   SESSION_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(15),
@@ -189,6 +194,7 @@ export interface Config {
   sandboxProvider: "local" | "e2b";
   /** How a sandbox gets model access: through the studio's gateway (keys never enter it) or env vars. */
   keyDelivery: "gateway" | "environment";
+  /** template null: E2B's base template, allowed only by E2B_ALLOW_BASE_TEMPLATE. */
   e2b: { apiKey: string | null; template: string | null };
   /** CPU niceness of local sandboxes (0: none). */
   localSandboxNiceness: number;
@@ -263,13 +269,45 @@ function defaultPreviewDomain(e: z.infer<typeof envSchema>): string | null {
   return publicHost === "localhost" ? "localhost" : null;
 }
 
+/**
+ * What a first E2B run would otherwise find out session by session: no key, no template (the base
+ * one installs everything at every start, in 512 MiB), no address sandboxes can reach the studio at.
+ */
+function e2bProblems(e: z.infer<typeof envSchema>): string[] {
+  if (e.SANDBOX_PROVIDER !== "e2b") return [];
+  const problems: string[] = [];
+  if (!e.E2B_API_KEY?.trim())
+    problems.push("E2B_API_KEY: SANDBOX_PROVIDER=e2b needs your E2B team's API key");
+  if (!e.E2B_TEMPLATE?.trim() && !e.E2B_ALLOW_BASE_TEMPLATE)
+    problems.push(
+      "E2B_TEMPLATE: SANDBOX_PROVIDER=e2b needs a template with the agents built in (build one with `pnpm e2b:template`), or E2B_ALLOW_BASE_TEMPLATE=true to install them in E2B's small base template at every session start",
+    );
+  if (!e.GATEWAY_PUBLIC_URL) {
+    if (e.KEY_DELIVERY === "gateway")
+      problems.push(
+        "GATEWAY_PUBLIC_URL: SANDBOX_PROVIDER=e2b needs the studio's address as E2B sandboxes reach it (public, https), or KEY_DELIVERY=environment",
+      );
+    return problems;
+  }
+  const gateway = new URL(e.GATEWAY_PUBLIC_URL);
+  if (isLoopbackHost(gateway.hostname))
+    problems.push(
+      "GATEWAY_PUBLIC_URL: an E2B sandbox cannot reach this machine's loopback; use a public address",
+    );
+  else if (gateway.protocol !== "https:" && !e.E2B_ALLOW_HTTP_GATEWAY)
+    problems.push(
+      "GATEWAY_PUBLIC_URL: E2B sandboxes send their gateway token to it, so it must be https (or set E2B_ALLOW_HTTP_GATEWAY=true)",
+    );
+  return problems;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
-      .join("\n");
-    throw new Error(`Invalid configuration:\n${problems}`);
+  const problems = parsed.success
+    ? e2bProblems(parsed.data)
+    : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  if (!parsed.success || problems.length > 0) {
+    throw new Error(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
   }
   const e = parsed.data;
   return {

@@ -6,6 +6,7 @@ import type { Context } from "@studio/api";
 import {
   deleteUpload,
   expireUploads,
+  installationId,
   type Keyring,
   openUpload,
   SessionEventBus,
@@ -90,7 +91,13 @@ export function loopbackPortsOf(url: string): number[] {
   return [Number(port || (protocol === "https:" ? 443 : 80))];
 }
 
-function sandboxProviderFor(config: Config, logger: Logger, gatewayUrl: () => string): SandboxProvider {
+function sandboxProviderFor(
+  config: Config,
+  logger: Logger,
+  gatewayUrl: () => string,
+  /** This studio's id (installationId), which tags its E2B sandboxes; null for the local provider. */
+  installation: string | null,
+): SandboxProvider {
   if (config.sandboxProvider === "e2b") {
     // Every E2B port is public: a sandbox reaches the gateway only at a public URL.
     if (config.keyDelivery === "gateway" && !config.gatewayPublicUrl) {
@@ -98,9 +105,18 @@ function sandboxProviderFor(config: Config, logger: Logger, gatewayUrl: () => st
         "SANDBOX_PROVIDER=e2b needs GATEWAY_PUBLIC_URL (the studio as E2B sandboxes reach it), or KEY_DELIVERY=environment.",
       );
     }
+    if (!installation) throw new Error("The E2B provider needs the studio's installation id.");
+    if (!config.e2b.template)
+      logger.warn(
+        { setting: "E2B_ALLOW_BASE_TEMPLATE" },
+        "sessions run on E2B's base template (512 MiB) and install the agents at every start; build a template with `pnpm e2b:template` and set E2B_TEMPLATE",
+      );
     return new E2BSandboxProvider({
+      installationId: installation,
       ...(config.e2b.apiKey ? { apiKey: config.e2b.apiKey } : {}),
       ...(config.e2b.template ? { template: config.e2b.template } : {}),
+      // Provisioning checks from inside each sandbox that the studio answers there.
+      ...(config.gatewayPublicUrl ? { gatewayUrl } : {}),
     });
   }
   const binaries = resolveAgentBinaries();
@@ -130,7 +146,8 @@ export async function createSessionRuntime({
   const stopAnnouncing = appendQueue.onStored((batch, lastSeq) =>
     bus.announce(batch.sessionId, lastSeq, batch.events),
   );
-  const provider = sandboxProviderFor(config, logger, gatewayUrl);
+  const installation = config.sandboxProvider === "e2b" ? await installationId(db) : null;
+  const provider = sandboxProviderFor(config, logger, gatewayUrl, installation);
   const previews = sessionPreviews(provider, config.previewDomain);
   const log = logger.child({ component: "shutdown" });
   const gitRemoteFor = (sessionId: string) => gitRemoteUrl(gatewayUrl(), sessionId);

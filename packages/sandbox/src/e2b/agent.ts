@@ -208,7 +208,10 @@ export async function probeGateway(sandbox: E2BSandboxLike, gatewayUrl: string):
     status = (JSON.parse(result.stdout) as { status?: unknown }).status;
   } catch {}
   if (result.exitCode === 0 && (status === "ok" || status === "degraded")) return;
-  const answer = (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`).slice(0, 300);
+  const answer = (result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`).slice(
+    0,
+    300,
+  );
   throw new Error(
     `The sandbox cannot reach the studio at ${url} (${answer}). GATEWAY_PUBLIC_URL must be the studio's address as E2B sandboxes reach it: public, over https.`,
   );

@@ -4,6 +4,8 @@
 // envd runs them. Skipped where bwrap does not work.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,7 +22,9 @@ import {
   E2B_ENV_FILE,
   E2B_HOME,
   E2B_PID_FILE,
+  E2B_STUDIO_DIR,
   envFile,
+  logTailCommand,
   startServerCommand,
   stopServerCommand,
 } from "./commands.ts";
@@ -36,7 +40,12 @@ afterAll(() => {
 });
 
 /** Runs `bash -l -c command` in the simulated sandbox; resolves with its exit code. */
-function inSandbox(command: string, envs: Record<string, string> = {}, cwd = "/home/user/workspace") {
+function inSandbox(
+  command: string,
+  envs: Record<string, string> = {},
+  cwd = "/home/user/workspace",
+  stdout: "ignore" | "pipe" = "ignore",
+) {
   const binaries = resolveAgentBinaries();
   const args = [
     "--dev-bind",
@@ -67,10 +76,16 @@ function inSandbox(command: string, envs: Record<string, string> = {}, cwd = "/h
   const child = spawn(bwrap!, args, {
     env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: E2B_HOME, ...envs },
     detached: true,
-    stdio: "ignore",
+    stdio: ["ignore", stdout, "ignore"],
   });
   started.push(child.pid!);
-  return new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return Object.assign(new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1))), {
+    output: () => output,
+  });
 }
 
 describe.skipIf(!bwrap)("E2B in-sandbox commands (simulated locally)", () => {
@@ -141,4 +156,26 @@ describe.skipIf(!bwrap)("E2B in-sandbox commands (simulated locally)", () => {
     await server; // setsid -w returns once the server is gone
     expect(await inSandbox(stopServerCommand())).toBe(0); // idempotent
   }, 120_000);
+
+  it("a sandbox-agent that cannot start ends the start command, and the log tail says why", async () => {
+    // The port is taken: sandbox-agent exits, and so does the command the provider's handle watches.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "0.0.0.0", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      mkdirSync(path.join(home, "workspace"), { recursive: true });
+      mkdirSync(path.join(home, E2B_STUDIO_DIR.slice(E2B_HOME.length)), { recursive: true });
+      writeFileSync(path.join(home, E2B_ENV_FILE.slice(E2B_HOME.length)), envFile({}));
+      const exitCode = await inSandbox(startServerCommand(port), {
+        SA_TOKEN: newSecret(),
+        SANDBOX_AGENT_LOG_STDOUT: "1", // as the provider starts it: errors go to the log too
+      });
+      expect(exitCode).not.toBe(0);
+      const tail = inSandbox(logTailCommand(), {}, "/home/user/workspace", "pipe");
+      expect(await tail).toBe(0);
+      expect(tail.output()).toMatch(/sandbox-agent failed.*Address in use/);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
 });

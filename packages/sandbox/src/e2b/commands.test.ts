@@ -11,7 +11,7 @@ import {
   OPENCODE_VERSION,
   SANDBOX_AGENT_VERSION,
 } from "./commands.ts";
-import { studioTemplate, TEMPLATE_PACKAGES } from "./template.ts";
+import { studioTemplate, TEMPLATE_PACKAGES, templateBuildSettings } from "./template.ts";
 
 describe("E2B commands and template", () => {
   it("pins the versions installed in this repository", () => {
@@ -54,5 +54,32 @@ describe("E2B commands and template", () => {
     expect(file).toContain(`export B='it'"'"'s $HOME \`x\`'\n`);
     expect(file).not.toContain("nope");
     expect(() => envFile({ "BAD-NAME": "x" })).toThrow(/invalid/);
+  });
+
+  it("makes the workspace the base template lacks when installing at run time", () => {
+    expect(installCommand()).toContain("install -d -o user -g user /home/user/workspace /home/user/.studio");
+  });
+
+  it("reads `pnpm e2b:template`'s settings, refusing to build without the operator's key", () => {
+    expect(() => templateBuildSettings({})).toThrow(/E2B_API_KEY is not set/);
+    expect(templateBuildSettings({ E2B_API_KEY: "k" })).toEqual({
+      name: "studio-opencode",
+      apiKey: "k",
+      cpuCount: 2,
+      memoryMB: 4096,
+    });
+    expect(
+      templateBuildSettings({
+        E2B_API_KEY: "k",
+        E2B_TEMPLATE: "studio-big",
+        E2B_TEMPLATE_CPUS: "4",
+        E2B_TEMPLATE_MEMORY_MB: "8192",
+      }),
+    ).toMatchObject({ name: "studio-big", cpuCount: 4, memoryMB: 8192 });
+    expect(() => templateBuildSettings({ E2B_API_KEY: "k", E2B_TEMPLATE: "../x" })).toThrow(/E2B_TEMPLATE/);
+    expect(() => templateBuildSettings({ E2B_API_KEY: "k", E2B_TEMPLATE_CPUS: "0" })).toThrow(
+      /E2B_TEMPLATE_CPUS/,
+    );
+    expect(() => templateBuildSettings({ E2B_API_KEY: "k", E2B_TEMPLATE_MEMORY_MB: "4097" })).toThrow(/even/);
   });
 });

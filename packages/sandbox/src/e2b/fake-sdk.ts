@@ -60,7 +60,8 @@ export class FakeE2BSdk implements E2BSdk {
   async create(template: string, opts?: SandboxOpts): Promise<FakeSandbox> {
     this.record("sdk", "create", [template, opts]);
     const image = this.templates.get(template);
-    if (!image) throw Object.assign(new SandboxError(`404: template '${template}' not found`), { statusCode: 404 });
+    if (!image)
+      throw Object.assign(new SandboxError(`404: template '${template}' not found`), { statusCode: 404 });
     const onTimeout = opts?.lifecycle?.onTimeout;
     const action = typeof onTimeout === "object" ? onTimeout.action : (onTimeout ?? "kill");
     if (opts?.lifecycle?.autoResume && action !== "pause")
@@ -131,7 +132,11 @@ export class FakeE2BSdk implements E2BSdk {
   }
 
   async setTimeout(sandboxId: string, timeoutMs: number, opts?: SandboxApiOpts): Promise<void> {
-    this.record("sdk", "setTimeout", opts === undefined ? [sandboxId, timeoutMs] : [sandboxId, timeoutMs, opts]);
+    this.record(
+      "sdk",
+      "setTimeout",
+      opts === undefined ? [sandboxId, timeoutMs] : [sandboxId, timeoutMs, opts],
+    );
     const sandbox = this.#existing(sandboxId, `Sandbox ${sandboxId} not found`);
     // The timeout endpoint knows running sandboxes only.
     if (sandbox.state !== "running") throw new SandboxNotFoundError(`Sandbox ${sandboxId} not found`);
@@ -169,7 +174,10 @@ export class FakeE2BSdk implements E2BSdk {
       sandbox?.state === "running" && entry
         ? await entry.handler(new Request(url, init))
         : // Paused, gone, or nothing listening: the proxy's 502.
-          Response.json({ message: "The sandbox is not running or the port is not open", code: 502 }, { status: 502 });
+          Response.json(
+            { message: "The sandbox is not running or the port is not open", code: 502 },
+            { status: 502 },
+          );
     this.requests.push({
       url: input,
       authorization: new Headers(init?.headers).get("authorization"),

@@ -163,11 +163,19 @@ describe("E2BSandboxProvider.create", () => {
   it("fails the install step when the run-time install fails, and kills the sandbox", async () => {
     const { sdk, provider } = fakeE2BProvider(
       {},
-      { also: ({ cmd }) => (cmd === installCommand() ? { exitCode: 1, stderr: "npm ERR! network" } : undefined) },
+      {
+        also: ({ cmd }) =>
+          cmd === installCommand() ? { exitCode: 1, stderr: "npm ERR! network" } : undefined,
+      },
     );
     const steps: string[] = [];
     await expect(
-      provider.create({ sessionId: "s", env: {}, files: [], onStep: (s) => steps.push(`${s.step}:${s.state}`) }),
+      provider.create({
+        sessionId: "s",
+        env: {},
+        files: [],
+        onStep: (s) => steps.push(`${s.step}:${s.state}`),
+      }),
     ).rejects.toThrow(/installing failed: npm ERR! network/);
     expect(steps).toContain("install:failed");
     expect(sdk.callsOf("kill").map((c) => c.args)).toEqual([["sbx1", {}]]);

@@ -88,7 +88,11 @@ export class E2BSandboxProvider implements SandboxProvider {
     this.#options = options;
     this.#timeoutMs = options.sandboxTimeoutMs ?? 60 * 60_000;
     this.#pause = options.pauseOnTimeout ?? true;
-    this.#metadata = { studio: "studio", ...options.metadata, [E2B_INSTALLATION_KEY]: options.installationId };
+    this.#metadata = {
+      studio: "studio",
+      ...options.metadata,
+      [E2B_INSTALLATION_KEY]: options.installationId,
+    };
   }
 
   async create(options: CreateSandboxOptions): Promise<SandboxHandle> {
@@ -259,7 +263,11 @@ export class E2BSandboxProvider implements SandboxProvider {
       for (const info of await paginator.nextItems()) {
         if (info.metadata[E2B_INSTALLATION_KEY] !== installation) continue;
         // Metadata is fixed at creation: after a resume under a new session this is the first one.
-        result.push({ id: info.sandboxId, sessionId: info.metadata.studioSessionId ?? "", state: info.state });
+        result.push({
+          id: info.sandboxId,
+          sessionId: info.metadata.studioSessionId ?? "",
+          state: info.state,
+        });
       }
     }
     return result;

@@ -3,9 +3,8 @@
 // sandbox-agent finds `claude` + `claude-agent-acp` and `codex` + `codex-acp` on PATH. No start command: the start command runs once at build
 // time and is snapshotted, and our server needs a per-sandbox token and environment.
 //
-// Build once per version bump (needs E2B_API_KEY; never run from these machines):
-//   await buildStudioTemplate("studio-opencode")
-// then configure the provider with `template: "studio-opencode"`.
+// Build once per version bump with the operator's key (`pnpm e2b:template`, build-template.ts;
+// never run from these machines), then set E2B_TEMPLATE to the name it printed.
 import { type BuildInfo, defaultBuildLogger, Template, type TemplateBuilder } from "@e2b/code-interpreter";
 import {
   CLAUDE_AGENT_ACP_VERSION,
@@ -63,4 +62,38 @@ export function buildStudioTemplate(
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     onBuildLogs: defaultBuildLogger(),
   });
+}
+
+export const DEFAULT_TEMPLATE_NAME = "studio-opencode";
+
+export interface TemplateBuildSettings {
+  name: string;
+  apiKey: string;
+  cpuCount: number;
+  memoryMB: number;
+}
+
+/**
+ * `pnpm e2b:template`'s settings from the environment: E2B_API_KEY (required), E2B_TEMPLATE (the
+ * name, default studio-opencode), E2B_TEMPLATE_CPUS (2) and E2B_TEMPLATE_MEMORY_MB (4096). The
+ * template fixes a sandbox's size: E2B's create takes no CPU or memory.
+ */
+export function templateBuildSettings(env: Record<string, string | undefined>): TemplateBuildSettings {
+  const apiKey = env.E2B_API_KEY?.trim();
+  if (!apiKey)
+    throw new Error("E2B_API_KEY is not set: the template is built on your E2B team, with your key.");
+  const name = env.E2B_TEMPLATE?.trim() || DEFAULT_TEMPLATE_NAME;
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name))
+    throw new Error(`E2B_TEMPLATE ${JSON.stringify(name)}: lower-case letters, digits, "-" and "_" only`);
+  const whole = (variable: string, fallback: number, min: number, max: number) => {
+    const text = env[variable]?.trim();
+    const value = text ? Number(text) : fallback;
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`${variable} must be a whole number from ${min} to ${max}`);
+    return value;
+  };
+  const cpuCount = whole("E2B_TEMPLATE_CPUS", 2, 1, 32);
+  const memoryMB = whole("E2B_TEMPLATE_MEMORY_MB", 4096, 512, 65_536);
+  if (memoryMB % 2 !== 0) throw new Error("E2B_TEMPLATE_MEMORY_MB must be even (E2B's rule)");
+  return { name, apiKey, cpuCount, memoryMB };
 }

@@ -15,6 +15,7 @@ import { formatDate } from "../../lib/format.ts";
 import { isManager } from "../../lib/roles.ts";
 import { type RouterOutputs, useTRPC } from "../../lib/trpc.ts";
 import { useCurrentUser } from "../auth/current-user.ts";
+import { DeleteOrganizationCard } from "./DeleteOrganizationCard.tsx";
 import { ToolPermissionsField } from "./ToolPermissionsField.tsx";
 
 type OrganizationSettings = RouterOutputs["organizations"]["current"];
@@ -24,29 +25,32 @@ export function OrganizationSettingsPage() {
   const current = useQuery(trpc.organizations.current.queryOptions());
 
   return (
-    <Card aria-labelledby="organization-heading">
-      {current.isPending ? (
-        <>
-          <CardHeader id="organization-heading" title="Organisation" description="Loading settings…" />
-          <CardBody className="space-y-4" role="status" aria-label="Loading organisation settings">
-            <Skeleton className="h-9 w-full max-w-sm" />
-            <Skeleton className="h-9 w-40" />
-            <Skeleton className="h-20 w-full" />
-          </CardBody>
-        </>
-      ) : current.isError ? (
-        <>
-          <CardHeader id="organization-heading" title="Organisation" />
-          <ErrorState
-            error={current.error}
-            onRetry={() => void current.refetch()}
-            title="Couldn't load organisation settings"
-          />
-        </>
-      ) : (
-        <OrganizationSettingsForm key={current.data.id} settings={current.data} />
-      )}
-    </Card>
+    <div className="space-y-6">
+      <Card aria-labelledby="organization-heading">
+        {current.isPending ? (
+          <>
+            <CardHeader id="organization-heading" title="Organisation" description="Loading settings…" />
+            <CardBody className="space-y-4" role="status" aria-label="Loading organisation settings">
+              <Skeleton className="h-9 w-full max-w-sm" />
+              <Skeleton className="h-9 w-40" />
+              <Skeleton className="h-20 w-full" />
+            </CardBody>
+          </>
+        ) : current.isError ? (
+          <>
+            <CardHeader id="organization-heading" title="Organisation" />
+            <ErrorState
+              error={current.error}
+              onRetry={() => void current.refetch()}
+              title="Couldn't load organisation settings"
+            />
+          </>
+        ) : (
+          <OrganizationSettingsForm key={current.data.id} settings={current.data} />
+        )}
+      </Card>
+      {current.data ? <DeleteOrganizationCard key={current.data.id} organization={current.data} /> : null}
+    </div>
   );
 }
 

@@ -10,6 +10,7 @@ import { describeError, firstError } from "../../lib/errors.ts";
 import { useTRPC } from "../../lib/trpc.ts";
 import { useCurrentUser } from "../auth/current-user.ts";
 import { ChangePasswordForm } from "./ChangePasswordForm.tsx";
+import { DeleteAccountCard } from "./DeleteAccountCard.tsx";
 
 export function ProfilePage() {
   const { user } = useCurrentUser();
@@ -59,6 +60,7 @@ export function ProfilePage() {
         </form>
       </Card>
       <ChangePasswordForm />
+      <DeleteAccountCard />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Browser, expect, type Page, type TestInfo } from "@playwright/test";
+import { apiMutation } from "./api.ts";
 import { recordAccount } from "./run-registry.ts";
 
 export interface TestUser {
@@ -93,8 +94,19 @@ export async function snap(page: Page, testInfo: TestInfo, name: string) {
   await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
-/** Creates an organisation through the switcher; the studio makes it the active one. */
+/**
+ * A new organisation of the page's person, made through the API; the studio makes it their active
+ * one, and the page is reloaded into it. (organizations.spec.ts makes one through the switcher.)
+ */
 export async function createOrganization(page: Page, name: string) {
+  await apiMutation(page, "organizations.create", { name });
+  await page.reload();
+  await expect(organizationSwitcher(page)).toContainText(name);
+  return name;
+}
+
+/** Creates an organisation the way a person does, through the switcher's dialog. */
+export async function createOrganizationThroughSwitcher(page: Page, name: string) {
   await organizationSwitcher(page).click();
   await page.getByRole("menuitem", { name: "Create organisation" }).click();
   const dialog = page.getByRole("dialog", { name: "Create organisation" });
@@ -105,16 +117,19 @@ export async function createOrganization(page: Page, name: string) {
   return name;
 }
 
-/** Invites a new person as a member through the Members page; returns their signed-in page. */
+/**
+ * A new person in the page's active organisation, as a member: invited and accepted through the API
+ * (invitations.spec.ts goes through the pages); returns their signed-in page, on the studio's home.
+ */
 export async function addMember(page: Page, browser: Browser, member: TestUser): Promise<Page> {
-  await page.goto("/settings/members");
-  await page.getByLabel("Email address").fill(member.email);
-  await page.getByRole("button", { name: "Invite", exact: true }).click();
-  const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
+  const { link } = await apiMutation<{ link: string }>(page, "invitations.create", {
+    email: member.email,
+    role: "member",
+  });
   const guest = await (await browser.newContext()).newPage();
   await signUpByApi(guest, member);
-  await guest.goto(link);
-  await guest.getByRole("button", { name: "Accept invitation" }).click();
+  await apiMutation(guest, "invitations.accept", { token: new URL(link).pathname.split("/").pop() });
+  await guest.goto("/");
   await expect(guest.getByRole("heading", { level: 1, name: "Studio" })).toBeVisible();
   return guest;
 }

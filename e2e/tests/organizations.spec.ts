@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import {
-  createOrganization,
+  createOrganizationThroughSwitcher,
   newUser,
   organizationSwitcher,
   personalOrganization,
@@ -12,7 +12,7 @@ test("creating a second organisation and switching between them", async ({ page 
   const user = newUser("switcher");
   const personal = personalOrganization(user);
   await signUp(page, user);
-  const team = await createOrganization(page, `Team ${user.name.split(" ")[1]}`);
+  const team = await createOrganizationThroughSwitcher(page, `Team ${user.name.split(" ")[1]}`);
   await expect(organizationSwitcher(page)).toContainText("Owner");
 
   await page.goto("/settings/organization");
@@ -43,7 +43,7 @@ test("owners edit organisation settings; invalid values are explained next to th
 }, testInfo) => {
   const user = newUser("settings");
   await signUp(page, user);
-  const team = await createOrganization(page, `Settings ${user.name.split(" ")[1]}`);
+  const team = await createOrganizationThroughSwitcher(page, `Settings ${user.name.split(" ")[1]}`);
   await page.goto("/settings/organization");
 
   await page.getByLabel("Organisation name").fill("X");

@@ -54,6 +54,21 @@ describe("budget periods", () => {
     expect(localDay(at("2026-03-09T03:59:59Z"), "America/New_York")).toBe("2026-03-08");
   });
 
+  it("answers from the window it remembers only for instants inside it", () => {
+    const zone = "Europe/Berlin"; // local midnight of 10 June is 22:00 UTC on the 9th
+    const first = periodWindow("day", at("2026-06-10T12:00:00Z"), zone);
+    expect(periodWindow("day", at("2026-06-09T22:00:00Z"), zone)).toBe(first);
+    expect(periodWindow("day", at("2026-06-10T21:59:59.999Z"), zone)).toBe(first);
+    const before = periodWindow("day", at("2026-06-09T21:59:59.999Z"), zone);
+    expect(before.startDay).toBe("2026-06-09");
+    const after = periodWindow("day", at("2026-06-10T22:00:00Z"), zone);
+    expect(after).toMatchObject({ startDay: "2026-06-11", nextStartDay: "2026-06-12" });
+    // Other zones and periods are remembered apart.
+    expect(periodWindow("day", at("2026-06-10T12:00:00Z"), "UTC").startsAt).toEqual(at("2026-06-10T00:00:00Z"));
+    expect(periodWindow("month", at("2026-06-10T12:00:00Z"), zone).startDay).toBe("2026-06-01");
+    expect(Object.isFrozen(after)).toBe(true);
+  });
+
   it("knows time zones", () => {
     expect(isTimeZone("Europe/Paris")).toBe(true);
     expect(isTimeZone("UTC")).toBe(true);

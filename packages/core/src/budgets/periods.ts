@@ -102,16 +102,30 @@ function nextPeriodStartDay(period: BudgetPeriod, start: string): string {
   return isoDay(Date.UTC(utc.getUTCFullYear(), utc.getUTCMonth() + 1, 1));
 }
 
+/**
+ * The last window computed per period and zone. Every instant from a window's start to its reset
+ * falls in that same window, so it answers until the reset: the gateway asks on every call a hard
+ * budget covers, and working it out takes a dozen time-zone conversions.
+ */
+const recentWindows = new Map<string, PeriodWindow>();
+
 /** The period `now` falls in, in the organisation's time zone. */
 export function periodWindow(period: BudgetPeriod, now: Date, timeZone: string): PeriodWindow {
+  const key = `${period} ${timeZone}`;
+  const at = now.getTime();
+  const recent = recentWindows.get(key);
+  if (recent && recent.startsAt.getTime() <= at && at < recent.resetsAt.getTime()) return recent;
   const startDay = periodStartDay(period, localDay(now, timeZone));
   const nextStartDay = nextPeriodStartDay(period, startDay);
-  return {
+  const window = Object.freeze({
     startDay,
     nextStartDay,
     startsAt: startOfLocalDay(startDay, timeZone),
     resetsAt: startOfLocalDay(nextStartDay, timeZone),
-  };
+  });
+  if (recentWindows.size >= 1_000) recentWindows.clear();
+  recentWindows.set(key, window);
+  return window;
 }
 
 /**

@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { signUpAccount, startStudioProcess } from "@studio/server/testing";
 import { createTestDatabase } from "@studio/testkit";
 import type { BenchStack } from "./stack.ts";
-import { median, round } from "./stats.ts";
+import { median, ok, round } from "./stats.ts";
 
 const run = promisify(execFile);
 const FILES = 3_200;
@@ -247,7 +247,6 @@ export async function benchArchiveDownload(
 
 /** The section of docs/benchmarks.md. */
 export function archiveDownloadSection(result: ArchiveDownloadResult): string {
-  const ok = (pass: boolean) => (pass ? "met" : "**not met**");
   const row = (label: string, way: ArchiveWay, studioCpu: string) =>
     `| ${label} | ${way.medianMs} ms | ${way.archiveMb} MB | ${way.archiveMbPerSecond} MB/s | ${way.contentMbPerSecond} MB/s | ${way.ratio} | ${studioCpu} | ${way.ms.join(", ")} ms |`;
   return `## Workspace download (${result.files.toLocaleString("en")} files, ${result.contentMb} MB)

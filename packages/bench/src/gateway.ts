@@ -155,39 +155,63 @@ async function ledgerHoldsEveryCall(stack: BenchStack, sessionId: string): Promi
   );
 }
 
-/** Hard budgets at every scope a call can have, and per-minute limits, all far from reached. */
-async function turnGuardsOn(stack: BenchStack) {
+/** Per-minute limits for the organisation and each member, far from reached. */
+async function turnRateLimitsOn(stack: BenchStack) {
   const { organizationId } = await stack.db.membership.findFirstOrThrow({ select: { organizationId: true } });
-  const plenty = 1_000_000_000_000;
-  // BENCH_GUARDS=budgets or =limits turns on one kind alone, to see what each costs.
-  const only = process.env.BENCH_GUARDS;
-  if (only !== "limits") {
-    await stack.client.budgets.set.mutate({ scope: "organization", limitMicroUsd: plenty });
-    await stack.client.budgets.set.mutate({ scope: "member_default", period: "day", limitMicroUsd: plenty });
-  }
-  if (only !== "budgets")
-    await stack.db.organization.update({
-      where: { id: organizationId },
-      data: { callsPerMinute: 10_000_000, memberCallsPerMinute: 10_000_000 },
-    });
-  // Each replica reads budgets and limits at most a few seconds late.
-  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  await stack.db.organization.update({
+    where: { id: organizationId },
+    data: { callsPerMinute: 10_000_000, memberCallsPerMinute: 10_000_000 },
+  });
 }
 
-export async function benchGateway(
-  stack: BenchStack,
-): Promise<GatewayResult & { guarded: GuardedGatewayResult }> {
+/** Hard budgets at every scope a call can have (the organisation's, the members' default), far from reached. */
+async function turnHardBudgetsOn(stack: BenchStack) {
+  const plenty = 1_000_000_000_000;
+  await stack.client.budgets.set.mutate({ scope: "organization", limitMicroUsd: plenty });
+  await stack.client.budgets.set.mutate({ scope: "member_default", period: "day", limitMicroUsd: plenty });
+}
+
+/** Each replica reads budgets and limits at most a few seconds late. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5_000));
+
+export interface GatewayBench extends GatewayResult {
+  /** Rate limits on. */
+  limited: GuardedGatewayResult;
+  /** Rate limits and hard budgets on. */
+  guarded: GuardedGatewayResult;
+}
+
+export async function benchGateway(stack: BenchStack): Promise<GatewayBench> {
   const upstream = await startUpstreamProcess({ defaultReply: REPLY });
   const bareProxy = await startBareProxy(upstream.url);
   try {
     const plain = await measure(stack, upstream.url, bareProxy.url);
     const ledgerExact = await ledgerHoldsEveryCall(stack, plain.sessionId);
-    await turnGuardsOn(stack);
-    const guarded = await measure(stack, upstream.url, bareProxy.url);
-    const guardedExact = await ledgerHoldsEveryCall(stack, guarded.sessionId);
+    const plainTotal = added(plain.measured.rounds, "total");
+    const withGuards = async () => {
+      await settle();
+      const run = await measure(stack, upstream.url, bareProxy.url);
+      const total = added(run.measured.rounds, "total");
+      return {
+        ttfb: added(run.measured.rounds, "ttfb"),
+        total,
+        callsPerSecond: round(run.measured.gatewayCallsPerSecond, 1),
+        guardsAddedP50Ms: round(
+          total.gatewayP50Ms - total.bareProxyP50Ms - (plainTotal.gatewayP50Ms - plainTotal.bareProxyP50Ms),
+          3,
+        ),
+        guardsAddedP99Ms: round(
+          total.gatewayP99Ms - total.bareProxyP99Ms - (plainTotal.gatewayP99Ms - plainTotal.bareProxyP99Ms),
+          3,
+        ),
+        ledgerExact: await ledgerHoldsEveryCall(stack, run.sessionId),
+      };
+    };
+    await turnRateLimitsOn(stack);
+    const limited = await withGuards();
+    await turnHardBudgetsOn(stack);
+    const guarded = await withGuards();
     const { rounds } = plain.measured;
-    const guardedTotal = added(guarded.measured.rounds, "total");
-    const plainTotal = added(rounds, "total");
     return {
       rounds: rounds.length,
       ttfb: added(rounds, "ttfb"),
@@ -197,24 +221,8 @@ export async function benchGateway(
       callsPerSecond: round(plain.measured.gatewayCallsPerSecond, 1),
       directCallsPerSecond: round(plain.measured.directCallsPerSecond, 1),
       ledgerExact,
-      guarded: {
-        ttfb: added(guarded.measured.rounds, "ttfb"),
-        total: guardedTotal,
-        callsPerSecond: round(guarded.measured.gatewayCallsPerSecond, 1),
-        guardsAddedP50Ms: round(
-          guardedTotal.gatewayP50Ms -
-            guardedTotal.bareProxyP50Ms -
-            (plainTotal.gatewayP50Ms - plainTotal.bareProxyP50Ms),
-          3,
-        ),
-        guardsAddedP99Ms: round(
-          guardedTotal.gatewayP99Ms -
-            guardedTotal.bareProxyP99Ms -
-            (plainTotal.gatewayP99Ms - plainTotal.bareProxyP99Ms),
-          3,
-        ),
-        ledgerExact: guardedExact,
-      },
+      limited,
+      guarded,
     };
   } finally {
     bareProxy.close();

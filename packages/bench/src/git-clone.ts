@@ -19,7 +19,7 @@ import { loadConfig } from "@studio/server/config";
 import { createLogger } from "@studio/server/logger";
 import { seedSessionRow } from "@studio/testkit";
 import type { BenchStack } from "./stack.ts";
-import { median, round } from "./stats.ts";
+import { median, ok, round } from "./stats.ts";
 
 const run = promisify(execFile);
 const FILES = 20_000;
@@ -268,7 +268,6 @@ export async function benchGitClone(
 
 /** The section of docs/benchmarks.md. */
 export function gitCloneSection(result: GitCloneResult): string {
-  const ok = (pass: boolean) => (pass ? "met" : "**not met**");
   return `## Git gateway (a clone of ${result.files.toLocaleString("en")} files, ${result.packMb} MB packed)
 
 \`git clone --bare\` of a repository of ${result.files.toLocaleString("en")} files of random content

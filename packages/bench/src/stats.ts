@@ -12,3 +12,6 @@ export const round = (value: number, digits = 2) => Math.round(value * 10 ** dig
 
 /** Milliseconds on CLOCK_MONOTONIC: the same clock in every process, so times compare across them. */
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** A target's verdict in a report's table. */
+export const ok = (pass: boolean) => (pass ? "met" : "**not met**");

@@ -13,7 +13,7 @@ import path from "node:path";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { webDist as dist, mutate, serveSpa, waitForStatus } from "./spa-harness.ts";
 import type { BenchStack } from "./stack.ts";
-import { percentile, round } from "./stats.ts";
+import { ok, percentile, round } from "./stats.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** Rounds per view (Changes, Files), alternating. */
@@ -334,7 +334,6 @@ export async function benchWorkspaceLive(stack: BenchStack): Promise<WorkspaceLi
 export function workspaceLiveSection(result: WorkspaceLiveResult): string {
   const heading = "## Workspace panel, live (a tool's change until the panel shows it)";
   if (!result.measured) return `${heading}\n\nNot measured: ${result.reason}.\n`;
-  const ok = (pass: boolean) => (pass ? "met" : "**not met**");
   const row = (label: string, t: LiveTiming) =>
     `| ${label} | ${t.p50Ms} / ${t.p95Ms} ms (max ${t.maxMs}) | ${t.deliveryP50Ms} ms | ${t.refreshP50Ms} / ${t.refreshP95Ms} ms | ${t.afterTurnEnd} of ${t.rounds} | p95 < 1,000 ms: ${ok(t.p95Ms < 1000)} |`;
   return `${heading}

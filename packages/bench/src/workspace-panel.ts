@@ -15,7 +15,7 @@ import {
   workspaceApi,
   workspaceChanges,
 } from "@studio/sandbox";
-import { now, percentile, round } from "./stats.ts";
+import { now, ok, percentile, round } from "./stats.ts";
 
 const TOP = 40;
 const SUB = 50;
@@ -126,7 +126,6 @@ export async function benchWorkspacePanel(): Promise<WorkspacePanelResult> {
 }
 
 export function workspacePanelSection(result: WorkspacePanelResult): string {
-  const ok = (pass: boolean) => (pass ? "met" : "**not met**");
   const ms = (timing: Timing) => `${timing.p50} / ${timing.p95} ms`;
   return `## Workspace panel (${result.files.toLocaleString("en")} files in ${result.folders.toLocaleString("en")} folders)
 

@@ -1,11 +1,12 @@
 // Every procedure of the API, checked two ways: bad input answers a typed BAD_REQUEST and writes
 // nothing; a caller from another organisation is refused or sees none of this organisation's data.
-// A procedure added without a row here fails the first test.
+// A procedure added without a row in testing/bad-inputs.ts fails the first test.
 import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import type { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "./router.ts";
+import { badInput, NO_INPUT } from "./testing/bad-inputs.ts";
 import {
   anonymousCaller,
   freeGrok4Price,
@@ -16,120 +17,6 @@ import {
 import { caught } from "./testing/errors.ts";
 
 const database = useTestDatabase();
-
-type Caller = Awaited<ReturnType<TestUser["caller"]>>;
-type Call = (caller: Caller) => Promise<unknown>;
-
-const NO_INPUT = "takes no input" as const;
-
-// One invalid input per procedure; `as never` because the point is to pass what the types forbid.
-const badInput: Record<string, Call | typeof NO_INPUT> = {
-  "auth.signUp": (c) => c.auth.signUp({ name: "", email: "not-an-email", password: "short" }),
-  "auth.signIn": (c) => c.auth.signIn({ email: "nope", password: "" }),
-  "auth.signOut": NO_INPUT,
-  "auth.signUpPolicy": NO_INPUT,
-  "auth.signOutEverywhere": NO_INPUT,
-  "auth.me": NO_INPUT,
-  "auth.account": NO_INPUT,
-  "auth.updateProfile": (c) => c.auth.updateProfile({ name: "   " }),
-  "auth.changePassword": (c) => c.auth.changePassword({ currentPassword: "", newPassword: "short" }),
-  "auth.deleteAccount": (c) => c.auth.deleteAccount({ password: "" }),
-  "organizations.list": NO_INPUT,
-  "organizations.current": NO_INPUT,
-  "organizations.create": (c) => c.organizations.create({ name: "x" }),
-  "organizations.switch": (c) => c.organizations.switch({ organizationId: "" }),
-  "organizations.update": (c) => c.organizations.update({ idleTimeoutMinutes: 0 }),
-  "organizations.delete": (c) =>
-    c.organizations.delete({ organizationId: "x".repeat(65), confirmName: "  " }),
-  "members.list": NO_INPUT,
-  "members.changeRole": (c) => c.members.changeRole({ userId: "u", role: "superuser" as never }),
-  "members.remove": (c) => c.members.remove({ userId: 42 as never }),
-  "members.leave": NO_INPUT,
-  "invitations.list": NO_INPUT,
-  "invitations.create": (c) => c.invitations.create({ email: "nobody", role: "member" }),
-  "invitations.revoke": (c) => c.invitations.revoke({ invitationId: "" }),
-  "invitations.preview": (c) => c.invitations.preview({ token: "../../etc/passwd" }),
-  "invitations.accept": (c) => c.invitations.accept({ token: "short" }),
-  "apiTokens.list": NO_INPUT,
-  "apiTokens.create": (c) => c.apiTokens.create({ name: "", expiresInDays: 9999 }),
-  "apiTokens.revoke": (c) => c.apiTokens.revoke({ tokenId: "" }),
-  "sessions.catalog": NO_INPUT,
-  "sessions.create": (c) =>
-    c.sessions.create({ environment: "staging" as never, provider: "xai", model: "" }),
-  "sessions.list": (c) => c.sessions.list({ limit: 0 }),
-  "sessions.get": (c) => c.sessions.get({ sessionId: "" }),
-  "sessions.pendingInteractions": (c) => c.sessions.pendingInteractions({ sessionId: "" }),
-  "sessions.sendMessage": (c) => c.sessions.sendMessage({ sessionId: "s", text: "   " }),
-  "sessions.cancel": (c) => c.sessions.cancel({ sessionId: "" }),
-  "sessions.respondToPermission": (c) =>
-    c.sessions.respondToPermission({ sessionId: "s", interactionId: "", optionId: "once" }),
-  "sessions.answerQuestion": (c) =>
-    c.sessions.answerQuestion({ sessionId: "s", interactionId: "i", answers: "yes" as never }),
-  "sessions.keepalive": (c) => c.sessions.keepalive({ sessionId: "" }),
-  "sessions.stop": (c) => c.sessions.stop({ sessionId: "" }),
-  "sessions.resume": (c) => c.sessions.resume({ sessionId: "" }),
-  "sessions.events": (c) => c.sessions.events({ sessionId: "s", lastEventId: "not-a-number" }),
-  "sessions.sourceRefs": (c) => c.sessions.sourceRefs({ url: "ssh://git@github.com/acme/widgets.git" }),
-  "sessions.recentRepositories": NO_INPUT,
-  "sessions.suggestedCommitMessage": (c) => c.sessions.suggestedCommitMessage({ sessionId: "" }),
-  "sessions.commitAndPush": (c) => c.sessions.commitAndPush({ sessionId: "s", message: "   " }),
-  "keys.list": NO_INPUT,
-  "keys.set": (c) => c.keys.set({ provider: "custom", baseUrl: "ftp://models.internal" }),
-  "keys.remove": (c) => c.keys.remove({ provider: "nope" as never }),
-  "keys.test": (c) => c.keys.test({ provider: "" as never }),
-  "gitCredentials.list": NO_INPUT,
-  "gitCredentials.set": (c) => c.gitCredentials.set({ host: "file:///etc", token: "ghp_PLANTED_0001" }),
-  "gitCredentials.remove": (c) => c.gitCredentials.remove({ host: "github.com/acme" }),
-  "gitCredentials.test": (c) =>
-    c.gitCredentials.test({ host: "github.com", repositoryUrl: "ssh://git@github.com/acme/widgets.git" }),
-  "billing.balance": NO_INPUT,
-  "billing.prices": NO_INPUT,
-  "usage.entries": (c) => c.usage.entries({ filter: { scope: "everyone" as never }, limit: 10 }),
-  "usage.totals": (c) =>
-    c.usage.totals({ filter: { from: new Date("2026-02-01"), to: new Date("2026-01-01") } }),
-  "usage.summary": (c) => c.usage.summary({ filter: {}, groupBy: "week" as never }),
-  "platform.organizations": (c) => c.platform.organizations({ search: "x".repeat(101) }),
-  "platform.changeCredits": (c) =>
-    c.platform.changeCredits({
-      organizationId: "o",
-      kind: "grant",
-      amountUsd: "1.2345678",
-      reason: "x",
-      requestId: "short",
-    }),
-  "platform.listPrices": NO_INPUT,
-  "platform.setPrice": (c) =>
-    c.platform.setPrice({
-      organizationId: "o",
-      provider: "xai",
-      model: "",
-      inputPerMTok: "-1",
-      outputPerMTok: "1.5",
-      cachedInputPerMTok: "0",
-    }),
-  "workspace.list": (c) => c.workspace.list({ sessionId: "s", path: "../etc" }),
-  "workspace.file": (c) => c.workspace.file({ sessionId: "s", path: "/etc/passwd" }),
-  "workspace.changes": (c) => c.workspace.changes({ sessionId: "" }),
-  "workspace.diff": (c) => c.workspace.diff({ sessionId: "s", path: "a/../../b" }),
-  "terminals.list": (c) => c.terminals.list({ sessionId: "" }),
-  "terminals.open": (c) => c.terminals.open({ sessionId: "s", size: { cols: 9999, rows: 24 } }),
-  "terminals.rename": (c) => c.terminals.rename({ sessionId: "s", terminalId: "t", name: "  " }),
-  "terminals.close": (c) => c.terminals.close({ sessionId: "s", terminalId: 7 as never }),
-  "previews.ports": (c) => c.previews.ports({ sessionId: "x".repeat(65) }),
-  "previews.share": (c) => c.previews.share({ sessionId: "s", port: 3000, expiresInMinutes: 60 * 24 * 8 }),
-  "budgets.list": NO_INPUT,
-  "budgets.mine": NO_INPUT,
-  "budgets.members": NO_INPUT,
-  "budgets.alerts": NO_INPUT,
-  "budgets.tokens": NO_INPUT,
-  "budgets.set": (c) => c.budgets.set({ scope: "member", limitMicroUsd: 5 }),
-  "budgets.remove": (c) => c.budgets.remove({ budgetId: "" }),
-  "alerts.webhook": NO_INPUT,
-  "alerts.setWebhook": (c) => c.alerts.setWebhook({ url: "ftp://hooks.example.com/x" }),
-  "alerts.removeWebhook": NO_INPUT,
-  "alerts.testWebhook": NO_INPUT,
-  "alerts.deliveries": (c) => c.alerts.deliveries({ limit: 0 }),
-};
 
 async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
   expect((await caught(promise, `expected ${code}`)).code).toBe(code);

@@ -3,7 +3,7 @@
 import { setPlatformAdmin } from "@studio/core";
 import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   anonymousCaller,
   sessionCaller,
@@ -11,29 +11,13 @@ import {
   type TestUser,
   tokenCaller,
 } from "../testing/callers.ts";
-import { grokSession, joinAs, nonZero, rowsOfOrganization } from "../testing/deletion.ts";
+import { grokSession, joinAs, nonZero, rowsOfOrganization, useCreditGrants } from "../testing/deletion.ts";
 import { caught } from "../testing/errors.ts";
 
 const database = useTestDatabase();
+const { grant, platformAdmin: operator } = useCreditGrants(database);
 
 describe("auth.deleteAccount", () => {
-  let platformAdmin: TestUser;
-
-  beforeAll(async () => {
-    // The studio's first account: its platform admin, who grants the credits sessions need.
-    platformAdmin = await signUpUser(database.db, "Operator");
-  });
-
-  async function grant(organizationId: string, requestId: string) {
-    await (await platformAdmin.caller()).platform.changeCredits({
-      organizationId,
-      kind: "grant",
-      amountUsd: "5",
-      reason: "deletion tests",
-      requestId,
-    });
-  }
-
   async function signInFails(user: TestUser) {
     const refused = await caught(
       anonymousCaller(database.db).auth.signIn({ email: user.email, password: user.password }),
@@ -153,18 +137,18 @@ describe("auth.deleteAccount", () => {
 
   it("never leaves the studio without a platform admin", async () => {
     const refused = await caught(
-      (await platformAdmin.caller()).auth.deleteAccount({ password: platformAdmin.password }),
+      (await operator().caller()).auth.deleteAccount({ password: operator().password }),
     );
     expect(refused.code).toBe("CONFLICT");
     expect(refused.message).toMatch(
       /^You are the studio's only platform admin\. Make someone else one first/,
     );
-    expect(await database.db.user.count({ where: { id: platformAdmin.id } })).toBe(1);
+    expect(await database.db.user.count({ where: { id: operator().id } })).toBe(1);
 
     const successor = await signUpUser(database.db, "Successor");
     await setPlatformAdmin(database.db, successor.email, true);
-    await (await platformAdmin.caller()).auth.deleteAccount({ password: platformAdmin.password });
-    await signInFails(platformAdmin);
+    await (await operator().caller()).auth.deleteAccount({ password: operator().password });
+    await signInFails(operator());
     // Now the successor is the last one.
     const last = await caught(
       (await successor.caller()).auth.deleteAccount({ password: successor.password }),

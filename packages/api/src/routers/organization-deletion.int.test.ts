@@ -2,31 +2,21 @@
 // its name; refused to anyone else, for a personal workspace, and while sessions still run.
 import { rowCounts } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
-import { beforeAll, describe, expect, it } from "vitest";
-import { signUpUser, type TestUser } from "../testing/callers.ts";
-import { grokSession as grok, joinAs, nonZero, rowsOfOrganization } from "../testing/deletion.ts";
+import { describe, expect, it } from "vitest";
+import { signUpUser } from "../testing/callers.ts";
+import {
+  grokSession as grok,
+  joinAs,
+  nonZero,
+  rowsOfOrganization,
+  useCreditGrants,
+} from "../testing/deletion.ts";
 import { caught } from "../testing/errors.ts";
 
 const database = useTestDatabase();
+const { grant } = useCreditGrants(database);
 
 describe("organizations.delete", () => {
-  let platformAdmin: TestUser;
-
-  beforeAll(async () => {
-    // The studio's first account: its platform admin, who grants the credits sessions need.
-    platformAdmin = await signUpUser(database.db, "Operator");
-  });
-
-  async function grant(organizationId: string, requestId: string) {
-    await (await platformAdmin.caller()).platform.changeCredits({
-      organizationId,
-      kind: "grant",
-      amountUsd: "5",
-      reason: "deletion tests",
-      requestId,
-    });
-  }
-
   it("deletes a team organisation and everything it holds, and nothing of anyone else's", async () => {
     const owner = await signUpUser(database.db, "Owner");
     const member = await signUpUser(database.db, "Member");

@@ -1,6 +1,7 @@
 // Helpers of the deletion tests (organisations and accounts).
 import type { Db } from "@studio/db";
-import type { TestUser } from "./callers.ts";
+import { beforeAll } from "vitest";
+import { signUpUser, type TestUser } from "./callers.ts";
 
 /** Rows in every table with an organization_id column that belong to the organisation. */
 export async function rowsOfOrganization(db: Db, organizationId: string): Promise<Record<string, number>> {
@@ -30,3 +31,26 @@ export async function joinAs(inviter: TestUser, invitee: TestUser, role: "owner"
 
 /** A session on the platform's xAI key (the organisation needs platform credits). */
 export const grokSession = { environment: "development", provider: "xai", model: "grok-4-1-fast" } as const;
+
+/**
+ * The studio's first account, its platform admin (signed up before the tests), and platform credits
+ * granted by them: sessions on the platform's key need them.
+ */
+export function useCreditGrants(database: { readonly db: Db }) {
+  const operator: { account?: TestUser } = {};
+  beforeAll(async () => {
+    operator.account = await signUpUser(database.db, "Operator");
+  });
+  return {
+    platformAdmin: () => operator.account!,
+    async grant(organizationId: string, requestId: string) {
+      await (await operator.account!.caller()).platform.changeCredits({
+        organizationId,
+        kind: "grant",
+        amountUsd: "5",
+        reason: "deletion tests",
+        requestId,
+      });
+    },
+  };
+}

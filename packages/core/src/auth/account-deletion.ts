@@ -8,8 +8,7 @@ import { z } from "zod";
 import { lockOrganization, removeOrganizationInTx } from "../orgs/deletion.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
-import { verifyPassword } from "./password.ts";
-import { clearAccountFailures, reserveAttempt, signInThrottleRules } from "./throttle.ts";
+import { confirmPassword } from "./accounts.ts";
 
 export const deleteAccountInput = z.object({ password: z.string().min(1).max(200) });
 export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;
@@ -23,26 +22,6 @@ export interface DeletedAccount {
 const DELETION_TIMEOUT_MS = 120_000;
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-
-/** Checks the password under the account's sign-in throttle, as changing it does. */
-async function confirmPassword(db: Db, userId: string, password: string, clock: Clock): Promise<void> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { email: true, passwordHash: true },
-  });
-  if (!user) throw new AppError("UNAUTHORIZED", "Your account no longer exists.");
-  const reservation = await reserveAttempt(db, signInThrottleRules(user.email, null), clock);
-  let valid: boolean;
-  try {
-    valid = await verifyPassword(password, user.passwordHash);
-  } catch (error) {
-    await reservation.release();
-    throw error;
-  }
-  if (!valid) throw new AppError("BAD_REQUEST", "Your password is not correct.");
-  await reservation.release();
-  await clearAccountFailures(db, user.email);
-}
 
 /**
  * The studio must keep someone who can grant credits and set prices: its last platform admin cannot
@@ -115,7 +94,7 @@ export async function deleteAccount(
   input: DeleteAccountInput,
   clock: Clock = systemClock,
 ): Promise<DeletedAccount> {
-  await confirmPassword(db, userId, input.password, clock);
+  await confirmPassword(db, userId, input.password, "Your password is not correct.", clock);
   return db.$transaction(
     async (tx) => {
       await assertAnotherPlatformAdminRemains(tx, userId);

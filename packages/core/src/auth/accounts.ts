@@ -146,6 +146,35 @@ export interface EndedAccess {
 }
 
 /**
+ * Checks a signed-in person's password before something sensitive, under their account's sign-in
+ * throttle (so it cannot be used to guess it): `wrong` is what a wrong one is told.
+ */
+export async function confirmPassword(
+  db: Db,
+  userId: string,
+  password: string,
+  wrong: string,
+  clock: Clock = systemClock,
+): Promise<void> {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { email: true, passwordHash: true },
+  });
+  if (!user) throw new AppError("UNAUTHORIZED", "Your account no longer exists.");
+  const reservation = await reserveAttempt(db, signInThrottleRules(user.email, null), clock);
+  let valid: boolean;
+  try {
+    valid = await verifyPassword(password, user.passwordHash);
+  } catch (error) {
+    await reservation.release();
+    throw error;
+  }
+  if (!valid) throw new AppError("BAD_REQUEST", wrong);
+  await reservation.release();
+  await clearAccountFailures(db, user.email);
+}
+
+/**
  * Changes the password and ends every other session of the user, and their API tokens when asked.
  * The current password is checked under the account's sign-in throttle.
  */
@@ -156,22 +185,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string; revokeApiTokens?: boolean },
   clock: Clock = systemClock,
 ): Promise<EndedAccess> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { email: true, passwordHash: true },
-  });
-  if (!user) throw new AppError("UNAUTHORIZED", "Your account no longer exists.");
-  const reservation = await reserveAttempt(db, signInThrottleRules(user.email, null), clock);
-  let valid: boolean;
-  try {
-    valid = await verifyPassword(input.currentPassword, user.passwordHash);
-  } catch (error) {
-    await reservation.release();
-    throw error;
-  }
-  if (!valid) throw new AppError("BAD_REQUEST", "Your current password is not correct.");
-  await reservation.release();
-  await clearAccountFailures(db, user.email);
+  await confirmPassword(db, userId, input.currentPassword, "Your current password is not correct.", clock);
   const passwordHash = await hashPassword(input.newPassword);
   return db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash } });

@@ -57,3 +57,36 @@ export function CardFooter({ className, ...props }: HTMLAttributes<HTMLDivElemen
     />
   );
 }
+
+/**
+ * One irreversible action, explained, with its button (leaving or deleting an organisation,
+ * deleting an account); `children` is its confirmation dialog.
+ */
+export function DangerCard({
+  id,
+  title,
+  description,
+  action,
+  children,
+}: {
+  id: string;
+  title: string;
+  description: ReactNode;
+  action: ReactNode;
+  children?: ReactNode;
+}) {
+  return (
+    <Card aria-labelledby={id} tone="danger">
+      <CardBody className="flex flex-wrap items-center justify-between gap-4">
+        <div className="space-y-1">
+          <h2 id={id} className="text-[15px] font-semibold text-fg">
+            {title}
+          </h2>
+          <p className="text-[13px] text-fg-muted">{description}</p>
+        </div>
+        {action}
+      </CardBody>
+      {children}
+    </Card>
+  );
+}

@@ -3,7 +3,7 @@ import { LogOut } from "lucide-react";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { Button } from "../../components/ui/Button.tsx";
-import { Card, CardBody } from "../../components/ui/Card.tsx";
+import { DangerCard } from "../../components/ui/Card.tsx";
 import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { useToast } from "../../components/ui/Toast.tsx";
 import { useTRPC } from "../../lib/trpc.ts";
@@ -31,18 +31,15 @@ export function LeaveOrganizationCard() {
   const personal = activeOrganization.personal;
 
   return (
-    <Card aria-labelledby="leave-heading" tone="danger">
-      <CardBody className="flex flex-wrap items-center justify-between gap-4">
-        <div className="space-y-1">
-          <h2 id="leave-heading" className="text-[15px] font-semibold text-fg">
-            Leave organisation
-          </h2>
-          <p className="text-[13px] text-fg-muted">
-            {personal
-              ? "This is your personal workspace. It stays with your account."
-              : `You'll lose access to ${activeOrganization.name} until someone invites you again.`}
-          </p>
-        </div>
+    <DangerCard
+      id="leave-heading"
+      title="Leave organisation"
+      description={
+        personal
+          ? "This is your personal workspace. It stays with your account."
+          : `You'll lose access to ${activeOrganization.name} until someone invites you again.`
+      }
+      action={
         <Button
           variant="danger-outline"
           icon={<LogOut />}
@@ -51,7 +48,8 @@ export function LeaveOrganizationCard() {
         >
           Leave organisation
         </Button>
-      </CardBody>
+      }
+    >
       <ConfirmDialog
         open={confirming}
         onClose={() => {
@@ -66,6 +64,6 @@ export function LeaveOrganizationCard() {
         note="You'll switch to another organisation you belong to."
         confirmLabel="Leave organisation"
       />
-    </Card>
+    </DangerCard>
   );
 }

@@ -3,7 +3,7 @@ import { Trash2 } from "lucide-react";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { Button } from "../../components/ui/Button.tsx";
-import { Card, CardBody } from "../../components/ui/Card.tsx";
+import { DangerCard } from "../../components/ui/Card.tsx";
 import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { Field } from "../../components/ui/Field.tsx";
 import { Input } from "../../components/ui/Input.tsx";
@@ -57,32 +57,30 @@ export function DeleteOrganizationCard({ organization }: { organization: Deletab
   }
 
   return (
-    <Card aria-labelledby="delete-organization-heading" tone="danger">
-      <CardBody className="flex flex-wrap items-center justify-between gap-4">
-        <div className="space-y-1">
-          <h2 id="delete-organization-heading" className="text-[15px] font-semibold text-fg">
-            Delete organisation
-          </h2>
-          <p className="text-[13px] text-fg-muted">
-            {organization.personal ? (
-              <>
-                This is your personal workspace. It is deleted with your account, from{" "}
-                <Link to="/settings/profile" className="font-medium text-accent-soft-fg hover:underline">
-                  your profile
-                </Link>
-                .
-              </>
-            ) : (
-              "Its sessions, keys, credits, usage history, tokens and invitations are deleted for everyone. Live sessions must be stopped first."
-            )}
-          </p>
-        </div>
-        {organization.personal ? null : (
+    <DangerCard
+      id="delete-organization-heading"
+      title="Delete organisation"
+      description={
+        organization.personal ? (
+          <>
+            This is your personal workspace. It is deleted with your account, from{" "}
+            <Link to="/settings/profile" className="font-medium text-accent-soft-fg hover:underline">
+              your profile
+            </Link>
+            .
+          </>
+        ) : (
+          "Its sessions, keys, credits, usage history, tokens and invitations are deleted for everyone. Live sessions must be stopped first."
+        )
+      }
+      action={
+        organization.personal ? null : (
           <Button variant="danger-outline" icon={<Trash2 />} onClick={() => setConfirming(true)}>
             Delete organisation
           </Button>
-        )}
-      </CardBody>
+        )
+      }
+    >
       <ConfirmDialog
         open={confirming}
         onClose={close}
@@ -111,6 +109,6 @@ export function DeleteOrganizationCard({ organization }: { organization: Deletab
           />
         </Field>
       </ConfirmDialog>
-    </Card>
+    </DangerCard>
   );
 }

@@ -3,7 +3,7 @@ import { Trash2 } from "lucide-react";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { Button } from "../../components/ui/Button.tsx";
-import { Card, CardBody } from "../../components/ui/Card.tsx";
+import { DangerCard } from "../../components/ui/Card.tsx";
 import { ConfirmDialog } from "../../components/ui/ConfirmDialog.tsx";
 import { Field } from "../../components/ui/Field.tsx";
 import { Input } from "../../components/ui/Input.tsx";
@@ -47,21 +47,16 @@ export function DeleteAccountCard() {
   }
 
   return (
-    <Card aria-labelledby="delete-account-heading" tone="danger">
-      <CardBody className="flex flex-wrap items-center justify-between gap-4">
-        <div className="space-y-1">
-          <h2 id="delete-account-heading" className="text-[15px] font-semibold text-fg">
-            Delete account
-          </h2>
-          <p className="text-[13px] text-fg-muted">
-            Deletes your account and every organisation you are the only member of, with their sessions and
-            history. Organisations you alone own that others use must be handed over or deleted first.
-          </p>
-        </div>
+    <DangerCard
+      id="delete-account-heading"
+      title="Delete account"
+      description="Deletes your account and every organisation you are the only member of, with their sessions and history. Organisations you alone own that others use must be handed over or deleted first."
+      action={
         <Button variant="danger-outline" icon={<Trash2 />} onClick={() => setConfirming(true)}>
           Delete account
         </Button>
-      </CardBody>
+      }
+    >
       <ConfirmDialog
         open={confirming}
         onClose={close}
@@ -85,6 +80,6 @@ export function DeleteAccountCard() {
           />
         </Field>
       </ConfirmDialog>
-    </Card>
+    </DangerCard>
   );
 }

@@ -184,6 +184,23 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
     const closed = await events.waitFor("terminal_closed", undefined, 30_000);
     expect(closed).toMatchObject({ terminalId: terminal.id, closedBy: null, reason: "The shell exited" });
     await expect(connectTerminal(url, auth)).rejects.toMatchObject({ status: 409 });
+
+    // Closed by a person while a screen watches: the log says who closed it, not that its shell
+    // exited (the bridge sees the exit too, and used to win the race to say so).
+    const watched = await live.client.terminals.open.mutate({ sessionId: session.id, name: "Watched" });
+    const screen = await connectTerminal(terminalSocketUrl(live.url, session.id, watched.id), auth);
+    await screen.waitForOutput("workspace$ ");
+    await live.client.terminals.close.mutate({ sessionId: session.id, terminalId: watched.id });
+    await screen.closed;
+    const closedByPerson = await events.waitFor("terminal_closed", (e) => e.terminalId === watched.id);
+    expect(closedByPerson).toMatchObject({ reason: "Closed", closedBy: { name: "Runner Test" } });
+    const logged = await live.database.db.sessionEvent.findMany({
+      where: { sessionId: session.id, type: "terminal_closed" },
+      select: { payload: true },
+    });
+    expect(
+      logged.filter((e) => (e.payload as { terminalId?: string }).terminalId === watched.id),
+    ).toHaveLength(1);
     await live.client.sessions.stop.mutate({ sessionId: session.id });
     events.stop();
   });

@@ -192,10 +192,12 @@ export async function closeTerminal(
   const { session, rights } = await terminalAccess(db, actor, input.sessionId);
   if (!rights.type) throw forbidden(TYPE_REFUSED);
   const row = await openRow(db, session.id, input.terminalId);
-  if (isLive(session.status) && session.sandboxId)
-    await port.end({ id: session.id, sandboxId: session.sandboxId }, row.processId);
+  // Recorded before the PTY ends: its exit, seen by the socket bridge, would otherwise race to
+  // record "the shell exited" and the log would not say who closed it. A closed row serves no socket.
   const closedBy = await actorName(db, actor.userId);
   await recordTerminalsClosed(db, session.id, [row.id], closedBy, "Closed");
+  if (isLive(session.status) && session.sandboxId)
+    await port.end({ id: session.id, sandboxId: session.sandboxId }, row.processId);
 }
 
 /** Marks terminals closed, with one `terminal_closed` event each (only those still open). */

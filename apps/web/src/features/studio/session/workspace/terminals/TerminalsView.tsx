@@ -36,6 +36,8 @@ export function TerminalsView({ sessionId, onResume, resuming }: WorkspacePanelP
   const [selected, setSelected] = useState<string | null>(null);
   const [justOpened, setJustOpened] = useState<string | null>(null);
   const [ended, setEnded] = useState<Record<string, Terminal>>({});
+  // Closed here: gone at once, even if its shell's exit or a list fetched before the close comes after.
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => new Set());
   const [renaming, setRenaming] = useState<Terminal | null>(null);
   const refresh = () =>
     void queryClient.invalidateQueries({ queryKey: trpc.terminals.list.queryKey({ sessionId }) });
@@ -57,11 +59,11 @@ export function TerminalsView({ sessionId, onResume, resuming }: WorkspacePanelP
   const close = useMutation(trpc.terminals.close.mutationOptions({ onSettled: refresh }));
 
   const terminals = useMemo(() => {
-    const shown = [...(list.data?.terminals ?? [])];
+    const shown = (list.data?.terminals ?? []).filter((t) => !dismissed.has(t.id));
     for (const terminal of Object.values(ended))
-      if (!shown.some((t) => t.id === terminal.id)) shown.push(terminal);
+      if (!dismissed.has(terminal.id) && !shown.some((t) => t.id === terminal.id)) shown.push(terminal);
     return shown.sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
-  }, [list.data, ended]);
+  }, [list.data, ended, dismissed]);
 
   if (!live) {
     return (
@@ -114,6 +116,7 @@ export function TerminalsView({ sessionId, onResume, resuming }: WorkspacePanelP
   const current = terminals.find((t) => t.id === selected) ?? terminals.at(-1) ?? null;
   const isEnded = (terminal: Terminal) => terminal.id in ended;
   const dismiss = (terminal: Terminal) => {
+    setDismissed((all) => new Set(all).add(terminal.id));
     setEnded(({ [terminal.id]: _gone, ...rest }) => rest);
     if (!isEnded(terminal)) close.mutate({ sessionId, terminalId: terminal.id });
   };

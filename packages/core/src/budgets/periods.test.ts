@@ -64,7 +64,9 @@ describe("budget periods", () => {
     const after = periodWindow("day", at("2026-06-10T22:00:00Z"), zone);
     expect(after).toMatchObject({ startDay: "2026-06-11", nextStartDay: "2026-06-12" });
     // Other zones and periods are remembered apart.
-    expect(periodWindow("day", at("2026-06-10T12:00:00Z"), "UTC").startsAt).toEqual(at("2026-06-10T00:00:00Z"));
+    expect(periodWindow("day", at("2026-06-10T12:00:00Z"), "UTC").startsAt).toEqual(
+      at("2026-06-10T00:00:00Z"),
+    );
     expect(periodWindow("month", at("2026-06-10T12:00:00Z"), zone).startDay).toBe("2026-06-01");
     expect(Object.isFrozen(after)).toBe(true);
   });

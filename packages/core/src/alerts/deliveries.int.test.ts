@@ -8,32 +8,23 @@ import { getAlertWebhook, openAlertWebhook, removeAlertWebhook, setAlertWebhook 
 import { useWebhookTestKit } from "./webhook-test-support.ts";
 import { startWebhookDeliveries, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAYS_MS } from "./worker.ts";
 
-const {
-  database,
-  keyring,
-  allow,
-  startReceiver,
-  manualWorker,
-  organization,
-  delivery,
-  enqueueAlert,
-  rejection,
-} = useWebhookTestKit();
+const kit = useWebhookTestKit();
+const { database, keyring, allow } = kit;
 
 describe("webhook deliveries", () => {
   it("retry a receiver that fails twice with backoff, then deliver, signed with the secret given at set-up", async () => {
-    const receiver = await startReceiver([500, 500, 200]);
-    const organizationId = await organization();
+    const receiver = await kit.startReceiver([500, 500, 200]);
+    const organizationId = await kit.organization();
     const created = await setAlertWebhook(database.db, keyring, organizationId, { url: receiver.url }, allow);
     expect(created.secret).toMatch(/^whsec_[a-z2-7]{48}$/);
     receiver.state.secret = created.secret;
-    const id = await enqueueAlert(organizationId);
+    const id = await kit.enqueueAlert(organizationId);
     const clock = { now: new Date() };
     receiver.state.clock = clock.now;
-    const worker = manualWorker(clock);
+    const worker = kit.manualWorker(clock);
 
     expect(await worker.runOnce()).toBe(1);
-    let row = await delivery(id);
+    let row = await kit.delivery(id);
     expect(row).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: 500, deliveredAt: null });
     expect(row.lastError).toMatch(/^HTTP 500: receiver says no x+…$/);
     expect(row.lastError!.length).toBeLessThanOrEqual(220);
@@ -45,14 +36,14 @@ describe("webhook deliveries", () => {
     clock.now = new Date(clock.now.getTime() + 1_000);
     receiver.state.clock = clock.now;
     expect(await worker.runOnce()).toBe(1);
-    row = await delivery(id);
+    row = await kit.delivery(id);
     expect(row).toMatchObject({ status: "pending", attempts: 2, lastStatusCode: 500 });
     expect(row.nextAttemptAt).toEqual(new Date(clock.now.getTime() + 120_000));
 
     clock.now = new Date(clock.now.getTime() + 120_000);
     receiver.state.clock = clock.now;
     expect(await worker.runOnce()).toBe(1);
-    row = await delivery(id);
+    row = await kit.delivery(id);
     expect(row).toMatchObject({
       status: "delivered",
       attempts: 3,
@@ -104,15 +95,15 @@ describe("webhook deliveries", () => {
   });
 
   it("give a receiver that always fails up as failed after the last attempt", async () => {
-    const receiver = await startReceiver([503]);
-    const organizationId = await organization();
+    const receiver = await kit.startReceiver([503]);
+    const organizationId = await kit.organization();
     await setAlertWebhook(database.db, keyring, organizationId, { url: receiver.url }, allow);
-    const id = await enqueueAlert(organizationId);
+    const id = await kit.enqueueAlert(organizationId);
     const clock = { now: new Date() };
-    const worker = manualWorker(clock);
+    const worker = kit.manualWorker(clock);
     for (let attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS; attempt += 1) {
       expect(await worker.runOnce(), `attempt ${attempt}`).toBe(1);
-      const row = await delivery(id);
+      const row = await kit.delivery(id);
       expect(row.attempts).toBe(attempt);
       if (attempt < WEBHOOK_MAX_ATTEMPTS) {
         expect(row.status).toBe("pending");
@@ -121,7 +112,7 @@ describe("webhook deliveries", () => {
         clock.now = new Date(clock.now.getTime() + delay);
       }
     }
-    expect(await delivery(id)).toMatchObject({
+    expect(await kit.delivery(id)).toMatchObject({
       status: "failed",
       attempts: 6,
       lastStatusCode: 503,
@@ -134,20 +125,23 @@ describe("webhook deliveries", () => {
   });
 
   it("deliver each row once when two workers run at the same time", async () => {
-    const receiver = await startReceiver([200], { delayMs: 15 });
-    const organizationId = await organization();
+    const receiver = await kit.startReceiver([200], { delayMs: 15 });
+    const organizationId = await kit.organization();
     await setAlertWebhook(database.db, keyring, organizationId, { url: receiver.url }, allow);
     const ids = await Promise.all(
-      Array.from({ length: 25 }, (_, n) => enqueueAlert(organizationId, `Alert ${n}`)),
+      Array.from({ length: 25 }, (_, n) => kit.enqueueAlert(organizationId, `Alert ${n}`)),
     );
     const clock = { now: new Date(Date.now() + 1000) };
-    const drain = async (worker: ReturnType<typeof manualWorker>) => {
+    const drain = async (worker: ReturnType<typeof kit.manualWorker>) => {
       let tried = 0;
       for (let batch = await worker.runOnce(); batch > 0; batch = await worker.runOnce()) tried += batch;
       return tried;
     };
     // Other tests' rows may be due too (the claim is across organisations): count this one's at the receiver.
-    const [first, second] = await Promise.all([drain(manualWorker(clock)), drain(manualWorker(clock))]);
+    const [first, second] = await Promise.all([
+      drain(kit.manualWorker(clock)),
+      drain(kit.manualWorker(clock)),
+    ]);
     expect(first + second).toBeGreaterThanOrEqual(25);
     const seen = receiver.received.map((request) => String(request.headers["x-studio-delivery"]));
     expect(seen.sort()).toEqual([...ids].sort());
@@ -156,8 +150,8 @@ describe("webhook deliveries", () => {
   });
 
   it("are woken by NOTIFY when enqueued, without waiting for the poll", async () => {
-    const receiver = await startReceiver([200]);
-    const organizationId = await organization();
+    const receiver = await kit.startReceiver([200]);
+    const organizationId = await kit.organization();
     await setAlertWebhook(database.db, keyring, organizationId, { url: receiver.url }, allow);
     const listener = await createNotificationListener(database.url);
     const worker = startWebhookDeliveries({
@@ -170,8 +164,8 @@ describe("webhook deliveries", () => {
     });
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const id = await enqueueAlert(organizationId);
-      await expect.poll(async () => (await delivery(id)).status, { timeout: 5_000 }).toBe("delivered");
+      const id = await kit.enqueueAlert(organizationId);
+      await expect.poll(async () => (await kit.delivery(id)).status, { timeout: 5_000 }).toBe("delivered");
     } finally {
       await worker.stop();
       await listener.close();
@@ -179,9 +173,9 @@ describe("webhook deliveries", () => {
   });
 
   it("are kept from other organisations: they neither see, test nor remove this one's webhook", async () => {
-    const receiver = await startReceiver([200]);
-    const alpha = await organization();
-    const beta = await organization();
+    const receiver = await kit.startReceiver([200]);
+    const alpha = await kit.organization();
+    const beta = await kit.organization();
     const created = await setAlertWebhook(database.db, keyring, alpha, { url: receiver.url }, allow);
     await sendTestDelivery(database.db, alpha, "Ann");
 
@@ -191,16 +185,16 @@ describe("webhook deliveries", () => {
       nextCursor: null,
     });
     const before = await rowCounts(database.db);
-    const refused = await rejection(sendTestDelivery(database.db, beta, "Mallory"));
+    const refused = await kit.rejection(sendTestDelivery(database.db, beta, "Mallory"));
     expect([refused.code, refused.message]).toEqual(["BAD_REQUEST", "Set a webhook first."]);
-    expect((await rejection(removeAlertWebhook(database.db, beta))).code).toBe("NOT_FOUND");
+    expect((await kit.rejection(removeAlertWebhook(database.db, beta))).code).toBe("NOT_FOUND");
     expect(
       await enqueueWebhookMessage(database.db, beta, "budget_alert", { text: "x", details: {} }),
     ).toBeNull();
     expect(await rowCounts(database.db)).toEqual(before);
 
     // Beta's own webhook and messages stay beta's.
-    const betaReceiver = await startReceiver([200]);
+    const betaReceiver = await kit.startReceiver([200]);
     await setAlertWebhook(database.db, keyring, beta, { url: betaReceiver.url }, allow);
     await sendTestDelivery(database.db, beta, "Mallory");
     expect((await getAlertWebhook(database.db, alpha))?.url).toBe(receiver.url);
@@ -214,16 +208,16 @@ describe("webhook deliveries", () => {
       where: { organizationId: beta },
       data: { secretSealed: alphaRow.secretSealed, keyVersion: alphaRow.keyVersion },
     });
-    expect((await rejection(openAlertWebhook(database.db, keyring, beta))).code).toBe("INTERNAL");
+    expect((await kit.rejection(openAlertWebhook(database.db, keyring, beta))).code).toBe("INTERNAL");
     expect((await openAlertWebhook(database.db, keyring, alpha))?.secret).toBe(created.secret);
   });
 
   it("never return the secret, and store it sealed", async () => {
-    const receiver = await startReceiver([200]);
-    const organizationId = await organization();
+    const receiver = await kit.startReceiver([200]);
+    const organizationId = await kit.organization();
     const created = await setAlertWebhook(database.db, keyring, organizationId, { url: receiver.url }, allow);
     await sendTestDelivery(database.db, organizationId, "Ann");
-    await manualWorker({ now: new Date(Date.now() + 1000) }).runOnce();
+    await kit.manualWorker({ now: new Date(Date.now() + 1000) }).runOnce();
 
     const shown = await getAlertWebhook(database.db, organizationId);
     expect(Object.keys(shown!).sort()).toEqual(["createdAt", "url"]);
@@ -259,29 +253,29 @@ describe("webhook deliveries", () => {
   });
 
   it("end a delivery whose webhook was removed as failed, and follow no redirect", async () => {
-    const elsewhere = await startReceiver([200]);
-    const redirecting = await startReceiver([302], { location: elsewhere.url });
-    const organizationId = await organization();
+    const elsewhere = await kit.startReceiver([200]);
+    const redirecting = await kit.startReceiver([302], { location: elsewhere.url });
+    const organizationId = await kit.organization();
     await setAlertWebhook(database.db, keyring, organizationId, { url: redirecting.url }, allow);
     const clock = { now: new Date(Date.now() + 1000) };
-    const worker = manualWorker(clock);
-    const redirected = await enqueueAlert(organizationId);
+    const worker = kit.manualWorker(clock);
+    const redirected = await kit.enqueueAlert(organizationId);
     expect(await worker.runOnce()).toBe(1);
-    expect(await delivery(redirected)).toMatchObject({
+    expect(await kit.delivery(redirected)).toMatchObject({
       status: "pending",
       lastStatusCode: 302,
       lastError: "HTTP 302: redirects are not followed.",
     });
     expect(elsewhere.received).toHaveLength(0);
 
-    const orphan = await enqueueAlert(organizationId);
+    const orphan = await kit.enqueueAlert(organizationId);
     await removeAlertWebhook(database.db, organizationId);
     clock.now = new Date(clock.now.getTime() + 3_600_000);
     await worker.runOnce();
-    expect(await delivery(orphan)).toMatchObject({
+    expect(await kit.delivery(orphan)).toMatchObject({
       status: "failed",
       lastError: "The webhook was removed before this was delivered.",
     });
-    expect(await delivery(redirected)).toMatchObject({ status: "failed" });
+    expect(await kit.delivery(redirected)).toMatchObject({ status: "failed" });
   });
 });

@@ -12,17 +12,8 @@ import { postWebhook } from "./transport.ts";
 import { setAlertWebhook } from "./webhook.ts";
 import { useWebhookTestKit } from "./webhook-test-support.ts";
 
-const {
-  database,
-  keyring,
-  allow,
-  startReceiver,
-  manualWorker,
-  organization,
-  delivery,
-  enqueueAlert,
-  rejection,
-} = useWebhookTestKit();
+const kit = useWebhookTestKit();
+const { database, keyring, allow } = kit;
 
 describe("webhook addresses", () => {
   const DNS: Record<string, string[]> = {
@@ -41,7 +32,7 @@ describe("webhook addresses", () => {
   const allowing: EndpointRules = { privateNetwork: "allow", resolve: standInDns };
 
   it("refuse, when saved, URLs of the wrong form or at addresses the policy refuses, writing nothing", async () => {
-    const organizationId = await organization();
+    const organizationId = await kit.organization();
     const cases: [string, EndpointRules, RegExp][] = [
       ["ftp://hooks.example.com/x", allowing, /https URL/],
       ["https://user:pw@hooks.example.com/x", allowing, /no user name or password/],
@@ -58,7 +49,9 @@ describe("webhook addresses", () => {
     ];
     for (const [url, rules, message] of cases) {
       const before = await rowCounts(database.db);
-      const error = await rejection(setAlertWebhook(database.db, keyring, organizationId, { url }, rules));
+      const error = await kit.rejection(
+        setAlertWebhook(database.db, keyring, organizationId, { url }, rules),
+      );
       expect([error.code, error.message], url).toEqual(["BAD_REQUEST", expect.stringMatching(message)]);
       expect(await rowCounts(database.db)).toEqual(before);
     }
@@ -75,15 +68,15 @@ describe("webhook addresses", () => {
   });
 
   it("refuse to connect to a special address under deny, even to a URL saved before (rebinding, policy change)", async () => {
-    const receiver = await startReceiver([200]);
-    const organizationId = await organization();
+    const receiver = await kit.startReceiver([200]);
+    const organizationId = await kit.organization();
     const clock = { now: new Date(Date.now() + 1000) };
-    const worker = manualWorker(clock, "deny");
+    const worker = kit.manualWorker(clock, "deny");
     for (const url of [receiver.url, `http://localhost:${receiver.port}/hook`]) {
       await setAlertWebhook(database.db, keyring, organizationId, { url }, allow);
-      const id = await enqueueAlert(organizationId);
+      const id = await kit.enqueueAlert(organizationId);
       expect(await worker.runOnce()).toBe(1);
-      const row = await delivery(id);
+      const row = await kit.delivery(id);
       expect(row, url).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: null });
       expect(row.lastError, url).toMatch(
         /^The webhook .*is a loopback address|^The webhook localhost resolves to a loopback address/,

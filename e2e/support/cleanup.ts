@@ -4,9 +4,9 @@
 // (a personal workspace instead lets its other members go); then delete every account, in rounds,
 // since one account may wait on another's. What could not be removed stays recorded, with why.
 import { pathToFileURL } from "node:url";
+import { LIVE_STATUSES } from "@studio/models/lists";
 import { type RegistryAccount, readRun, recordedRuns, rewriteRun, runsDir } from "./run-registry.ts";
 
-const LIVE = ["provisioning", "ready", "active", "idle"] as const;
 /** How long a stopped session's sandbox may take to come down before its organisation can go. */
 const SHUTDOWN_WAIT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -108,7 +108,7 @@ async function stopLiveSessions(studio: StudioSession, organizationId: string): 
   let stopped = 0;
   for (;;) {
     const page = await studio.call<{ sessions: { id: string }[] }>("query", "sessions.list", {
-      status: [...LIVE],
+      status: [...LIVE_STATUSES],
       limit: 100,
     });
     if (page.sessions.length === 0) return stopped;

@@ -8,6 +8,7 @@ import type { DbTx } from "@studio/db";
 import { hashSecret } from "../auth/secrets.ts";
 import type { Keyring } from "../keys/keyring.ts";
 import { appendEvents } from "../sessions/event-log.ts";
+import { isLive } from "../sessions/state-machine.ts";
 import { AppError } from "../shared/errors.ts";
 import type { GitRemoteRules } from "./credentials.ts";
 import { gitHostKind, openGitCredential } from "./credentials.ts";
@@ -16,8 +17,6 @@ import { type PullRequestHostKind, pullRequestLink } from "./pull-request-link.t
 import type { GitRemoteCredential, GitRemoteTarget } from "./remote.ts";
 import { type PreparedRemote, prepareRemote } from "./remote-url.ts";
 
-/** Statuses in which a session's sandbox may still be running, so its token is honoured. */
-const LIVE_STATUSES = new Set(["provisioning", "ready", "active", "idle"]);
 
 export interface GitGatewaySession {
   sessionId: string;
@@ -68,7 +67,8 @@ export async function resolveGitGatewaySession(
     },
   });
   if (!row?.gatewayTokenHash || !sameHash(hashSecret(token), row.gatewayTokenHash)) throw unauthorized();
-  if (!LIVE_STATUSES.has(row.status))
+  // Only while its sandbox may still be running is the session's token honoured.
+  if (!isLive(row.status))
     throw new AppError("FORBIDDEN", "This session has ended; its git access ended with it.");
   if (row.sourceKind !== "git" || !row.sourceUrl)
     throw new AppError("NOT_FOUND", "This session was not started from a git repository.");

@@ -17,7 +17,6 @@ import { type PullRequestHostKind, pullRequestLink } from "./pull-request-link.t
 import type { GitRemoteCredential, GitRemoteTarget } from "./remote.ts";
 import { type PreparedRemote, prepareRemote } from "./remote-url.ts";
 
-
 export interface GitGatewaySession {
   sessionId: string;
   organizationId: string;

@@ -83,6 +83,8 @@ export interface Gateway {
   access: GatewayAccess;
   /** Resolves when every call recorded so far is in the ledger (tests, shutdown). */
   settled(): Promise<void>;
+  /** Bytes of request bodies held now (tests, diagnostics). */
+  requestBytesHeld(): number;
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -214,7 +216,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
 
-  return { handle, access, settled: () => recorder.settled() };
+  return { handle, access, settled: () => recorder.settled(), requestBytesHeld: () => requestBytes.inUse };
 }
 
 /** What the sandbox is told when the provider's answer cannot be passed on. */

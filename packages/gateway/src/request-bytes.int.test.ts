@@ -44,10 +44,11 @@ describe("request bytes held at once", () => {
       model: "scripted-1",
     });
     const bob = await seedSession(database.db, fixture.keyring, { provider: "custom", model: "scripted-1" });
-    const slow = trickle(alice.token, 600_000);
-    // The held call's reservation lands when the gateway has read its headers: on a loaded machine
-    // that can take longer than expect.poll's default second.
+    // A held call's reservation lands when the gateway has read its headers: waited for before the
+    // next call, which would otherwise race it (and could be the one held, refusing the trickle).
     const settle = { timeout: 20_000, interval: 100 };
+    const slow = trickle(alice.token, 600_000);
+    await expect.poll(() => fixture.gateway.requestBytesHeld(), settle).toBe(600_000);
     await expect.poll(async () => (await call(alice.token)).status, settle).toBe(429);
     const refused = await call(alice.token);
     expect(refused.status).toBe(429);
@@ -55,6 +56,7 @@ describe("request bytes held at once", () => {
     expect(refused.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
 
     const slower = trickle(bob.token, 350_000);
+    await expect.poll(() => fixture.gateway.requestBytesHeld(), settle).toBe(950_000);
     await expect.poll(async () => (await call(bob.token)).status, settle).toBe(503);
     const busy = await call(bob.token);
     expect(busy.headers.get("retry-after")).toBe("1");

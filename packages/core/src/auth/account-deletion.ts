@@ -7,6 +7,7 @@ import type { Db, DbTx } from "@studio/db";
 import { z } from "zod";
 import { lockOrganization, removeOrganizationInTx } from "../orgs/deletion.ts";
 import { type Clock, systemClock } from "../shared/clock.ts";
+import { countOf } from "../shared/counting.ts";
 import { AppError } from "../shared/errors.ts";
 import { confirmPassword } from "./accounts.ts";
 
@@ -20,8 +21,6 @@ export interface DeletedAccount {
 
 /** Deleting an account and its organisations can take a while for a long history. */
 const DELETION_TIMEOUT_MS = 120_000;
-
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
  * The studio must keep someone who can grant credits and set prices: its last platform admin cannot
@@ -65,13 +64,13 @@ async function assertNothingKeptElsewhere(tx: DbTx, userId: string, staying: Mem
   ]);
   const problems = [
     ...sessions.map(
-      (row) => `${plural(row._count, "session")} you started in ${names.get(row.organizationId)}`,
+      (row) => `${countOf(row._count, "session")} you started in ${names.get(row.organizationId)}`,
     ),
     ...keys.map(
-      (row) => `${plural(row._count, "provider key")} you added to ${names.get(row.organizationId)}`,
+      (row) => `${countOf(row._count, "provider key")} you added to ${names.get(row.organizationId)}`,
     ),
     ...credentials.map(
-      (row) => `${plural(row._count, "git host credential")} you added to ${names.get(row.organizationId)}`,
+      (row) => `${countOf(row._count, "git host credential")} you added to ${names.get(row.organizationId)}`,
     ),
   ];
   if (problems.length > 0) {
@@ -126,7 +125,7 @@ export async function deleteAccount(
         const described = orphaned
           .map(
             (row) =>
-              `${row.organization.name} (${plural(row.organization.memberships.length - 1, "other member")})`,
+              `${row.organization.name} (${countOf(row.organization.memberships.length - 1, "other member")})`,
           )
           .join(", ");
         throw new AppError(

@@ -6,6 +6,7 @@
 import type { Db, DbTx } from "@studio/db";
 import { z } from "zod";
 import { LIVE_STATUSES } from "../sessions/state-machine.ts";
+import { countOf } from "../shared/counting.ts";
 import { AppError, forbidden, notFound } from "../shared/errors.ts";
 
 export const deleteOrganizationInput = z.object({
@@ -22,8 +23,6 @@ export interface DeletedOrganization {
 
 /** An organisation with a long history has many rows to delete. */
 const DELETION_TIMEOUT_MS = 120_000;
-
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
  * Refuses (CONFLICT) while the organisation has sessions a runner still holds: live ones (which a
@@ -43,14 +42,14 @@ export async function assertNoLiveSessions(tx: DbTx, organization: DeletedOrgani
   if (running > 0) {
     throw new AppError(
       "CONFLICT",
-      `${organization.name} has ${plural(running, "live session")} (starting, ready, working or idle). Stop ${running === 1 ? "it" : "them"} first, then delete the organisation.`,
+      `${organization.name} has ${countOf(running, "live session")} (starting, ready, working or idle). Stop ${running === 1 ? "it" : "them"} first, then delete the organisation.`,
     );
   }
   const stopping = rows.filter((row) => row.held).length;
   if (stopping > 0) {
     throw new AppError(
       "CONFLICT",
-      `${organization.name} has ${plural(stopping, "session")} still shutting down ${stopping === 1 ? "its sandbox" : "their sandboxes"}. Try again in a few seconds.`,
+      `${organization.name} has ${countOf(stopping, "session")} still shutting down ${stopping === 1 ? "its sandbox" : "their sandboxes"}. Try again in a few seconds.`,
     );
   }
 }

@@ -99,12 +99,7 @@ function sandboxProviderFor(
   installation: string | null,
 ): SandboxProvider {
   if (config.sandboxProvider === "e2b") {
-    // Every E2B port is public: a sandbox reaches the gateway only at a public URL.
-    if (config.keyDelivery === "gateway" && !config.gatewayPublicUrl) {
-      throw new Error(
-        "SANDBOX_PROVIDER=e2b needs GATEWAY_PUBLIC_URL (the studio as E2B sandboxes reach it), or KEY_DELIVERY=environment.",
-      );
-    }
+    // loadConfig has refused e2b without a key, a template (or the opt-in) and a public gateway URL.
     if (!installation) throw new Error("The E2B provider needs the studio's installation id.");
     if (!config.e2b.template)
       logger.warn(

@@ -151,7 +151,10 @@ describe("Claude Code in a live session", { timeout: 180_000 }, () => {
         {
           toolCall: {
             name: "Write",
-            arguments: { file_path: path.join(workspace, "notes.md"), content: "# Notes\nfirst line\n" },
+            arguments: {
+              file_path: path.join(await live.agentWorkspaceOf(session.id), "notes.md"),
+              content: "# Notes\nfirst line\n",
+            },
           },
         },
       ],

@@ -4,12 +4,12 @@
 // studio's gateway (the turn completes: the tool's result goes back to the model through it) and
 // nothing else on this machine: not PostgreSQL, not another sandbox's sandbox-agent, not a server
 // on the host's loopback.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { createDb } from "@studio/db";
 import { passwordFileOf, runningEmbeddedPostgresUrl } from "@studio/db/postgres";
-import { probeBwrap } from "@studio/sandbox";
+import { probeBwrap, SANDBOX_ROOT_ENV, sandboxRootTag } from "@studio/sandbox";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { useDataDirs } from "./testing/data-dirs.ts";
@@ -66,9 +66,9 @@ function sandboxServer(sandboxId: string) {
 
 /** The command line of every process running in one of this studio's sandboxes. */
 function sandboxCommandLines(): string[] {
-  // Each of them, from the supervisor to what the agent runs, carries the sandbox's directory in
-  // its environment (STUDIO_SANDBOX_DIR), which is how the studio itself finds them.
-  const marker = `STUDIO_SANDBOX_DIR=${path.join(dataDir, "sandboxes")}/`;
+  // Each of them, from the supervisor to what the agent runs, carries a digest of the studio's
+  // sandbox directory in its environment, which is how the studio itself finds them.
+  const marker = `${SANDBOX_ROOT_ENV}=${sandboxRootTag(realpathSync(path.join(dataDir, "sandboxes")))}`;
   const lines: string[] = [];
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     try {

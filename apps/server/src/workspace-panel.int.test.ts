@@ -83,7 +83,7 @@ beforeAll(async () => {
         toolCall: {
           name: "write",
           arguments: {
-            filePath: path.join(workspace, "notes.md"),
+            filePath: path.join(await live.agentWorkspaceOf(sessionId), "notes.md"),
             content: "# Notes\n\nWritten by the agent.\n",
           },
         },

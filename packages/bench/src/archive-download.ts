@@ -5,10 +5,19 @@
 // read by this process.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { scanSandboxProcesses } from "@studio/sandbox";
 import { signUpAccount, startStudioProcess } from "@studio/server/testing";
 import { createTestDatabase } from "@studio/testkit";
 import type { BenchStack } from "./stack.ts";
@@ -105,21 +114,10 @@ async function download(url: string, token: string): Promise<{ ms: number; bytes
   return { ms: performance.now() - started, bytes };
 }
 
-/** Processes whose command line or environment lies inside `dir` (the sandbox's, should one outlive its stop). */
-function pidsUnder(dir: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
-      if (cmdline.includes(dir) || environ.includes(dir)) found.push(pid);
-    } catch {
-      // ended while we looked, or not ours to read
-    }
-  }
-  return found;
+/** Every process of the data directory's sandboxes (should one outlive its stop), as the studio finds them. */
+function pidsUnder(dataDir: string): number[] {
+  const root = path.join(dataDir, "sandboxes");
+  return existsSync(root) ? [...scanSandboxProcesses(realpathSync(root)).values()].flat() : [];
 }
 
 export async function benchArchiveDownload(

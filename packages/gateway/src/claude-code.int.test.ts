@@ -4,7 +4,6 @@
 // Messages. Shown: a text turn and a shell tool call answered through ACP; each call metered into
 // the ledger as the model reported it; the platform key never in the sandbox; and after stop no
 // process of the agent left (claude-agent-acp ignores its stdin closing).
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AcpClient } from "@studio/acp";
 import { buildWorkspace, resolveAgentBinaries, type SandboxHandle } from "@studio/sandbox";
@@ -193,7 +192,7 @@ describe.skipIf(!claude)("Claude Code in a local sandbox, through the gateway", 
     await client.respondPermission(request.id, { outcome: "selected", optionId: allow.optionId });
     expect((await turn).stopReason).toBe("end_turn");
     await inbox.waitFor((i) => i.type === "response" && i.method === "session/prompt");
-    expect(readFileSync(path.join(handle.workspaceDir, "hello.txt"), "utf8")).toBe("hi\n");
+    expect((await sandboxes.provider.runCommand(handle.id, "cat hello.txt")).stdout).toBe("hi\n");
     expect(inbox.text()).toContain("The command printed hi.");
 
     await client.close();

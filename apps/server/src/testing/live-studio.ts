@@ -36,8 +36,10 @@ export interface LiveStudio {
   }>;
   /** The directories of the sandboxes made for a session, found by their state files. */
   sandboxDirsOf(sessionId: string): string[];
-  /** The session's sandbox workspace. */
+  /** The session's sandbox workspace, on the host. */
   workspaceOf(sessionId: string): Promise<string>;
+  /** The same workspace as the agent sees it (confined, a neutral path inside the sandbox). */
+  agentWorkspaceOf(sessionId: string): Promise<string>;
   /** Platform credits for the account's organisation (sessions on a priced provider need them). */
   grantCredits(microUsd?: bigint): Promise<void>;
 }
@@ -143,6 +145,18 @@ export function useLiveStudio(options: { env?: Record<string, string> } = {}): L
         select: { sandboxId: true },
       });
       return path.join(dataDir, "sandboxes", row.sandboxId!, "workspace");
+    },
+    async agentWorkspaceOf(sessionId) {
+      const row = await database.db.studioSession.findUniqueOrThrow({
+        where: { id: sessionId },
+        select: { sandboxId: true },
+      });
+      const state = JSON.parse(
+        readFileSync(path.join(dataDir, "sandboxes", row.sandboxId!, "sandbox.json"), "utf8"),
+      ) as { server: { neutralPaths?: boolean } | null };
+      return state.server?.neutralPaths
+        ? "/home/user/workspace"
+        : path.join(dataDir, "sandboxes", row.sandboxId!, "workspace");
     },
   };
 }

@@ -1,5 +1,7 @@
 // Test support: the processes a sandbox left running, found through /proc.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { SANDBOX_ROOT_ENV, sandboxRootTag } from "@studio/sandbox";
 
 export interface ProcessInfo {
   pid: number;
@@ -24,12 +26,40 @@ function eachProcess<T>(describe: (pid: number) => T | undefined): T[] {
   return found;
 }
 
+/**
+ * The sandbox markers (id, digest of the sandboxes' root) that put a process inside `dir`: a
+ * sandbox's own directory, its root, or a data directory holding `sandboxes/`. The markers name no
+ * path (what runs in a sandbox must not learn where it lives), so each candidate root is digested.
+ */
+function markersWithin(dir: string): Array<{ root: string; id: string | null }> {
+  const real = (file: string) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return file;
+    }
+  };
+  const resolved = real(dir);
+  return [
+    { root: sandboxRootTag(path.dirname(resolved)), id: path.basename(resolved) },
+    { root: sandboxRootTag(resolved), id: null },
+    { root: sandboxRootTag(real(path.join(resolved, "sandboxes"))), id: null },
+  ];
+}
+
 /** Processes whose command line or environment lies inside a directory (a sandbox's). */
 export function processesUnder(dir: string): ProcessInfo[] {
+  const markers = markersWithin(dir);
   return eachProcess((pid) => {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
     const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
-    return cmdline.includes(dir) || environ.includes(dir) ? { pid, cmdline, environ } : undefined;
+    const entries = environ.split("\0");
+    const marked = markers.some(
+      ({ root, id }) =>
+        entries.includes(`${SANDBOX_ROOT_ENV}=${root}`) &&
+        (id === null || entries.includes(`STUDIO_SANDBOX_ID=${id}`)),
+    );
+    return marked || cmdline.includes(dir) || environ.includes(dir) ? { pid, cmdline, environ } : undefined;
   });
 }
 

@@ -11,10 +11,14 @@ const layout = {
 
 describe("bwrapArgs", () => {
   const args = bwrapArgs(layout, {
-    writable: ["/data/sbx/workspace", "/data/sbx/home"],
+    mounts: [
+      { source: "/data/sbx/home", target: "/home/user" },
+      { source: "/data/sbx/workspace", target: "/home/user/workspace" },
+      { source: "/data/sbx/agent", target: "/home/user/.studio/agent", readOnly: true },
+    ],
     readOnly: ["/opt/agents/bin", "/usr/bin", "/opt/agents/bin"],
     tmpDir: "/data/sbx/tmp",
-    cwd: "/data/sbx/workspace",
+    cwd: "/home/user/workspace",
   });
   const joined = args.join(" ");
 
@@ -26,13 +30,14 @@ describe("bwrapArgs", () => {
     expect(joined).not.toMatch(/--(dev-)?bind \/ \//);
   });
 
-  it("binds the sandbox read-write at its real paths, after the private /tmp", () => {
+  it("mounts the sandbox's directories at their places inside, in order, after the private /tmp", () => {
     const tmp = args.indexOf("/data/sbx/tmp");
     const workspace = args.indexOf("/data/sbx/workspace");
     expect(args.slice(tmp - 1, tmp + 2)).toEqual(["--bind", "/data/sbx/tmp", "/tmp"]);
     expect(workspace).toBeGreaterThan(tmp);
     expect(joined).toContain(
-      "--bind /data/sbx/workspace /data/sbx/workspace --bind /data/sbx/home /data/sbx/home",
+      "--bind /data/sbx/home /home/user --bind /data/sbx/workspace /home/user/workspace " +
+        "--ro-bind /data/sbx/agent /home/user/.studio/agent",
     );
     // Binary dirs read-only, once; those under /usr are already there.
     expect(joined.match(/--ro-bind \/opt\/agents\/bin/g)).toHaveLength(1);
@@ -43,12 +48,12 @@ describe("bwrapArgs", () => {
     expect(args).toEqual(expect.arrayContaining(["--unshare-user", "--unshare-pid", "--cap-drop", "ALL"]));
     expect(args).not.toContain("--unshare-net");
     expect(args).not.toContain("--die-with-parent");
-    expect(args.slice(-2)).toEqual(["--chdir", "/data/sbx/workspace"]);
+    expect(args.slice(-2)).toEqual(["--chdir", "/home/user/workspace"]);
   });
 
   it("with a network of its own, runs the sandbox as root of a single user namespace", () => {
     const isolated = bwrapArgs(layout, {
-      writable: [],
+      mounts: [],
       readOnly: [],
       tmpDir: "/t",
       cwd: "/",

@@ -1,9 +1,9 @@
 // Optional filesystem confinement for local sandboxes with bubblewrap (`bwrap`), which works
 // without root through unprivileged user namespaces. The agent then sees: read-only /usr and the
 // usual /bin, /lib symlinks, a short allow-list of /etc, the npm binaries it needs (read-only), its
-// own sandbox subdirectories (read-write, at their real paths so the ACP cwd is the same inside and
-// out), a private /tmp, /proc of its own PID namespace and a minimal /dev. Not the studio's files,
-// other sandboxes, the state file or /home. The network is confined apart (`network.ts`): bwrap
+// own sandbox subdirectories (read-write, at neutral paths: layout.ts's `sandboxView`), a private
+// /tmp, /proc of its own PID namespace and a minimal /dev. Not the studio's files, other sandboxes,
+// the state file or the host's /home. The network is confined apart (`network.ts`): bwrap
 // only unshares it. See README.md for what this does and does not protect.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, lstatSync, readlinkSync } from "node:fs";
@@ -57,9 +57,15 @@ export interface BwrapLayout {
   rootEntries: RootEntry[];
 }
 
+export interface BwrapMount {
+  source: string;
+  target: string;
+  readOnly?: boolean;
+}
+
 export interface BwrapOptions {
-  /** Bound read-write at the same path (the sandbox's workspace, home, XDG dirs). */
-  writable: string[];
+  /** The sandbox's own directories (workspace, home, XDG dirs, the studio's agent config), in order. */
+  mounts: BwrapMount[];
   /** Bound read-only at the same path (directories of the binaries), unless already under /usr. */
   readOnly: string[];
   /** Bound at /tmp. */
@@ -81,7 +87,8 @@ export function bwrapArgs(layout: BwrapLayout, options: BwrapOptions): string[] 
   args.push("--bind", options.tmpDir, "/tmp", "--proc", "/proc", "--dev", "/dev");
   const readOnly = [...new Set(options.readOnly)].filter((dir) => !dir.startsWith("/usr/"));
   for (const dir of readOnly) args.push("--ro-bind", dir, dir);
-  for (const dir of options.writable) args.push("--bind", dir, dir);
+  for (const mount of options.mounts)
+    args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.target);
   // A user namespace even when the studio runs as root, so dropped capabilities are really gone; a
   // PID namespace so that when sandbox-agent's tree dies the kernel kills every process left in it.
   // No --die-with-parent: sandboxes must outlive a studio restart (connect re-attaches).
@@ -146,7 +153,7 @@ export function probeBwrap(): ConfinementProbe {
     return { layout: null, reason: "bwrap not found on PATH (Debian/Ubuntu: apt-get install bubblewrap)" };
   const layout: BwrapLayout = { bwrap, rootEntries: rootEntries() };
   const args = [
-    ...bwrapArgs(layout, { writable: [], readOnly: [], tmpDir: "/tmp", cwd: "/" }),
+    ...bwrapArgs(layout, { mounts: [], readOnly: [], tmpDir: "/tmp", cwd: "/" }),
     "--",
     "/bin/sh",
     "-c",

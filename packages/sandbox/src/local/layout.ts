@@ -12,11 +12,14 @@
 //
 // Under bwrap only workspace/, home/, xdg/ and tmp/ are visible to the agent (and agent/, read-only),
 // so it cannot edit sandbox.json to make the studio signal some other PID or run some other binary,
-// nor touch run/, nor change the studio's config.
+// nor touch run/, nor change the studio's config. They appear at the same neutral paths in every
+// confined sandbox, E2B's (`SandboxView`): what the agent and a person see inside never tells where
+// the sandbox lives on this machine.
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { OPENCODE_LAUNCHER_PATH } from "../workspace/launcher.ts";
+import type { BwrapMount } from "./confine.ts";
 import type { SandboxSockets } from "./sockets.ts";
 
 export interface SandboxPaths {
@@ -57,6 +60,52 @@ export function sandboxPaths(root: string, id: string): SandboxPaths {
 /** Directories the agent may write (bound read-write when confined). */
 export function writableDirs(paths: SandboxPaths): string[] {
   return [paths.workspace, paths.home, path.dirname(paths.xdgConfig)];
+}
+
+/** Where a sandbox's directories are, as seen by what runs in it. */
+export interface SandboxView {
+  workspace: string;
+  home: string;
+  agent: string;
+  xdgConfig: string;
+  xdgData: string;
+  xdgCache: string;
+  xdgState: string;
+  tmp: string;
+}
+
+/** A confined sandbox's home inside it: E2B's, so agents find the same layout on both providers. */
+export const CONFINED_HOME = "/home/user";
+const CONFINED_XDG = `${CONFINED_HOME}/.studio/xdg`;
+
+/** The same in every confined sandbox; an unconfined one sees the host's paths, having no other. */
+export function sandboxView(paths: SandboxPaths, confined: boolean): SandboxView {
+  if (!confined) return { ...paths };
+  return {
+    workspace: `${CONFINED_HOME}/workspace`,
+    home: CONFINED_HOME,
+    agent: `${CONFINED_HOME}/.studio/agent`,
+    xdgConfig: `${CONFINED_XDG}/config`,
+    xdgData: `${CONFINED_XDG}/data`,
+    xdgCache: `${CONFINED_XDG}/cache`,
+    xdgState: `${CONFINED_XDG}/state`,
+    tmp: "/tmp",
+  };
+}
+
+/**
+ * The sandbox's own directories as bwrap mounts them: read-write, but for the studio's agent
+ * configuration. Home first: the workspace and the studio's directories are mounted inside it.
+ */
+export function sandboxMounts(paths: SandboxPaths, agentDirExists: boolean): BwrapMount[] {
+  const view = sandboxView(paths, true);
+  return [
+    { source: paths.home, target: view.home },
+    { source: paths.workspace, target: view.workspace },
+    { source: path.dirname(paths.xdgConfig), target: CONFINED_XDG },
+    // A sandbox from before the agent directory has none.
+    ...(agentDirExists ? [{ source: paths.agent, target: view.agent, readOnly: true }] : []),
+  ];
 }
 
 export function createSandboxDirs(paths: SandboxPaths): void {
@@ -125,6 +174,11 @@ export interface ServerRecord {
   binary: string;
   opencodeBinary: string;
   confinement: "bwrap" | "none";
+  /**
+   * Whether a confined server sees its directories at `sandboxView`'s neutral paths; absent for one
+   * started before them, which sees the host's (kept until it restarts).
+   */
+  neutralPaths?: true;
 }
 
 export interface LocalSandboxState {

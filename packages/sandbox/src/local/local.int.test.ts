@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../types.ts";
 import { buildWorkspace } from "../workspace/build.ts";
 import { type ConfinementMode, probeBwrap } from "./confine.ts";
-import { readState, sandboxPaths } from "./layout.ts";
+import { readState, sandboxPaths, sandboxView } from "./layout.ts";
 import { sessionGroupNiceness } from "./priority.ts";
 import { isAlive, readCmdline, readStat, scanSandboxProcesses } from "./procfs.ts";
 import { LocalSandboxProvider } from "./provider.ts";
@@ -123,7 +123,9 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
     expect(await sandboxes.health(handle.id)).toBe(true);
 
     const paths = sandboxPaths(sandboxes.rootDir, handle.id);
-    expect(handle.workspaceDir).toBe(paths.workspace);
+    // Confined, the sandbox's directories are at the same neutral paths in every sandbox.
+    const inside = sandboxView(paths, sandboxes.confinement.mode === "bwrap");
+    expect(handle.workspaceDir).toBe(inside.workspace);
     // The studio's config is in the sandbox's agent directory; the workspace holds nothing of it.
     expect(JSON.parse(readFileSync(path.join(paths.agent, "opencode.json"), "utf8")).model).toBe(
       "custom/scripted-1",
@@ -154,8 +156,18 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
       'echo "$HOME|$STUDIO_GATEWAY_TOKEN|$(command -v opencode)|$PWD"',
     );
     expect(env.stdout.trim()).toBe(
-      `${paths.home}|gw-token-for-tests|${readState(paths)!.server!.opencodeBinary}|${paths.workspace}`,
+      `${inside.home}|gw-token-for-tests|${readState(paths)!.server!.opencodeBinary}|${inside.workspace}`,
     );
+    if (sandboxes.confinement.mode === "bwrap") {
+      // Nothing the agent or a person reads inside names where the sandbox lives on this machine.
+      const seen = await sandboxes.runCommand(
+        handle.id,
+        "env; pwd; cd ~ && pwd; ls -la ~ ~/.studio; cat $OPENCODE_CONFIG; cat /proc/self/mounts",
+      );
+      expect(seen.exitCode).toBe(0);
+      expect(seen.stdout).toContain("custom/scripted-1");
+      expect(seen.stdout).not.toContain(root);
+    }
 
     const server = readState(paths)!.server!;
     if (handle.agentToken) {
@@ -345,6 +357,7 @@ describe.skipIf(!probeBwrap().layout)("local provider with bwrap confinement", (
     const other = await sandboxes.create(createOptions("other"));
     const handle = await sandboxes.create(createOptions("confined"));
     const paths = sandboxPaths(root, handle.id);
+    const inside = sandboxView(paths, true);
     const probe = (file: string) => `test -e ${file} && echo visible || echo hidden`;
     const result = await sandboxes.runCommand(
       handle.id,
@@ -353,8 +366,9 @@ describe.skipIf(!probeBwrap().layout)("local provider with bwrap confinement", (
         probe(paths.stateFile), // tokens and PIDs
         probe(sandboxPaths(root, other.id).workspace), // another sandbox
         probe("/etc/shadow"),
-        probe(path.join(paths.agent, "opencode.json")), // the studio's config: readable...
-        `touch ${paths.agent}/probe 2>/dev/null && echo writable || echo read-only`, // ...not writable
+        probe(paths.workspace), // its own workspace, at its host path
+        probe(path.join(inside.agent, "opencode.json")), // the studio's config: readable...
+        `touch ${inside.agent}/probe 2>/dev/null && echo writable || echo read-only`, // ...not writable
         "touch /usr/studio-probe 2>/dev/null && echo writable || echo read-only",
         "touch ~/probe && echo home-writable",
         "ps -e -o pid= | wc -l", // its own PID namespace: bwrap's init, bash and the pipeline
@@ -363,6 +377,7 @@ describe.skipIf(!probeBwrap().layout)("local provider with bwrap confinement", (
     const lines = result.stdout.trim().split("\n");
     expect(Number(lines.pop())).toBeLessThan(10);
     expect(lines).toEqual([
+      "hidden",
       "hidden",
       "hidden",
       "hidden",

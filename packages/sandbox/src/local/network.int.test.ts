@@ -52,7 +52,7 @@ describe.skipIf(!runnable)("a sandbox's network, for a studio without privileges
     ];
     const confined = [
       bwrap!.bwrap,
-      ...bwrapArgs(bwrap!, { writable: [], readOnly: [], tmpDir: dir, cwd: "/", isolateNetwork: true }),
+      ...bwrapArgs(bwrap!, { mounts: [], readOnly: [], tmpDir: dir, cwd: "/", isolateNetwork: true }),
       "--",
       ...AWAIT_NETWORK,
       ...server,

@@ -173,7 +173,7 @@ export function probeSandboxNetwork(mode: "auto" | "own" | "host", bwrap: BwrapL
   if (!bwrap) return { layout: null, reason: "it needs bwrap confinement" };
   return probeNetwork((command) => [
     bwrap.bwrap,
-    ...bwrapArgs(bwrap, { writable: [], readOnly: [], tmpDir: "/tmp", cwd: "/", isolateNetwork: true }),
+    ...bwrapArgs(bwrap, { mounts: [], readOnly: [], tmpDir: "/tmp", cwd: "/", isolateNetwork: true }),
     "--",
     ...command,
   ]);

@@ -1,7 +1,9 @@
 // Process inspection through /proc (Linux only, like the local provider). Used to re-attach after
 // a studio restart without trusting a stale PID, and to find every process of a sandbox, including
 // ones that left sandbox-agent's process group.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import path from "node:path";
 
 export function listPids(): number[] {
   return readdirSync("/proc")
@@ -77,25 +79,45 @@ export function groupMembers(pgid: number): number[] {
   });
 }
 
-export const SANDBOX_DIR_ENV = "STUDIO_SANDBOX_DIR";
 export const SANDBOX_ID_ENV = "STUDIO_SANDBOX_ID";
+/** A digest of the sandboxes' root, so studios with roots of their own never claim each other's. */
+export const SANDBOX_ROOT_ENV = "STUDIO_SANDBOX_ROOT";
+/** What sandboxes started before the neutral paths carry: their directory, a host path. */
+const LEGACY_SANDBOX_DIR_ENV = "STUDIO_SANDBOX_DIR";
+
+export function sandboxRootTag(root: string): string {
+  return createHash("sha256").update(root).digest("hex").slice(0, 16);
+}
+
+/**
+ * The variables that mark a process as the sandbox's at `dir`. Neither names a host path: every
+ * process in the sandbox inherits them, and people read its environment.
+ */
+export function sandboxMarkers(dir: string): Record<string, string> {
+  return { [SANDBOX_ID_ENV]: path.basename(dir), [SANDBOX_ROOT_ENV]: sandboxRootTag(path.dirname(dir)) };
+}
 
 function within(file: string, dir: string): boolean {
   return file === dir || file.startsWith(`${dir}/`);
 }
 
 /**
- * Which sandbox directory under `root` a process belongs to, if any: by the marker variable the
+ * Which sandbox directory under `root` a process belongs to, if any: by the marker variables the
  * provider puts in sandbox-agent's environment (inherited by the agent and its tools), else by a
- * working directory or an argument inside a sandbox directory (a tool that cleared its env).
+ * working directory or an argument inside a sandbox directory (an unconfined tool that cleared its
+ * env).
  */
 export function sandboxDirOf(pid: number, root: string): string | null {
-  const fromEnv = readEnviron(pid)?.get(SANDBOX_DIR_ENV);
-  if (fromEnv && within(fromEnv, root)) return fromEnv;
+  const environ = readEnviron(pid);
+  const id = environ?.get(SANDBOX_ID_ENV);
+  if (id && /^[A-Za-z0-9_-]{1,64}$/.test(id) && environ?.get(SANDBOX_ROOT_ENV) === sandboxRootTag(root))
+    return `${root}/${id}`;
+  const legacy = environ?.get(LEGACY_SANDBOX_DIR_ENV);
+  if (legacy && within(legacy, root)) return legacy;
   const owner = (file: string) => {
     if (!within(file, root) || file === root) return null;
-    const id = file.slice(root.length + 1).split("/")[0];
-    return id ? `${root}/${id}` : null;
+    const name = file.slice(root.length + 1).split("/")[0];
+    return name ? `${root}/${name}` : null;
   };
   const cwd = readCwd(pid);
   if (cwd) {

@@ -51,6 +51,7 @@ import {
   serverAccess,
   serverEnv,
   startServer,
+  viewOf,
 } from "./server.ts";
 import { stopSandbox } from "./stop.ts";
 
@@ -179,10 +180,16 @@ export class LocalSandboxProvider implements SandboxProvider {
   ): Promise<CommandResult> {
     const { paths, state } = this.#require(sandboxId);
     const context = this.#context(paths);
-    const cwd = resolveSandboxPath(options.cwd ?? ".", this.#pathContext(paths));
+    // The directory inside the sandbox; bwrap enters it, from wherever it is started.
+    const view = viewOf(context);
+    const cwd = resolveSandboxPath(options.cwd ?? ".", {
+      workspace: view.workspace,
+      home: view.home,
+      allowed: context.bwrap ? [view.home, view.tmp] : this.#pathContext(paths).allowed,
+    });
     return runProcess({
       argv: sandboxCommand(context, ["/bin/bash", "-lc", command], cwd),
-      cwd,
+      cwd: context.bwrap ? paths.workspace : cwd,
       env: serverEnv(context, state.env, null),
       timeoutMs: options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       niceness: context.niceness,

@@ -15,12 +15,18 @@ import type { SandboxHandle } from "../types.ts";
 import { agentLauncherPath, buildAdapterLauncher, buildOpencodeLauncher } from "../workspace/launcher.ts";
 import { skipPluginInstallFiles } from "../workspace/plugin-install.ts";
 import { type BwrapLayout, bwrapArgs } from "./confine.ts";
-import type { SandboxPaths, ServerRecord } from "./layout.ts";
-import { writableDirs } from "./layout.ts";
+import {
+  type SandboxPaths,
+  type SandboxView,
+  type ServerRecord,
+  sandboxMounts,
+  sandboxView,
+  writableDirs,
+} from "./layout.ts";
 import { AWAIT_NETWORK, type SandboxNetwork, type SocketForward, withNetwork } from "./network.ts";
 import { freePort } from "./ports.ts";
 import { lowerSessionGroupPriority, withNiceness } from "./priority.ts";
-import { isAlive, readCmdline, readStat, SANDBOX_DIR_ENV, SANDBOX_ID_ENV } from "./procfs.ts";
+import { isAlive, readCmdline, readStat, sandboxMarkers } from "./procfs.ts";
 import { safeWriteFile } from "./safe-write.ts";
 import { createSocketDir, fetchThroughSocket, removeSocketDir, SOCKET_BASE_URL } from "./sockets.ts";
 import { terminate } from "./terminate.ts";
@@ -56,6 +62,21 @@ function programDirs(binaries: AgentBinaries): string[] {
   return [...new Set([path.dirname(binaries.opencode), path.dirname(process.execPath), ...agentDirs])];
 }
 
+/** Where the sandbox's directories are for what it runs. */
+export function viewOf(context: ServerContext): SandboxView {
+  return sandboxView(context.paths, context.bwrap !== null);
+}
+
+/**
+ * The caller's value as the sandbox sees it: the agent directory is placed at its host path
+ * (provider.ts), and a sandbox's saved environment from before the neutral paths names it so too.
+ */
+function insideValue(value: string, paths: SandboxPaths, view: SandboxView): string {
+  if (value === paths.agent || value.startsWith(`${paths.agent}/`))
+    return view.agent + value.slice(paths.agent.length);
+  return value;
+}
+
 /**
  * The environment of sandbox-agent (inherited by OpenCode and every tool it runs). Built from
  * scratch: the studio's own environment (database URL, provider keys…) must not leak in. The
@@ -68,6 +89,10 @@ export function serverEnv(
   opencodePassword: string | null,
 ): Record<string, string> {
   const { paths } = context;
+  const view = viewOf(context);
+  const caller = Object.fromEntries(
+    Object.entries(callerEnv).map(([key, value]) => [key, insideValue(value, paths, view)]),
+  );
   const ours = programDirs(context.binaries).join(":");
   const user = userInfo().username;
   const env: Record<string, string> = {
@@ -76,25 +101,24 @@ export function serverEnv(
     SHELL: "/bin/bash",
     LANG: "C.UTF-8",
     TERM: "xterm-256color",
-    ...callerEnv,
+    ...caller,
   };
-  env.PATH = `${ours}:${callerEnv.PATH ?? SYSTEM_PATH}`;
+  env.PATH = `${ours}:${caller.PATH ?? SYSTEM_PATH}`;
   const result: Record<string, string> = {
     ...env,
-    HOME: paths.home,
-    XDG_CONFIG_HOME: paths.xdgConfig,
-    XDG_DATA_HOME: paths.xdgData,
-    XDG_CACHE_HOME: paths.xdgCache,
-    XDG_STATE_HOME: paths.xdgState,
-    TMPDIR: context.bwrap ? "/tmp" : paths.tmp,
+    HOME: view.home,
+    XDG_CONFIG_HOME: view.xdgConfig,
+    XDG_DATA_HOME: view.xdgData,
+    XDG_CACHE_HOME: view.xdgCache,
+    XDG_STATE_HOME: view.xdgState,
+    TMPDIR: view.tmp,
     // `bash -l` resets PATH from /etc/profile; the generated ~/.profile restores this one.
     STUDIO_SANDBOX_PATH: env.PATH,
     // Fail fast with agent_not_installed instead of trying to download an agent.
     SANDBOX_AGENT_REQUIRE_PREINSTALL: "1",
     // Otherwise sandbox-agent writes its log under the data dir instead of our agent.log.
     SANDBOX_AGENT_LOG_STDOUT: "1",
-    [SANDBOX_ID_ENV]: context.id,
-    [SANDBOX_DIR_ENV]: paths.dir,
+    ...sandboxMarkers(paths.dir),
   };
   if (opencodePassword) {
     // OpenCode's HTTP API (question replies) can run commands: basic auth on it, always.
@@ -109,6 +133,7 @@ export function serverEnv(
 /**
  * argv for a program run in the sandbox: wrapped in bwrap when confined, and in a network namespace
  * of its own when the machine can (`forwards`: the sandbox's servers the studio reaches, by socket).
+ * `cwd` is a path inside the sandbox (`viewOf`).
  */
 export function sandboxCommand(
   context: ServerContext,
@@ -118,16 +143,13 @@ export function sandboxCommand(
 ): string[] {
   if (!context.bwrap) return withNiceness(context.niceness, argv);
   const network = context.network;
-  // The studio's agent configuration: readable, not writable (a sandbox from before it had none).
-  const agentDir = existsSync(context.paths.agent) ? [context.paths.agent] : [];
   const readOnly = [
     path.dirname(context.binaries.sandboxAgent),
     ...programDirs(context.binaries),
     ...acpAgents(context.binaries).flatMap((agent) => agent.readDirs),
-    ...agentDir,
   ];
   const args = bwrapArgs(context.bwrap, {
-    writable: writableDirs(context.paths),
+    mounts: sandboxMounts(context.paths, existsSync(context.paths.agent)),
     readOnly,
     tmpDir: context.paths.tmp,
     cwd,
@@ -206,7 +228,7 @@ async function startOnce(
     "--port",
     String(port),
   ];
-  const [command, ...args] = sandboxCommand(context, argv, context.paths.workspace, forwards);
+  const [command, ...args] = sandboxCommand(context, argv, viewOf(context).workspace, forwards);
   const log = openSync(context.paths.logFile, "a", 0o600);
   let exited: string | null = null;
   let child: ReturnType<typeof spawn>;
@@ -261,6 +283,7 @@ async function startOnce(
     binary: context.binaries.sandboxAgent,
     opencodeBinary: context.binaries.opencode,
     confinement: context.bwrap ? "bwrap" : "none",
+    ...(context.bwrap ? { neutralPaths: true as const } : {}),
   };
 }
 
@@ -318,7 +341,7 @@ export function serverAccess(
   const agent = agentEndpoint(server);
   const opencode = opencodeEndpoint(server);
   return {
-    workspaceDir: paths.workspace,
+    workspaceDir: sandboxView(paths, server.neutralPaths === true).workspace,
     agentUrl: agent.url,
     agentToken: agent.token,
     ...(agent.fetch ? { agentFetch: agent.fetch } : {}),

@@ -12,7 +12,7 @@ import net from "node:net";
 import path from "node:path";
 import { findExecutable } from "../local/confine.ts";
 import type { ServerRecord } from "../local/layout.ts";
-import { isAlive, readCmdline, SANDBOX_DIR_ENV, SANDBOX_ID_ENV } from "../local/procfs.ts";
+import { isAlive, readCmdline, sandboxMarkers } from "../local/procfs.ts";
 import { PreviewUnavailableError } from "./errors.ts";
 
 const WATCHER = `
@@ -95,7 +95,7 @@ export class LocalPortForwarders {
     if (known && isAlive(known.watcherPid) && existsSync(known.socketPath)) return known.socketPath;
     const pending = this.#starting.get(key);
     if (pending) return pending;
-    const starting = this.#start(key, sandboxId, sandboxDir, server, target, { nsenter, socat });
+    const starting = this.#start(key, sandboxDir, server, target, { nsenter, socat });
     this.#starting.set(key, starting);
     try {
       return await starting;
@@ -106,7 +106,6 @@ export class LocalPortForwarders {
 
   async #start(
     key: string,
-    sandboxId: string,
     sandboxDir: string,
     server: ServerRecord,
     target: { host: string; family: 4 | 6; port: number },
@@ -138,8 +137,7 @@ export class LocalPortForwarders {
         stdio: "ignore",
         env: {
           PATH: process.env.PATH ?? "/usr/bin:/bin",
-          [SANDBOX_DIR_ENV]: sandboxDir,
-          [SANDBOX_ID_ENV]: sandboxId,
+          ...sandboxMarkers(sandboxDir),
         },
       },
     );

@@ -158,8 +158,9 @@ describe.each(["auto", "none"] as const)("previews of local sandboxes (confineme
     ]);
     appPort = await freePort(new Set([studioPort, postgresPort]));
     otherPort = await freePort(new Set([studioPort, postgresPort, appPort]));
-    writeFileSync(path.join(handle.workspaceDir, "index.html"), "<h1>preview works</h1>\n");
-    writeFileSync(path.join(handle.workspaceDir, "serve.py"), UPGRADE_SERVER);
+    const workspaceOnHost = sandboxPaths(provider.rootDir, handle.id).workspace;
+    writeFileSync(path.join(workspaceOnHost, "index.html"), "<h1>preview works</h1>\n");
+    writeFileSync(path.join(workspaceOnHost, "serve.py"), UPGRADE_SERVER);
     await startInSandbox(handle, "/usr/bin/python3", ["serve.py", String(appPort), "::"]);
     await startInSandbox(other, "/usr/bin/python3", [
       "-m",

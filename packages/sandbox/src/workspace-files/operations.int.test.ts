@@ -16,9 +16,11 @@ let baseCommit: string;
 beforeAll(async () => {
   h = await startGitHarness();
   dir = await h.newDir();
+  // The test plays the agent from the host, where the sandbox's workspace has another path.
+  const host = h.onHost(dir);
   const put = (file: string, content: string | Buffer) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), content);
+    mkdirSync(path.dirname(path.join(host, file)), { recursive: true });
+    writeFileSync(path.join(host, file), content);
   };
   put(".gitignore", "*.log\nout/\n");
   put("src/app.ts", "export const a = 1;\n");
@@ -42,12 +44,12 @@ beforeAll(async () => {
   put("out/bundle.js", "x\n");
   put("image.bin", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 0, 0]));
   put("big.txt", `${"é".repeat(600 * 1024)}tail`);
-  rmSync(path.join(dir, "remove-me.txt"));
-  rmSync(path.join(dir, "gone"), { recursive: true });
+  rmSync(path.join(host, "remove-me.txt"));
+  rmSync(path.join(host, "gone"), { recursive: true });
   await h.sh(dir, "mv docs/old.md docs/new.md");
-  symlinkSync("/etc/passwd", path.join(dir, "escape"));
-  symlinkSync("src/app.ts", path.join(dir, "inside"));
-  symlinkSync("/etc", path.join(dir, "etc-dir"));
+  symlinkSync("/etc/passwd", path.join(host, "escape"));
+  symlinkSync("src/app.ts", path.join(host, "inside"));
+  symlinkSync("/etc", path.join(host, "etc-dir"));
 }, 90_000);
 
 afterAll(async () => {

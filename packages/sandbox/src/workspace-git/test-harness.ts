@@ -7,6 +7,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { type GitServer, startGitServer } from "../../../testkit/src/git-server.ts";
 import { type WorkspaceApi, workspaceApi } from "../agent-api/client.ts";
+import { sandboxPaths } from "../local/layout.ts";
 import { LocalSandboxProvider } from "../local/provider.ts";
 import type { SandboxHandle } from "../types.ts";
 
@@ -18,6 +19,8 @@ export interface GitHarness {
   api: WorkspaceApi;
   /** A new empty directory in the sandbox's workspace. */
   newDir(): Promise<string>;
+  /** Where a path inside the sandbox's workspace is on the host (confined, they differ). */
+  onHost(insidePath: string): string;
   /** Runs a shell script in the sandbox (in `dir`), failing on a non-zero exit; returns stdout. */
   sh(dir: string, script: string): Promise<string>;
   /** A temp dir on the host, removed by `close`. */
@@ -77,6 +80,13 @@ export async function startGitHarness(): Promise<GitHarness> {
     api,
     sh,
     hostDir,
+    onHost(insidePath: string) {
+      if (insidePath !== handle.workspaceDir && !insidePath.startsWith(`${handle.workspaceDir}/`))
+        throw new Error(`not in the workspace: ${insidePath}`);
+      return (
+        sandboxPaths(provider.rootDir, handle.id).workspace + insidePath.slice(handle.workspaceDir.length)
+      );
+    },
     async newDir() {
       const dir = `${handle.workspaceDir}/t${++counter}`;
       await sh(handle.workspaceDir, `mkdir -p '${dir}'`);

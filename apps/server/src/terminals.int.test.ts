@@ -3,6 +3,7 @@
 // closing; and no shell left once a terminal is closed or its session stops.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
+import { probeBwrap } from "@studio/sandbox";
 import { describe, expect, it, vi } from "vitest";
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { processesUnder } from "./testing/processes.ts";
@@ -161,7 +162,12 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
     await first.waitForOutput("workspace/src$ ");
     first.type("echo hi-$((6*7))\r");
     await first.waitForOutput("hi-42");
-    expect(first.output()).not.toContain(live.dataDir);
+    // Nor does anything the shell tells: its folder, its home, its environment.
+    first.type('echo "at:$PWD home:$HOME"; env\r');
+    await first.waitForOutput(`at:${await live.agentWorkspaceOf(session.id)}/src home:`);
+    await first.waitForOutput("STUDIO_SANDBOX_ID=");
+    // Unconfined (no bwrap on the machine) a sandbox has only the host's paths to show.
+    if (probeBwrap().layout) expect(first.output()).not.toContain(live.dataDir);
     // Typing is activity: the idle stop counts from it.
     await vi.waitFor(async () => expect((await activityOf()).getTime()).toBeGreaterThan(before.getTime()));
     first.resize(91, 27);

@@ -14,7 +14,14 @@ import { expect } from "vitest";
 export const PREVIEW_APP = `
 const http = require("node:http");
 const crypto = require("node:crypto");
+const served = new WeakMap();
 const server = http.createServer((req, res) => {
+  const request = (served.get(req.socket) || 0) + 1;
+  served.set(req.socket, request);
+  const connection = () => { res.writeHead(200, { "content-type": "application/json" }); res.end(JSON.stringify({ port: req.socket.remotePort, request })); };
+  if (req.url.split("?")[0] === "/connection") return connection();
+  // A kept connection the app drops as it is reused, before answering.
+  if (req.url.split("?")[0] === "/flaky") return request > 1 ? req.socket.destroy() : connection();
   if (req.url.split("?")[0] === "/headers") { res.writeHead(200, { "content-type": "application/json" }); return res.end(JSON.stringify({ url: req.url, headers: req.headers })); }
   if (req.url.split("?")[0] === "/go") { res.writeHead(302, { location: "/headers" }); return res.end(); }
   if (req.url.split("?")[0] === "/cookies") { res.writeHead(200, { "set-cookie": ["studio_session=planted; Path=/", "app=1; Path=/"], "service-worker-allowed": "/", "clear-site-data": "\\"cookies\\"" }); return res.end("ok"); }

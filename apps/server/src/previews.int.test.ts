@@ -86,6 +86,27 @@ describe("previews in path mode", { timeout: 180_000 }, () => {
     expect(cookies.headers.get("service-worker-allowed")).toBeNull();
     expect(cookies.headers.get("clear-site-data")).toBeNull();
 
+    // Connections to the app are kept between requests...
+    type Connection = { port: number; request: number };
+    const connection = async (route: string, init: RequestInit = {}) => {
+      const answer = await fetch(`${base}/${appPort}/${route}`, { ...init, headers: bearer });
+      return {
+        status: answer.status,
+        body: answer.status === 200 ? ((await answer.json()) as Connection) : null,
+      };
+    };
+    const kept = await connection("connection");
+    const again = await connection("connection");
+    expect(again.body).toEqual({ port: kept.body!.port, request: kept.body!.request + 1 });
+    // ...and a request without a body that meets one the app drops is sent again on a new one.
+    const retried = await connection("flaky");
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ request: 1 });
+    expect(retried.body!.port).not.toBe(kept.body!.port);
+    // One with a body is not sent twice: the app may have acted on it.
+    await connection("connection");
+    expect(await connection("flaky", { method: "POST", body: "once" })).toEqual({ status: 502, body: null });
+
     // A stream that never ends delivers its first event at once.
     const controller = new AbortController();
     const events = await fetch(`${base}/${appPort}/events`, { headers: bearer, signal: controller.signal });

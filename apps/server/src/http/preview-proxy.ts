@@ -25,6 +25,29 @@ import {
 const UPSTREAM_HEADERS_MS = 60_000;
 
 /**
+ * Connections to apps are kept between requests: a dev server's page loads hundreds of modules,
+ * and a new connection each (through a local sandbox's forwarder, a fork each) was most of the
+ * proxy's cost. Pooled by target (socket path, or host and port), so a connection only ever carries
+ * requests for the app it was opened to; each request is still checked before it is sent.
+ */
+function upstreamAgents() {
+  const options = { keepAlive: true, maxFreeSockets: 16, timeout: 30_000, scheduling: "lifo" as const };
+  return { http: new http.Agent(options), https: new https.Agent(options) };
+}
+
+type UpstreamAgents = ReturnType<typeof upstreamAgents>;
+
+/**
+ * A kept connection the app closed just as it was reused fails before anything was answered: a
+ * request without a body is sent again once, on a new connection, as browsers do.
+ */
+function mayRetry(req: IncomingMessage, outgoing: http.ClientRequest, error: NodeJS.ErrnoException): boolean {
+  const safe = req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS";
+  const bodyless = !req.headers["content-length"] && !req.headers["transfer-encoding"];
+  return outgoing.reusedSocket && safe && bodyless && (error.code === "ECONNRESET" || error.code === "EPIPE");
+}
+
+/**
  * What an app's answer may not say on the studio's origin (path mode shares it): take over its
  * pages with a service worker, wipe its cookies and storage, or pin its transport settings.
  */
@@ -95,11 +118,13 @@ function upstreamHeaders(
   return headers;
 }
 
+/** A request to the app: over a kept connection, or (`agents` null: upgrades) a connection of its own. */
 function upstreamRequest(
   upstream: PreviewUpstream,
   path: PreviewRequestPath,
   method: string,
   headers: http.OutgoingHttpHeaders,
+  agents: UpstreamAgents | null,
 ): http.ClientRequest {
   const requestPath = path.rest.startsWith("/") ? path.rest : `/${path.rest}`;
   if (upstream.kind === "socket")
@@ -108,18 +133,18 @@ function upstreamRequest(
       path: requestPath,
       method,
       headers,
-      agent: false,
+      agent: agents?.http ?? false,
     });
   const origin = new URL(upstream.origin);
-  const client = origin.protocol === "https:" ? https : http;
-  return client.request({
+  const secure = origin.protocol === "https:";
+  return (secure ? https : http).request({
     protocol: origin.protocol,
     hostname: origin.hostname.replace(/^\[|\]$/g, ""),
     port: origin.port || undefined,
     path: requestPath,
     method,
     headers,
-    agent: false,
+    agent: agents ? (secure ? agents.https : agents.http) : false,
   });
 }
 
@@ -181,6 +206,7 @@ export type PreviewResolver = (
 export function createPreviewProxy() {
   const access = createPreviewAccess();
   const upgraded = new Set<Duplex>();
+  const agents = upstreamAgents();
 
   const resolvePath: PreviewResolver = async (req, res, deps) => {
     const path = parsePreviewPath(req.url ?? "");
@@ -225,11 +251,23 @@ export function createPreviewProxy() {
       res.writeHead(308, { location: `${path.prefix}/${path.rest}`, "cache-control": "no-store" });
       return void res.end();
     }
+    send(req, res, deps, path, upstream, true);
+  }
+
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    deps: ContextDeps,
+    path: PreviewRequestPath,
+    upstream: PreviewUpstream,
+    firstTry: boolean,
+  ) {
     const outgoing = upstreamRequest(
       upstream,
       path,
       req.method ?? "GET",
       upstreamHeaders(req, path, upstream, false, deps),
+      agents,
     );
     outgoing.setTimeout(UPSTREAM_HEADERS_MS, () => outgoing.destroy(new Error("no answer")));
     outgoing.on("response", (incoming) => {
@@ -247,13 +285,17 @@ export function createPreviewProxy() {
     });
     outgoing.on("error", (error) => {
       if (res.headersSent) return void res.destroy();
+      if (firstTry && !res.destroyed && mayRetry(req, outgoing, error))
+        return send(req, res, deps, path, upstream, false);
       deps.logger.debug(
         { sessionId: path.sessionId, port: path.port, err: error.message },
         "preview upstream failed",
       );
       answerRefusal(req, res, refusalOf(error));
     });
-    req.pipe(outgoing);
+    // A retried request has no body to send again (mayRetry); the first pipes what comes.
+    if (firstTry) req.pipe(outgoing);
+    else outgoing.end();
     req.on("error", () => outgoing.destroy());
     res.on("close", () => {
       if (!res.writableFinished) outgoing.destroy();
@@ -279,6 +321,7 @@ export function createPreviewProxy() {
       path,
       req.method ?? "GET",
       upstreamHeaders(req, path, upstream, true, deps),
+      null,
     );
     outgoing.setTimeout(UPSTREAM_HEADERS_MS, () => outgoing.destroy(new Error("no answer")));
     socket.on("close", () => outgoing.destroy());
@@ -315,9 +358,11 @@ export function createPreviewProxy() {
     /** Another way in (subdomain mode), with the same forwarding. */
     forward,
     forwardUpgrade,
-    /** Ends the spliced WebSockets (the server's close does not reach upgraded sockets). */
+    /** Ends the spliced WebSockets (the server's close does not reach upgraded sockets) and kept connections. */
     closeAll() {
       for (const socket of upgraded) socket.destroy();
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
 }

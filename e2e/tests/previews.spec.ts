@@ -1,7 +1,15 @@
 import { expect, type Page, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "../support/axe.ts";
 import { script } from "../support/model-server.ts";
-import { marker, send, startSession, TURN_TIMEOUT, waitUntilReady } from "../support/session.ts";
+import {
+  marker,
+  replies,
+  send,
+  startSession,
+  TURN_TIMEOUT,
+  waitForTurnEnd,
+  waitUntilReady,
+} from "../support/session.ts";
 import { newUser, signUp, snap } from "../support/studio.ts";
 
 // A real agent starts a web server in its sandbox; the person finds it in Previews and opens it.
@@ -43,7 +51,8 @@ test("the agent starts a web server, its preview opens in a new tab, and a share
         toolCall: {
           name: "bash",
           arguments: {
-            command: `mkdir -p site && echo '<h1>Hello preview</h1>' > site/index.html && (cd site && setsid nohup python3 -m http.server ${port} </dev/null >/dev/null 2>&1 &)`,
+            // As a model writes it: in the background, its output not redirected.
+            command: `mkdir -p site && echo '<h1>Hello preview</h1>' > site/index.html && (cd site && python3 -m http.server ${port} &)`,
             description: "Serve the site",
           },
         },
@@ -55,8 +64,13 @@ test("the agent starts a web server, its preview opens in a new tab, and a share
   const permission = page.locator(".tool-card").last().locator(".permission-card");
   await expect(permission).toHaveAttribute("data-state", "waiting", { timeout: TURN_TIMEOUT });
   await permission.getByRole("button", { name: "Allow once" }).click();
-  // OpenCode's bash tool may keep the call running while the server it started lives on: the
-  // preview must show from the listening port, not from the end of the tool call.
+  // The call ends with its command, while the server it started keeps running (the studio's shell
+  // for OpenCode's bash tool), and the turn ends with the agent's reply.
+  await expect(page.locator(".tool-card").last()).toHaveAttribute("data-status", "completed", {
+    timeout: TURN_TIMEOUT,
+  });
+  await expect(replies(page).last()).toContainText("The site is served.", { timeout: TURN_TIMEOUT });
+  await waitForTurnEnd(page);
 
   // The list refreshes by itself: the port appears without a click.
   const list = panel(page).getByRole("list", { name: "Previews" });

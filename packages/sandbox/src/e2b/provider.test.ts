@@ -55,7 +55,10 @@ describe("E2BSandboxProvider.create", () => {
       gatewayProbeCommand("https://studio.example.test/api/health"),
       { timeoutMs: 30_000 },
     ]);
-    expect(runs[2]![0]).toBe("chmod 600 '/home/user/.studio/agent.env'");
+    // The agent directory's shell for OpenCode's bash tool is executable; the environment private.
+    expect(runs[2]![0]).toBe(
+      "chmod 755 '/home/user/.studio/agent/shell/bash' && chmod 600 '/home/user/.studio/agent.env'",
+    );
     expect(runs[3]![0]).toBe(`chmod 755 '${LAUNCHER}' && chmod 600 '${E2B_AGENT_FILE}'`);
     const [command, options] = runs[4] as [string, Record<string, any>];
     expect(command).toBe(startServerCommand(3000));

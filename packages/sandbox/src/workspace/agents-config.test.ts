@@ -77,6 +77,15 @@ describe("Claude Code's workspace", () => {
     expect(opencode).toContain("permission requests and questions");
   });
 
+  it("tells every agent how to leave a server running, its output in a log outside the workspace", () => {
+    const claude = file(bundle({ agent: "claude" }), "~/.claude/CLAUDE.md");
+    const codex = file(bundle({ agent: "codex", provider: "openai", model: "gpt-5" }), "~/.codex/AGENTS.md");
+    const opencode = file(bundle({ agent: "opencode" }), "@studio-agent/instructions.md");
+    for (const memory of [claude, codex, opencode]) {
+      expect(memory).toContain("`nohup npm run dev > /tmp/dev.log 2>&1 &`");
+    }
+  });
+
   it("puts the studio's instructions in Claude Code's user memory, outside the workspace", () => {
     const result = bundle({ agent: "claude", instructions: "Be brief." });
     expect(file(result, "~/.claude/CLAUDE.md")).toBe("Be brief.");

@@ -140,7 +140,7 @@ describe("buildWorkspace in gateway mode", () => {
     expect(result.permission).toMatchObject({ bash: "allow", edit: "allow" });
   });
 
-  it("writes nothing into the workspace: config and instructions go in the agent directory", () => {
+  it("writes nothing into the workspace: config, instructions and shell go in the agent directory", () => {
     const bundle = buildWorkspace({
       provider: "google",
       model: "gemini-2.5-flash",
@@ -151,7 +151,11 @@ describe("buildWorkspace in gateway mode", () => {
     expect(bundle.files.map((f) => f.path)).toEqual([
       "@studio-agent/opencode.json",
       "@studio-agent/instructions.md",
+      "@studio-agent/shell/bash",
     ]);
+    // The bash tool's shell (opencode-shell.ts): executable, and the config's shell, wherever placed.
+    expect(bundle.files[2]!.mode).toBe(0o755);
+    expect(JSON.parse(bundle.files[0]!.content).shell).toBe("{env:STUDIO_AGENT_DIR}/shell/bash");
     expect(bundle.files.every((f) => f.path.startsWith(`${AGENT_DIR}/`))).toBe(true);
     expect(bundle.files[1]!.content).toBe("# Rules\n");
     expect(bundle.env).toMatchObject(STUDIO_ENV);
@@ -288,6 +292,7 @@ describe("placeAgentDir", () => {
     expect(placed.files.map((f) => f.path)).toEqual([
       "/sbx/agent/opencode.json",
       "/sbx/agent/instructions.md",
+      "/sbx/agent/shell/bash",
     ]);
     expect(placed.files.map((f) => f.content)).toEqual(bundle.files.map((f) => f.content));
     expect(placed.env).toEqual({

@@ -1,6 +1,6 @@
-// Pure generation of what a sandbox needs before sandbox-agent starts: the studio's OpenCode config
-// and instructions (in the sandbox's agent directory, never in the workspace: agent-dir.ts) and the
-// agent environment. No I/O; the providers place the agent directory and write the result.
+// Pure generation of what a sandbox needs before sandbox-agent starts: the studio's OpenCode config,
+// instructions and shell (in the sandbox's agent directory, never in the workspace: agent-dir.ts)
+// and the agent environment. No I/O; the providers place the agent directory and write the result.
 import { getCatalogProvider, isModelProvider } from "@studio/models";
 import type { WorkspaceFile } from "../types.ts";
 import {
@@ -20,6 +20,7 @@ import {
   type OpencodeConfig,
   PROVIDER_KEY_ENV,
 } from "./opencode-config.ts";
+import { opencodeShellFile } from "./opencode-shell.ts";
 import type { BuildWorkspaceOptions, WorkspaceBundle } from "./types.ts";
 
 /**
@@ -123,6 +124,7 @@ export function buildWorkspace(options: BuildWorkspaceOptions): WorkspaceBundle 
   const files: WorkspaceFile[] = [
     { path: agentDirPath(AGENT_CONFIG_FILE), content: `${JSON.stringify(config, null, 2)}\n` },
     { path: agentDirPath(AGENT_INSTRUCTIONS_FILE), content: options.instructions ?? DEFAULT_INSTRUCTIONS },
+    opencodeShellFile(),
   ];
   return { files, env: agentEnv(options, config) };
 }

@@ -19,6 +19,9 @@ export function defaultInstructions(agent: KnownAgent): string {
 You are a coding agent working inside a Studio sandbox. The current directory is the project
 workspace; keep your work inside it. A person follows along in the Studio and ${asking}
 Prefer small, verifiable steps and run the project's tests after changes.
+To leave a server running (a dev server the person should see), start it in the background with
+its output in a log file outside the workspace, e.g. \`nohup npm run dev > /tmp/dev.log 2>&1 &\`,
+then check that it answers; the person opens it from the Studio's Previews.
 `;
 }
 

@@ -18,6 +18,7 @@ import {
   getCatalogProvider,
   type ModelProvider,
 } from "@studio/models";
+import { OPENCODE_SHELL_SETTING } from "./opencode-shell.ts";
 import type { BuildWorkspaceOptions } from "./types.ts";
 
 /**
@@ -118,6 +119,8 @@ export const ENFORCED_KEYS = [
   "agent",
   "share",
   "autoupdate",
+  // A repository's own shell would bring back bash tool calls that never end (opencode-shell.ts).
+  "shell",
 ] as const;
 
 export function enforcedOpencodeConfig(config: OpencodeConfig): OpencodeConfig {
@@ -171,5 +174,7 @@ export function buildOpencodeConfig(
     agent: Object.fromEntries(BUILT_IN_AGENTS.map((name) => [name, { permission }])),
     autoupdate: false,
     share: "disabled",
+    // Bash tool calls end when their command does, not when what it left running does.
+    shell: OPENCODE_SHELL_SETTING,
   };
 }

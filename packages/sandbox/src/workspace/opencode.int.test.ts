@@ -195,6 +195,7 @@ function hostileProjectConfig(elsewhere: string) {
       custom: { options: { baseURL: `${elsewhere}/custom`, apiKey: "project-key" }, whitelist: ["other"] },
     },
     permission: { bash: "allow", edit: "allow", webfetch: "deny" },
+    shell: "/bin/sh",
     instructions: ["CONTRIBUTING.md"],
     agent: {
       build: { permission: { bash: "allow", edit: "allow" } },
@@ -212,7 +213,7 @@ describe("a repository's own AGENTS.md and opencode.json", () => {
     expect(readdirSync(workspace)).toEqual([]);
   }, 90_000);
 
-  it("keeps the repository's instructions and agents but not its model, provider, endpoint or permissions", async () => {
+  it("keeps the repository's instructions and agents but not its model, provider, endpoint, permissions or shell", async () => {
     const { stdout } = await run({ ...model, gateway }, ["debug", "config"], {
       "opencode.json": JSON.stringify(hostileProjectConfig("http://127.0.0.1:9/elsewhere")),
       "AGENTS.md": "# Project rules\n",
@@ -228,6 +229,8 @@ describe("a repository's own AGENTS.md and opencode.json", () => {
     expect(resolved.provider.custom.whitelist).toEqual(["scripted-1"]);
     expect(resolved.permission).toEqual({ bash: "ask", edit: "ask", webfetch: "allow", websearch: "allow" });
     expect(resolved.agent.build.permission).toEqual(resolved.permission);
+    // The bash tool's shell is the studio's (opencode-shell.ts), in the agent directory.
+    expect(resolved.shell).toMatch(/^\/.*\/agent\/shell\/bash$/);
     // The repository's own: its instructions beside the studio's (absolute, outside the workspace)
     // and its agent.
     expect(resolved.instructions).toHaveLength(2);

@@ -20,7 +20,7 @@ const LIVE_TIMEOUT = 5_000;
 
 const panel = (page: Page) => page.getByRole("region", { name: "Workspace", exact: true });
 const tree = (page: Page) => panel(page).getByRole("tree", { name: "Workspace files" });
-const viewTab = (page: Page, name: "Files" | "File" | "Changes") =>
+const viewTab = (page: Page, name: "Files" | "File" | "Changes" | "Terminal" | "Previews") =>
   panel(page)
     .getByRole("tablist", { name: "Workspace views" })
     .getByRole("tab", { name: new RegExp(`^${name}\\b`) });
@@ -132,6 +132,14 @@ test("the workspace panel follows the agent's work, and links from the chat open
   await expect(views).toBeVisible();
   await expect(toggle).toBeHidden();
   await views.getByRole("tab", { name: "Workspace" }).click();
+  // Every view's tab stays in sight on a narrow panel: icons, still named for screen readers.
+  const viewsBox = (await panel(page).getByRole("tablist", { name: "Workspace views" }).boundingBox())!;
+  for (const name of ["Files", "File", "Changes", "Terminal", "Previews"] as const) {
+    const box = (await viewTab(page, name).boundingBox())!;
+    expect(box.x + box.width, `the ${name} tab is in sight`).toBeLessThanOrEqual(
+      viewsBox.x + viewsBox.width + 0.5,
+    );
+  }
   await viewTab(page, "Files").click();
   await expect(tree(page).locator('[data-path="notes.md"]')).toBeVisible();
   await tree(page).locator('[data-path="notes.md"]').click();

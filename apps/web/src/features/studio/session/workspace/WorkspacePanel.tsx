@@ -28,10 +28,13 @@ export interface WorkspacePanelProps {
 }
 
 const triggerClasses = cn(
-  "inline-flex h-8 shrink-0 cursor-pointer items-center gap-1.5 rounded-md px-2.5 text-[13px] font-medium text-fg-muted",
+  "group inline-flex h-8 shrink-0 cursor-pointer items-center gap-1.5 rounded-md px-2.5 text-[13px] font-medium text-fg-muted",
   "hover:bg-surface-hover hover:text-fg data-[state=active]:bg-surface-hover data-[state=active]:text-fg",
   "[&>svg]:size-3.5",
 );
+
+/** A narrow panel names only the open view; the others keep their names for hover and screen readers. */
+const labelClasses = "@max-[28rem]/views:group-data-[state=inactive]:sr-only";
 
 /**
  * The workspace panel: Files (the tree), File (one file's content), Changes (since the base) and
@@ -54,35 +57,36 @@ export function WorkspacePanel(props: WorkspacePanelProps) {
         onValueChange={(view) => select({ view: view as WorkspaceView })}
         className="flex min-h-0 flex-1 flex-col"
       >
-        <div className="flex items-center gap-1 border-b border-line px-2 py-1.5">
+        {/* A narrow panel keeps every tab in view (labelClasses). */}
+        <div className="@container/views flex items-center gap-1 border-b border-line px-2 py-1.5">
           <Tabs.List
             aria-label="Workspace views"
             className="flex min-w-0 flex-1 items-center gap-0.5 overflow-x-auto"
           >
-            <Tabs.Trigger value="files" className={triggerClasses}>
+            <Tabs.Trigger value="files" className={triggerClasses} title="Files">
               <FolderTree aria-hidden="true" />
-              Files
+              <span className={labelClasses}>Files</span>
             </Tabs.Trigger>
-            <Tabs.Trigger value="file" className={triggerClasses}>
+            <Tabs.Trigger value="file" className={triggerClasses} title="File">
               <FileText aria-hidden="true" />
-              File
+              <span className={labelClasses}>File</span>
             </Tabs.Trigger>
-            <Tabs.Trigger value="changes" className={triggerClasses}>
+            <Tabs.Trigger value="changes" className={triggerClasses} title="Changes">
               <GitCompare aria-hidden="true" />
-              Changes
+              <span className={labelClasses}>Changes</span>
               {count > 0 ? (
                 <span className="changes-count rounded-full bg-accent-soft px-1.5 text-[11px] text-accent-soft-fg tabular-nums">
                   {count}
                 </span>
               ) : null}
             </Tabs.Trigger>
-            <Tabs.Trigger value="terminal" className={triggerClasses}>
+            <Tabs.Trigger value="terminal" className={triggerClasses} title="Terminal">
               <SquareTerminal aria-hidden="true" />
-              Terminal
+              <span className={labelClasses}>Terminal</span>
             </Tabs.Trigger>
-            <Tabs.Trigger value="previews" className={triggerClasses}>
+            <Tabs.Trigger value="previews" className={triggerClasses} title="Previews">
               <Globe aria-hidden="true" />
-              Previews
+              <span className={labelClasses}>Previews</span>
             </Tabs.Trigger>
           </Tabs.List>
           {onClose ? (

@@ -1,9 +1,43 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/** What a file that starts real studios, sandboxes or CLI processes calls: those take minutes. */
+const STARTS_PROCESSES =
+  /useLiveStudio\(|start(StudioProcess|StudioGroup|InertStudio|EmbeddedPostgres)\(|new LocalSandboxProvider\(|\bexecFile\b/;
+
+/**
+ * The base order (each project's files longest first when an earlier run's durations are cached,
+ * else largest first), with the files that start processes ahead of the rest of their project.
+ * Without a cache (a fresh CI checkout) file size says little: a short file that starts five
+ * studios would start last, and the run would end with one worker on it and the other idle.
+ */
+class ProcessesFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const projectRank = new Map<string, number>();
+    for (const spec of sorted)
+      if (!projectRank.has(spec.project.name)) projectRank.set(spec.project.name, projectRank.size);
+    const startsProcesses = (spec: TestSpecification) => {
+      try {
+        return STARTS_PROCESSES.test(readFileSync(spec.moduleId, "utf8"));
+      } catch {
+        return false;
+      }
+    };
+    const rank = new Map(
+      sorted.map((spec) => [spec, projectRank.get(spec.project.name)! * 2 + (startsProcesses(spec) ? 0 : 1)]),
+    );
+    // Array.prototype.sort is stable: within each rank the base order stays.
+    return [...sorted].sort((a, b) => rank.get(a)! - rank.get(b)!);
+  }
+}
 
 // Unit tests (`*.test.ts`) run without any service. Integration tests (`*.int.test.ts`) get one
 // real PostgreSQL for the run, started by the global setup; each file clones a migrated database.
 export default defineConfig({
   test: {
+    sequence: { sequencer: ProcessesFirstSequencer },
     projects: [
       {
         test: {

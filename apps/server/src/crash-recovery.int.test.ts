@@ -105,7 +105,7 @@ function script(): ScriptedReply[] {
   ];
 }
 
-type Point = { name: string; reached(events: ReceivedEvent[]): boolean };
+type Point = { name: string; reached(events: ReceivedEvent[], mainCallsSinceSent: number): boolean };
 const count = (events: ReceivedEvent[], type: StudioEvent["type"]) =>
   events.filter((e) => e.type === type).length;
 /** The reply's text so far: the runner may have joined several chunks into one event. */
@@ -116,7 +116,12 @@ const streamedText = (events: ReceivedEvent[], type: StudioEvent["type"] = "agen
     .join("");
 
 const KILL_POINTS: Point[] = [
-  { name: "before the first chunk", reached: (events) => count(events, "turn_started") > 0 },
+  // The turn is recorded a moment before its prompt reaches the agent: a kill in between is the
+  // other test's case. This one lands once the model call is under way (its first chunk is 1.5 s off).
+  {
+    name: "before the first chunk",
+    reached: (events, mainCallsSinceSent) => count(events, "turn_started") > 0 && mainCallsSinceSent > 0,
+  },
   { name: "mid-thought", reached: (events) => streamedText(events, "thought_chunk").includes("think1 ") },
   { name: "mid-message", reached: (events) => streamedText(events).includes("say2 ") },
   { name: "during a tool call", reached: (events) => count(events, "tool_call") > 0 },
@@ -188,9 +193,12 @@ describe("the studio killed mid-turn and started again", { timeout: 600_000 }, (
         model: "scripted-1",
       });
 
-    // The uninterrupted run.
+    // The uninterrupted run. The session to kill is created alongside, so that its sandbox starts
+    // while the calm one runs its turn (nothing is killed before that turn has ended).
     const calm = await create();
+    const session = await create();
     let events = collectEvents(account.client, calm.id);
+    const killedReady = collectEvents(account.client, session.id);
     await events.waitFor("status_changed", (event) => event.to === "ready", 120_000);
     answer = scriptedAnswer;
     await account.client.sessions.sendMessage.mutate({ sessionId: calm.id, text: "go" });
@@ -204,17 +212,24 @@ describe("the studio killed mid-turn and started again", { timeout: 600_000 }, (
     expect((await storedEvents(calm.id)).filter((e) => e.type === "agent_message_settled")).toEqual([]);
 
     // The same script, killed at each point.
-    const session = await create();
+    await killedReady.waitFor("status_changed", (event) => event.to === "ready", 120_000);
+    killedReady.stop();
     let client = account.client;
     events = collectEvents(client, session.id);
     await events.waitFor("status_changed", (event) => event.to === "ready", 120_000);
     answer = scriptedAnswer;
+    const mainCalls = () => upstream.requests.filter((request) => !request.isTitle).length;
+    const mainCallsBeforeSent = mainCalls();
     await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "go" });
     let mark = 0;
     for (const point of KILL_POINTS) {
       const since = () => events.events.filter((event) => event.seq > mark);
       await expect
-        .poll(() => point.reached(since()), { timeout: 180_000, interval: 20, message: point.name })
+        .poll(() => point.reached(since(), mainCalls() - mainCallsBeforeSent), {
+          timeout: 180_000,
+          interval: 20,
+          message: point.name,
+        })
         .toBe(true)
         .catch(async (error: unknown) => {
           const stored = (await storedEvents(session.id)).filter((event) => event.seq > mark);

@@ -5,12 +5,24 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { useLiveStudio } from "./testing/live-studio.ts";
-import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
+import { agentText, collectEvents, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
 
 const live = useLiveStudio();
 
-describe("a live session", { timeout: 120_000 }, () => {
-  it("provisions step by step, then streams a text turn", async () => {
+const untilIdle = (sessionId: string) =>
+  vi.waitFor(async () => expect((await live.client.sessions.get.query({ sessionId })).status).toBe("idle"), {
+    timeout: 30_000,
+    interval: 100,
+  });
+
+/** The newest event's seq: what a later step's events come after. */
+const lastSeq = (events: ReceivedEvent[]) => events.at(-1)?.seq ?? 0;
+
+// Each sandbox start (sandbox-agent and OpenCode) costs seconds of CPU: the scenarios that need a
+// ready session, not a fresh one, run one after another on the same session, each looking only at
+// the events after the previous one's.
+describe("a live session", { timeout: 180_000 }, () => {
+  it("provisions step by step, streams a text turn, shows thinking before the message, keeps the conversation across turns, and serves subscribers the same log", async () => {
     const { session, events } = await live.startSession();
     const steps = events.events.filter((event) => event.type === "provisioning");
     expect(steps.map((event) => `${event.step}:${event.state}`)).toEqual(
@@ -22,6 +34,7 @@ describe("a live session", { timeout: 120_000 }, () => {
       ]),
     );
 
+    // Streams a text turn.
     live.upstream.enqueue([{ text: "Hello! I am the scripted model, streaming in small chunks." }]);
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "say hello" });
     const ended = await events.waitFor("turn_ended");
@@ -31,24 +44,22 @@ describe("a live session", { timeout: 120_000 }, () => {
     expect(types.indexOf("user_message")).toBeLessThan(types.indexOf("turn_started"));
     expect(types.indexOf("turn_started")).toBeLessThan(types.indexOf("agent_message_chunk"));
     expect(sequenceProblems(events.events)).toBeNull();
-    await vi.waitFor(async () =>
-      expect((await live.client.sessions.get.query({ sessionId: session.id })).status).toBe("idle"),
-    );
+    await untilIdle(session.id);
     // The gateway swapped the key: live.upstream saw the platform key, never the session token.
     const main = live.upstream.requests.filter((request) => !request.isTitle).at(-1)!;
     expect(main.headers.authorization).toBe("Bearer sk-platform-test");
-    events.stop();
-  });
 
-  it("shows thinking before the message, each run its own event", async () => {
-    const { session, events } = await live.startSession();
+    // Shows thinking before the message, each run its own event.
+    let mark = lastSeq(events.events);
     live.upstream.enqueue([
       { reasoning: "Let me think about this carefully." },
       { text: "Here is my answer." },
     ]);
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "think first" });
-    await events.waitFor("turn_ended");
-    const kinds = events.events.filter((e) => e.type === "thought_chunk" || e.type === "agent_message_chunk");
+    await events.waitFor("turn_ended", (event) => event.seq > mark);
+    const kinds = events.events.filter(
+      (e) => e.seq > mark && (e.type === "thought_chunk" || e.type === "agent_message_chunk"),
+    );
     const thought = kinds
       .filter((e) => e.type === "thought_chunk")
       .map((e) => (e as { text: string }).text)
@@ -56,12 +67,54 @@ describe("a live session", { timeout: 120_000 }, () => {
     expect(thought).toBe("Let me think about this carefully.");
     expect(kinds.at(0)?.type).toBe("thought_chunk");
     expect(kinds.at(-1)?.type).toBe("agent_message_chunk");
-    events.stop();
+    await untilIdle(session.id);
+
+    // Keeps the conversation across turns, queueing a message sent during a turn.
+    mark = lastSeq(events.events);
+    live.upstream.enqueue([{ text: "First answer." }], [{ text: "Second answer." }]);
+    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "first question" });
+    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "second question" });
+    await vi.waitFor(
+      () => expect(events.events.filter((e) => e.seq > mark && e.type === "turn_ended")).toHaveLength(2),
+      { timeout: 60_000 },
+    );
+    expect(agentText(events.events, mark)).toBe("First answer.Second answer.");
+    const followUp = live.upstream.requests.filter((request) => !request.isTitle).at(-1)!;
+    expect(JSON.stringify(followUp.body)).toContain("first question");
+    expect(JSON.stringify(followUp.body)).toContain("First answer.");
+    expect(sequenceProblems(events.events)).toBeNull();
+    await untilIdle(session.id);
+
+    // Subscribers resume after a drop with lastEventId, and two subscribers see the same log: the
+    // first is the one following the session since it was created, the second starts now, from
+    // the beginning of the log.
+    mark = lastSeq(events.events);
+    const first = events;
+    const second = collectEvents(live.client, session.id);
+    live.upstream.enqueue({ steps: [{ text: "x".repeat(400), chunkSize: 4 }], chunkDelayMs: 2 });
+    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "stream a lot" });
+    await first.waitFor("agent_message_chunk", (event) => event.seq > mark);
+    first.stop();
+    const lastSeen = first.events.at(-1)!.seq;
+    const resumed = collectEvents(live.client, session.id, lastSeen);
+    await resumed.waitFor("turn_ended", (event) => event.seq > mark);
+    await second.waitFor("turn_ended", (event) => event.seq > mark);
+    const joined = [...first.events, ...resumed.events];
+    expect(sequenceProblems(joined)).toBeNull();
+    expect(sequenceProblems(second.events)).toBeNull();
+    expect(second.events.map((e) => e.seq)).toEqual(joined.map((e) => e.seq).slice(0, second.events.length));
+    expect(agentText(joined, mark)).toBe("x".repeat(400));
+    const stored = await live.database.db.sessionEvent.count({ where: { sessionId: session.id } });
+    expect(second.events.length).toBeLessThanOrEqual(stored);
+    resumed.stop();
+    second.stop();
   });
 
-  it("asks permission for a tool call, runs it when allowed and fails it when rejected", async () => {
+  it("asks permission and a question, and cancels a running turn", async () => {
     const { session, events } = await live.startSession();
     const workspace = await live.workspaceOf(session.id);
+
+    // Asks permission for a tool call, runs it when allowed and fails it when rejected.
     live.upstream.enqueue(
       [
         {
@@ -101,7 +154,7 @@ describe("a live session", { timeout: 120_000 }, () => {
       }),
     ).rejects.toMatchObject({ data: { code: "CONFLICT" } });
 
-    const seenBefore = events.events.length;
+    let mark = lastSeq(events.events);
     // A rejection fails the tool call and ends the turn: OpenCode asks the model nothing more.
     live.upstream.enqueue([
       {
@@ -122,17 +175,16 @@ describe("a live session", { timeout: 120_000 }, () => {
       interactionId: second.interactionId,
       optionId: reject.optionId,
     });
-    await events.waitFor("turn_ended", (event) => event.seq > seenBefore);
+    await events.waitFor("turn_ended", (event) => event.seq > mark);
     expect(existsSync(path.join(workspace, "rejected.txt"))).toBe(false);
     const rejectedStatuses = events.events
       .filter((e) => "toolCallId" in e && e.toolCallId === second.toolCallId && "status" in e)
       .map((e) => (e as { status?: string }).status);
     expect(rejectedStatuses.at(-1)).toBe("failed");
-    events.stop();
-  });
+    await untilIdle(session.id);
 
-  it("asks a question the person answers, and the agent goes on with the answer", async () => {
-    const { session, events } = await live.startSession();
+    // Asks a question the person answers, and the agent goes on with the answer.
+    mark = lastSeq(events.events);
     live.upstream.enqueue(
       [
         {
@@ -156,76 +208,35 @@ describe("a live session", { timeout: 120_000 }, () => {
       [{ text: "Blue it is." }],
     );
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "style the button" });
-    const asked = await events.waitFor("question_asked");
-    expect(asked.questions[0]).toMatchObject({ question: "Which colour should the button be?" });
-    const pending = await live.client.sessions.pendingInteractions.query({ sessionId: session.id });
-    expect(pending.map((interaction) => interaction.kind)).toEqual(["question"]);
+    const question = await events.waitFor("question_asked", (event) => event.seq > mark);
+    expect(question.questions[0]).toMatchObject({ question: "Which colour should the button be?" });
+    const pendingQuestion = await live.client.sessions.pendingInteractions.query({ sessionId: session.id });
+    expect(pendingQuestion.map((interaction) => interaction.kind)).toEqual(["question"]);
     await live.client.sessions.answerQuestion.mutate({
       sessionId: session.id,
-      interactionId: asked.interactionId,
+      interactionId: question.interactionId,
       answers: [["Blue"]],
     });
-    await events.waitFor("turn_ended");
-    expect(agentText(events.events)).toBe("Blue it is.");
+    await events.waitFor("turn_ended", (event) => event.seq > mark);
+    expect(agentText(events.events, mark)).toBe("Blue it is.");
     const followUp = live.upstream.requests.filter((request) => !request.isTitle).at(-1)!;
     expect(JSON.stringify(followUp.body)).toContain("Blue");
     expect(await live.client.sessions.pendingInteractions.query({ sessionId: session.id })).toEqual([]);
-    events.stop();
-  });
+    await untilIdle(session.id);
 
-  it("cancels a running turn", async () => {
-    const { session, events } = await live.startSession();
+    // Cancels a running turn.
+    mark = lastSeq(events.events);
     live.upstream.enqueue([{ text: "I will talk for a long time" }, { hang: true }]);
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "talk forever" });
-    await events.waitFor("agent_message_chunk");
+    await events.waitFor("agent_message_chunk", (event) => event.seq > mark);
     await live.client.sessions.cancel.mutate({ sessionId: session.id });
-    const ended = await events.waitFor("turn_ended");
-    expect(ended.stopReason).toBe("cancelled");
-    await vi.waitFor(async () =>
-      expect((await live.client.sessions.get.query({ sessionId: session.id })).status).toBe("idle"),
-    );
+    const cancelled = await events.waitFor("turn_ended", (event) => event.seq > mark);
+    expect(cancelled.stopReason).toBe("cancelled");
+    await untilIdle(session.id);
     await expect(live.client.sessions.cancel.mutate({ sessionId: session.id })).rejects.toMatchObject({
       data: { code: "CONFLICT" },
     });
+    expect(sequenceProblems(events.events)).toBeNull();
     events.stop();
-  });
-
-  it("keeps the conversation across turns, queueing a message sent during a turn", async () => {
-    const { session, events } = await live.startSession();
-    live.upstream.enqueue([{ text: "First answer." }], [{ text: "Second answer." }]);
-    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "first question" });
-    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "second question" });
-    await vi.waitFor(() => expect(events.events.filter((e) => e.type === "turn_ended")).toHaveLength(2), {
-      timeout: 60_000,
-    });
-    expect(agentText(events.events)).toBe("First answer.Second answer.");
-    const followUp = live.upstream.requests.filter((request) => !request.isTitle).at(-1)!;
-    expect(JSON.stringify(followUp.body)).toContain("first question");
-    expect(JSON.stringify(followUp.body)).toContain("First answer.");
-    events.stop();
-  });
-});
-
-describe("subscribers", { timeout: 120_000 }, () => {
-  it("resume after a drop with lastEventId, and two subscribers see the same log", async () => {
-    const { session, events: first } = await live.startSession();
-    const second = collectEvents(live.client, session.id);
-    live.upstream.enqueue({ steps: [{ text: "x".repeat(400), chunkSize: 4 }], chunkDelayMs: 2 });
-    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "stream a lot" });
-    await first.waitFor("agent_message_chunk");
-    first.stop();
-    const lastSeen = first.events.at(-1)!.seq;
-    const resumed = collectEvents(live.client, session.id, lastSeen);
-    await resumed.waitFor("turn_ended");
-    await second.waitFor("turn_ended");
-    const joined = [...first.events, ...resumed.events];
-    expect(sequenceProblems(joined)).toBeNull();
-    expect(sequenceProblems(second.events)).toBeNull();
-    expect(second.events.map((e) => e.seq)).toEqual(joined.map((e) => e.seq).slice(0, second.events.length));
-    expect(agentText(joined)).toBe("x".repeat(400));
-    const stored = await live.database.db.sessionEvent.count({ where: { sessionId: session.id } });
-    expect(second.events.length).toBeLessThanOrEqual(stored);
-    resumed.stop();
-    second.stop();
   });
 });

@@ -104,8 +104,11 @@ describe.skipIf(!bwrap)("E2B in-sandbox commands (simulated locally)", () => {
     const workspace = placeAgentDir(built, E2B_AGENT_DIR);
     mkdirSync(path.join(home, "workspace"), { recursive: true });
     mkdirSync(path.join(home, E2B_AGENT_DIR.slice(E2B_HOME.length)), { recursive: true });
-    for (const file of workspace.files)
-      writeFileSync(path.join(home, file.path.slice(E2B_HOME.length)), file.content);
+    for (const file of workspace.files) {
+      const target = path.join(home, file.path.slice(E2B_HOME.length));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, file.content, { mode: file.mode ?? 0o644 });
+    }
     writeFileSync(
       path.join(home, E2B_ENV_FILE.slice(E2B_HOME.length)),
       envFile({ ...workspace.env, SA_TOKEN: "x" }),

@@ -99,18 +99,24 @@ describe("OpenCode's bash tool shell", () => {
 
   it("ends with the command while what it started keeps running; plain bash waits for it", async () => {
     const command = "echo started; (sleep 7301 &); sleep 7301 & echo left";
+    // Only the sleeps this test starts (another run's may be left on the machine).
+    const earlier = new Set(sleeping(7301));
+    const ours7301 = () => sleeping(7301).filter((pid) => !earlier.has(pid));
     const plain = await run("/bin/bash", command, { waitMs: 2_000 });
-    leftRunning.push(...sleeping(7301));
+    leftRunning.push(...ours7301());
     expect(plain.closedAfterMs).toBeNull();
 
     const ours = await run(shell, command);
     expect(ours.output).toBe("started\nleft\n");
     expect(ours.exitCode).toBe(0);
     expect(ours.closedAfterMs!).toBeLessThan(1_000);
-    // Both runs' two sleeps are still there, ours unharmed by the call's end.
-    const running = sleeping(7301);
-    leftRunning.push(...running);
-    expect(running).toHaveLength(4);
+    // Both runs' two sleeps are still there, ours unharmed by the call's end (a backgrounded one
+    // may still be a forked shell, not yet sleep, the moment the call ends).
+    try {
+      await expect.poll(ours7301, { timeout: 10_000 }).toHaveLength(4);
+    } finally {
+      leftRunning.push(...ours7301());
+    }
     // The command's output file was unlinked at once: nothing is left behind.
     expect(readdirSync(commandTmp)).toEqual([]);
   });

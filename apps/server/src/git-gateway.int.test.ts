@@ -6,7 +6,7 @@ import http from "node:http";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { inertSessionsContext } from "@studio/api/testing";
-import { type Keyring, newKeyring, pullRequestUrlFor, readEvents, setGitCredential } from "@studio/core";
+import { type Keyring, newKeyring, readEvents, setGitCredential } from "@studio/core";
 import { issueGatewayToken } from "@studio/core/runner";
 import { DEFAULT_GIT_REPOS, type GitServer, seedSessionRow, startGitServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
@@ -382,20 +382,5 @@ describe("secrets", () => {
     const everything = [...seenResponses, ...logLines].join("\n");
     expect(logLines.length).toBeGreaterThan(0);
     for (const secret of [gitServer.token, basicForm, orgA.token]) expect(everything).not.toContain(secret);
-  });
-
-  it("builds pull-request links for known hosts", () => {
-    expect(
-      pullRequestUrlFor(
-        { remoteUrl: "https://github.com/acme/widgets.git", baseBranch: "main" },
-        "refs/heads/studio/x",
-      ),
-    ).toBe("https://github.com/acme/widgets/compare/main...studio/x?expand=1");
-    expect(
-      pullRequestUrlFor(
-        { remoteUrl: "https://github.com/acme/widgets.git", baseBranch: null },
-        "refs/heads/x",
-      ),
-    ).toBeNull();
   });
 });

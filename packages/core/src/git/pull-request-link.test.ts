@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../shared/errors.ts";
+import { pullRequestUrlFor } from "./gateway-session.ts";
 import { PULL_REQUEST_HOST_KINDS, pullRequestLink } from "./pull-request-link.ts";
 
 const link = (remoteUrl: string, extra: Partial<Parameters<typeof pullRequestLink>[0]> = {}) =>
@@ -242,5 +243,22 @@ describe("a pull-request link", () => {
       () => link("https://git.example.com/a/b.git", { hostKind: "svn" as unknown as "gitea" }),
       /Unknown kind/,
     );
+  });
+});
+
+describe("the pull-request link of a pushed ref", () => {
+  it("builds pull-request links for known hosts", () => {
+    expect(
+      pullRequestUrlFor(
+        { remoteUrl: "https://github.com/acme/widgets.git", baseBranch: "main" },
+        "refs/heads/studio/x",
+      ),
+    ).toBe("https://github.com/acme/widgets/compare/main...studio/x?expand=1");
+    expect(
+      pullRequestUrlFor(
+        { remoteUrl: "https://github.com/acme/widgets.git", baseBranch: null },
+        "refs/heads/x",
+      ),
+    ).toBeNull();
   });
 });

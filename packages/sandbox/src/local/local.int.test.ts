@@ -6,7 +6,6 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -15,46 +14,16 @@ import {
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../types.ts";
-import { buildWorkspace } from "../workspace/build.ts";
-import { type ConfinementMode, probeBwrap } from "./confine.ts";
+import { probeBwrap } from "./confine.ts";
 import { readState, sandboxPaths, sandboxView } from "./layout.ts";
 import { sessionGroupNiceness } from "./priority.ts";
-import { isAlive, readCmdline, readStat, scanSandboxProcesses } from "./procfs.ts";
-import { LocalSandboxProvider } from "./provider.ts";
+import { isAlive, readCmdline, readStat } from "./procfs.ts";
+import type { LocalSandboxProvider } from "./provider.ts";
+import { createOptions, processesOf, useLocalSandboxProviders, workspace } from "./test-support.ts";
 
-const roots: string[] = [];
-const providers: LocalSandboxProvider[] = [];
-
-function newRoot(): string {
-  // Real path: the provider matches /proc entries against it.
-  const root = realpathSync(mkdtempSync(path.join(tmpdir(), "studio-sbx-")));
-  roots.push(root);
-  return root;
-}
-
-function provider(root: string, confinement: ConfinementMode = "auto"): LocalSandboxProvider {
-  const created = new LocalSandboxProvider({ rootDir: root, confinement });
-  providers.push(created);
-  return created;
-}
-
-const workspace = buildWorkspace({
-  provider: "custom",
-  model: "scripted-1",
-  gateway: { baseUrl: "http://127.0.0.1:9/api/llm", token: "gw-token-for-tests" },
-  toolPermissions: "ask",
-});
-
-function createOptions(sessionId: string, env: Record<string, string> = {}) {
-  return { sessionId, env: { ...workspace.env, ...env }, files: workspace.files };
-}
-
-/** Every live process of the sandbox, by the same /proc scan the provider uses. */
-function processesOf(root: string, id: string): number[] {
-  return scanSandboxProcesses(root).get(path.join(root, id)) ?? [];
-}
+const { newRoot, provider } = useLocalSandboxProviders();
 
 async function acpInitialize(handle: SandboxHandle, serverId: string) {
   const response = await (handle.agentFetch ?? fetch)(
@@ -87,16 +56,6 @@ function reachable(port: number): Promise<boolean> {
     socket.on("error", () => resolve(false));
   });
 }
-
-/** A handle's data: its fetch functions are made anew for each handle. */
-function withoutFetch({ agentFetch, opencodeFetch, ...data }: SandboxHandle) {
-  return { ...data, hasAgentFetch: Boolean(agentFetch), hasOpencodeFetch: Boolean(opencodeFetch) };
-}
-
-afterAll(async () => {
-  for (const p of providers) await p.shutdown();
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
 
 describe.each(["auto", "none"] as const)("local provider (confinement %s)", (confinement) => {
   let root: string;
@@ -287,66 +246,6 @@ describe.each(["auto", "none"] as const)("local provider (confinement %s)", (con
     await sandboxes.destroy(handle.id);
     expect(processesOf(root, handle.id)).toEqual([]);
   }, 120_000);
-});
-
-describe("local provider across studio restarts", () => {
-  it("re-attaches from a second provider instance", async () => {
-    const root = newRoot();
-    const first = provider(root);
-    const handle = await first.create(createOptions("session-3"));
-
-    const second = provider(root);
-    const attached = await second.connect(handle.id);
-    expect(withoutFetch(attached)).toEqual(withoutFetch(handle));
-    expect(await second.health(handle.id)).toBe(true);
-    expect((await second.runCommand(handle.id, "echo again")).stdout).toBe("again\n");
-
-    await second.destroy(handle.id);
-    expect(processesOf(root, handle.id)).toEqual([]);
-    await expect(first.connect(handle.id)).rejects.toThrow(/not found/);
-  }, 60_000);
-
-  it("once shut down, lets nothing start: a restart under way ends what it started, creations are refused", async () => {
-    const root = newRoot();
-    const sandboxes = provider(root);
-    const handle = await sandboxes.create(createOptions("session-5"));
-    // A runner restarting its agent as the studio stops: the shutdown lands while the old server
-    // is being stopped, before the new one starts.
-    const restarting = sandboxes.restartAgentServer(handle.id);
-    await sandboxes.shutdown();
-    await expect(restarting).rejects.toThrow(/shut down/);
-    expect(processesOf(root, handle.id)).toEqual([]);
-    expect(await sandboxes.health(handle.id)).toBe(false);
-    await expect(sandboxes.create(createOptions("session-6"))).rejects.toThrow(/shut down/);
-    await expect(sandboxes.resume(handle.id, createOptions("session-5"))).rejects.toThrow(/shut down/);
-    await expect(sandboxes.connect(handle.id)).rejects.toThrow(/shut down/);
-    expect(scanSandboxProcesses(root).size).toBe(0);
-    // The workspace is kept for the next start to resume.
-    expect(existsSync(sandboxPaths(root, handle.id).workspace)).toBe(true);
-  }, 120_000);
-
-  it("reapOrphans ends sandboxes a crashed instance left, keeping live sessions", async () => {
-    const root = newRoot();
-    const crashed = provider(root);
-    const orphan = await crashed.create(createOptions("dead-session"));
-    const live = await crashed.create(createOptions("live-session"));
-    const orphanPid = readState(sandboxPaths(crashed.rootDir, orphan.id))!.server!.pid;
-    // "crashed": the instance is simply abandoned, its processes keep running.
-
-    const rebooted = provider(root);
-    const reaped = await rebooted.reapOrphans(({ sessionId }) => sessionId === "live-session");
-    expect(reaped.map((r) => r.id)).toEqual([orphan.id]);
-    expect(reaped[0]!.pids).toContain(orphanPid);
-    expect(isAlive(orphanPid)).toBe(false);
-    expect(processesOf(root, orphan.id)).toEqual([]);
-    expect(await rebooted.health(live.id)).toBe(true);
-    const states = Object.fromEntries((await rebooted.list()).map((s) => [s.id, s.state]));
-    expect(states).toEqual({ [orphan.id]: "stopped", [live.id]: "running" });
-
-    await rebooted.destroy(orphan.id);
-    await rebooted.destroy(live.id);
-    expect(processesOf(root, live.id)).toEqual([]);
-  }, 60_000);
 });
 
 describe.skipIf(!probeBwrap().layout)("local provider with bwrap confinement", () => {

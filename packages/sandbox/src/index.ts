@@ -10,7 +10,7 @@ export * from "./e2b/template.ts";
 export * from "./errors.ts";
 export * from "./files.ts";
 export * from "./local/confine.ts";
-export { SANDBOX_ROOT_ENV, sandboxRootTag, scanSandboxProcesses } from "./local/procfs.ts";
+export { SANDBOX_ROOT_ENV, sandboxMarkers, sandboxRootTag, scanSandboxProcesses } from "./local/procfs.ts";
 export * from "./local/provider.ts";
 export * from "./previews/index.ts";
 export * from "./types.ts";

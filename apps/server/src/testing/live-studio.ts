@@ -6,6 +6,7 @@ import path from "node:path";
 import type { StudioClient } from "@studio/client";
 import type { SessionSourceRequest } from "@studio/core";
 import type { AgentName, ModelProvider } from "@studio/models";
+import { LocalSandboxProvider } from "@studio/sandbox";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
@@ -151,12 +152,9 @@ export function useLiveStudio(options: { env?: Record<string, string> } = {}): L
         where: { id: sessionId },
         select: { sandboxId: true },
       });
-      const state = JSON.parse(
-        readFileSync(path.join(dataDir, "sandboxes", row.sandboxId!, "sandbox.json"), "utf8"),
-      ) as { server: { neutralPaths?: boolean } | null };
-      return state.server?.neutralPaths
-        ? "/home/user/workspace"
-        : path.join(dataDir, "sandboxes", row.sandboxId!, "workspace");
+      // As the studio's own handle says (only to read it: the studio owns the sandbox).
+      const provider = new LocalSandboxProvider({ rootDir: path.join(dataDir, "sandboxes") });
+      return (await provider.connect(row.sandboxId!)).workspaceDir;
     },
   };
 }

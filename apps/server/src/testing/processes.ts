@@ -1,7 +1,7 @@
 // Test support: the processes a sandbox left running, found through /proc.
 import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { SANDBOX_ROOT_ENV, sandboxRootTag } from "@studio/sandbox";
+import { SANDBOX_ROOT_ENV, sandboxMarkers, sandboxRootTag } from "@studio/sandbox";
 
 export interface ProcessInfo {
   pid: number;
@@ -27,11 +27,11 @@ function eachProcess<T>(describe: (pid: number) => T | undefined): T[] {
 }
 
 /**
- * The sandbox markers (id, digest of the sandboxes' root) that put a process inside `dir`: a
- * sandbox's own directory, its root, or a data directory holding `sandboxes/`. The markers name no
- * path (what runs in a sandbox must not learn where it lives), so each candidate root is digested.
+ * The environment entries that put a process inside `dir`: a sandbox's own directory (its markers),
+ * or a root or data directory holding sandboxes (the digest of the root). The markers name no path
+ * (what runs in a sandbox must not learn where it lives), so each candidate is worked out here.
  */
-function markersWithin(dir: string): Array<{ root: string; id: string | null }> {
+function markersWithin(dir: string): string[][] {
   const real = (file: string) => {
     try {
       return realpathSync(file);
@@ -40,10 +40,11 @@ function markersWithin(dir: string): Array<{ root: string; id: string | null }> 
     }
   };
   const resolved = real(dir);
+  const entries = (markers: Record<string, string>) => Object.entries(markers).map(([k, v]) => `${k}=${v}`);
   return [
-    { root: sandboxRootTag(path.dirname(resolved)), id: path.basename(resolved) },
-    { root: sandboxRootTag(resolved), id: null },
-    { root: sandboxRootTag(real(path.join(resolved, "sandboxes"))), id: null },
+    entries(sandboxMarkers(resolved)),
+    entries({ [SANDBOX_ROOT_ENV]: sandboxRootTag(resolved) }),
+    entries({ [SANDBOX_ROOT_ENV]: sandboxRootTag(real(path.join(resolved, "sandboxes"))) }),
   ];
 }
 
@@ -54,11 +55,7 @@ export function processesUnder(dir: string): ProcessInfo[] {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
     const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
     const entries = environ.split("\0");
-    const marked = markers.some(
-      ({ root, id }) =>
-        entries.includes(`${SANDBOX_ROOT_ENV}=${root}`) &&
-        (id === null || entries.includes(`STUDIO_SANDBOX_ID=${id}`)),
-    );
+    const marked = markers.some((wanted) => wanted.every((entry) => entries.includes(entry)));
     return marked || cmdline.includes(dir) || environ.includes(dir) ? { pid, cmdline, environ } : undefined;
   });
 }

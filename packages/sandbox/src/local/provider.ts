@@ -312,7 +312,6 @@ export class LocalSandboxProvider implements SandboxProvider {
 
   #context(paths: SandboxPaths): ServerContext {
     return {
-      id: path.basename(paths.dir),
       paths,
       binaries: this.#binaries,
       bwrap: this.#bwrap,

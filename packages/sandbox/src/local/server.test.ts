@@ -8,7 +8,6 @@ const bwrap: BwrapLayout = { bwrap: "/usr/bin/bwrap", rootEntries: [] };
 
 function context(confined: boolean): ServerContext {
   return {
-    id: "sbx-0123456789abcdef",
     paths,
     binaries: {
       sandboxAgent: "/opt/agents/sandbox-agent",

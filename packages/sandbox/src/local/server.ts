@@ -34,7 +34,6 @@ import { terminate } from "./terminate.ts";
 const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export interface ServerContext {
-  id: string;
   paths: SandboxPaths;
   binaries: AgentBinaries;
   /** Null: run unconfined. */

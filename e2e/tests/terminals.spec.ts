@@ -84,13 +84,22 @@ test("a person opens a terminal, types in it, renames it, comes back to it and c
   // Tab completes in the shell; Escape then Tab leaves the terminal (no keyboard trap).
   const input = screen(page, "Terminal 1").getByRole("textbox", { name: "Terminal input" });
   await expect(input).toBeFocused();
+  await page.keyboard.type("echo $HOM");
   await page.keyboard.press("Tab");
+  await expect(rows(page, "Terminal 1")).toContainText("echo $HOME", { timeout: SHELL_TIMEOUT });
   await expect(input).toBeFocused();
   await page.keyboard.press("Control+C");
+  await expect(rows(page, "Terminal 1")).toContainText(/\$HOME\/?\^C/, { timeout: SHELL_TIMEOUT });
   await page.keyboard.press("Escape");
   await page.keyboard.press("Tab");
   await expect(input).not.toBeFocused();
   await snap(page, testInfo, "terminal-light");
+  // Back in it, the first key is the shell's again: leaving did not leave the Escape pending (the
+  // shell would read Escape then "e" as Alt+E and the command would lose its first letter).
+  await screen(page, "Terminal 1").click();
+  await page.keyboard.type("echo back-$((2+3))");
+  await page.keyboard.press("Enter");
+  await expect(rows(page, "Terminal 1")).toContainText("back-5", { timeout: SHELL_TIMEOUT });
 
   // Rename it: its tab and the chat say so.
   await panel(page).getByRole("button", { name: "Rename the terminal Terminal 1" }).click();

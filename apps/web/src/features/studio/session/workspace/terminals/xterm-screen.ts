@@ -60,6 +60,10 @@ export function createTerminalScreen(host: HTMLElement, options: TerminalScreenO
     if (event.key === "Escape") escapedAt = Date.now();
     else if (event.key === "Tab" && Date.now() - escapedAt < LEAVE_WINDOW_MS) {
       escapedAt = 0;
+      // The Escape has reached the shell, whose line editor now waits for the key it prefixes (as
+      // Alt+key): the first letter typed on coming back would be eaten. Ctrl+G after it is readline's
+      // "abort", which drops the pending Escape and leaves the line as it was.
+      options.onInput("\x07");
       return false;
     } else if (event.key !== "Shift") escapedAt = 0;
     if (!event.ctrlKey || !event.shiftKey || event.altKey || event.metaKey) return true;

@@ -11,7 +11,7 @@ const STARTS_PROCESSES =
  * The base order (each project's files longest first when an earlier run's durations are cached,
  * else largest first), with the files that start processes ahead of the rest of their project.
  * Without a cache (a fresh CI checkout) file size says little: a short file that starts five
- * studios would start last, and the run would end with one worker on it and the other idle.
+ * studios would start last, and the run would end with one worker on it and the others idle.
  */
 class ProcessesFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -67,6 +67,8 @@ export interface CallingSession {
 export interface CallToRecord {
   call: MeteredCall;
   session?: CallingSession;
+  /** The budget allowances the gateway admitted the call from: its cost is taken from them. */
+  allowanceIds?: string[];
 }
 
 export interface RecordOptions {
@@ -155,7 +157,7 @@ async function duplicateOf(db: Db, organizationId: string): Promise<RecordedCall
 /** What the ledger decides about a call before writing it: its price, cost and charge. */
 async function priceCall(
   db: Db,
-  { call, session: known }: CallToRecord,
+  { call, session: known, allowanceIds }: CallToRecord,
   options: RecordOptions,
 ): Promise<RecordCallParams> {
   const session =
@@ -193,6 +195,7 @@ async function priceCall(
     cachedInputPerMTok: price?.cachedInputPerMTok ?? null,
     markupBps,
     at: call.at.toISOString(),
+    allowanceIds: allowanceIds ?? null,
   };
 }
 

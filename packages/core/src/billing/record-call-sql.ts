@@ -52,6 +52,8 @@ export type RecordCallParams = Pick<
   markupBps: number;
   /** ISO time; created_at holds UTC wall-clock time, as Prisma writes it. */
   at: string;
+  /** The budget allowances the gateway admitted the call from (budgets/allowances.ts), if any. */
+  allowanceIds: string[] | null;
 };
 
 /** The statement's parameters: one array per column, in the order of `unnest` below. */
@@ -81,6 +83,7 @@ export function recordCallsValues(calls: RecordCallParams[]): unknown[] {
     column((c) => c.markupBps),
     column((c) => c.at),
     column((c) => c.requestedModel ?? null),
+    column((c) => (c.allowanceIds?.length ? c.allowanceIds.join(",") : null)),
   ];
 }
 
@@ -97,10 +100,11 @@ export const RECORD_CALLS_SQL = `
     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[],
       $7::model_provider[], $8::text[], $9::key_source[], $10::int[], $11::int[], $12::int[], $13::int[],
       $14::boolean[], $15::int[], $16::text[], $17::bigint[], $18::bigint[], $19::bigint[], $20::int[],
-      $21::timestamptz[], $22::text[])
+      $21::timestamptz[], $22::text[], $23::text[])
     WITH ORDINALITY AS c(organization_id, charged, user_id, session_id, cost, idempotency_key, provider,
       model, key_source, input_tokens, output_tokens, cached_tokens, reasoning_tokens, estimated,
-      upstream_status, price_id, input_per_mtok, output_per_mtok, cached_per_mtok, markup_bps, at, requested_model, n)
+      upstream_status, price_id, input_per_mtok, output_per_mtok, cached_per_mtok, markup_bps, at, requested_model,
+      allowance_ids, n)
   ), fresh AS (
     SELECT DISTINCT ON (c.idempotency_key) c.* FROM calls c
     WHERE NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.idempotency_key = c.idempotency_key)
@@ -143,6 +147,17 @@ export const RECORD_CALLS_SQL = `
     ORDER BY x.organization_id, x.subject, x.day
     ON CONFLICT (organization_id, subject, day)
       DO UPDATE SET spent_micro_usd = d.spent_micro_usd + EXCLUDED.spent_micro_usd
+    RETURNING 1
+  ), allowance AS (
+    -- A call admitted from allowances turns that much of each into spend (the rows just above), so
+    -- what others count as held shrinks as spend grows. Each replica's rows are its own.
+    UPDATE budget_allowances a SET remaining_micro_usd = GREATEST(a.remaining_micro_usd - u.cost, 0)
+    FROM (
+      SELECT x.id, sum(c.cost) AS cost FROM charged c
+      CROSS JOIN LATERAL unnest(string_to_array(c.allowance_ids, ',')) AS x(id)
+      WHERE c.cost > 0 GROUP BY x.id
+    ) u
+    WHERE a.id = u.id
     RETURNING 1
   ), per_session AS (
     SELECT session_id, count(*)::int AS calls, sum(input_tokens)::bigint AS input_tokens,

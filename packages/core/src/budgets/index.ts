@@ -1,4 +1,5 @@
 export * from "./admission.ts";
+export * from "./allowances.ts";
 export * from "./budgets.ts";
 export * from "./crossings.ts";
 export * from "./periods.ts";

@@ -7,8 +7,10 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Keyring, type PrivateNetworkPolicy, paysWithCredits } from "@studio/core";
 import type { Db, SqlPool } from "@studio/db";
+import type { NotificationListener } from "@studio/db/notifications";
 import { getCatalogProvider, type Logger, MODEL_PROVIDERS } from "@studio/models";
 import { GatewayAccess, type GatewaySession } from "./access.ts";
+import type { AllowanceHold } from "./allowances.ts";
 import { refuseUnknownFields } from "./body-fields.ts";
 import { GatewayBudgets } from "./budgets.ts";
 import { forwardCall, UpstreamRedirectError } from "./forward.ts";
@@ -52,6 +54,8 @@ export interface GatewayOptions {
   requestBytes?: RequestBytesLimits;
   /** Model calls per minute when an organisation sets none (null: unlimited). */
   rateLimits?: RateLimitDefaults;
+  /** The replica's LISTEN connection: without it, budgets cannot recall other replicas' allowances. */
+  notifications?: NotificationListener;
 }
 
 /** The model a call asks for: in the path for Google, once in the JSON body for everyone else. */
@@ -78,6 +82,18 @@ function modelAllowed(session: GatewaySession, model: string): boolean {
   return model === session.upstreamModel || model === getCatalogProvider(session.upstreamProvider).smallModel;
 }
 
+/** A call past every check, on its way to the provider. */
+interface AdmittedCall {
+  session: GatewaySession;
+  url: URL;
+  path: string;
+  format: WireFormat;
+  received: Buffer;
+  root: RootMembers;
+  model: string;
+  budgetHold: AllowanceHold | null;
+}
+
 export interface Gateway {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   access: GatewayAccess;
@@ -85,6 +101,8 @@ export interface Gateway {
   settled(): Promise<void>;
   /** Bytes of request bodies held now (tests, diagnostics). */
   requestBytesHeld(): number;
+  /** Calls a hard budget covered, by how they were admitted (tests, diagnostics). */
+  budgetAdmissions(): { fromAllowances: number; byReading: number };
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -98,7 +116,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   );
   const requestBytes = new RequestBytes(options.requestBytes);
   const rateLimits = new GatewayRateLimits(options.pool, options.rateLimits);
-  const budgets = new GatewayBudgets(options.db, options.pool);
+  const budgets = new GatewayBudgets({
+    db: options.db,
+    pool: options.pool,
+    platformMarkupBps: options.platformMarkupBps ?? 0,
+    notifications: options.notifications ?? null,
+    onError: (error) => options.logger.warn({ err: String(error) }, "budget allowance failed"),
+  });
   // Organisations' own endpoints; the platform's upstreams are the operator's and not checked.
   const guardedAgent = options.tenantPrivateNetwork === "deny" ? newGuardedAgent() : null;
 
@@ -133,19 +157,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       recorder.noticeOutOfCredits(session);
       throw new GatewayRefusal(402, "The organisation is out of platform credits.", "insufficient_credits");
     }
-    // Rate limits and budgets ask the database; the request's body arrives meanwhile.
-    const guarded = Promise.all([
-      rateLimits.admit(session),
-      budgets.admit(session).catch((refusal: unknown) => {
-        if (refusal instanceof GatewayRefusal) {
-          // Told in the chat, then stopped with the same sentence: a truthful state, not an agent
-          // retrying into refusals.
-          recorder.noticeRefusal(session, "budget_reached", refusal.message);
-          recorder.trackStop(session, refusal.message);
-        }
-        throw refusal;
-      }),
-    ]);
+    // Rate limits and budgets' rules may ask the database; the request's body arrives meanwhile.
+    const guarded = Promise.all([rateLimits.admit(session), budgets.covering(session)]);
     // Answered below, after the body; never an unhandled rejection if reading the body fails first.
     guarded.catch(() => {});
 
@@ -154,13 +167,36 @@ export function createGateway(options: GatewayOptions): Gateway {
     const hold = requestBytes.hold(session.userId);
     res.once("close", hold.release);
     const received = await readBody(req, hold);
-    await guarded;
+    const [, covered] = await guarded;
     const root = rootMembers(received);
     const model = requestedModel(format, path, received, root);
     if (!model) throw new GatewayRefusal(400, "The request must name one model.");
     if (!root) throw new GatewayRefusal(400, "The request body must be a JSON object.");
     refuseUnknownFields(format, session.upstreamProvider, received, root);
     if (!modelAllowed(session, model)) throw new GatewayRefusal(403, `This session may not call ${model}.`);
+    const budgetHold = await budgets
+      .admit(session, covered, { format, body: received, root, model })
+      .catch((refusal: unknown) => {
+        if (refusal instanceof GatewayRefusal) {
+          // Told in the chat, then stopped with the same sentence: a truthful state, not an agent
+          // retrying into refusals.
+          recorder.noticeRefusal(session, "budget_reached", refusal.message);
+          recorder.trackStop(session, refusal.message);
+        }
+        throw refusal;
+      });
+    try {
+      await send(req, res, { session, url, path, format, received, root, model, budgetHold });
+    } catch (error) {
+      budgetHold?.release();
+      throw error;
+    }
+  }
+
+  /** Sends an admitted call to its upstream and starts its bookkeeping. */
+  async function send(req: IncomingMessage, res: ServerResponse, admitted: AdmittedCall) {
+    const { session, url, path, format, received, root, model, budgetHold } = admitted;
+    const provider = session.upstreamProvider;
     const pending = access.upstreamFor(session);
     const resolved = pending instanceof Promise ? await pending : pending;
     if (!resolved.ok) throw new GatewayRefusal(resolved.status, resolved.message);
@@ -207,16 +243,26 @@ export function createGateway(options: GatewayOptions): Gateway {
         fail(res, upstreamRefusal(error));
       },
     });
-    call = recorder.begin({
+    const begun = recorder.begin({
       requestId,
       session,
       model,
       requestBody: received,
       organizationKey: upstream.organizationKey,
+      budgetHold,
     });
+    call = begun;
+    // The sandbox left before the provider answered: nothing will be recorded (a no-op otherwise).
+    res.once("close", () => begun.abandon());
   }
 
-  return { handle, access, settled: () => recorder.settled(), requestBytesHeld: () => requestBytes.inUse };
+  return {
+    handle,
+    access,
+    settled: () => recorder.settled(),
+    requestBytesHeld: () => requestBytes.inUse,
+    budgetAdmissions: () => ({ ...budgets.admitted }),
+  };
 }
 
 /** What the sandbox is told when the provider's answer cannot be passed on. */

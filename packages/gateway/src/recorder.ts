@@ -17,6 +17,7 @@ import {
 import { type Db, isConnectionError, type SqlPool } from "@studio/db";
 import type { Logger } from "@studio/models";
 import type { GatewayAccess, GatewaySession } from "./access.ts";
+import type { AllowanceHold } from "./allowances.ts";
 import { estimateUsage, type MeteredUsage, type UsageMeter } from "./metering/index.ts";
 import { PriceCache } from "./price-cache.ts";
 import { type PricedModel, pricedModel, reportedModelPricing } from "./reported-model.ts";
@@ -52,6 +53,8 @@ export interface CallStart {
   model: string;
   requestBody: Buffer;
   organizationKey: GatewayProvider | null;
+  /** The budget allowances holding the call's worst case, when it was admitted from them. */
+  budgetHold?: AllowanceHold | null;
 }
 
 export interface PendingCall {
@@ -116,7 +119,9 @@ export class CallRecorder {
         this.enqueue({ start, call, priced });
       },
       abandon: () => {
+        if (done) return;
         done = true;
+        start.budgetHold?.release();
       },
     };
   }
@@ -156,7 +161,11 @@ export class CallRecorder {
         results = await recordModelCalls(
           this.db,
           this.pool,
-          batch.map(({ start, call }) => ({ call, session: start.session })),
+          batch.map(({ start, call }) => ({
+            call,
+            session: start.session,
+            allowanceIds: start.budgetHold?.allowanceIds,
+          })),
           { platformMarkupBps: this.platformMarkupBps, price },
         );
         break;
@@ -171,7 +180,8 @@ export class CallRecorder {
         if (!away) refusals += 1;
         const waited = performance.now() - started;
         if (refusals >= RECORD_ATTEMPTS || waited >= this.databasePatienceMs) {
-          // Never silent: these calls happened and were not recorded.
+          // Never silent: these calls happened and were not recorded. Their worst cases stay spent.
+          for (const { start } of batch) start.budgetHold?.recorded(null);
           for (const { call } of batch)
             this.logger.warn(
               { sessionId: call.sessionId, requestId: call.requestId, err: String(error) },
@@ -186,6 +196,8 @@ export class CallRecorder {
     // In the calls' order, so the cached balance ends at the last one's.
     for (const [index, result] of results.entries()) {
       const { start, call } = batch[index]!;
+      // A duplicate's cost was taken from its allowances when it was first written; not known here.
+      start.budgetHold?.recorded(result.duplicate ? null : result.costMicroUsd);
       if (!result.duplicate)
         this.access.noteCharge(
           call.sessionId,

@@ -13,6 +13,7 @@ import {
   setProviderKey,
 } from "@studio/core";
 import type { Db, DbClient } from "@studio/db";
+import type { NotificationListener } from "@studio/db/notifications";
 import { type ModelProvider, silentLogger } from "@studio/models";
 import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
 import { afterAll, beforeAll } from "vitest";
@@ -40,6 +41,8 @@ export async function startGatewayFixture(
     upstreams?: UpstreamConfig;
     /** Request bytes the gateway may hold at once (default: the gateway's own). */
     requestBytes?: { total: number; perUser: number };
+    /** A LISTEN connection of its own, as a replica has (budgets' recalls need one). */
+    notifications?: NotificationListener;
   } = {},
 ): Promise<GatewayFixture> {
   await seedListPrices(db);
@@ -69,6 +72,7 @@ export async function startGatewayFixture(
     },
     platformMarkupBps: options.markupBps ?? 0,
     ...(options.requestBytes ? { requestBytes: options.requestBytes } : {}),
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   });
   const server = http.createServer((req, res) => void gateway.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

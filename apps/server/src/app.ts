@@ -11,6 +11,7 @@ import {
 } from "@studio/api";
 import { type AppError, isLimitExempt, type Keyring } from "@studio/core";
 import type { Db, SqlPool } from "@studio/db";
+import type { NotificationListener } from "@studio/db/notifications";
 import { createGateway, createModelListing, GATEWAY_PREFIX, type Gateway, probeKey } from "@studio/gateway";
 import type { Logger } from "@studio/models";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -44,6 +45,8 @@ export interface StudioServerDeps {
   logger: Logger;
   sessions: Context["sessions"];
   keyring: Keyring;
+  /** The replica's LISTEN connection (the runtime's): lets the gateway's budgets recall allowances. */
+  notifications?: NotificationListener;
 }
 
 export interface StudioServer {
@@ -85,6 +88,7 @@ export function createStudioServer({
   logger,
   sessions,
   keyring,
+  notifications,
 }: StudioServerDeps): StudioServer {
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   let origins: StudioOrigins = studioOrigins(config, config.port);
@@ -98,6 +102,7 @@ export function createStudioServer({
     logger,
     platformMarkupBps: config.creditsMarkupBps,
     rateLimits: config.limits.modelCallsPerMinute,
+    ...(notifications ? { notifications } : {}),
   });
   const modelListing = createModelListing({
     db,

@@ -76,7 +76,15 @@ const runtime = await createSessionRuntime({
   gatewayUrl: () => `${config.gatewayPublicUrl ?? `http://127.0.0.1:${listeningPort}`}/api/llm`,
   keyring,
 });
-const studio = createStudioServer({ config, db, pool, logger, sessions: runtime.sessions, keyring });
+const studio = createStudioServer({
+  config,
+  db,
+  pool,
+  logger,
+  sessions: runtime.sessions,
+  keyring,
+  notifications: runtime.notifications,
+});
 const url = await studio.listen();
 listeningPort = studio.port();
 await runtime.startRunners();

@@ -14,7 +14,7 @@ import {
   type WebhookDeliveries,
 } from "@studio/core";
 import type { Db, SqlPool } from "@studio/db";
-import { createNotificationListener } from "@studio/db/notifications";
+import { createNotificationListener, type NotificationListener } from "@studio/db/notifications";
 import type { Logger } from "@studio/models";
 import { AppendQueue, RunnerManager, type SessionRow } from "@studio/runner";
 import {
@@ -51,6 +51,8 @@ export interface SessionRuntime {
   provider: SandboxProvider;
   /** The replica's append queue, on `pool`: every runner's events are written through it. */
   appendQueue: AppendQueue;
+  /** The replica's one LISTEN connection, which the gateway's budget recalls share. */
+  notifications: NotificationListener;
   /** Starts running sessions; call once the server listens (the gateway must be reachable). */
   startRunners(): Promise<void>;
   /** Ends the runners, then whatever `provider.shutdown()` ends (local sandboxes); never throws. */
@@ -195,6 +197,7 @@ export async function createSessionRuntime({
   });
   let webhookDeliveries: WebhookDeliveries | undefined;
   return {
+    notifications: listener,
     sessions: {
       bus,
       runtime: {

@@ -4,7 +4,7 @@
 // second, with the ledger checked to hold exactly what the upstream reported. The calls are made
 // from the clients' process, as a sandbox makes them from its own, to the organisation's own
 // OpenAI-compatible endpoint: the scripted provider in a third process.
-import { hashSecret, newId, randomToken } from "@studio/core";
+import { hashSecret, newId, randomToken, setModelPrice, setPriceInput } from "@studio/core";
 import type { ScriptedReply } from "@studio/testkit";
 import { startBareProxy } from "./bare-proxy.ts";
 import { type GatewayRound, startClientsProcess } from "./clients.ts";
@@ -164,8 +164,28 @@ async function turnRateLimitsOn(stack: BenchStack) {
   });
 }
 
-/** Hard budgets at every scope a call can have (the organisation's, the members' default), far from reached. */
+/**
+ * Hard budgets at every scope a call can have (the organisation's, the members' default), far from
+ * reached, with the endpoint's model priced as a paid model is (an unpriced one costs nothing, so
+ * the gateway would have no worst case to hold against an allowance and read every call's spend).
+ */
 async function turnHardBudgetsOn(stack: BenchStack) {
+  const { organizationId, userId } = await stack.db.membership.findFirstOrThrow({
+    select: { organizationId: true, userId: true },
+  });
+  // The bench account is the studio's first, so its platform admin (prices are set in its browser).
+  await setModelPrice(
+    stack.db,
+    { userId, platformAdmin: true },
+    setPriceInput.parse({
+      organizationId,
+      provider: "custom",
+      model: "scripted-1",
+      inputPerMTok: "3000000",
+      outputPerMTok: "15000000",
+      cachedInputPerMTok: "300000",
+    }),
+  );
   const plenty = 1_000_000_000_000;
   await stack.client.budgets.set.mutate({ scope: "organization", limitMicroUsd: plenty });
   await stack.client.budgets.set.mutate({ scope: "member_default", period: "day", limitMicroUsd: plenty });

@@ -251,12 +251,13 @@ the two extra hops and Node's HTTP handling cost on this machine before the gate
 
 With the guards on: the same rounds again, first with per-minute limits (organisation and member)
 and then with hard budgets too, at every scope the session has (the organisation's, the members'
-default), none near its limit. Rate limits spend points taken from their PostgreSQL store in
-blocks, so almost no call waits for it. A hard budget's spend is read from PostgreSQL on every call
-it covers (one prepared statement, started as the headers arrive and overlapping the body): what
-makes the budget exact across replicas (docs/architecture.md, "Budgets, alerts and limits"); that
-read is one database round trip, the part the body's arrival does not hide. *What the guards add*
-is the gateway's cost over the bare proxy minus the same without them, in the same run.
+default), none near its limit, with the endpoint's model priced. Rate limits spend points taken
+from their PostgreSQL store in blocks, so almost no call waits for it. Hard budgets admit a call
+whose request bounds its cost (these name \`max_tokens\`, as OpenCode's do) from the replica's
+allowances, holding its worst case in memory, and read PostgreSQL only for the rest and near a
+budget's end: exact across replicas all the same (docs/architecture.md, "Budgets, alerts and
+limits"). *What the guards add* is the gateway's cost over the bare proxy minus the same without
+them, in the same run.
 
 | | over the bare proxy p50 | p99 | what the guards add p50 | p99 | target (p50 ≤ 0.25 ms, p99 ≤ 2 ms added) | calls per second | ledger exact |
 | --- | --- | --- | --- | --- | --- | --- | --- |

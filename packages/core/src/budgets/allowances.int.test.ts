@@ -1,22 +1,15 @@
-// Budget allowances against real PostgreSQL: concurrent grants never hand out more than no one has
-// spent or been granted (the last tenth is never granted), the ledger's statement turns an
-// allowance into spend as its calls are recorded, a lapsed allowance counts for no one and is never
-// revived, and a changed budget or another organisation's grants nothing.
-import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { describe, expect, it } from "vitest";
-import { hashSecret } from "../auth/secrets.ts";
-import { type MeteredCall, recordModelCalls } from "../billing/ledger.ts";
 import { seedListPrices } from "../billing/prices.ts";
 import { newId } from "../shared/ids.ts";
 import { type AllowanceRequest, grantAllowance, READ_ADMISSION_SQL } from "./allowances.ts";
 import { setBudget } from "./budgets.ts";
 import { setBudgetInput } from "./schemas.ts";
 import { readSpendValues } from "./status.ts";
+import { HAIKU_CALL_COST, haikuOrganization, recordHaikuCalls } from "./test-support.ts";
 
 const database = useTestDatabase();
-// claude-haiku-4-5: $1 in, $5 out per million → 100 in + 1,980 out = 10,000 micro-USD a call.
-const CALL_COST = 10_000n;
+const CALL_COST = HAIKU_CALL_COST;
 const LIMIT = 1_000_000n;
 const startDay = `${new Date().toISOString().slice(0, 8)}01`;
 const nextMonth = new Date();
@@ -26,15 +19,7 @@ const nextStartDay = nextMonth.toISOString().slice(0, 10);
 
 async function organizationWithBudget() {
   await seedListPrices(database.db);
-  const seeded = await seedSessionRow(database.db, {
-    provider: "anthropic",
-    model: "claude-haiku-4-5",
-    upstreamProvider: "anthropic",
-    upstreamModel: "claude-haiku-4-5",
-    gatewayTokenHash: hashSecret(newId()),
-  });
-  const actor = { userId: seeded.userId, organizationId: seeded.organizationId };
-  await database.db.membership.create({ data: { id: newId(), ...actor, role: "owner" } });
+  const { actor, ...seeded } = await haikuOrganization(database);
   await setBudget(
     database.db,
     actor,
@@ -60,24 +45,8 @@ async function organizationWithBudget() {
   return { ...seeded, actor, budgetId, ask };
 }
 
-async function spend(sessionId: string, calls: number, allowanceIds?: string[]) {
-  const batch = Array.from({ length: calls }, (): { call: MeteredCall; allowanceIds?: string[] } => ({
-    call: {
-      requestId: newId(),
-      sessionId,
-      model: "claude-haiku-4-5",
-      inputTokens: 100,
-      outputTokens: 1_980,
-      cachedTokens: 0,
-      reasoningTokens: 0,
-      estimated: false,
-      upstreamStatus: 200,
-      at: new Date(),
-    },
-    allowanceIds,
-  }));
-  await recordModelCalls(database.db, database.pool, batch, { platformMarkupBps: 0 });
-}
+const spend = (sessionId: string, calls: number, allowanceIds?: string[]) =>
+  recordHaikuCalls(database, sessionId, { calls, ...(allowanceIds ? { allowanceIds } : {}) });
 
 const remaining = async (id: string) =>
   (await database.db.budgetAllowance.findUniqueOrThrow({ where: { id } })).remainingMicroUsd;

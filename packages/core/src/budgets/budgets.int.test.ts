@@ -5,7 +5,6 @@ import { seedSessionRow } from "@studio/testkit";
 import { useTestDatabase } from "@studio/testkit/vitest";
 import { describe, expect, it } from "vitest";
 import { hashSecret } from "../auth/secrets.ts";
-import { type MeteredCall, recordModelCalls } from "../billing/ledger.ts";
 import { seedListPrices } from "../billing/prices.ts";
 import { newId } from "../shared/ids.ts";
 import { assertBudgetsAllowNewSession } from "./admission.ts";
@@ -13,25 +12,12 @@ import { listBudgets, memberBudgetUsage, myBudgets, removeBudget, setBudget } fr
 import { recordBudgetCrossings } from "./crossings.ts";
 import { setBudgetInput } from "./schemas.ts";
 import { budgetStates, organizationBudgetRules } from "./status.ts";
+import { HAIKU_CALL_COST, haikuOrganization, recordHaikuCalls } from "./test-support.ts";
 
 const database = useTestDatabase();
-// claude-haiku-4-5: $1 in, $5 out per million → 100 in + 1,980 out = 10,000 micro-USD a call.
-const CALL_COST = 10_000n;
+const CALL_COST = HAIKU_CALL_COST;
 
-async function organization(timeZone = "UTC") {
-  const seeded = await seedSessionRow(database.db, {
-    provider: "anthropic",
-    model: "claude-haiku-4-5",
-    upstreamProvider: "anthropic",
-    upstreamModel: "claude-haiku-4-5",
-    gatewayTokenHash: hashSecret(newId()),
-  });
-  await database.db.organization.update({ where: { id: seeded.organizationId }, data: { timeZone } });
-  await database.db.membership.create({
-    data: { id: newId(), organizationId: seeded.organizationId, userId: seeded.userId, role: "owner" },
-  });
-  return { ...seeded, actor: { userId: seeded.userId, organizationId: seeded.organizationId } };
-}
+const organization = (timeZone = "UTC") => haikuOrganization(database, timeZone);
 
 async function member(organizationId: string) {
   const userId = newId();
@@ -58,23 +44,8 @@ async function member(organizationId: string) {
   return { userId, sessionId };
 }
 
-async function spend(sessionId: string, at: Date, calls = 1) {
-  const batch: { call: MeteredCall }[] = Array.from({ length: calls }, () => ({
-    call: {
-      requestId: newId(),
-      sessionId,
-      model: "claude-haiku-4-5",
-      inputTokens: 100,
-      outputTokens: 1_980,
-      cachedTokens: 0,
-      reasoningTokens: 0,
-      estimated: false,
-      upstreamStatus: 200,
-      at,
-    },
-  }));
-  await recordModelCalls(database.db, database.pool, batch, { platformMarkupBps: 0 });
-}
+const spend = (sessionId: string, at: Date, calls = 1) =>
+  recordHaikuCalls(database, sessionId, { at, calls });
 
 const budget = (input: Record<string, unknown>) => setBudgetInput.parse(input);
 

@@ -37,6 +37,18 @@ describe("the most a call can cost", () => {
     expect(outputCap("chat-completions", { model: "m" })).toBeNull();
     expect(outputCap("chat-completions", { model: "m", max_tokens: 10, n: 1.5 })).toBeNull();
     expect(outputCap("google", { contents: [] })).toBeNull();
+    // Two copies of a bounding field, or both spellings of the config: the provider might read either.
+    const twice = '{"generationConfig":{"maxOutputTokens":10,"maxOutputTokens":100000}}';
+    expect(maxOutputTokens("google", Buffer.from(twice), rootMembers(Buffer.from(twice))!)).toBeNull();
+    expect(
+      outputCap("google", { generationConfig: { maxOutputTokens: 10, max_output_tokens: 100_000 } }),
+    ).toBeNull();
+    expect(
+      outputCap("google", {
+        generationConfig: { maxOutputTokens: 10 },
+        generation_config: { maxOutputTokens: 100_000 },
+      }),
+    ).toBeNull();
     // A thinking budget the model picks (-1) bounds nothing.
     expect(
       outputCap("google", {
@@ -84,6 +96,31 @@ describe("the most a call can cost", () => {
       generationConfig: { maxOutputTokens: 10 },
     });
     expect(bound(googleFile, "google")).toBeNull();
+    // Documents, audio and video are priced by pages and seconds, not bytes.
+    const pdf = bodyOf({
+      model: "m",
+      max_tokens: 10,
+      messages: [
+        { role: "user", content: [{ type: "document", source: { type: "base64", data: "JVBERi0=" } }] },
+      ],
+    });
+    expect(bound(pdf)).toBeNull();
+    const googleInline = (mimeType: string) =>
+      bodyOf({
+        contents: [{ parts: [{ inlineData: { mimeType, data: "AAAA" } }] }],
+        generationConfig: { maxOutputTokens: 10 },
+      });
+    expect(bound(googleInline("application/pdf"), "google")).toBeNull();
+    expect(bound(googleInline("audio/mp3"), "google")).toBeNull();
+    expect(bound(googleInline("image/png"), "google")).not.toBeNull();
+    const audio = bodyOf({
+      model: "m",
+      max_tokens: 10,
+      messages: [
+        { role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }] },
+      ],
+    });
+    expect(bound(audio, "chat-completions")).toBeNull();
     // A prompt that only talks about files and URLs is bounded like any other.
     expect(
       bound(

@@ -4,7 +4,8 @@
 // inline images are base64, far more bytes than tokens), plus a margin for the tokens the provider
 // adds around messages; its output cannot be more than the request's own cap, times the answers
 // asked for. A call whose cost the body does not bound (no output cap, media or files referenced
-// by address or id, an unpriced model) gets null, and is admitted by the exact read instead.
+// by address or id, documents, audio or video, an unpriced model) gets null, and is admitted by the
+// exact read instead.
 import { callCostMicroUsd, type PricePerMTok } from "@studio/core";
 import { memberValue, NO_VALUE, type RootMembers, type WireFormat } from "./metering/index.ts";
 
@@ -15,6 +16,34 @@ const INPUT_TOKEN_MARGIN = 2_048;
 const FILE_KEYS = ['"file_id"', '"file_url"', '"fileUri"', '"file_uri"', '"fileData"', '"file_data"'];
 /** An image or document by address rather than inline (`data:`). */
 const ADDRESSED_CONTENT = /"(?:url|image_url)"\s*:\s*"(?!data:)/;
+/**
+ * Inline content priced by its length rather than its bytes: a compressed PDF of blank pages is a
+ * few bytes a page and hundreds of tokens, and audio and video are counted by the second.
+ */
+const LENGTH_PRICED_HINTS = [
+  '"document"',
+  '"input_audio"',
+  '"input_file"',
+  '"file"',
+  'ime_type"',
+  'imeType"',
+];
+const LENGTH_PRICED_CONTENT =
+  /"type"\s*:\s*"(?:document|input_audio|input_file|file)"|"mime_?[tT]ype"\s*:\s*"(?!image\/)/;
+
+/** The generationConfig fields that bound a Gemini call's output, each in both of its spellings. */
+const GOOGLE_BOUNDING_FIELDS = [
+  ["maxOutputTokens", "max_output_tokens"],
+  ["candidateCount", "candidate_count"],
+  ["thinkingConfig", "thinking_config"],
+  ["thinkingBudget", "thinking_budget"],
+];
+
+function countOf(text: string, needle: string): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count += 1;
+  return count;
+}
 
 const isCount = (value: unknown): value is number =>
   typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
@@ -45,8 +74,13 @@ export function maxOutputTokens(format: WireFormat, body: Buffer, root: RootMemb
     return cap === 0 ? null : cap * Math.max(answers, 1);
   }
   // Google: generationConfig (either spelling), whose thinking budget is counted on top of the cap.
-  const configValue = member("generationConfig");
-  const config = objectOf(configValue === NO_VALUE ? member("generation_config") : configValue);
+  const configs = root.members.filter((m) => m.key === "generationConfig" || m.key === "generation_config");
+  if (configs.length !== 1) return null;
+  const raw = body.toString("utf8", configs[0]!.start, configs[0]!.end);
+  // Parsers disagree on which of two copies of a field counts; the provider might read the larger.
+  if (GOOGLE_BOUNDING_FIELDS.some((names) => names.reduce((n, name) => n + countOf(raw, `"${name}"`), 0) > 1))
+    return null;
+  const config = objectOf(member(configs[0]!.key));
   if (!config) return null;
   const cap = countOr(config.maxOutputTokens ?? config.max_output_tokens, null);
   const answers = countOr(config.candidateCount ?? config.candidate_count, 1);
@@ -69,6 +103,11 @@ export function worstCaseCostMicroUsd(
   const outputTokens = maxOutputTokens(format, body, root);
   if (outputTokens === null) return null;
   if (FILE_KEYS.some((key) => body.includes(key))) return null;
+  if (
+    LENGTH_PRICED_HINTS.some((hint) => body.includes(hint)) &&
+    LENGTH_PRICED_CONTENT.test(body.toString("latin1"))
+  )
+    return null;
   // Only bodies naming an address field need the scan; most name none.
   if (
     (body.includes('"url"') || body.includes('"image_url"')) &&

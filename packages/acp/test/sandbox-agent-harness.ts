@@ -87,6 +87,8 @@ export async function startSandboxAgent(options: HarnessOptions): Promise<Sandbo
     SANDBOX_AGENT_REQUIRE_PREINSTALL: "1",
     SANDBOX_AGENT_ACP_REQUEST_TIMEOUT_MS: String(options.acpRequestTimeoutMs ?? 24 * 60 * 60 * 1000),
     OPENCODE_DISABLE_MODELS_FETCH: "1",
+    // As the studio's launcher sets it (launcher.ts): a second of CPU less per OpenCode start.
+    BUN_JSC_useFTLJIT: "0",
     // opencode installs its plugin package in the background at start; offline it fails fast
     // and harmlessly instead of downloading into every test's fresh HOME.
     npm_config_offline: "true",

@@ -347,6 +347,7 @@ describe("opencode-acp launcher", () => {
     const script = buildOpencodeLauncher({ port: 4096 });
     expect(script.startsWith("#!/bin/sh\n")).toBe(true);
     expect(script).toContain("export OPENCODE_ENABLE_QUESTION_TOOL=1\n");
+    expect(script).toContain("export BUN_JSC_useFTLJIT=0\n");
     expect(script).toContain(`exec 'opencode' acp --port 4096 --hostname '127.0.0.1' "$@"`);
     expect(buildOpencodeLauncher({ port: 5000, opencodeBinary: "/opt/it's/opencode" })).toContain(
       `exec '/opt/it'"'"'s/opencode' acp --port 5000`,

@@ -39,14 +39,14 @@ interface Run {
 function run(
   shellPath: string,
   command: string,
-  options: { waitMs?: number; onSpawn?: (pid: number) => void } = {},
+  options: { waitMs?: number; onSpawn?: (pid: number) => void; env?: Record<string, string> } = {},
 ) {
   return new Promise<Run>((resolve) => {
     const child = spawn(command, [], {
       shell: shellPath,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
-      env: { PATH: "/usr/bin:/bin", TMPDIR: commandTmp },
+      env: { PATH: "/usr/bin:/bin", TMPDIR: commandTmp, ...options.env },
     });
     let output = "";
     let exitedAt: number | null = null;
@@ -88,6 +88,13 @@ describe("OpenCode's bash tool shell", () => {
     expect(result).toMatchObject({ output: "one\ntwo\nthree", exitCode: 3 });
     expect(result.closedAfterMs).not.toBeNull();
     expect(result.closedAfterMs!).toBeLessThan(1_000);
+  });
+
+  it("gives the command Bun's own JIT settings, not those OpenCode was started with", async () => {
+    const result = await run(shell, "printenv BUN_JSC_useFTLJIT || echo unset", {
+      env: { BUN_JSC_useFTLJIT: "0" },
+    });
+    expect(result.output).toBe("unset\n");
   });
 
   it("loses nothing of a large output", async () => {

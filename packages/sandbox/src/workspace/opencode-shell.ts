@@ -23,6 +23,8 @@ export const OPENCODE_SHELL_SETTING = `{env:${AGENT_DIR_ENV}}/${OPENCODE_SHELL_F
 // for the command's end ten times a second, then prints what is left and exits.
 export const OPENCODE_SHELL_SCRIPT = `#!/bin/bash
 # The studio's shell for OpenCode's bash tool: see opencode-shell.ts in the studio's sources.
+# OpenCode's own JIT setting (the launcher's) is not the project's: its bun keeps Bun's defaults.
+unset BUN_JSC_useFTLJIT
 if [ "$#" -ne 2 ] || [ "$1" != "-c" ]; then exec /bin/bash "$@"; fi
 output=$(mktemp "\${TMPDIR:-/tmp}/opencode-bash.XXXXXX") || exec /bin/bash -c "$2"
 exec 3<"$output" 4>>"$output"

@@ -86,6 +86,16 @@ describe("a replica's budget allowances", () => {
     expect(allowances.tryHold("org-1", [covering()], 1n)).toBeNull();
   });
 
+  it("ask for twice what calls hold when a burst holds more than the usual grant", async () => {
+    const granter = new ScriptedGranter();
+    const { allowances } = allowancesWith(granter);
+    allowances.tryHold("org-1", [covering()], 1_000n);
+    await granter.answer({ grantedMicroUsd: 100_000n, alive: true });
+    for (let i = 0; i < 93; i++) expect(allowances.tryHold("org-1", [covering()], 1_000n)).not.toBeNull();
+    // The 93rd call left fewer than 8 calls' room, with 92 held: 184,000 rather than 32 × 1,000.
+    expect(granter.requests.at(-1)?.wantMicroUsd).toBe(184_000n);
+  });
+
   it("admit only when every covering budget has room, naming each allowance", async () => {
     const granter = new ScriptedGranter();
     const { allowances } = allowancesWith(granter);

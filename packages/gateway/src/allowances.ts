@@ -11,7 +11,7 @@ import type { AllowanceGrant, AllowanceRequest, BudgetRule, PeriodWindow } from 
 export const ALLOWANCE_TTL_MS = 30_000;
 /** Stop admitting this much before the database would count it lapsed (the grant's round trip included). */
 const EXPIRY_MARGIN_MS = 3_000;
-/** Ask for this many worst-case calls' worth at a time... */
+/** Ask for this many worst-case calls' worth at a time (or twice what is held, when more)... */
 const CALLS_PER_GRANT = 32n;
 /** ...when fewer than this many would still fit. */
 const CALLS_LEFT_TO_ASK = 8n;
@@ -93,13 +93,17 @@ export class Allowances {
   tryHold(organizationId: string, covering: CoveringBudget[], worstCase: bigint): AllowanceHold | null {
     const now = this.clock();
     const allowances = covering.map((c) => this.allowanceFor(organizationId, c, now));
-    const want = worstCase * CALLS_PER_GRANT;
     let fits = true;
     for (const allowance of allowances) {
       const room = allowance.room(now);
       if (room < worstCase) fits = false;
       const renewSoon = allowance.validUntil - now < ALLOWANCE_TTL_MS / 2;
-      if (room - worstCase < worstCase * CALLS_LEFT_TO_ASK || renewSoon) this.ask(allowance, want);
+      if (room - worstCase < worstCase * CALLS_LEFT_TO_ASK || renewSoon) {
+        // Under a burst, what is held until the recorder's next batch can be more than 32 calls.
+        const pendingTwice = allowance.pending * 2n;
+        const want = worstCase * CALLS_PER_GRANT;
+        this.ask(allowance, pendingTwice > want ? pendingTwice : want);
+      }
     }
     if (!fits) return null;
     for (const allowance of allowances) {

@@ -60,16 +60,18 @@ export async function benchWorkspacePanel(): Promise<WorkspacePanelResult> {
   try {
     const handle = await provider.create({ sessionId: "bench-workspace-panel", env: {}, files: [] });
     const api = workspaceApi(handle);
+    // Filled from the host; read through sandbox-agent, which sees it at its own path.
+    const hostDir = provider.hostWorkspaceDir(handle.id);
     const workspaceDir = handle.workspaceDir;
     for (let top = 0; top < TOP; top += 1) {
       for (let sub = 0; sub < SUB; sub += 1) {
-        const dir = path.join(workspaceDir, `pkg${top}`, `mod${sub}`);
+        const dir = path.join(hostDir, `pkg${top}`, `mod${sub}`);
         mkdirSync(dir, { recursive: true });
         for (let file = 0; file < FILES_PER_FOLDER; file += 1)
           writeFileSync(path.join(dir, `file${file}.ts`), line(file).repeat(5));
       }
     }
-    writeFileSync(path.join(workspaceDir, ".gitignore"), "node_modules/\n");
+    writeFileSync(path.join(hostDir, ".gitignore"), "node_modules/\n");
     const { baseCommit } = await initBase(api, { workspaceDir });
     const options = { workspaceDir, baseCommit };
 
@@ -87,15 +89,15 @@ export async function benchWorkspacePanel(): Promise<WorkspacePanelResult> {
     let changed = 0;
     for (let index = 0; index < 300; index += 1, changed += 1)
       writeFileSync(
-        path.join(workspaceDir, `pkg${index % TOP}`, `mod${Math.floor(index / TOP) % SUB}`, "file1.ts"),
+        path.join(hostDir, `pkg${index % TOP}`, `mod${Math.floor(index / TOP) % SUB}`, "file1.ts"),
         `${line(1).repeat(5)}// edited\n`,
       );
     for (let index = 0; index < 150; index += 1, changed += 1) {
-      mkdirSync(path.join(workspaceDir, "added", `group${index % 15}`), { recursive: true });
-      writeFileSync(path.join(workspaceDir, "added", `group${index % 15}`, `new${index}.ts`), line(index));
+      mkdirSync(path.join(hostDir, "added", `group${index % 15}`), { recursive: true });
+      writeFileSync(path.join(hostDir, "added", `group${index % 15}`, `new${index}.ts`), line(index));
     }
     for (let index = 0; index < 50; index += 1, changed += 1)
-      rmSync(path.join(workspaceDir, `pkg${index % TOP}`, `mod${(index + 7) % SUB}`, "file2.ts"), {
+      rmSync(path.join(hostDir, `pkg${index % TOP}`, `mod${(index + 7) % SUB}`, "file2.ts"), {
         force: true,
       });
     started = now();

@@ -201,6 +201,14 @@ export class LocalSandboxProvider implements SandboxProvider {
     this.#write(paths, placeAgentDir({ files, env: {} }, paths.agent).files);
   }
 
+  /**
+   * Where a sandbox's workspace is on this machine, for tools beside the studio that fill it
+   * directly (benchmarks); the agent sees it at `handle.workspaceDir`.
+   */
+  hostWorkspaceDir(sandboxId: string): string {
+    return this.#require(sandboxId).paths.workspace;
+  }
+
   async health(sandboxId: string): Promise<boolean> {
     const paths = sandboxPaths(this.rootDir, sandboxId);
     const server = isSandboxId(sandboxId) ? readState(paths)?.server : null;

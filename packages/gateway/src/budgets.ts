@@ -56,8 +56,10 @@ export function budgetHeaders(state: BudgetState): Record<string, string> {
  * replica reading exactly found the budget taken, but only because others hold room for it.
  */
 const RECALL_CHANNEL = "studio_budget_recall";
-/** How long a call waits for a recall before the budget is read again, once. */
+/** How long a call waits for a recall before the budget is read again... */
 const RECALL_WAIT_MS = 150;
+/** ...and how many times, at most, while allowances still hold some of it. */
+const RECALL_LOOKS = 3;
 
 interface Recall {
   organizationId: string;
@@ -254,8 +256,11 @@ export class GatewayBudgets {
             from: this.holder,
           } satisfies Recall),
         ]);
-        await new Promise((resolve) => setTimeout(resolve, RECALL_WAIT_MS));
-        reached = firstTaken(await this.readStates(session, covered));
+        // A busy replica may take a moment to give its room back: look again while some is left.
+        for (let look = 0; look < RECALL_LOOKS && reached && reached.reservedMicroUsd > 0n; look++) {
+          await new Promise((resolve) => setTimeout(resolve, RECALL_WAIT_MS));
+          reached = firstTaken(await this.readStates(session, covered));
+        }
       }
     }
     if (reached) {

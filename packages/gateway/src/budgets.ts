@@ -24,7 +24,7 @@ import type { NotificationListener } from "@studio/db/notifications";
 import type { GatewaySession } from "./access.ts";
 import { type AllowanceHold, Allowances, type CoveringBudget } from "./allowances.ts";
 import type { RootMembers, WireFormat } from "./metering/index.ts";
-import { PriceCache } from "./price-cache.ts";
+import type { PriceCache } from "./price-cache.ts";
 import { GatewayRefusal } from "./refusal.ts";
 import { worstCaseCostMicroUsd } from "./worst-case.ts";
 
@@ -82,6 +82,8 @@ export interface BudgetsOptions {
   db: Db;
   pool: SqlPool;
   platformMarkupBps: number;
+  /** The recorder's price cache: a worst case is priced as the call will be. */
+  prices: PriceCache;
   /** Where recalls reach this replica, and others; null: no recalls (others' room counts until it lapses). */
   notifications: NotificationListener | null;
   onError: (error: unknown) => void;
@@ -132,7 +134,7 @@ export class GatewayBudgets {
     this.platformMarkupBps = options.platformMarkupBps;
     this.notifications = options.notifications;
     this.now = options.now ?? (() => new Date());
-    this.prices = new PriceCache(db);
+    this.prices = options.prices;
     this.allowances = new Allowances(
       {
         grant: (request) => grantAllowance(db, request),

@@ -120,6 +120,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     db: options.db,
     pool: options.pool,
     platformMarkupBps: options.platformMarkupBps ?? 0,
+    prices: recorder.prices,
     notifications: options.notifications ?? null,
     onError: (error) => options.logger.warn({ err: String(error) }, "budget allowance failed"),
   });

@@ -73,7 +73,8 @@ const ZERO: MeteredUsage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, r
 
 export class CallRecorder {
   private readonly pending = new Set<Promise<void>>();
-  private readonly prices: PriceCache;
+  /** Prices by model; the budget check peeks into the same cache for a call's worst case. */
+  readonly prices: PriceCache;
   private readonly noticed = new Map<string, number>();
   /** Who spent since the last alert check, by organisation, member and token. */
   private readonly spenders = new Map<string, SpendSubjects>();

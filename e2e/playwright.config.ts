@@ -24,9 +24,19 @@ export const baseURL = remoteStudio ?? `http://localhost:${port}`;
 /** `--shard=i/n`: each shard writes a blob report, merged into one HTML report by test:e2e:merge. */
 const sharded = process.argv.some((arg) => arg.startsWith("--shard"));
 const ci = Boolean(process.env.CI);
-/** Debian's chromium where it is installed (`npm test` installs it), else Playwright's own browser. */
+/**
+ * Debian's Chromium where it is installed (`npm test` installs it), else Playwright's own browser.
+ * Headless runs use its headless shell, as Playwright does with its own: without the full browser's
+ * layers it takes half the CPU (on two cores the whole suite is CPU-bound). Watching a run
+ * (--headed, --ui, --debug) needs the full browser.
+ */
+const headed =
+  process.argv.some((arg) => ["--headed", "--ui", "--debug"].includes(arg)) || Boolean(process.env.PWDEBUG);
 const chromium =
-  process.env.E2E_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+  process.env.E2E_CHROMIUM_PATH ??
+  [...(headed ? [] : ["/usr/bin/chromium-headless-shell"]), "/usr/bin/chromium"].find((path) =>
+    existsSync(path),
+  );
 /** A second studio, started with SIGN_UPS=invitation, for the tests of that policy. */
 const invitationOnlyPort = Number(process.env.STUDIO_E2E_INVITATION_PORT ?? 3219);
 export const invitationOnlyURL = `http://localhost:${invitationOnlyPort}`;

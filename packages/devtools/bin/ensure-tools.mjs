@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: pnpm, the workspace's dependencies, bubblewrap, passt and socat
 // (bubblewrap confines local sandboxes' files, pasta gives each a network of its own, socat serves
-// its servers to the studio on private Unix sockets) and, with --browser (the tests, the benchmarks), Debian's Chromium
-// and ffmpeg for Playwright.
+// its servers to the studio on private Unix sockets) and, with --browser (the tests, the benchmarks), Debian's Chromium,
+// its headless shell (what the end-to-end suite runs headless) and ffmpeg for Playwright.
 // Uses only Node's standard library because nothing else is installed yet.
 import { execSync } from "node:child_process";
 import {
@@ -65,7 +65,12 @@ const wanted = missing([
   ["bubblewrap", "/usr/bin/bwrap"],
   ["passt", "/usr/bin/pasta"],
   ["socat", "/usr/bin/socat"],
-  ...(wantBrowser ? [["chromium", "/usr/bin/chromium"]] : []),
+  ...(wantBrowser
+    ? [
+        ["chromium", "/usr/bin/chromium"],
+        ["chromium-headless-shell", "/usr/bin/chromium-headless-shell"],
+      ]
+    : []),
 ]);
 if (wanted.length > 0) {
   if (wantBrowser || asRoot || canSudo()) {

@@ -1,18 +1,25 @@
 // AcpClient against the REAL sandbox-agent 0.4.2 and the REAL opencode 1.18.33, with the scripted
-// model server as the only model endpoint. Each test gets its own sandbox-agent (own HOME), so a
-// killed or closed agent never leaks into the next test.
+// model server as the only model endpoint. An OpenCode start (initialize + session/new) is the
+// costliest thing here, and one agent process hosts many ACP sessions, so the tests that only need
+// a session of their own share one sandbox-agent and one agent process (ACP server `srv-shared`):
+// each opens its own session, scripts its replies under its own marker and looks only at that
+// session's updates (session/load needs a second agent, on a new server id). The tests that kill
+// or close their agent get a sandbox-agent of their own, so neither can leak into another test.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type ScriptedModelServer, startScriptedModelServer } from "@studio/testkit";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Inbox } from "../test/inbox.ts";
+import { type ScriptedModelServer, type ScriptedReply, startScriptedModelServer } from "@studio/testkit";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { Inbox, type SessionUpdate } from "../test/inbox.ts";
 import { isAlive, type SandboxAgentHarness, startSandboxAgent } from "../test/sandbox-agent-harness.ts";
 import { AcpClient, type AcpClientOptions } from "./client.ts";
 import { AgentExitedError } from "./errors.ts";
 import { studioEventSchema } from "./events.ts";
 import { normaliseAgentMessage } from "./normalise.ts";
+import type { AcpInbound } from "./types.ts";
 
 const TIMEOUT = 180_000;
+const SHARED = "srv-shared";
+// Set by whichever describe block is running: the shared pair, or a test's own.
 let model: ScriptedModelServer;
 let harness: SandboxAgentHarness;
 const clients: AcpClient[] = [];
@@ -23,17 +30,10 @@ const logger = process.env.ACP_TEST_LOG
   ? { debug: print("debug"), info: print("info"), warn: print("warn"), error: print("error") }
   : undefined;
 
-// A fresh model server and sandbox-agent per test: a reply one test left queued (or a request
-// count from an earlier test) can never leak into the next.
-beforeEach(async () => {
-  model = await startScriptedModelServer();
-  harness = await startSandboxAgent({ modelUrl: model.url });
-}, TIMEOUT);
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await harness?.stop();
-  await model?.close();
-}, TIMEOUT);
+// Clients of the shared agent only detach: closing one would end the agent the next test uses.
+async function releaseClients() {
+  await Promise.all(clients.splice(0).map((c) => (c.serverId === SHARED ? c.detach() : c.close())));
+}
 
 function connect(serverId: string, extra: Partial<AcpClientOptions> = {}): AcpClient {
   const client = new AcpClient({
@@ -48,7 +48,7 @@ function connect(serverId: string, extra: Partial<AcpClientOptions> = {}): AcpCl
 }
 
 /** initialize + session/new, with a consumer appending every message to an inbox. */
-async function openSession(serverId = "srv-main", extra: Partial<AcpClientOptions> = {}) {
+async function openSession(serverId = SHARED, extra: Partial<AcpClientOptions> = {}) {
   const client = connect(serverId, extra);
   const inbox = new Inbox(client);
   const init = await client.initialize();
@@ -56,32 +56,73 @@ async function openSession(serverId = "srv-main", extra: Partial<AcpClientOption
   return { client, inbox, init, sessionId };
 }
 
+// The shared model server answers a call from the replies scripted for the marker its prompt
+// carries (the whole conversation is in every call), so a reply one test left unused, or a turn
+// still running after a failure, never answers another test's call.
+const scripts = new Map<string, ScriptedReply[]>();
+function script(marker: string, ...replies: ScriptedReply[]) {
+  scripts.set(marker, replies);
+}
+const replyFor = ({ rawBody }: { rawBody: string }) =>
+  [...scripts].find(([marker]) => rawBody.includes(marker))?.[1].shift();
+
 function text(value: string) {
   return [{ type: "text" as const, text: value }];
 }
 
-function chunkText(inbox: Inbox, kind = "agent_message_chunk"): string {
-  return inbox
-    .updates(kind)
+/** True for an agent message about this session (every session's come on the shared stream). */
+const about = (sessionId: string) => (item: AcpInbound) =>
+  "params" in item && (item.params as { sessionId?: string } | undefined)?.sessionId === sessionId;
+
+/** One session's updates of one kind, in order. */
+function updates(inbox: Inbox, sessionId: string, kind: string): SessionUpdate[] {
+  return inbox.items.filter(about(sessionId)).flatMap((item) => {
+    const update =
+      item.type === "notification" ? (item.params as { update?: SessionUpdate }).update : undefined;
+    return update?.sessionUpdate === kind ? [update] : [];
+  });
+}
+
+function chunkText(inbox: Inbox, sessionId: string): string {
+  return updates(inbox, sessionId, "agent_message_chunk")
     .map((u) => u.content?.text ?? "")
     .join("");
 }
 
-describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () => {
+/** The session's last update of a tool call. */
+const lastToolUpdate = (inbox: Inbox, sessionId: string, toolCallId: string) =>
+  updates(inbox, sessionId, "tool_call_update")
+    .filter((u) => u.toolCallId === toolCallId)
+    .at(-1);
+
+describe("AcpClient against sandbox-agent + opencode, sessions on one agent", { timeout: TIMEOUT }, () => {
+  // The agent starts with the first test's initialize (the running agent answers later ones) and
+  // lives until afterAll. A client without lastEventId gets the shared stream's whole buffer first,
+  // other sessions' messages included.
+  beforeAll(async () => {
+    model = await startScriptedModelServer({ replyFor });
+    harness = await startSandboxAgent({ modelUrl: model.url });
+  }, TIMEOUT);
+  afterEach(releaseClients, TIMEOUT);
+  afterAll(async () => {
+    await harness?.stop();
+    await model?.close();
+  }, TIMEOUT);
+
   it("initializes, opens a session and streams a text reply as chunks", async () => {
     const reply = "Hello from the scripted model, streamed in several small chunks.";
-    model.enqueue([{ text: reply, chunkSize: 8 }]);
+    script("[acp-text]", [{ text: reply, chunkSize: 8 }]);
     const { client, inbox, init, sessionId } = await openSession();
     expect(init).toMatchObject({ protocolVersion: 1, agentInfo: { name: "OpenCode" } });
     expect(sessionId).toMatch(/^ses_/);
 
-    const result = await client.prompt(sessionId, text("say hello"));
+    const result = await client.prompt(sessionId, text("[acp-text] say hello"));
     expect(result.stopReason).toBe("end_turn");
     // The SSE copy of the prompt's response comes after every update of the turn.
     const end = await inbox.waitFor((i) => i.type === "response" && i.method === "session/prompt");
     const before = inbox.items.slice(0, inbox.items.indexOf(end));
-    expect(inbox.updates("agent_message_chunk").length).toBeGreaterThan(1);
-    expect(chunkText(inbox)).toBe(reply);
+    expect(updates(inbox, sessionId, "agent_message_chunk").length).toBeGreaterThan(1);
+    expect(chunkText(inbox, sessionId)).toBe(reply);
 
     // Stream order is SSE order: event ids strictly increase by one.
     const ids = inbox.items.map((i) => Number(i.eventId));
@@ -94,7 +135,8 @@ describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () 
   });
 
   it("asks permission for a bash tool call; allowing runs it", async () => {
-    model.enqueue(
+    script(
+      "[acp-bash]",
       [
         {
           toolCall: {
@@ -106,9 +148,9 @@ describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () 
       [{ text: "The command ran." }],
     );
     const { client, inbox, sessionId } = await openSession();
-    const turn = client.prompt(sessionId, text("create hello.txt"));
+    const turn = client.prompt(sessionId, text("[acp-bash] create hello.txt"));
     const request = await inbox.waitFor(
-      (i) => i.type === "request" && i.method === "session/request_permission",
+      (i) => i.type === "request" && i.method === "session/request_permission" && about(sessionId)(i),
     );
     if (request.type !== "request") throw new Error("unreachable");
     const [asked] = normaliseAgentMessage(request.message, { interactionIdFor: (k) => k });
@@ -123,24 +165,19 @@ describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () 
     await client.respondPermission(request.id, { outcome: "selected", optionId: "once" });
     expect((await turn).stopReason).toBe("end_turn");
     const toolCallId = (asked as { toolCallId: string }).toolCallId;
-    expect(
-      inbox
-        .updates("tool_call_update")
-        .filter((u) => u.toolCallId === toolCallId)
-        .at(-1),
-    ).toMatchObject({ status: "completed" });
+    expect(lastToolUpdate(inbox, sessionId, toolCallId)).toMatchObject({ status: "completed" });
     expect(existsSync(join(harness.workspace, "hello.txt"))).toBe(true);
   });
 
   it("asks permission for a write with its diff; rejecting fails the tool call", async () => {
     const filePath = join(harness.workspace, "note.txt");
-    model.enqueue([
+    script("[acp-write]", [
       { toolCall: { name: "write", arguments: { filePath, content: "written by the scripted model\n" } } },
     ]);
     const { client, inbox, sessionId } = await openSession();
-    const turn = client.prompt(sessionId, text("write note.txt"));
+    const turn = client.prompt(sessionId, text("[acp-write] write note.txt"));
     const request = await inbox.waitFor(
-      (i) => i.type === "request" && i.method === "session/request_permission",
+      (i) => i.type === "request" && i.method === "session/request_permission" && about(sessionId)(i),
     );
     if (request.type !== "request") throw new Error("unreachable");
     const [asked] = normaliseAgentMessage(request.message, { interactionIdFor: (k) => k });
@@ -152,44 +189,47 @@ describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () 
     await client.respondPermission(request.id, { outcome: "selected", optionId: "reject" });
     await turn;
     const toolCallId = (asked as { toolCallId: string }).toolCallId;
-    expect(
-      inbox
-        .updates("tool_call_update")
-        .filter((u) => u.toolCallId === toolCallId)
-        .at(-1),
-    ).toMatchObject({ status: "failed" });
+    expect(lastToolUpdate(inbox, sessionId, toolCallId)).toMatchObject({ status: "failed" });
     expect(existsSync(filePath)).toBe(false);
   });
 
   it("cancels a turn mid-stream: the prompt resolves with stopReason cancelled", async () => {
-    model.enqueue({
+    script("[acp-cancel]", {
       steps: [{ chunks: Array.from({ length: 200 }, (_, k) => `chunk${k} `) }],
       chunkDelayMs: 100,
     });
     const { client, inbox, sessionId } = await openSession();
-    const turn = client.prompt(sessionId, text("stream slowly"));
+    const turn = client.prompt(sessionId, text("[acp-cancel] stream slowly"));
     await inbox.waitFor(
-      (i) => i.type === "notification" && (i.params as any)?.update?.sessionUpdate === "agent_message_chunk",
+      (i) =>
+        i.type === "notification" &&
+        about(sessionId)(i) &&
+        (i.params as any)?.update?.sessionUpdate === "agent_message_chunk",
     );
     await client.cancel(sessionId);
     expect((await turn).stopReason).toBe("cancelled");
-    expect(chunkText(inbox)).not.toContain("chunk199");
+    expect(chunkText(inbox, sessionId)).not.toContain("chunk199");
   });
 
   it("session/load on a new server id replays the history, then takes prompts again", async () => {
-    model.enqueue([{ text: "First answer." }], [{ text: "Second answer." }]);
-    const first = await openSession("srv-a");
-    await first.client.prompt(first.sessionId, text("first question"));
-    await first.client.close();
+    script("[acp-load]", [{ text: "First answer." }], [{ text: "Second answer." }]);
+    const first = await openSession();
+    await first.client.prompt(first.sessionId, text("[acp-load] first question"));
+    // The agent that made the session goes on serving the other tests, so its client only
+    // detaches; the agent on the new server id is a second process, which never saw the session
+    // and reads its history from OpenCode's storage (the same HOME).
+    await first.client.detach();
 
-    const client = connect("srv-b");
+    const client = connect("srv-load");
     const inbox = new Inbox(client);
     await client.initialize();
     await client.loadSession(first.sessionId, harness.workspace);
     const loaded = await inbox.waitFor((i) => i.type === "response" && i.method === "session/load");
     const replay = inbox.items.slice(0, inbox.items.indexOf(loaded) + 1);
     const events = replay.flatMap((i) => normaliseAgentMessage(i.message, { interactionIdFor: (k) => k }));
-    expect(events).toContainEqual(expect.objectContaining({ type: "user_message", text: "first question" }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "user_message", text: "[acp-load] first question" }),
+    );
     expect(
       events
         .filter((e) => e.type === "agent_message_chunk")
@@ -197,24 +237,13 @@ describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () 
         .join(""),
     ).toBe("First answer.");
 
-    expect((await client.prompt(first.sessionId, text("second question"))).stopReason).toBe("end_turn");
+    const second = await client.prompt(first.sessionId, text("[acp-load] second question"));
+    expect(second.stopReason).toBe("end_turn");
     // The prompt's response comes in the POST's body, the chunks on the SSE stream: two connections,
     // so the last chunks may arrive just after the response.
-    await vi.waitFor(() => expect(chunkText(inbox)).toContain("Second answer."), { timeout: 10_000 });
-  });
-
-  it("rejects with AgentExitedError when the agent process is killed", async () => {
-    model.enqueue([{ hang: true }]);
-    const { client, inbox, sessionId } = await openSession();
-    const turn = client.prompt(sessionId, text("this will hang")).catch((e) => e);
-    await model.waitForRequests(1);
-    const [pid] = harness.agentPids();
-    process.kill(pid!, "SIGKILL");
-
-    expect(await turn).toBeInstanceOf(AgentExitedError);
-    expect(await inbox.waitFor((i) => i.type === "agent_exited")).toMatchObject({ success: false });
-    expect(client.agentExited).toBe(true);
-    await expect(client.setMode(sessionId, "plan")).rejects.toBeInstanceOf(AgentExitedError);
+    await vi.waitFor(() => expect(chunkText(inbox, first.sessionId)).toContain("Second answer."), {
+      timeout: 10_000,
+    });
   });
 
   it("resumes a dropped SSE connection with Last-Event-ID: no duplicate, no gap", async () => {
@@ -229,11 +258,11 @@ describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () 
       return fetch(input, { ...init, signal });
     };
     const pieces = Array.from({ length: 30 }, (_, k) => `piece${k} `);
-    model.enqueue({ steps: [{ chunks: pieces }], chunkDelayMs: 60 });
-    const { client, inbox, sessionId } = await openSession("srv-drop", { fetch: droppingFetch });
-    const turn = client.prompt(sessionId, text("stream"));
+    script("[acp-drop]", { steps: [{ chunks: pieces }], chunkDelayMs: 60 });
+    const { client, inbox, sessionId } = await openSession(SHARED, { fetch: droppingFetch });
+    const turn = client.prompt(sessionId, text("[acp-drop] stream"));
     // opencode may merge deltas that arrive close together, so wait on the text, not a chunk.
-    await inbox.waitFor(() => chunkText(inbox).includes("piece5 "));
+    await inbox.waitFor(() => chunkText(inbox, sessionId).includes("piece5 "));
     const seen = client.lastEventId;
     drops[0]!.abort(); // the connection drops mid-turn; the client must reconnect on its own
 
@@ -243,29 +272,56 @@ describe("AcpClient against sandbox-agent + opencode", { timeout: TIMEOUT }, () 
     expect(Number(resumedFrom[1])).toBeGreaterThanOrEqual(seen!);
     const ids = inbox.items.map((i) => Number(i.eventId));
     expect(ids).toEqual(ids.map((_, k) => ids[0]! + k));
-    expect(chunkText(inbox)).toBe(pieces.join(""));
+    expect(chunkText(inbox, sessionId)).toBe(pieces.join(""));
   });
 
   it("re-attaches a second client with lastEventId: it gets only what follows, no replay", async () => {
-    model.enqueue([{ text: "Before the hand-over." }], [{ text: "After the hand-over." }]);
-    const first = await openSession("srv-shared");
-    await first.client.prompt(first.sessionId, text("one"));
+    script("[acp-handover]", [{ text: "Before the hand-over." }], [{ text: "After the hand-over." }]);
+    const first = await openSession();
+    await first.client.prompt(first.sessionId, text("[acp-handover] one"));
     await first.inbox.waitFor((i) => i.type === "response" && i.method === "session/prompt");
     const handOver = first.client.lastEventId!;
 
     // A new replica takes over the same ACP server, resuming from the persisted SSE id.
-    const second = connect("srv-shared", { lastEventId: handOver });
+    const second = connect(SHARED, { lastEventId: handOver });
     const inbox = new Inbox(second);
     second.start();
-    expect((await second.prompt(first.sessionId, text("two"))).stopReason).toBe("end_turn");
+    expect((await second.prompt(first.sessionId, text("[acp-handover] two"))).stopReason).toBe("end_turn");
     const end = await inbox.waitFor((i) => i.type === "response" && i.method === "session/prompt");
     expect(Number(inbox.items[0]!.eventId)).toBe(handOver + 1);
-    expect(chunkText(inbox)).toBe("After the hand-over.");
+    expect(chunkText(inbox, first.sessionId)).toBe("After the hand-over.");
     expect(end.eventId).toBe(String(second.lastEventId));
+  });
+});
+
+describe("AcpClient against sandbox-agent + opencode, an agent of its own", { timeout: TIMEOUT }, () => {
+  // A fresh model server and sandbox-agent per test: these end their agent process.
+  beforeEach(async () => {
+    model = await startScriptedModelServer();
+    harness = await startSandboxAgent({ modelUrl: model.url });
+  }, TIMEOUT);
+  afterEach(async () => {
+    await releaseClients();
+    await harness?.stop();
+    await model?.close();
+  }, TIMEOUT);
+
+  it("rejects with AgentExitedError when the agent process is killed", async () => {
+    model.enqueue([{ hang: true }]);
+    const { client, inbox, sessionId } = await openSession("srv-main");
+    const turn = client.prompt(sessionId, text("this will hang")).catch((e) => e);
+    await model.waitForRequests(1);
+    const [pid] = harness.agentPids();
+    process.kill(pid!, "SIGKILL");
+
+    expect(await turn).toBeInstanceOf(AgentExitedError);
+    expect(await inbox.waitFor((i) => i.type === "agent_exited")).toMatchObject({ success: false });
+    expect(client.agentExited).toBe(true);
+    await expect(client.setMode(sessionId, "plan")).rejects.toBeInstanceOf(AgentExitedError);
   });
 
   it("close() returns, and the opencode process exits", async () => {
-    const { client } = await openSession();
+    const { client } = await openSession("srv-main");
     const agents = harness.agentPids();
     expect(agents).toHaveLength(1);
     await client.close();

@@ -3,8 +3,9 @@
 // costliest thing here, and one agent process hosts many ACP sessions, so the tests that only need
 // a session of their own share one sandbox-agent and one agent process (ACP server `srv-shared`):
 // each opens its own session, scripts its replies under its own marker and looks only at that
-// session's updates (session/load needs a second agent, on a new server id). The tests that kill
-// or close their agent get a sandbox-agent of their own, so neither can leak into another test.
+// session's updates. The tests that kill or close their agent get a sandbox-agent of their own, so
+// neither can leak into another test; the closed one's session is then loaded by a second agent
+// process, on a new server id, as after a restart.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type ScriptedModelServer, type ScriptedReply, startScriptedModelServer } from "@studio/testkit";
@@ -211,41 +212,6 @@ describe("AcpClient against sandbox-agent + opencode, sessions on one agent", { 
     expect(chunkText(inbox, sessionId)).not.toContain("chunk199");
   });
 
-  it("session/load on a new server id replays the history, then takes prompts again", async () => {
-    script("[acp-load]", [{ text: "First answer." }], [{ text: "Second answer." }]);
-    const first = await openSession();
-    await first.client.prompt(first.sessionId, text("[acp-load] first question"));
-    // The agent that made the session goes on serving the other tests, so its client only
-    // detaches; the agent on the new server id is a second process, which never saw the session
-    // and reads its history from OpenCode's storage (the same HOME).
-    await first.client.detach();
-
-    const client = connect("srv-load");
-    const inbox = new Inbox(client);
-    await client.initialize();
-    await client.loadSession(first.sessionId, harness.workspace);
-    const loaded = await inbox.waitFor((i) => i.type === "response" && i.method === "session/load");
-    const replay = inbox.items.slice(0, inbox.items.indexOf(loaded) + 1);
-    const events = replay.flatMap((i) => normaliseAgentMessage(i.message, { interactionIdFor: (k) => k }));
-    expect(events).toContainEqual(
-      expect.objectContaining({ type: "user_message", text: "[acp-load] first question" }),
-    );
-    expect(
-      events
-        .filter((e) => e.type === "agent_message_chunk")
-        .map((e) => e.text)
-        .join(""),
-    ).toBe("First answer.");
-
-    const second = await client.prompt(first.sessionId, text("[acp-load] second question"));
-    expect(second.stopReason).toBe("end_turn");
-    // The prompt's response comes in the POST's body, the chunks on the SSE stream: two connections,
-    // so the last chunks may arrive just after the response.
-    await vi.waitFor(() => expect(chunkText(inbox, first.sessionId)).toContain("Second answer."), {
-      timeout: 10_000,
-    });
-  });
-
   it("resumes a dropped SSE connection with Last-Event-ID: no duplicate, no gap", async () => {
     const drops: AbortController[] = [];
     const resumedFrom: (string | null)[] = [];
@@ -320,13 +286,39 @@ describe("AcpClient against sandbox-agent + opencode, an agent of its own", { ti
     await expect(client.setMode(sessionId, "plan")).rejects.toBeInstanceOf(AgentExitedError);
   });
 
-  it("close() returns, and the opencode process exits", async () => {
-    const { client } = await openSession("srv-main");
+  it("close() returns and the opencode process exits; session/load on a new server id replays the history, then takes prompts again", async () => {
+    model.enqueue([{ text: "First answer." }], [{ text: "Second answer." }]);
+    const first = await openSession("srv-main");
+    await first.client.prompt(first.sessionId, text("first question"));
     const agents = harness.agentPids();
     expect(agents).toHaveLength(1);
-    await client.close();
+    await first.client.close();
     // The agent exits once its stdin closes; poll its process without timing anything.
     for (let k = 0; k < 200 && agents.some(isAlive); k++) await new Promise((r) => setTimeout(r, 50));
     expect(agents.filter(isAlive)).toEqual([]);
+
+    // As after a restart: the agent that made the session is gone, a new one reads its history
+    // from OpenCode's storage (the same HOME).
+    const client = connect("srv-load");
+    const inbox = new Inbox(client);
+    await client.initialize();
+    await client.loadSession(first.sessionId, harness.workspace);
+    const loaded = await inbox.waitFor((i) => i.type === "response" && i.method === "session/load");
+    const replay = inbox.items.slice(0, inbox.items.indexOf(loaded) + 1);
+    const events = replay.flatMap((i) => normaliseAgentMessage(i.message, { interactionIdFor: (k) => k }));
+    expect(events).toContainEqual(expect.objectContaining({ type: "user_message", text: "first question" }));
+    expect(
+      events
+        .filter((e) => e.type === "agent_message_chunk")
+        .map((e) => e.text)
+        .join(""),
+    ).toBe("First answer.");
+
+    expect((await client.prompt(first.sessionId, text("second question"))).stopReason).toBe("end_turn");
+    // The prompt's response comes in the POST's body, the chunks on the SSE stream: two connections,
+    // so the last chunks may arrive just after the response.
+    await vi.waitFor(() => expect(chunkText(inbox, first.sessionId)).toContain("Second answer."), {
+      timeout: 10_000,
+    });
   });
 });

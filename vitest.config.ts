@@ -5,7 +5,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** What a file that starts real studios, sandboxes, agents or CLI processes calls: those take minutes. */
 const STARTS_PROCESSES =
-  /useLiveStudio\(|start(StudioProcess|StudioGroup|InertStudio|EmbeddedPostgres|SandboxAgent|CuttablePostgres|Claude)\(|useLocalSandbox(es|Providers)\(|runOpencode\(|new LocalSandboxProvider\(|\bexecFile\b/;
+  /useLiveStudio\(|start(StudioProcess|StudioGroup|InertStudio|EmbeddedPostgres|SandboxAgent|CuttablePostgres|Claude)\(|useLocalSandbox(es|Providers)\(|startOpencodeServer\(|new LocalSandboxProvider\(|\bexecFile\b/;
 
 /**
  * The base order (each project's files longest first when an earlier run's durations are cached,

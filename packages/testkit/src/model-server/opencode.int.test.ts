@@ -1,28 +1,45 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ScriptedModelServer, startScriptedModelServer, type WireFormat } from "./index.ts";
-import { cleanupRun, type OpencodeRun, runOpencode } from "./test-support/opencode.ts";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  type RecordedRequest,
+  type ScriptedModelServer,
+  startScriptedModelServer,
+  type WireFormat,
+} from "./index.ts";
+import { type OpencodeServer, type OpencodeTurn, startOpencodeServer } from "./test-support/opencode.ts";
 
-// Each `opencode run` takes about 6-15 s here (process start, session, title and main requests), so
-// the text-only and tool-only turns are run for the two OpenAI formats, and a single combined turn
-// (reasoning, text, tool call, follow-up) for Anthropic and Google.
+// One real OpenCode (`opencode serve`) for the whole file: a start costs seconds of CPU, a prompt to
+// a running one far less. Each test opens a new session in its format's project (the same
+// opencode.json an `opencode run` there would load) and prompts it once. The text-only and
+// tool-only turns are run for the two OpenAI formats, and a single combined turn (reasoning, text,
+// tool call, follow-up) for Anthropic and Google.
 const RUN_TIMEOUT = 120_000;
 
 let server: ScriptedModelServer;
-let run: OpencodeRun | undefined;
+let opencode: OpencodeServer;
+let turn: OpencodeTurn | undefined;
+/** The requests the current test caused: those after this many. */
+let mark = 0;
 
-beforeEach(async () => {
+beforeAll(async () => {
   server = await startScriptedModelServer();
-  run = undefined;
+  opencode = await startOpencodeServer({ serverUrl: server.url });
+}, RUN_TIMEOUT);
+afterAll(async () => {
+  await opencode?.stop();
+  await server?.close();
 });
-afterEach(async (ctx) => {
-  if (run && ctx.task.result?.state === "fail") {
-    console.error(`opencode exit ${run.exitCode}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
+afterEach((ctx) => {
+  if (ctx.task.result?.state === "fail") {
+    console.error(
+      `--- session\n${JSON.stringify(turn?.messages, null, 2)}\n--- opencode\n${opencode.output()}`,
+    );
   }
-  if (run) cleanupRun(run);
-  await server.close();
+  turn = undefined;
 });
+
+const requests = (): RecordedRequest[] => server.requests.slice(mark);
 
 /** The text of the tool result the follow-up request carried for `callId` (Google: by tool name). */
 function toolResultIn(
@@ -51,32 +68,33 @@ function toolResultIn(
   }
 }
 
-const partsOf = (type: string) => run!.events.filter((e) => e.type === type).map((e) => e.part);
+// The part types `opencode run --format json` prints as text, reasoning, tool_use and step_finish.
+const partsOf = (type: "text" | "reasoning" | "tool" | "step-finish") =>
+  turn!.parts.filter((part) => part.type === type);
+
+/** A new session in the format's project, prompted once; OpenCode recorded no error. */
+async function prompt(format: WireFormat, text: string) {
+  mark = server.requests.length;
+  turn = await opencode.prompt(format, text);
+  expect(turn.errors).toEqual([]);
+}
 
 async function expectTitleAnsweredAside(format: WireFormat) {
-  const titles = server.requests.filter((r) => r.isTitle);
-  expect(titles).toHaveLength(1);
-  expect(server.requests.every((r) => r.format === format && r.authorized)).toBe(true);
+  // OpenCode asks for the title beside the session's first turn without waiting for it: it may
+  // come after the turn is over.
+  await vi.waitFor(() => expect(requests().filter((r) => r.isTitle)).toHaveLength(1), { timeout: 30_000 });
+  expect(requests().every((r) => r.format === format && r.authorized)).toBe(true);
   expect(server.queued).toBe(0);
 }
 
-// OpenCode asks for the title beside the first turn without waiting for it, and `opencode run` exits
-// when the turn ends: each turn's first reply waits for the title request so that it is always sent.
-const AWAIT_TITLE = { awaitTitleMs: 30_000 };
-
 async function textTurn(format: WireFormat) {
-  server.enqueue([
-    AWAIT_TITLE,
-    { reasoning: "The user wants a greeting." },
-    { text: "Hello from the scripted model!" },
-  ]);
-  run = await runOpencode({ format, serverUrl: server.url, prompt: "Say hello" });
-  expect(run.exitCode).toBe(0);
+  server.enqueue([{ reasoning: "The user wants a greeting." }, { text: "Hello from the scripted model!" }]);
+  await prompt(format, "Say hello");
   expect(partsOf("text").map((p) => p.text)).toEqual(["Hello from the scripted model!"]);
   expect(partsOf("reasoning").map((p) => p.text)).toEqual(["The user wants a greeting."]);
   await expectTitleAnsweredAside(format);
-  expect(server.requests.filter((r) => !r.isTitle)).toHaveLength(1);
-  const finish = partsOf("step_finish")[0];
+  expect(requests().filter((r) => !r.isTitle)).toHaveLength(1);
+  const finish = partsOf("step-finish")[0];
   expect(finish.reason).toBe("stop");
   expect(finish.tokens.output).toBeGreaterThan(0);
 }
@@ -86,22 +104,21 @@ async function toolTurn(format: WireFormat, withReasoning: boolean) {
   const command = "echo tool-ran > marker.txt && echo wrote-marker";
   server.enqueue(
     [
-      AWAIT_TITLE,
       ...(withReasoning ? [{ reasoning: "I should write the marker file." }] : []),
       { text: "Writing the marker." },
       { toolCall: { id: callId, name: "bash", arguments: { command, description: "Write a marker file" } } },
     ],
     [{ text: "The marker is written." }],
   );
-  run = await runOpencode({ format, serverUrl: server.url, prompt: "Write the marker file" });
-  expect(run.exitCode).toBe(0);
+  await prompt(format, "Write the marker file");
 
-  expect(existsSync(join(run.projectDir, "marker.txt"))).toBe(true);
-  expect(readFileSync(join(run.projectDir, "marker.txt"), "utf8")).toBe("tool-ran\n");
-  const tool = partsOf("tool_use")[0];
+  // No other test runs a tool in this format's project: the marker is this turn's.
+  expect(existsSync(join(turn!.projectDir, "marker.txt"))).toBe(true);
+  expect(readFileSync(join(turn!.projectDir, "marker.txt"), "utf8")).toBe("tool-ran\n");
+  const tool = partsOf("tool")[0];
   expect(tool).toMatchObject({ tool: "bash", state: { status: "completed", input: { command } } });
 
-  const main = server.requests.filter((r) => !r.isTitle);
+  const main = requests().filter((r) => !r.isTitle);
   expect(main).toHaveLength(2);
   expect(toolResultIn(format, main[1]!.body, callId, "bash")).toContain("wrote-marker");
   expect(partsOf("text").map((p) => p.text)).toEqual(["Writing the marker.", "The marker is written."]);

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ export const OPENCODE_BIN = fileURLToPath(
 );
 
 const MODEL = { name: "Scripted 1", tool_call: true, limit: { context: 128000, output: 8192 } };
+const FORMATS: WireFormat[] = ["chat-completions", "responses", "anthropic", "google"];
 
 /**
  * An opencode.json pointing one provider at the server: a custom openai-compatible provider for
@@ -43,35 +44,49 @@ export function opencodeConfig(
   return { providerId, config };
 }
 
-export interface OpencodeRun {
-  exitCode: number | null;
-  /** The `--format json` event lines OpenCode printed. */
-  // biome-ignore lint/suspicious/noExplicitAny: OpenCode's event shapes are inspected loosely.
-  events: any[];
-  stdout: string;
-  stderr: string;
+/** One prompt's outcome, as OpenCode stored it: what `opencode run --format json` prints from. */
+export interface OpencodeTurn {
+  /** The errors OpenCode recorded on the session's replies (what makes `opencode run` exit 1). */
+  errors: unknown[];
+  /** The parts of the session's replies in order (text, reasoning, tool, step-start, step-finish…). */
+  // biome-ignore lint/suspicious/noExplicitAny: OpenCode's part shapes are inspected loosely.
+  parts: any[];
+  /** The whole session, for a failure's report. */
+  messages: unknown[];
   projectDir: string;
-  durationMs: number;
+}
+
+export interface OpencodeServer {
+  /** The project directory whose opencode.json is `opencodeConfig(format)`. */
+  projectDir(format: WireFormat): string;
+  /** A new session in the format's project, prompted once; resolves when the turn is over. */
+  prompt(format: WireFormat, text: string): Promise<OpencodeTurn>;
+  /** What OpenCode printed so far. */
+  output(): string;
+  stop(): Promise<void>;
 }
 
 /**
- * Runs `opencode run --format json` once in a throwaway project with its own HOME and XDG dirs,
- * so that nothing from the machine's own OpenCode setup leaks in.
+ * Starts one `opencode serve` for a file's tests: an OpenCode start costs seconds of CPU (loading
+ * its bundle, its first session and prompt all run cold JavaScript), a prompt to a running one
+ * far less. Each format gets a project directory of its own with the same opencode.json an
+ * `opencode run` there would load; OpenCode keeps one instance per directory, so each prompt sees
+ * only its format's provider. It runs with its own HOME and XDG dirs, so that nothing from the
+ * machine's own OpenCode setup leaks in.
  */
-export async function runOpencode(opts: {
-  format: WireFormat;
-  serverUrl: string;
-  prompt: string;
-  timeoutMs?: number;
-}): Promise<OpencodeRun> {
+export async function startOpencodeServer(opts: { serverUrl: string }): Promise<OpencodeServer> {
   if (!existsSync(OPENCODE_BIN)) throw new Error(`OpenCode is not installed at ${OPENCODE_BIN}`);
   const root = mkdtempSync(join(tmpdir(), "scripted-opencode-"));
-  const projectDir = join(root, "project");
-  mkdirSync(projectDir);
-  writeFileSync(
-    join(projectDir, "opencode.json"),
-    JSON.stringify(opencodeConfig(opts.format, opts.serverUrl).config, null, 2),
-  );
+  const projects = new Map<WireFormat, string>();
+  for (const format of FORMATS) {
+    const dir = join(root, format);
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "opencode.json"),
+      JSON.stringify(opencodeConfig(format, opts.serverUrl).config, null, 2),
+    );
+    projects.set(format, dir);
+  }
   const env = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: join(root, "home"),
@@ -87,36 +102,78 @@ export async function runOpencode(opts: {
     BUN_JSC_useFTLJIT: "0",
     FAKE_KEY: "scripted-key",
   };
-  const started = Date.now();
-  // stdin must not stay open: `opencode run` waits for piped input to end. Its own process group
-  // lets a timeout kill the binary behind the npm shell shim too.
-  const child = spawn(OPENCODE_BIN, ["run", "--format", "json", "--thinking", opts.prompt], {
-    cwd: projectDir,
+  // Its own process group, so that stopping it kills the binary behind the npm shell shim too.
+  const child = spawn(OPENCODE_BIN, ["serve", "--hostname", "127.0.0.1", "--port", "0"], {
+    cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const timer = setTimeout(() => {
-    if (child.pid) process.kill(-child.pid, "SIGKILL");
-  }, opts.timeoutMs ?? 90_000);
-  const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearTimeout(timer);
-  const events = stdout
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line));
-  const run = { exitCode, events, stdout, stderr, projectDir, durationMs: Date.now() - started };
-  return run;
+  let output = "";
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const stop = async () => {
+    killGroup(child);
+    await exited;
+    rmSync(root, { recursive: true, force: true });
+  };
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      const collect = (data: Buffer) => {
+        output += data;
+        const listening = /listening on (http:\/\/\S+)/.exec(output);
+        if (listening) resolve(listening[1]!);
+      };
+      child.stdout.on("data", collect);
+      child.stderr.on("data", collect);
+      child.once("close", (code) => reject(new Error(`opencode serve exited with ${code}:\n${output}`)));
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: OpenCode's JSON is inspected loosely.
+  const call = async (method: string, path: string, dir: string, body?: object): Promise<any> => {
+    const response = await fetch(`${url}${path}?directory=${encodeURIComponent(dir)}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body && JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+
+  return {
+    projectDir: (format) => projects.get(format)!,
+    async prompt(format, text) {
+      const projectDir = projects.get(format)!;
+      const session = await call("POST", "/session", projectDir, {});
+      // Answers once the turn is over (tool calls and their follow-ups included), as `opencode run`
+      // waits for the session to go idle.
+      await call("POST", `/session/${session.id}/message`, projectDir, {
+        parts: [{ type: "text", text }],
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: as above.
+      const messages: any[] = await call("GET", `/session/${session.id}/message`, projectDir);
+      const replies = messages.filter((message) => message.info.role === "assistant");
+      return {
+        errors: replies.map((reply) => reply.info.error).filter((error) => error !== undefined),
+        parts: replies.flatMap((reply) => reply.parts),
+        messages,
+        projectDir,
+      };
+    },
+    output: () => output,
+    stop,
+  };
 }
 
-export function cleanupRun(run: OpencodeRun): void {
-  rmSync(join(run.projectDir, ".."), { recursive: true, force: true });
+function killGroup(child: ChildProcess) {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useDataDirs } from "./testing/data-dirs.ts";
 import { processesUnder } from "./testing/processes.ts";
 import { agentText, collectEvents, sequenceProblems } from "./testing/session-events.ts";
-import { signUpAccount, startStudioProcess } from "./testing/studio-process.ts";
+import {
+  type StudioProcess,
+  signUpAccount,
+  startStudioProcess,
+  type TestAccount,
+} from "./testing/studio-process.ts";
 
 const newDataDir = useDataDirs();
 const database = useTestDatabase();
@@ -81,8 +86,17 @@ describe("failures", { timeout: 180_000 }, () => {
 });
 
 describe("a server restart", { timeout: 240_000 }, () => {
+  interface StudioWithSession {
+    dataDir: string;
+    first: StudioProcess;
+    /** The same studio again, after `stop`: another port, so the sandbox must learn the new address. */
+    restartOnNewPort: () => Promise<StudioProcess>;
+    account: TestAccount;
+    session: { id: string };
+  }
+
   /** A studio of its own data directory, an account on it and a new session. */
-  async function firstStudioWithSession() {
+  async function firstStudioWithSession(): Promise<StudioWithSession> {
     const dataDir = newDataDir("studio-restart-");
     const env = {
       DATABASE_URL: database.url,
@@ -96,37 +110,23 @@ describe("a server restart", { timeout: 240_000 }, () => {
       provider: "custom",
       model: "scripted-1",
     });
-    // The same studio again, after `stop`: another port, so the sandbox must learn the new address.
     const restartOnNewPort = async () => startStudioProcess({ ...env, PORT: String(await findFreePort()) });
     return { dataDir, first: studio, restartOnNewPort, account, session };
   }
 
-  it("re-attaches live sessions: the conversation goes on", async () => {
-    const { first, restartOnNewPort, account, session } = await firstStudioWithSession();
-    const before = collectEvents(account.client, session.id);
-    upstream.enqueue([{ text: "The code word is MARMALADE." }]);
-    await account.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "remember this" });
-    await before.waitFor("turn_ended", undefined, 90_000);
-    before.stop();
-    await first.stop();
-
-    // Back on another port: the sandbox is restarted with the gateway's new address.
-    const second = await restartOnNewPort();
-    try {
-      const client = createStudioClient({ url: second.url, token: account.token });
-      expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle");
-      const after = collectEvents(client, session.id, before.events.at(-1)!.seq);
-      upstream.enqueue([{ text: "It was MARMALADE." }]);
-      await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "what was it?" });
-      await after.waitFor("turn_ended", undefined, 90_000);
-      const last = upstream.requests.filter((request) => !request.isTitle).at(-1)!;
-      expect(JSON.stringify(last.body)).toContain("The code word is MARMALADE.");
-      expect(sequenceProblems([...before.events, ...after.events])).toBeNull();
-      expect(upstream.queued).toBe(0);
-      after.stop();
-    } finally {
-      await second.stop();
-    }
+  /**
+   * A running studio whose live session has had a turn, left by the test before: a test that needs
+   * one takes it rather than start a studio and a sandbox of its own (OpenCode's start alone is
+   * seconds of CPU). Run alone, it makes its own.
+   */
+  let passedOn: StudioWithSession | undefined;
+  const takePassedOn = () => {
+    const taken = passedOn;
+    passedOn = undefined;
+    return taken;
+  };
+  afterAll(async () => {
+    await passedOn?.first.stop();
   });
 
   it("in the middle of provisioning ends the sandbox being created and leaves the session to the next start", async () => {
@@ -189,14 +189,47 @@ describe("a server restart", { timeout: 240_000 }, () => {
     expect(row.errorReason).toBeNull();
 
     const second = await restartOnNewPort();
+    const client = createStudioClient({ url: second.url, token: account.token });
     try {
-      const client = createStudioClient({ url: second.url, token: account.token });
       const events = collectEvents(client, session.id);
       upstream.enqueue([{ text: "Back after the restart." }]);
       await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "still there?" });
       await events.waitFor("turn_ended", undefined, 90_000);
       expect(agentText(events.events)).toContain("Back after the restart.");
       events.stop();
+    } catch (error) {
+      await second.stop();
+      throw error;
+    }
+    // Running, with a live session that has had a turn: what the next test starts from.
+    passedOn = { dataDir, first: second, restartOnNewPort, account: { ...account, client }, session };
+  });
+
+  it("re-attaches live sessions: the conversation goes on", async () => {
+    const { first, restartOnNewPort, account, session } = takePassedOn() ?? (await firstStudioWithSession());
+    const before = collectEvents(account.client, session.id);
+    upstream.enqueue([{ text: "The code word is MARMALADE." }]);
+    await account.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "remember this" });
+    // A passed-on session has had turns before: the one to wait for comes after this message.
+    const said = await before.waitFor("user_message", (event) => event.text === "remember this");
+    await before.waitFor("turn_ended", (event) => event.seq > said.seq, 90_000);
+    before.stop();
+    await first.stop();
+
+    // Back on another port: the sandbox is restarted with the gateway's new address.
+    const second = await restartOnNewPort();
+    try {
+      const client = createStudioClient({ url: second.url, token: account.token });
+      expect((await client.sessions.get.query({ sessionId: session.id })).status).toBe("idle");
+      const after = collectEvents(client, session.id, before.events.at(-1)!.seq);
+      upstream.enqueue([{ text: "It was MARMALADE." }]);
+      await client.sessions.sendMessage.mutate({ sessionId: session.id, text: "what was it?" });
+      await after.waitFor("turn_ended", undefined, 90_000);
+      const last = upstream.requests.filter((request) => !request.isTitle).at(-1)!;
+      expect(JSON.stringify(last.body)).toContain("The code word is MARMALADE.");
+      expect(sequenceProblems([...before.events, ...after.events])).toBeNull();
+      expect(upstream.queued).toBe(0);
+      after.stop();
     } finally {
       await second.stop();
     }

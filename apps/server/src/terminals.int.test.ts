@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { probeBwrap } from "@studio/sandbox";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { processesUnder } from "./testing/processes.ts";
 import { signUpAccount } from "./testing/studio-process.ts";
@@ -12,6 +12,17 @@ import { connectTerminal, terminalSocketUrl } from "./testing/terminal-client.ts
 
 // Path mode, so the agent's token can be tried on a preview without a subdomain to resolve.
 const live = useLiveStudio({ env: { PREVIEW_DOMAIN: "" } });
+
+// Terminals need a running sandbox, not a fresh agent, and each sandbox start (sandbox-agent and
+// OpenCode) costs seconds of CPU: the tests share one ready session, made by whichever needs it
+// first. Each opens terminals of its own and looks only at those (their events, shells, output);
+// the last one stops the session, and anyone after it would get a new one.
+let shared: ReturnType<typeof live.startSession> | undefined;
+const sharedSession = () => {
+  shared ??= live.startSession();
+  return shared;
+};
+afterAll(async () => (await shared?.catch(() => undefined))?.events.stop());
 
 /** The login shells running in a sandbox (a terminal's shell is `bash -l`). */
 const shellsIn = (sandboxDir: string) =>
@@ -40,56 +51,56 @@ async function plainMember() {
 
 describe("terminals", { timeout: 180_000 }, () => {
   it("opens a shell in the sandbox, renames and closes it, each step in the session's log", async () => {
-    const { session, events } = await live.startSession();
+    const { session, events } = await sharedSession();
     const sandboxDir = await sandboxDirOf(session.id);
-    expect(shellsIn(sandboxDir)).toEqual([]);
+    // Shells of other tests' terminals are theirs: this test counts only the ones that start now.
+    const earlierShells = new Set(shellsIn(sandboxDir).map((p) => p.pid));
+    const newShells = () => shellsIn(sandboxDir).filter((p) => !earlierShells.has(p.pid));
+    // Unnamed, a terminal is "Terminal <n>", n counting every terminal the session has opened.
+    const earlier = await live.database.db.sessionTerminal.count({ where: { sessionId: session.id } });
+    const defaultName = `Terminal ${earlier + 1}`;
 
     const opened = await live.client.terminals.open.mutate({
       sessionId: session.id,
       size: { cols: 100, rows: 30 },
     });
-    expect(opened.name).toBe("Terminal 1");
+    expect(opened.name).toBe(defaultName);
     expect(opened.openedBy?.name).toBe("Runner Test");
-    await vi.waitFor(() => expect(shellsIn(sandboxDir)).toHaveLength(1));
-    const openedEvent = await events.waitFor("terminal_opened");
-    expect(openedEvent).toMatchObject({ terminalId: opened.id, name: "Terminal 1" });
+    await vi.waitFor(() => expect(newShells()).toHaveLength(1));
+    const openedEvent = await events.waitFor("terminal_opened", (e) => e.terminalId === opened.id);
+    expect(openedEvent).toMatchObject({ terminalId: opened.id, name: defaultName });
     expect(openedEvent.openedBy?.name).toBe("Runner Test");
 
     const second = await live.client.terminals.open.mutate({ sessionId: session.id, name: "Tests" });
     await live.client.terminals.rename.mutate({ sessionId: session.id, terminalId: opened.id, name: "Logs" });
-    expect(await events.waitFor("terminal_renamed")).toMatchObject({ terminalId: opened.id, name: "Logs" });
+    expect(await events.waitFor("terminal_renamed", (e) => e.terminalId === opened.id)).toMatchObject({
+      name: "Logs",
+    });
     const listed = await live.client.terminals.list.query({ sessionId: session.id });
     expect(listed.canType).toBe(true);
-    expect(listed.terminals.map((t) => t.name)).toEqual(["Logs", "Tests"]);
+    const mine = [opened.id, second.id];
+    expect(listed.terminals.filter((t) => mine.includes(t.id)).map((t) => t.name)).toEqual(["Logs", "Tests"]);
 
     await live.client.terminals.close.mutate({ sessionId: session.id, terminalId: opened.id });
-    const closed = await events.waitFor("terminal_closed");
-    expect(closed).toMatchObject({ terminalId: opened.id, reason: "Closed" });
+    const closed = await events.waitFor("terminal_closed", (e) => e.terminalId === opened.id);
+    expect(closed).toMatchObject({ reason: "Closed" });
     expect(closed.closedBy?.name).toBe("Runner Test");
-    await vi.waitFor(() => expect(shellsIn(sandboxDir)).toHaveLength(1));
+    await vi.waitFor(() => expect(newShells()).toHaveLength(1));
     await expect(
       live.client.terminals.close.mutate({ sessionId: session.id, terminalId: opened.id }),
     ).rejects.toMatchObject({ data: { code: "CONFLICT" }, message: "The terminal is closed." });
-
-    // Stopping the session ends the terminal still open, and says so.
-    await live.client.sessions.stop.mutate({ sessionId: session.id });
-    const ended = await events.waitFor("terminal_closed", (e) => e.terminalId === second.id, 30_000);
-    expect(ended).toMatchObject({ closedBy: null, reason: "The session stopped" });
-    await vi.waitFor(() => expect(processesUnder(sandboxDir)).toEqual([]), { timeout: 20_000 });
-    await expect(live.client.terminals.open.mutate({ sessionId: session.id })).rejects.toMatchObject({
-      data: { code: "CONFLICT" },
-      message: "The session is stopped. Resume it to use a terminal.",
-    });
-    expect(await live.client.terminals.list.query({ sessionId: session.id })).toMatchObject({
-      terminals: [],
-    });
-    events.stop();
+    // The second terminal stays open: what a session's stop does to it is the last test's.
   });
 
   it("lets only the creator, owners and admins type; others watch when allowed; other organisations see nothing", async () => {
-    const { session, events } = await live.startSession();
+    const { session } = await sharedSession();
     const opened = await live.client.terminals.open.mutate({ sessionId: session.id });
     const member = await plainMember();
+    // The organisation is the file's: whatever another test left, members may not watch yet.
+    await live.database.db.organization.update({
+      where: { id: member.organizationId },
+      data: { terminalWatching: false },
+    });
 
     // A plain member who did not start the session: no terminals of their own, nothing to watch yet.
     await expect(member.client.terminals.open.mutate({ sessionId: session.id })).rejects.toMatchObject({
@@ -106,8 +117,11 @@ describe("terminals", { timeout: 180_000 }, () => {
       where: { id: member.organizationId },
       data: { terminalWatching: true },
     });
+    // Exactly the terminals the owner sees, this one among them (the others are other tests').
     const watched = await member.client.terminals.list.query({ sessionId: session.id });
-    expect(watched).toMatchObject({ canType: false, terminals: [{ id: opened.id }] });
+    const all = (await live.client.terminals.list.query({ sessionId: session.id })).terminals;
+    expect(all.map((t) => t.id)).toContain(opened.id);
+    expect(watched).toMatchObject({ canType: false, terminals: all.map(({ id }) => ({ id })) });
     await expect(
       member.client.terminals.rename.mutate({ sessionId: session.id, terminalId: opened.id, name: "Mine" }),
     ).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
@@ -122,15 +136,16 @@ describe("terminals", { timeout: 180_000 }, () => {
     });
 
     // Bad input: a clear answer, nothing opened.
+    const openBefore = (await live.client.terminals.list.query({ sessionId: session.id })).terminals.length;
     await expect(
       live.client.terminals.open.mutate({ sessionId: session.id, name: "bad\u0007name" }),
     ).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
     await expect(
       live.client.terminals.open.mutate({ sessionId: session.id, size: { cols: 1, rows: 24 } }),
     ).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
-    expect((await live.client.terminals.list.query({ sessionId: session.id })).terminals).toHaveLength(1);
-    await live.client.sessions.stop.mutate({ sessionId: session.id });
-    events.stop();
+    expect((await live.client.terminals.list.query({ sessionId: session.id })).terminals).toHaveLength(
+      openBefore,
+    );
   });
 });
 
@@ -146,7 +161,7 @@ async function browserCookie(email: string) {
 
 describe("the terminal socket", { timeout: 180_000 }, () => {
   it("relays typing, resizing and output; a reconnect shows what came before; exit closes it", async () => {
-    const { session, events } = await live.startSession();
+    const { session, events } = await sharedSession();
     const terminal = await live.client.terminals.open.mutate({ sessionId: session.id });
     const url = terminalSocketUrl(live.url, session.id, terminal.id);
     const auth = { authorization: `Bearer ${live.token}` };
@@ -187,8 +202,8 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
     second.type("exit\r");
     expect(await second.waitForControl("exit")).toMatchObject({ exitCode: 0 });
     await second.closed;
-    const closed = await events.waitFor("terminal_closed", undefined, 30_000);
-    expect(closed).toMatchObject({ terminalId: terminal.id, closedBy: null, reason: "The shell exited" });
+    const closed = await events.waitFor("terminal_closed", (e) => e.terminalId === terminal.id, 30_000);
+    expect(closed).toMatchObject({ closedBy: null, reason: "The shell exited" });
     await expect(connectTerminal(url, auth)).rejects.toMatchObject({ status: 409 });
 
     // Closed by a person while a screen watches: the log says who closed it, not that its shell
@@ -207,12 +222,10 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
     expect(
       logged.filter((e) => (e.payload as { terminalId?: string }).terminalId === watched.id),
     ).toHaveLength(1);
-    await live.client.sessions.stop.mutate({ sessionId: session.id });
-    events.stop();
   });
 
   it("opens for the studio's own pages and members only, and lets a watcher only watch", async () => {
-    const { session, events } = await live.startSession();
+    const { session } = await sharedSession();
     const terminal = await live.client.terminals.open.mutate({ sessionId: session.id });
     const url = terminalSocketUrl(live.url, session.id, terminal.id);
     const account = await live.database.db.user.findFirstOrThrow({
@@ -288,10 +301,43 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
     flood.type("x".repeat(300_000));
     expect(await flood.closed).toBe(1009);
     expect((await fetch(`${live.url}/api/health`)).status).toBe(200);
-
-    // Stopping the session ends every terminal socket.
-    await live.client.sessions.stop.mutate({ sessionId: session.id });
+    typist.close();
+    watcher.close();
     await Promise.all([typist.closed, watcher.closed]);
+  });
+});
+
+describe("a session's stop", { timeout: 180_000 }, () => {
+  it("ends every terminal still open, its shell and its sockets, and opens no more", async () => {
+    // Last in the file: it ends the shared session (a test after it would start another).
+    const { session, events } = await sharedSession();
+    shared = undefined;
+    const sandboxDir = await sandboxDirOf(session.id);
+    const terminal = await live.client.terminals.open.mutate({ sessionId: session.id, name: "Left open" });
+    await live.client.terminals.open.mutate({ sessionId: session.id, name: "Also open" });
+    const url = terminalSocketUrl(live.url, session.id, terminal.id);
+    const auth = { authorization: `Bearer ${live.token}` };
+    const screens = [await connectTerminal(url, auth), await connectTerminal(url, auth)];
+    for (const screen of screens) await screen.waitForControl("ready");
+    // Every terminal open now (this test's two, and any an earlier test left open).
+    const open = (await live.client.terminals.list.query({ sessionId: session.id })).terminals;
+    expect(open.length).toBeGreaterThanOrEqual(2);
+
+    // Each ends, and its log says so; the sockets close; nothing runs in the sandbox any more.
+    await live.client.sessions.stop.mutate({ sessionId: session.id });
+    for (const { id } of open) {
+      const ended = await events.waitFor("terminal_closed", (e) => e.terminalId === id, 30_000);
+      expect(ended).toMatchObject({ closedBy: null, reason: "The session stopped" });
+    }
+    await Promise.all(screens.map((screen) => screen.closed));
+    await vi.waitFor(() => expect(processesUnder(sandboxDir)).toEqual([]), { timeout: 20_000 });
+    await expect(live.client.terminals.open.mutate({ sessionId: session.id })).rejects.toMatchObject({
+      data: { code: "CONFLICT" },
+      message: "The session is stopped. Resume it to use a terminal.",
+    });
+    expect(await live.client.terminals.list.query({ sessionId: session.id })).toMatchObject({
+      terminals: [],
+    });
     events.stop();
   });
 });

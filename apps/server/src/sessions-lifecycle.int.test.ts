@@ -1,72 +1,38 @@
 // Live sessions over their lifetime, end to end as in sessions.int.test.ts: idle stop and
 // keepalive, stop and resume, stop during provisioning, and an agent that dies.
 import path from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { processesUnder } from "./testing/processes.ts";
-import { collectEvents, sequenceProblems } from "./testing/session-events.ts";
+import { collectEvents, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
 
 const live = useLiveStudio();
 
+/** The newest event's seq: what a test's own events come after. */
+const lastSeq = (events: ReceivedEvent[]) => events.at(-1)?.seq ?? 0;
+
+/** Every message the session was sent, as its log stored them. */
+const userMessages = (events: ReceivedEvent[]) =>
+  events.filter((e) => e.type === "user_message").map((e) => (e as { text: string }).text);
+
+// Each sandbox start (sandbox-agent and OpenCode) costs seconds of CPU. The tests that need a ready
+// session, not a fresh one, take turns on one, each looking only at the events after its start:
+// the agent's restart, then a stop and resume, then the idle stop, which ends it. A test run alone,
+// or after one that left the session other than ready or idle, gets a new one.
+let shared: ReturnType<typeof live.startSession> | undefined;
+async function readySession() {
+  const current = await shared?.catch(() => undefined);
+  if (current) {
+    const { status } = await live.client.sessions.get.query({ sessionId: current.session.id });
+    if (status === "ready" || status === "idle") return current;
+    current.events.stop();
+  }
+  shared = live.startSession();
+  return shared;
+}
+afterAll(async () => (await shared?.catch(() => undefined))?.events.stop());
+
 describe("lifecycle", { timeout: 180_000 }, () => {
-  it("stops itself when idle, and keepalive holds it", async () => {
-    const { session, events } = await live.startSession();
-    await live.database.db.studioSession.update({
-      where: { id: session.id },
-      data: { idleTimeoutSeconds: 4 },
-    });
-    const keepalives = setInterval(
-      () => void live.client.sessions.keepalive.mutate({ sessionId: session.id }),
-      1000,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 7000));
-    expect((await live.client.sessions.get.query({ sessionId: session.id })).status).toBe("ready");
-    clearInterval(keepalives);
-    const ended = await events.waitFor("session_ended", undefined, 30_000);
-    expect(ended.reason).toMatch(/without activity/);
-    expect((await live.client.sessions.get.query({ sessionId: session.id })).status).toBe("stopped");
-    events.stop();
-  });
-
-  it("stop leaves no sandbox process behind; resume continues the conversation", async () => {
-    const { session, events } = await live.startSession();
-    live.upstream.enqueue([{ text: "Remember the word PINEAPPLE." }]);
-    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "remember a word" });
-    await events.waitFor("turn_ended");
-    const row = await live.database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
-    const sandboxDir = path.join(live.dataDir, "sandboxes", row.sandboxId!);
-    expect(processesUnder(sandboxDir).length).toBeGreaterThan(0);
-
-    await live.client.sessions.stop.mutate({ sessionId: session.id });
-    await events.waitFor("session_ended");
-    await vi.waitFor(() => expect(processesUnder(sandboxDir)).toEqual([]), { timeout: 20_000 });
-    await expect(
-      live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "hello?" }),
-    ).rejects.toMatchObject({
-      data: { code: "CONFLICT" },
-      message: "The session is stopped. Resume it to continue.",
-    });
-
-    const before = events.events.length;
-    await live.client.sessions.resume.mutate({ sessionId: session.id });
-    await events.waitFor(
-      "status_changed",
-      (event) => event.to === "ready" && event.seq > events.events[before - 1]!.seq,
-      90_000,
-    );
-    live.upstream.enqueue([{ text: "The word was PINEAPPLE." }]);
-    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "what was the word?" });
-    await events.waitFor("turn_ended", (event) => event.seq > events.events[before - 1]!.seq);
-    const last = live.upstream.requests.filter((request) => !request.isTitle).at(-1)!;
-    expect(JSON.stringify(last.body)).toContain("Remember the word PINEAPPLE.");
-    // The history replayed by session/load was not stored a second time.
-    expect(
-      events.events.filter((e) => e.type === "user_message").map((e) => (e as { text: string }).text),
-    ).toEqual(["remember a word", "what was the word?"]);
-    expect(sequenceProblems(events.events)).toBeNull();
-    events.stop();
-  });
-
   it("stopped while provisioning, it leaves no sandbox behind and stays stopped", async () => {
     const session = await live.client.sessions.create.mutate({
       environment: "development",
@@ -97,10 +63,11 @@ describe("lifecycle", { timeout: 180_000 }, () => {
   });
 
   it("restarts the agent once when its process dies, and reloads the conversation", async () => {
-    const { session, events } = await live.startSession();
+    const { session, events } = await readySession();
+    const mark = lastSeq(events.events);
     live.upstream.enqueue([{ text: "Before the crash." }]);
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "hello" });
-    await events.waitFor("turn_ended");
+    await events.waitFor("turn_ended", (event) => event.seq > mark);
     const row = await live.database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
     // The agent (`opencode acp`), not the sandbox-agent server that spawned it.
     const agents = processesUnder(path.join(live.dataDir, "sandboxes", row.sandboxId!)).filter(
@@ -108,7 +75,11 @@ describe("lifecycle", { timeout: 180_000 }, () => {
     );
     expect(agents.length).toBeGreaterThan(0);
     for (const agent of agents) process.kill(agent.pid, "SIGKILL");
-    const notice = await events.waitFor("notice", (event) => event.code === "agent_restarted", 60_000);
+    const notice = await events.waitFor(
+      "notice",
+      (event) => event.code === "agent_restarted" && event.seq > mark,
+      60_000,
+    );
     expect(notice.level).toBe("warning");
     live.upstream.enqueue([{ text: "After the crash." }]);
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "still there?" });
@@ -116,6 +87,63 @@ describe("lifecycle", { timeout: 180_000 }, () => {
     const last = live.upstream.requests.filter((request) => !request.isTitle).at(-1)!;
     expect(JSON.stringify(last.body)).toContain("Before the crash.");
     expect((await live.client.sessions.get.query({ sessionId: session.id })).status).toBe("idle");
-    events.stop();
+  });
+
+  it("stop leaves no sandbox process behind; resume continues the conversation", async () => {
+    const { session, events } = await readySession();
+    const mark = lastSeq(events.events);
+    const earlier = userMessages(events.events);
+    live.upstream.enqueue([{ text: "Remember the word PINEAPPLE." }]);
+    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "remember a word" });
+    await events.waitFor("turn_ended", (event) => event.seq > mark);
+    const row = await live.database.db.studioSession.findUniqueOrThrow({ where: { id: session.id } });
+    const sandboxDir = path.join(live.dataDir, "sandboxes", row.sandboxId!);
+    expect(processesUnder(sandboxDir).length).toBeGreaterThan(0);
+
+    await live.client.sessions.stop.mutate({ sessionId: session.id });
+    await events.waitFor("session_ended", (event) => event.seq > mark);
+    await vi.waitFor(() => expect(processesUnder(sandboxDir)).toEqual([]), { timeout: 20_000 });
+    await expect(
+      live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "hello?" }),
+    ).rejects.toMatchObject({
+      data: { code: "CONFLICT" },
+      message: "The session is stopped. Resume it to continue.",
+    });
+
+    const stopped = lastSeq(events.events);
+    await live.client.sessions.resume.mutate({ sessionId: session.id });
+    await events.waitFor("status_changed", (event) => event.to === "ready" && event.seq > stopped, 90_000);
+    live.upstream.enqueue([{ text: "The word was PINEAPPLE." }]);
+    await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "what was the word?" });
+    await events.waitFor("turn_ended", (event) => event.seq > stopped);
+    const last = live.upstream.requests.filter((request) => !request.isTitle).at(-1)!;
+    expect(JSON.stringify(last.body)).toContain("Remember the word PINEAPPLE.");
+    // The history replayed by session/load was not stored a second time.
+    expect(userMessages(events.events)).toEqual([...earlier, "remember a word", "what was the word?"]);
+    expect(sequenceProblems(events.events)).toBeNull();
+  });
+
+  it("stops itself when idle, and keepalive holds it", async () => {
+    // Last of the tests on the shared session: this one ends it.
+    const { session, events } = await readySession();
+    const mark = lastSeq(events.events);
+    const { status } = await live.client.sessions.get.query({ sessionId: session.id });
+    // Idle counts from now, not from an earlier test's last turn.
+    await live.client.sessions.keepalive.mutate({ sessionId: session.id });
+    await live.database.db.studioSession.update({
+      where: { id: session.id },
+      data: { idleTimeoutSeconds: 4 },
+    });
+    const keepalives = setInterval(
+      () => void live.client.sessions.keepalive.mutate({ sessionId: session.id }),
+      1000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    // Still live as it was: ready when fresh, idle after an earlier test's turns.
+    expect((await live.client.sessions.get.query({ sessionId: session.id })).status).toBe(status);
+    clearInterval(keepalives);
+    const ended = await events.waitFor("session_ended", (event) => event.seq > mark, 30_000);
+    expect(ended.reason).toMatch(/without activity/);
+    expect((await live.client.sessions.get.query({ sessionId: session.id })).status).toBe("stopped");
   });
 });

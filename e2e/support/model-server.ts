@@ -59,9 +59,13 @@ export interface ReceivedRequest {
   aborted: boolean;
 }
 
-/** Every request the scripted server has received in this run, from every spec. */
-export async function receivedRequests(): Promise<ReceivedRequest[]> {
-  const res = await fetch(`${modelServerUrl}/_control/requests`);
+/**
+ * Every request the scripted server has received in this run, from every spec and every shard; with
+ * a marker, only those whose body carries it (a test's own, titles included).
+ */
+export async function receivedRequests(marker?: string): Promise<ReceivedRequest[]> {
+  const query = marker === undefined ? "" : `?${new URLSearchParams({ match: marker })}`;
+  const res = await fetch(`${modelServerUrl}/_control/requests${query}`);
   expect(res.status).toBe(200);
   return (await res.json()) as ReceivedRequest[];
 }

@@ -62,6 +62,12 @@ describe("control endpoint", () => {
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ path: "/v1/chat/completions", model: "scripted-1", isTitle: false });
     expect(listed[0]).not.toHaveProperty("rawBody");
+    // One test's own requests, by the marker in their bodies, whatever other tests sent meanwhile.
+    await ask("[mine] hello");
+    await ask("[other] hello");
+    const mine = await json(await control("requests?match=%5Bmine%5D"));
+    expect(mine).toHaveLength(1);
+    expect(await json(await control("requests?match=%5Bnobody%5D"))).toEqual([]);
 
     expect((await control("reset", {})).status).toBe(200);
     expect(await json(await control("requests"))).toEqual([]);

@@ -2,7 +2,8 @@
 // process than the server (Playwright workers): queue replies, read what arrived, start over.
 //
 //   POST /_control/enqueue  {"replies": ScriptedReply[], "match"?: string}
-//   GET  /_control/requests  every recorded main and title request (rawBody left out)
+//   GET  /_control/requests  every recorded main and title request (rawBody left out);
+//                            ?match=<marker>: only those whose body carries it (one test's own)
 //   GET  /_control/state     {"queued": n, "keyed": {"<match>": n}}
 //   POST /_control/reset     empties every queue and the request log
 //
@@ -73,9 +74,12 @@ export function createScriptControl(target: ControlTarget): ScriptControl {
           sendJson(res, 200, { ok: true });
           return true;
         }
-        case "GET requests":
-          sendJson(res, 200, target.requests.map(summary));
+        case "GET requests": {
+          const match = url.searchParams.get("match");
+          const requests = match ? target.requests.filter((r) => r.rawBody.includes(match)) : target.requests;
+          sendJson(res, 200, requests.map(summary));
           return true;
+        }
         case "GET state":
           sendJson(res, 200, {
             queued: target.queued,

@@ -32,6 +32,23 @@ export function lowerSessionGroupPriority(pid: number, niceness: number): void {
   }
 }
 
+/**
+ * The command's argv behind a shell that lowers its session's scheduling group first, then execs it:
+ * the group's niceness is set before the command runs. Set from the studio after spawning, a short
+ * command could run (and finish) at full priority, as it did on a loaded machine. A kernel without
+ * autogroup has no such file; the write then fails silently and `withNiceness` is what counts.
+ */
+export function inLoweredSessionGroup(niceness: number, argv: string[]): string[] {
+  if (niceness <= 0) return argv;
+  return [
+    "/bin/sh",
+    "-c",
+    `{ echo ${niceness} > /proc/self/autogroup; } 2>/dev/null; exec "$@"`,
+    "sh",
+    ...argv,
+  ];
+}
+
 /** The niceness of a process's scheduling group, or null where the kernel has no autogroup. */
 export function sessionGroupNiceness(pid: number): number | null {
   try {

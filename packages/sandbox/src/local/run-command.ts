@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { CommandResult } from "../types.ts";
-import { lowerSessionGroupPriority } from "./priority.ts";
+import { inLoweredSessionGroup } from "./priority.ts";
 import { signalGroup } from "./procfs.ts";
 
 /** Exit code reported for a command that hit its timeout (as coreutils `timeout` does). */
@@ -41,14 +41,13 @@ function collector() {
 
 export function runProcess(options: RunOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const [command, ...args] = options.argv;
+    const [command, ...args] = inLoweredSessionGroup(Math.trunc(options.niceness), options.argv);
     const child = spawn(command!, args, {
       cwd: options.cwd,
       env: options.env,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    if (child.pid) lowerSessionGroupPriority(child.pid, options.niceness);
     const stdout = collector();
     const stderr = collector();
     child.stdout.on("data", stdout.push);

@@ -1,7 +1,7 @@
 // Live sessions over their lifetime, end to end as in sessions.int.test.ts: idle stop and
 // keepalive, stop and resume, stop during provisioning, and an agent that dies.
 import path from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { processesUnder } from "./testing/processes.ts";
 import { collectEvents, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
@@ -19,18 +19,6 @@ const userMessages = (events: ReceivedEvent[]) =>
 // session, not a fresh one, take turns on one, each looking only at the events after its start:
 // the agent's restart, then a stop and resume, then the idle stop, which ends it. A test run alone,
 // or after one that left the session other than ready or idle, gets a new one.
-let shared: ReturnType<typeof live.startSession> | undefined;
-async function readySession() {
-  const current = await shared?.catch(() => undefined);
-  if (current) {
-    const { status } = await live.client.sessions.get.query({ sessionId: current.session.id });
-    if (status === "ready" || status === "idle") return current;
-    current.events.stop();
-  }
-  shared = live.startSession();
-  return shared;
-}
-afterAll(async () => (await shared?.catch(() => undefined))?.events.stop());
 
 describe("lifecycle", { timeout: 180_000 }, () => {
   it("stopped while provisioning, it leaves no sandbox behind and stays stopped", async () => {
@@ -63,7 +51,7 @@ describe("lifecycle", { timeout: 180_000 }, () => {
   });
 
   it("restarts the agent once when its process dies, and reloads the conversation", async () => {
-    const { session, events } = await readySession();
+    const { session, events } = await live.readySession();
     const mark = lastSeq(events.events);
     live.upstream.enqueue([{ text: "Before the crash." }]);
     await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "hello" });
@@ -90,7 +78,7 @@ describe("lifecycle", { timeout: 180_000 }, () => {
   });
 
   it("stop leaves no sandbox process behind; resume continues the conversation", async () => {
-    const { session, events } = await readySession();
+    const { session, events } = await live.readySession();
     const mark = lastSeq(events.events);
     const earlier = userMessages(events.events);
     live.upstream.enqueue([{ text: "Remember the word PINEAPPLE." }]);
@@ -125,7 +113,7 @@ describe("lifecycle", { timeout: 180_000 }, () => {
 
   it("stops itself when idle, and keepalive holds it", async () => {
     // Last of the tests on the shared session: this one ends it.
-    const { session, events } = await readySession();
+    const { session, events } = await live.readySession();
     const mark = lastSeq(events.events);
     const { status } = await live.client.sessions.get.query({ sessionId: session.id });
     // Idle counts from now, not from an earlier test's last turn.

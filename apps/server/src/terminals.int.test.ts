@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { probeBwrap } from "@studio/sandbox";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { processesUnder } from "./testing/processes.ts";
 import { signUpAccount } from "./testing/studio-process.ts";
@@ -15,14 +15,8 @@ const live = useLiveStudio({ env: { PREVIEW_DOMAIN: "" } });
 
 // Terminals need a running sandbox, not a fresh agent, and each sandbox start (sandbox-agent and
 // OpenCode) costs seconds of CPU: the tests share one ready session, made by whichever needs it
-// first. Each opens terminals of its own and looks only at those (their events, shells, output);
-// the last one stops the session, and anyone after it would get a new one.
-let shared: ReturnType<typeof live.startSession> | undefined;
-const sharedSession = () => {
-  shared ??= live.startSession();
-  return shared;
-};
-afterAll(async () => (await shared?.catch(() => undefined))?.events.stop());
+// first (`live.readySession`). Each opens terminals of its own and looks only at those (their
+// events, shells, output); the last one stops the session, and anyone after it would get a new one.
 
 /** The login shells running in a sandbox (a terminal's shell is `bash -l`). */
 const shellsIn = (sandboxDir: string) =>
@@ -51,7 +45,7 @@ async function plainMember() {
 
 describe("terminals", { timeout: 180_000 }, () => {
   it("opens a shell in the sandbox, renames and closes it, each step in the session's log", async () => {
-    const { session, events } = await sharedSession();
+    const { session, events } = await live.readySession();
     const sandboxDir = await sandboxDirOf(session.id);
     // Shells of other tests' terminals are theirs: this test counts only the ones that start now.
     const earlierShells = new Set(shellsIn(sandboxDir).map((p) => p.pid));
@@ -93,7 +87,7 @@ describe("terminals", { timeout: 180_000 }, () => {
   });
 
   it("lets only the creator, owners and admins type; others watch when allowed; other organisations see nothing", async () => {
-    const { session } = await sharedSession();
+    const { session } = await live.readySession();
     const opened = await live.client.terminals.open.mutate({ sessionId: session.id });
     const member = await plainMember();
     // The organisation is the file's: whatever another test left, members may not watch yet.
@@ -161,7 +155,7 @@ async function browserCookie(email: string) {
 
 describe("the terminal socket", { timeout: 180_000 }, () => {
   it("relays typing, resizing and output; a reconnect shows what came before; exit closes it", async () => {
-    const { session, events } = await sharedSession();
+    const { session, events } = await live.readySession();
     const terminal = await live.client.terminals.open.mutate({ sessionId: session.id });
     const url = terminalSocketUrl(live.url, session.id, terminal.id);
     const auth = { authorization: `Bearer ${live.token}` };
@@ -225,7 +219,7 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
   });
 
   it("opens for the studio's own pages and members only, and lets a watcher only watch", async () => {
-    const { session } = await sharedSession();
+    const { session } = await live.readySession();
     const terminal = await live.client.terminals.open.mutate({ sessionId: session.id });
     const url = terminalSocketUrl(live.url, session.id, terminal.id);
     const account = await live.database.db.user.findFirstOrThrow({
@@ -310,8 +304,7 @@ describe("the terminal socket", { timeout: 180_000 }, () => {
 describe("a session's stop", { timeout: 180_000 }, () => {
   it("ends every terminal still open, its shell and its sockets, and opens no more", async () => {
     // Last in the file: it ends the shared session (a test after it would start another).
-    const { session, events } = await sharedSession();
-    shared = undefined;
+    const { session, events } = await live.readySession();
     const sandboxDir = await sandboxDirOf(session.id);
     const terminal = await live.client.terminals.open.mutate({ sessionId: session.id, name: "Left open" });
     await live.client.terminals.open.mutate({ sessionId: session.id, name: "Also open" });

@@ -35,6 +35,13 @@ export interface LiveStudio {
     session: { id: string };
     events: ReturnType<typeof collectEvents>;
   }>;
+  /**
+   * One ready session on the scripted model that the file's tests take turns on (a sandbox start
+   * costs seconds of CPU), each looking only at its own events: the same one while it is ready or
+   * idle, a new one when a test left it otherwise (stopped, failed) or none was made yet, so a
+   * test run alone gets its own. Its events stop being collected after the file.
+   */
+  readySession(): Promise<Awaited<ReturnType<LiveStudio["startSession"]>>>;
   /** The directories of the sandboxes made for a session, found by their state files. */
   sandboxDirsOf(sessionId: string): string[];
   /** The session's sandbox workspace, on the host. */
@@ -57,6 +64,7 @@ export function useLiveStudio(options: { env?: Record<string, string> } = {}): L
   let client: StudioClient;
   let token: string;
   let dataDir: string;
+  let shared: ReturnType<LiveStudio["startSession"]> | undefined;
 
   beforeAll(async () => {
     upstream = await startScriptedModelServer();
@@ -85,11 +93,12 @@ export function useLiveStudio(options: { env?: Record<string, string> } = {}): L
   });
 
   afterAll(async () => {
+    (await shared?.catch(() => undefined))?.events.stop();
     await studio?.stop();
     await upstream?.close();
   });
 
-  return {
+  const live: LiveStudio = {
     database,
     get upstream() {
       return upstream;
@@ -120,6 +129,16 @@ export function useLiveStudio(options: { env?: Record<string, string> } = {}): L
       const events = collectEvents(client, session.id);
       await events.waitFor("status_changed", (event) => event.to === "ready", 90_000);
       return { session, events };
+    },
+    async readySession() {
+      const current = await shared?.catch(() => undefined);
+      if (current) {
+        const { status } = await client.sessions.get.query({ sessionId: current.session.id });
+        if (status === "ready" || status === "idle") return current;
+        current.events.stop();
+      }
+      shared = live.startSession();
+      return shared;
     },
     sandboxDirsOf(sessionId) {
       const root = path.join(dataDir, "sandboxes");
@@ -157,4 +176,5 @@ export function useLiveStudio(options: { env?: Record<string, string> } = {}): L
       return (await provider.connect(row.sandboxId!)).workspaceDir;
     },
   };
+  return live;
 }

@@ -101,12 +101,30 @@ describe("hard budgets admitted from allowances", () => {
     const IN_FLIGHT = 100; // per replica, so 200 at once
     for (const { fixture } of replicas)
       fixture.upstream.enqueue(...Array.from({ length: TOTAL }, () => CALL));
-    // A first call on each replica is admitted by reading, and has it ask for an allowance.
-    for (const { fixture } of replicas) expect(await call(fixture.url, tokens[0]!)).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-
+    // The first calls on each replica are admitted by reading: one has it look up the model's price,
+    // the next has it ask for an allowance. The burst starts once both replicas hold one: on a busy
+    // machine a grant can take a while, and a burst started before it would be admitted by reading.
     const statuses: number[] = [];
-    let next = 2;
+    const holders = async () => {
+      const held = await database.db.budgetAllowance.findMany({
+        where: { organizationId, remainingMicroUsd: { gt: 0n } },
+        select: { holder: true },
+      });
+      return new Set(held.map(({ holder }) => holder)).size;
+    };
+    for (const [i, { fixture }] of replicas.entries())
+      await expect
+        .poll(
+          async () => {
+            statuses.push(await call(fixture.url, tokens[0]!));
+            return holders();
+          },
+          { interval: 250 },
+        )
+        .toBe(i + 1);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+
+    let next = statuses.length;
     async function worker(url: string, lane: number) {
       while (next < TOTAL) {
         const n = next++;
@@ -123,7 +141,7 @@ describe("hard budgets admitted from allowances", () => {
     // Refused: 402 for the budget, then 401 once a refused session has been stopped.
     expect(statuses.every((status) => [200, 401, 402].includes(status))).toBe(true);
     expect(statuses).toContain(402);
-    const admitted = 2 + statuses.filter((status) => status === 200).length;
+    const admitted = statuses.filter((status) => status === 200).length;
     const [a, b] = admissions().map((after, i) => ({
       fromAllowances: after.fromAllowances - before[i]!.fromAllowances,
       byReading: after.byReading - before[i]!.byReading,
@@ -156,12 +174,15 @@ describe("hard budgets admitted from allowances", () => {
     second!.upstream.enqueue(...Array.from({ length: 200 }, () => CALL));
     // The first replica takes an allowance (32 worst cases: a third of the budget) and goes quiet.
     for (let i = 0; i < 3; i++) expect(await call(first!.url, tokens[0]!)).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const held = await database.db.budgetAllowance.aggregate({
-      where: { organizationId },
-      _sum: { remainingMicroUsd: true },
-    });
-    expect(held._sum.remainingMicroUsd).toBeGreaterThan(20n * CALL_COST);
+    await expect
+      .poll(async () => {
+        const held = await database.db.budgetAllowance.aggregate({
+          where: { organizationId },
+          _sum: { remainingMicroUsd: true },
+        });
+        return held._sum.remainingMicroUsd ?? 0n;
+      })
+      .toBeGreaterThan(20n * CALL_COST);
 
     // The second spends the rest, one call at a time (each in the ledger before the next), until refused.
     let admitted = 3;

@@ -6,7 +6,6 @@ export * from "./binaries.ts";
 export * from "./e2b/commands.ts";
 export * from "./e2b/provider.ts";
 export * from "./e2b/sdk.ts";
-export * from "./e2b/template.ts";
 export * from "./errors.ts";
 export * from "./files.ts";
 export * from "./local/confine.ts";

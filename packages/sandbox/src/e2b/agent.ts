@@ -80,7 +80,7 @@ export async function readRecord(sandbox: E2BSandboxLike): Promise<AgentRecord |
   try {
     text = await sandbox.files.read(E2B_AGENT_FILE);
   } catch (error) {
-    if (isFileMissing(error)) return null;
+    if (await isFileMissing(error)) return null;
     throw error;
   }
   return JSON.parse(text) as AgentRecord;

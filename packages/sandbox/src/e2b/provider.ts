@@ -155,10 +155,10 @@ export class E2BSandboxProvider implements SandboxProvider {
     try {
       return await runIn(await this.#running(sandboxId), userCommand(command), { cwd, timeoutMs });
     } catch (error) {
-      if (!mayBeGone(error)) throw error;
+      if (!(await mayBeGone(error))) throw error;
       // A TimeoutError is the command's own limit only while the sandbox still runs.
       await this.#stillRunning(sandboxId, error);
-      if (isTimeoutError(error))
+      if (await isTimeoutError(error))
         return { exitCode: 124, stdout: "", stderr: `command timed out after ${timeoutMs} ms` };
       throw error;
     }
@@ -168,7 +168,7 @@ export class E2BSandboxProvider implements SandboxProvider {
     try {
       await writeIn(await this.#running(sandboxId), placeAgentDir({ files, env: {} }, E2B_AGENT_DIR).files);
     } catch (error) {
-      if (mayBeGone(error)) await this.#stillRunning(sandboxId, error);
+      if (await mayBeGone(error)) await this.#stillRunning(sandboxId, error);
       throw error;
     }
   }
@@ -208,8 +208,8 @@ export class E2BSandboxProvider implements SandboxProvider {
     if (options.keepWorkspace && this.#pause) {
       // The paused VM keeps the workspace (and memory); resume restarts the server. Already
       // paused (the API's 409) is as good; a sandbox that no longer exists has nothing to keep.
-      await this.#sdk.pause(sandboxId, this.#auth()).catch((error: unknown) => {
-        if (!isSandboxMissing(error)) throw error;
+      await this.#sdk.pause(sandboxId, this.#auth()).catch(async (error: unknown) => {
+        if (!(await isSandboxMissing(error))) throw error;
       });
       return;
     }
@@ -223,7 +223,7 @@ export class E2BSandboxProvider implements SandboxProvider {
       // false: it already was paused, which is what was asked.
       await this.#sdk.pause(sandboxId, this.#auth());
     } catch (error) {
-      if (isSandboxMissing(error)) throw new SandboxNotFoundError(sandboxId);
+      if (await isSandboxMissing(error)) throw new SandboxNotFoundError(sandboxId);
       throw error;
     }
     return true;
@@ -282,7 +282,7 @@ export class E2BSandboxProvider implements SandboxProvider {
     try {
       await this.#sdk.setTimeout(sandboxId, this.#timeoutMs, this.#auth());
     } catch (error) {
-      if (isSandboxMissing(error)) this.#sandboxes.delete(sandboxId);
+      if (await isSandboxMissing(error)) this.#sandboxes.delete(sandboxId);
     }
   }
 
@@ -310,7 +310,7 @@ export class E2BSandboxProvider implements SandboxProvider {
     try {
       sandbox = await this.#sdk.connect(sandboxId, { ...this.#auth(), timeoutMs: this.#timeoutMs });
     } catch (error) {
-      if (isSandboxMissing(error)) throw new SandboxNotFoundError(sandboxId);
+      if (await isSandboxMissing(error)) throw new SandboxNotFoundError(sandboxId);
       throw error;
     }
     this.#sandboxes.set(sandboxId, sandbox);
@@ -321,7 +321,7 @@ export class E2BSandboxProvider implements SandboxProvider {
     try {
       return (await this.#sdk.getInfo(sandboxId, this.#auth())).state;
     } catch (error) {
-      if (isSandboxMissing(error)) throw new SandboxNotFoundError(sandboxId);
+      if (await isSandboxMissing(error)) throw new SandboxNotFoundError(sandboxId);
       throw error;
     }
   }

@@ -2,23 +2,27 @@
 // (fake-sdk.ts; E2B cannot be reached from the studio's CI machines) and production `realE2BSdk`.
 // Every type here is the SDK's own, so the real SDK and the fake are checked against the same
 // signatures (sdk-surface.test.ts) and neither can drift from what the provider calls.
-import {
-  type CommandHandle,
-  type CommandResult,
-  type CommandStartOpts,
-  SandboxNotFoundError as E2BSandboxGoneError,
-  FileNotFoundError,
-  type Filesystem,
-  type FilesystemReadOpts,
-  type FilesystemWriteOpts,
+import type {
+  CommandHandle,
+  CommandResult,
+  CommandStartOpts,
+  Filesystem,
+  FilesystemReadOpts,
+  FilesystemWriteOpts,
   Sandbox,
-  type SandboxConnectOpts,
-  type SandboxListOpts,
-  type SandboxOpts,
-  type SandboxPaginator,
-  TimeoutError,
-  type WriteInfo,
+  SandboxConnectOpts,
+  SandboxListOpts,
+  SandboxOpts,
+  SandboxPaginator,
+  WriteInfo,
 } from "@e2b/code-interpreter";
+
+/**
+ * The SDK itself, loaded on first use: most studios run local sandboxes only, and loading it (and
+ * what it pulls in) costs every studio process and command-line run about 0.3 s of CPU at start.
+ * The module is loaded once; later calls get the same instance, so `instanceof` on its errors holds.
+ */
+const e2b = () => import("@e2b/code-interpreter");
 
 /** `{ path, data }`: the SDK does not export its WriteEntry type by name. */
 export type WriteEntry = Parameters<Filesystem["writeFiles"]>[0][number];
@@ -60,13 +64,26 @@ export interface E2BSdk {
 
 /** The real SDK (`Sandbox` from @e2b/code-interpreter, which re-exports e2b 2.x). */
 export const realE2BSdk: E2BSdk = {
-  create: (template, opts) => Sandbox.create(template, opts),
-  connect: (sandboxId, opts) => Sandbox.connect(sandboxId, opts),
-  list: (opts) => Sandbox.list(opts),
-  kill: (sandboxId, opts) => Sandbox.kill(sandboxId, opts),
-  getInfo: (sandboxId, opts) => Sandbox.getInfo(sandboxId, opts),
-  setTimeout: (sandboxId, timeoutMs, opts) => Sandbox.setTimeout(sandboxId, timeoutMs, opts),
-  pause: (sandboxId, opts) => Sandbox.pause(sandboxId, opts),
+  create: async (template, opts) => (await e2b()).Sandbox.create(template, opts),
+  connect: async (sandboxId, opts) => (await e2b()).Sandbox.connect(sandboxId, opts),
+  list: (opts) => {
+    // Synchronous in the SDK: the real paginator is made on the first page asked for.
+    let paginator: E2BPaginator | undefined;
+    return {
+      get hasNext() {
+        return paginator?.hasNext ?? true;
+      },
+      async nextItems() {
+        paginator ??= (await e2b()).Sandbox.list(opts);
+        return paginator.nextItems();
+      },
+    };
+  },
+  kill: async (sandboxId, opts) => (await e2b()).Sandbox.kill(sandboxId, opts),
+  getInfo: async (sandboxId, opts) => (await e2b()).Sandbox.getInfo(sandboxId, opts),
+  setTimeout: async (sandboxId, timeoutMs, opts) =>
+    (await e2b()).Sandbox.setTimeout(sandboxId, timeoutMs, opts),
+  pause: async (sandboxId, opts) => (await e2b()).Sandbox.pause(sandboxId, opts),
 };
 
 /** CommandExitError (non-zero exit of a foreground command) carries the result. */
@@ -81,17 +98,22 @@ export function exitResult(error: unknown): { exitCode: number; stdout: string; 
   };
 }
 
-export const isFileMissing = (error: unknown): boolean => error instanceof FileNotFoundError;
+export const isFileMissing = async (error: unknown): Promise<boolean> =>
+  error instanceof (await e2b()).FileNotFoundError;
 
 /**
  * Errors that may mean the sandbox is not running any more (paused by its TTL, killed): the proxy
  * answers 502 (TimeoutError) or a command cannot start (SandboxNotFoundError). Also what a command
  * that outlived its own timeoutMs throws, so only the sandbox's state tells them apart.
  */
-export const mayBeGone = (error: unknown): boolean =>
-  error instanceof TimeoutError || error instanceof E2BSandboxGoneError;
+export const mayBeGone = async (error: unknown): Promise<boolean> => {
+  const { TimeoutError, SandboxNotFoundError } = await e2b();
+  return error instanceof TimeoutError || error instanceof SandboxNotFoundError;
+};
 
-export const isTimeoutError = (error: unknown): boolean => error instanceof TimeoutError;
+export const isTimeoutError = async (error: unknown): Promise<boolean> =>
+  error instanceof (await e2b()).TimeoutError;
 
 /** The API's 404: the sandbox does not exist (killed, or expired while paused). */
-export const isSandboxMissing = (error: unknown): boolean => error instanceof E2BSandboxGoneError;
+export const isSandboxMissing = async (error: unknown): Promise<boolean> =>
+  error instanceof (await e2b()).SandboxNotFoundError;

@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 import { randomPort } from "./previews-test-support.ts";
 import { answerPermission, toolStatuses } from "./testing/agent-turns.ts";
 import { useLiveStudio } from "./testing/live-studio.ts";
+import { lastSeq } from "./testing/session-events.ts";
 
 const live = useLiveStudio({ env: { PREVIEW_DOMAIN: "" } });
 // Far below OpenCode's 2-minute bash timeout, far above a turn's few seconds here.
@@ -16,21 +17,24 @@ const TURN_END = 40_000;
 const PAGE = "<h1>Hello preview</h1>";
 
 /**
- * Runs `command` as one bash tool call, allowed once, and waits for the turn to end. Only the call
- * is scripted (the follow-up gets the model server's default reply), and a turn that does not end
- * is cancelled: a call left hanging must not answer, or leave a reply for, the next test.
+ * Runs `command` as one bash tool call, allowed once, on the file's ready session, and waits for the
+ * turn to end, looking only at the events after the previous turn. Only the call is scripted (the
+ * follow-up gets the model server's default reply), and a turn that does not end is cancelled: a
+ * call left hanging must not answer, or leave a reply for, the next test.
  */
 async function bashTurn(command: string) {
-  const { session, events } = await live.startSession();
+  const { session, events } = await live.readySession();
+  const mark = lastSeq(events.events);
+  const after = (event: { seq: number }) => event.seq > mark;
   const before = live.upstream.requests.length;
   live.upstream.enqueue([
     { toolCall: { name: "bash", arguments: { command, description: "Serve the site" } } },
   ]);
   await live.client.sessions.sendMessage.mutate({ sessionId: session.id, text: "serve the site" });
-  const asked = await events.waitFor("permission_requested");
+  const asked = await events.waitFor("permission_requested", after);
   await answerPermission(live.client, session.id, asked, "allow_once");
   try {
-    const ended = await events.waitFor("turn_ended", undefined, TURN_END);
+    const ended = await events.waitFor("turn_ended", after, TURN_END);
     // What the model was given back: the tool message of the follow-up call.
     const followUp = live.upstream.requests
       .slice(before)
@@ -40,10 +44,8 @@ async function bashTurn(command: string) {
     return { session, ended, statuses: toolStatuses(events.events, asked.toolCallId), toolOutput };
   } catch (error) {
     await live.client.sessions.cancel.mutate({ sessionId: session.id });
-    await events.waitFor("turn_ended");
+    await events.waitFor("turn_ended", after);
     throw error;
-  } finally {
-    events.stop();
   }
 }
 

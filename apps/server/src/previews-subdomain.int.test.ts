@@ -16,6 +16,7 @@ import {
   webSocketEcho,
 } from "./previews-test-support.ts";
 import { useLiveStudio } from "./testing/live-studio.ts";
+import { lastSeq } from "./testing/session-events.ts";
 import { signUpAccount } from "./testing/studio-process.ts";
 
 const DOMAIN = "preview.test";
@@ -68,9 +69,85 @@ async function previewedApp(sessionId: string) {
   return { appPort, host, origin };
 }
 
+// The tests take turns on one ready session (a sandbox start costs seconds of CPU); the one that
+// stops it comes last.
 describe("previews in subdomain mode", { timeout: 180_000 }, () => {
+  it("opens a preview by a shared link for anyone holding it, only while the organisation shares previews", async () => {
+    const { session, events } = await live.readySession();
+    const mark = lastSeq(events.events);
+    const { appPort, host, origin } = await previewedApp(session.id);
+    const sessionId = session.id;
+
+    // Off until an owner or admin turns it on.
+    expect((await live.client.previews.ports.query({ sessionId })).shareable).toBe(false);
+    await expect(live.client.previews.share.mutate({ sessionId, port: appPort })).rejects.toMatchObject({
+      data: { code: "FORBIDDEN" },
+    });
+    await live.client.organizations.update.mutate({ previewSharing: true });
+    expect((await live.client.previews.ports.query({ sessionId })).shareable).toBe(true);
+
+    // A member who neither made the session nor manages the organisation may not share it.
+    const db = live.database.db;
+    const { organizationId } = await db.studioSession.findUniqueOrThrow({ where: { id: sessionId } });
+    const member = await db.user.create({
+      data: { id: newId(), name: "Plain Member", email: `share.${newId()}@example.com`, passwordHash: "x" },
+    });
+    await db.membership.create({ data: { id: newId(), organizationId, userId: member.id, role: "member" } });
+    const studio = { publicUrl: live.url, previewDomain: DOMAIN };
+    const asMember = { userId: member.id, organizationId };
+    expect(await maySharePreviews(db, studio, asMember, sessionId)).toBe(false);
+    await expect(
+      sharePreview(db, newKeyring(), studio, asMember, { sessionId, port: appPort, expiresInMinutes: 60 }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const before = Date.now();
+    const { url, expiresAt } = await live.client.previews.share.mutate({
+      sessionId,
+      port: appPort,
+      expiresInMinutes: 60,
+    });
+    expect(expiresAt.getTime() - before).toBeGreaterThanOrEqual(59 * 60_000);
+    expect(expiresAt.getTime() - before).toBeLessThanOrEqual(61 * 60_000);
+    const link = new URL(url);
+    expect(link.origin).toBe(origin);
+
+    // Anyone with the link, no account: a cookie of the preview's own, as long as the link.
+    const landed = await requestAs(host, `${link.pathname}${link.search}`);
+    expect(landed.status).toBe(303);
+    expect(landed.headers.location).toBe("/");
+    const maxAge = Number(/Max-Age=(\d+)/.exec(landed.headers["set-cookie"]![0]!)![1]);
+    expect(maxAge).toBeGreaterThan(58 * 60);
+    expect(maxAge).toBeLessThanOrEqual(60 * 60);
+    const sharedCookie = cookieOf(landed);
+    const echoed = await requestAs(host, "/headers", { cookie: sharedCookie });
+    expect(echoed.status).toBe(200);
+    expect(JSON.parse(echoed.body).headers.cookie).toBeUndefined();
+    expect(await webSocketEcho(`${live.url}/socket`, { host, cookie: sharedCookie, origin }, "hi")).toEqual({
+      status: 101,
+      reply: "echo:hi",
+    });
+    // One port's link opens that port only.
+    const otherPort = `${appPort + 1}-${sessionId}.${DOMAIN}`;
+    expect((await requestAs(otherPort, `${link.pathname}${link.search}`)).status).toBe(403);
+    expect((await requestAs(otherPort, "/headers", { cookie: sharedCookie })).status).toBe(401);
+
+    // The session's log says who shared what, and until when.
+    const shared = await events.waitFor(
+      "notice",
+      (event) => event.seq > mark && event.code === "preview_shared",
+    );
+    expect(shared.message).toMatch(
+      new RegExp(`shared a link to the preview of port ${appPort}, open until `),
+    );
+
+    // Turned off: the link and the cookie it gave stop at once.
+    await live.client.organizations.update.mutate({ previewSharing: false });
+    expect((await requestAs(host, "/headers", { cookie: sharedCookie })).status).toBe(403);
+    expect((await requestAs(host, `${link.pathname}${link.search}`)).status).toBe(403);
+  });
+
   it("admits members through the studio's sign-in to a cookie of the preview's own, and nobody else", async () => {
-    const { session, events } = await live.startSession();
+    const { session } = await live.readySession();
     const { appPort, host, origin } = await previewedApp(session.id);
 
     // The path-mode address sends the browser to the preview's own origin (never the studio's).
@@ -182,77 +259,5 @@ describe("previews in subdomain mode", { timeout: 180_000 }, () => {
       async () => expect((await requestAs(host, "/headers", { cookie: previewCookie })).status).toBe(409),
       { timeout: 30_000, interval: 250 },
     );
-    events.stop();
-  });
-
-  it("opens a preview by a shared link for anyone holding it, only while the organisation shares previews", async () => {
-    const { session, events } = await live.startSession();
-    const { appPort, host, origin } = await previewedApp(session.id);
-    const sessionId = session.id;
-
-    // Off until an owner or admin turns it on.
-    expect((await live.client.previews.ports.query({ sessionId })).shareable).toBe(false);
-    await expect(live.client.previews.share.mutate({ sessionId, port: appPort })).rejects.toMatchObject({
-      data: { code: "FORBIDDEN" },
-    });
-    await live.client.organizations.update.mutate({ previewSharing: true });
-    expect((await live.client.previews.ports.query({ sessionId })).shareable).toBe(true);
-
-    // A member who neither made the session nor manages the organisation may not share it.
-    const db = live.database.db;
-    const { organizationId } = await db.studioSession.findUniqueOrThrow({ where: { id: sessionId } });
-    const member = await db.user.create({
-      data: { id: newId(), name: "Plain Member", email: `share.${newId()}@example.com`, passwordHash: "x" },
-    });
-    await db.membership.create({ data: { id: newId(), organizationId, userId: member.id, role: "member" } });
-    const studio = { publicUrl: live.url, previewDomain: DOMAIN };
-    const asMember = { userId: member.id, organizationId };
-    expect(await maySharePreviews(db, studio, asMember, sessionId)).toBe(false);
-    await expect(
-      sharePreview(db, newKeyring(), studio, asMember, { sessionId, port: appPort, expiresInMinutes: 60 }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
-
-    const before = Date.now();
-    const { url, expiresAt } = await live.client.previews.share.mutate({
-      sessionId,
-      port: appPort,
-      expiresInMinutes: 60,
-    });
-    expect(expiresAt.getTime() - before).toBeGreaterThanOrEqual(59 * 60_000);
-    expect(expiresAt.getTime() - before).toBeLessThanOrEqual(61 * 60_000);
-    const link = new URL(url);
-    expect(link.origin).toBe(origin);
-
-    // Anyone with the link, no account: a cookie of the preview's own, as long as the link.
-    const landed = await requestAs(host, `${link.pathname}${link.search}`);
-    expect(landed.status).toBe(303);
-    expect(landed.headers.location).toBe("/");
-    const maxAge = Number(/Max-Age=(\d+)/.exec(landed.headers["set-cookie"]![0]!)![1]);
-    expect(maxAge).toBeGreaterThan(58 * 60);
-    expect(maxAge).toBeLessThanOrEqual(60 * 60);
-    const sharedCookie = cookieOf(landed);
-    const echoed = await requestAs(host, "/headers", { cookie: sharedCookie });
-    expect(echoed.status).toBe(200);
-    expect(JSON.parse(echoed.body).headers.cookie).toBeUndefined();
-    expect(await webSocketEcho(`${live.url}/socket`, { host, cookie: sharedCookie, origin }, "hi")).toEqual({
-      status: 101,
-      reply: "echo:hi",
-    });
-    // One port's link opens that port only.
-    const otherPort = `${appPort + 1}-${sessionId}.${DOMAIN}`;
-    expect((await requestAs(otherPort, `${link.pathname}${link.search}`)).status).toBe(403);
-    expect((await requestAs(otherPort, "/headers", { cookie: sharedCookie })).status).toBe(401);
-
-    // The session's log says who shared what, and until when.
-    const shared = await events.waitFor("notice", (event) => event.code === "preview_shared");
-    expect(shared.message).toMatch(
-      new RegExp(`shared a link to the preview of port ${appPort}, open until `),
-    );
-
-    // Turned off: the link and the cookie it gave stop at once.
-    await live.client.organizations.update.mutate({ previewSharing: false });
-    expect((await requestAs(host, "/headers", { cookie: sharedCookie })).status).toBe(403);
-    expect((await requestAs(host, `${link.pathname}${link.search}`)).status).toBe(403);
-    events.stop();
   });
 });

@@ -4,12 +4,11 @@ import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { useLiveStudio } from "./testing/live-studio.ts";
 import { processesUnder } from "./testing/processes.ts";
-import { collectEvents, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
+import { collectEvents, lastSeq, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
 
 const live = useLiveStudio();
 
 /** The newest event's seq: what a test's own events come after. */
-const lastSeq = (events: ReceivedEvent[]) => events.at(-1)?.seq ?? 0;
 
 /** Every message the session was sent, as its log stored them. */
 const userMessages = (events: ReceivedEvent[]) =>

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { useLiveStudio } from "./testing/live-studio.ts";
-import { agentText, collectEvents, type ReceivedEvent, sequenceProblems } from "./testing/session-events.ts";
+import { agentText, collectEvents, lastSeq, sequenceProblems } from "./testing/session-events.ts";
 
 const live = useLiveStudio();
 
@@ -16,7 +16,6 @@ const untilIdle = (sessionId: string) =>
   });
 
 /** The newest event's seq: what a later step's events come after. */
-const lastSeq = (events: ReceivedEvent[]) => events.at(-1)?.seq ?? 0;
 
 // Each sandbox start (sandbox-agent and OpenCode) costs seconds of CPU: the scenarios that need a
 // ready session, not a fresh one, run one after another on the same session, each looking only at

@@ -56,6 +56,9 @@ export async function readySession(client: StudioClient, timeout = 120_000) {
   return session;
 }
 
+/** The last event's seq (0 for none): a test on a shared session looks only at events after it. */
+export const lastSeq = (events: ReceivedEvent[]): number => events.at(-1)?.seq ?? 0;
+
 /** The text the agent streamed for one message, chunks joined. */
 export function agentText(events: ReceivedEvent[], after = 0): string {
   return events

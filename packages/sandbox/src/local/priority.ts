@@ -1,6 +1,6 @@
 // A local sandbox's process tree runs below the studio's CPU priority, so an agent busy on both
 // cores (OpenCode, the tools it runs) cannot delay the studio relaying its events.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 const NICE_PATHS = ["/usr/bin/nice", "/bin/nice"];
 
@@ -15,28 +15,15 @@ export function withNiceness(niceness: number, argv: string[]): string[] {
 }
 
 /**
- * Lowers the scheduling group of a process that started a session of its own (spawned detached).
- * With the kernel's autogroup scheduling (on by default in most distributions) each session is
+ * The command's argv behind a shell that lowers its session's scheduling group first, then execs it
+ * (same PID): the group's niceness is set before the command runs. With the kernel's autogroup
+ * scheduling (on by default in most distributions) each session (a command spawned detached) is
  * scheduled as one group, with an equal share against the others: a niceness inside the group only
- * ranks its own processes against each other, so without this the sandbox's tree would still take
- * a core from the studio whenever it wants one. Every process of the session shares the group, so
- * children forked before or after this call are covered. Lowering needs no privilege; a kernel
- * without autogroup has no such file, and the niceness set by `withNiceness` is then what counts.
- */
-export function lowerSessionGroupPriority(pid: number, niceness: number): void {
-  if (niceness <= 0) return;
-  try {
-    writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
-  } catch {
-    // No autogroup, or the process is already gone: nothing to lower.
-  }
-}
-
-/**
- * The command's argv behind a shell that lowers its session's scheduling group first, then execs it:
- * the group's niceness is set before the command runs. Set from the studio after spawning, a short
- * command could run (and finish) at full priority, as it did on a loaded machine. A kernel without
- * autogroup has no such file; the write then fails silently and `withNiceness` is what counts.
+ * ranks its own processes, so without this the sandbox's tree would still take a core from the
+ * studio whenever it wants one. Set from the studio after spawning instead, a short command could run
+ * (and finish) at full priority, as it did on a loaded machine. Lowering needs no privilege; a
+ * kernel without autogroup has no such file, the write then fails silently and `withNiceness` is
+ * what counts.
  */
 export function inLoweredSessionGroup(niceness: number, argv: string[]): string[] {
   if (niceness <= 0) return argv;

@@ -25,7 +25,7 @@ import {
 } from "./layout.ts";
 import { AWAIT_NETWORK, type SandboxNetwork, type SocketForward, withNetwork } from "./network.ts";
 import { freePort } from "./ports.ts";
-import { lowerSessionGroupPriority, withNiceness } from "./priority.ts";
+import { inLoweredSessionGroup, withNiceness } from "./priority.ts";
 import { isAlive, readCmdline, readStat, sandboxMarkers } from "./procfs.ts";
 import { safeWriteFile } from "./safe-write.ts";
 import { createSocketDir, fetchThroughSocket, removeSocketDir, SOCKET_BASE_URL } from "./sockets.ts";
@@ -227,7 +227,11 @@ async function startOnce(
     "--port",
     String(port),
   ];
-  const [command, ...args] = sandboxCommand(context, argv, viewOf(context).workspace, forwards);
+  // Its session's scheduling group is lowered by its own first process, before anything of it runs.
+  const [command, ...args] = inLoweredSessionGroup(
+    context.niceness,
+    sandboxCommand(context, argv, viewOf(context).workspace, forwards),
+  );
   const log = openSync(context.paths.logFile, "a", 0o600);
   let exited: string | null = null;
   let child: ReturnType<typeof spawn>;
@@ -251,7 +255,6 @@ async function startOnce(
   });
   const pid = child.pid;
   if (!pid) throw new AgentServerStartError(`could not spawn ${command}: ${exited ?? "no pid"}`);
-  lowerSessionGroupPriority(pid, context.niceness);
   const agent = agentEndpoint({ port, token, sockets });
   try {
     await waitForHealth({

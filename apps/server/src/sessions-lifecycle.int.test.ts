@@ -8,8 +8,6 @@ import { collectEvents, lastSeq, type ReceivedEvent, sequenceProblems } from "./
 
 const live = useLiveStudio();
 
-/** The newest event's seq: what a test's own events come after. */
-
 /** Every message the session was sent, as its log stored them. */
 const userMessages = (events: ReceivedEvent[]) =>
   events.filter((e) => e.type === "user_message").map((e) => (e as { text: string }).text);
@@ -17,7 +15,7 @@ const userMessages = (events: ReceivedEvent[]) =>
 // Each sandbox start (sandbox-agent and OpenCode) costs seconds of CPU. The tests that need a ready
 // session, not a fresh one, take turns on one, each looking only at the events after its start:
 // the agent's restart, then a stop and resume, then the idle stop, which ends it. A test run alone,
-// or after one that left the session other than ready or idle, gets a new one.
+// or after one that left the session other than ready or idle, gets a new one (`live.readySession`).
 
 describe("lifecycle", { timeout: 180_000 }, () => {
   it("stopped while provisioning, it leaves no sandbox behind and stays stopped", async () => {

@@ -15,8 +15,6 @@ const untilIdle = (sessionId: string) =>
     interval: 100,
   });
 
-/** The newest event's seq: what a later step's events come after. */
-
 // Each sandbox start (sandbox-agent and OpenCode) costs seconds of CPU: the scenarios that need a
 // ready session, not a fresh one, run one after another on the same session, each looking only at
 // the events after the previous one's.

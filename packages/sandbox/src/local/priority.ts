@@ -26,14 +26,10 @@ export function withNiceness(niceness: number, argv: string[]): string[] {
  * what counts.
  */
 export function inLoweredSessionGroup(niceness: number, argv: string[]): string[] {
-  if (niceness <= 0) return argv;
-  return [
-    "/bin/sh",
-    "-c",
-    `{ echo ${niceness} > /proc/self/autogroup; } 2>/dev/null; exec "$@"`,
-    "sh",
-    ...argv,
-  ];
+  // A whole number: it is written into the shell's script.
+  const level = Math.trunc(niceness);
+  if (!(level > 0)) return argv;
+  return ["/bin/sh", "-c", `{ echo ${level} > /proc/self/autogroup; } 2>/dev/null; exec "$@"`, "sh", ...argv];
 }
 
 /** The niceness of a process's scheduling group, or null where the kernel has no autogroup. */

@@ -41,7 +41,7 @@ function collector() {
 
 export function runProcess(options: RunOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const [command, ...args] = inLoweredSessionGroup(Math.trunc(options.niceness), options.argv);
+    const [command, ...args] = inLoweredSessionGroup(options.niceness, options.argv);
     const child = spawn(command!, args, {
       cwd: options.cwd,
       env: options.env,
